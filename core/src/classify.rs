@@ -1,0 +1,352 @@
+//! What an IP address is, as far as reaching an AWS endpoint goes.
+//!
+//! Guarantees:
+//! * every IPv4 and IPv6 address gets exactly one [`AddressClass`];
+//! * special-purpose addresses (loopback, unspecified, link-local, multicast,
+//!   broadcast, documentation, benchmarking, reserved, discard-only, IETF
+//!   protocol assignments) are [`AddressClass::Special`] whatever CIDRs the
+//!   caller passes: they are never a real endpoint, so an answer holding one is
+//!   a DNS sinkhole or a firewall's reply;
+//! * RFC 1918, RFC 6598 (100.64.0.0/10, used for VPC secondary CIDRs) and IPv6
+//!   unique-local (fc00::/7) are private, and so is any address inside a
+//!   caller-given VPC CIDR (VPCs may use public ranges; IPv6 VPC ranges are
+//!   global);
+//! * an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) classifies exactly as its
+//!   IPv4 address, and a NAT64 address (`64:ff9b::/96`) classifies as its
+//!   embedded IPv4 address, with [`Translation::Nat64`] recording that the
+//!   traffic goes through a NAT gateway's NAT64.
+//!
+//! Not done here: deciding the access type (that needs the task's context; see
+//! [`crate::rules`]).
+
+use crate::net::Cidr;
+use core::fmt;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Why an address counts as private.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum PrivateRange {
+    /// 10/8, 172.16/12, 192.168/16.
+    Rfc1918,
+    /// 100.64.0.0/10, carrier-grade NAT space, used for VPC secondary CIDRs.
+    SharedAddressSpace,
+    /// fc00::/7.
+    UniqueLocal,
+    /// Inside a CIDR the caller says belongs to the VPC.
+    VpcCidr,
+}
+
+/// A special-purpose range: never the address of a real AWS endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum SpecialRange {
+    /// 0.0.0.0 and ::.
+    Unspecified,
+    /// 0.0.0.0/8 other than 0.0.0.0 ("this network").
+    ThisNetwork,
+    /// 127.0.0.0/8 and ::1.
+    Loopback,
+    /// 169.254.0.0/16 and fe80::/10.
+    LinkLocal,
+    /// 224.0.0.0/4 and ff00::/8.
+    Multicast,
+    /// 255.255.255.255.
+    Broadcast,
+    /// 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, 3fff::/20.
+    Documentation,
+    /// 198.18.0.0/15.
+    Benchmarking,
+    /// 192.0.0.0/24 and 2001::/23 (IETF protocol assignments).
+    ProtocolAssignment,
+    /// 100::/64.
+    DiscardOnly,
+    /// 240.0.0.0/4, 192.88.99.0/24 and every IPv6 address outside the
+    /// unicast, unique-local, link-local and multicast ranges (including
+    /// 6to4 2002::/16 and the deprecated site-local fec0::/10).
+    Reserved,
+}
+
+/// The class of an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum AddressClass {
+    /// Reached inside the VPC (an interface endpoint, a private NAT, a peer).
+    Private(PrivateRange),
+    /// A public address: reached through a NAT gateway, an internet gateway or
+    /// a transit path.
+    Public,
+    /// Never a real endpoint.
+    Special(SpecialRange),
+}
+
+/// How the address was written relative to the address it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Translation {
+    /// The address is what it is.
+    #[default]
+    Native,
+    /// `::ffff:a.b.c.d`: an IPv4 address written as IPv6.
+    Ipv4Mapped,
+    /// `64:ff9b::a.b.c.d`: reached through a NAT gateway's NAT64.
+    Nat64,
+}
+
+/// The result of [`classify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Classified {
+    /// The class of the address the traffic is really for.
+    pub class: AddressClass,
+    /// Whether the address was mapped or translated.
+    pub translation: Translation,
+    /// The address the class was decided on (the embedded IPv4 address for
+    /// mapped and NAT64 addresses, the address itself otherwise).
+    pub effective: IpAddr,
+}
+
+impl AddressClass {
+    /// The stable name used in the JSON report's `class` field.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            AddressClass::Private(_) => "private",
+            AddressClass::Public => "public",
+            AddressClass::Special(s) => s.as_str(),
+        }
+    }
+
+    /// Parses a name produced by [`AddressClass::as_str`]. `private` parses to
+    /// [`PrivateRange::Rfc1918`], since the name does not carry the range.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "private" => AddressClass::Private(PrivateRange::Rfc1918),
+            "public" => AddressClass::Public,
+            other => AddressClass::Special(SpecialRange::from_name(other)?),
+        })
+    }
+
+    /// Whether an address of this class can be a real endpoint (and so may be
+    /// dialled).
+    pub const fn is_special(&self) -> bool {
+        matches!(self, AddressClass::Special(_))
+    }
+}
+
+impl SpecialRange {
+    /// The stable snake_case name.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            SpecialRange::Unspecified => "unspecified",
+            SpecialRange::ThisNetwork => "this_network",
+            SpecialRange::Loopback => "loopback",
+            SpecialRange::LinkLocal => "link_local",
+            SpecialRange::Multicast => "multicast",
+            SpecialRange::Broadcast => "broadcast",
+            SpecialRange::Documentation => "documentation",
+            SpecialRange::Benchmarking => "benchmarking",
+            SpecialRange::ProtocolAssignment => "protocol_assignment",
+            SpecialRange::DiscardOnly => "discard_only",
+            SpecialRange::Reserved => "reserved",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        const ALL: [SpecialRange; 11] = [
+            SpecialRange::Unspecified,
+            SpecialRange::ThisNetwork,
+            SpecialRange::Loopback,
+            SpecialRange::LinkLocal,
+            SpecialRange::Multicast,
+            SpecialRange::Broadcast,
+            SpecialRange::Documentation,
+            SpecialRange::Benchmarking,
+            SpecialRange::ProtocolAssignment,
+            SpecialRange::DiscardOnly,
+            SpecialRange::Reserved,
+        ];
+        ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl fmt::Display for AddressClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Translation {
+    /// The stable name used in the JSON report's `via` field.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Translation::Native => "native",
+            Translation::Ipv4Mapped => "ipv4_mapped",
+            Translation::Nat64 => "nat64",
+        }
+    }
+}
+
+const NAT64_PREFIX: u128 = 0x0064_ff9b_0000_0000_0000_0000_0000_0000;
+const MAPPED_PREFIX: u128 = 0x0000_0000_0000_0000_0000_ffff_0000_0000;
+
+/// Classifies `ip`, counting addresses inside any of `vpc_cidrs` as private.
+///
+/// The order is: special-purpose ranges first (a VPC CIDR never makes a
+/// loopback answer real), then the caller's VPC CIDRs, then the private
+/// ranges, else public.
+#[inline]
+pub fn classify(ip: IpAddr, vpc_cidrs: &[Cidr]) -> Classified {
+    match ip {
+        IpAddr::V4(v4) => Classified {
+            class: classify_v4(v4, vpc_cidrs),
+            translation: Translation::Native,
+            effective: ip,
+        },
+        IpAddr::V6(v6) => classify_v6(v6, vpc_cidrs),
+    }
+}
+
+#[inline]
+fn in_vpc(ip: IpAddr, vpc_cidrs: &[Cidr]) -> bool {
+    vpc_cidrs.iter().any(|c| c.contains(ip))
+}
+
+#[inline]
+fn classify_v4(addr: Ipv4Addr, vpc_cidrs: &[Cidr]) -> AddressClass {
+    use AddressClass::{Private, Public, Special};
+    let a = addr.to_bits();
+    let class = match a >> 24 {
+        0 if a == 0 => Special(SpecialRange::Unspecified),
+        0 => Special(SpecialRange::ThisNetwork),
+        10 => Private(PrivateRange::Rfc1918),
+        100 if a & 0xffc0_0000 == 0x6440_0000 => Private(PrivateRange::SharedAddressSpace),
+        127 => Special(SpecialRange::Loopback),
+        169 if a >> 16 == 0xa9fe => Special(SpecialRange::LinkLocal),
+        172 if a & 0xfff0_0000 == 0xac10_0000 => Private(PrivateRange::Rfc1918),
+        192 => match a >> 8 {
+            0xc0_00_00 => Special(SpecialRange::ProtocolAssignment),
+            0xc0_00_02 => Special(SpecialRange::Documentation),
+            0xc0_58_63 => Special(SpecialRange::Reserved),
+            _ if a >> 16 == 0xc0a8 => Private(PrivateRange::Rfc1918),
+            _ => Public,
+        },
+        198 if a >> 17 == 0xc612 >> 1 => Special(SpecialRange::Benchmarking),
+        198 if a >> 8 == 0xc6_33_64 => Special(SpecialRange::Documentation),
+        203 if a >> 8 == 0xcb_00_71 => Special(SpecialRange::Documentation),
+        224..=239 => Special(SpecialRange::Multicast),
+        240..=255 if a == u32::MAX => Special(SpecialRange::Broadcast),
+        240..=255 => Special(SpecialRange::Reserved),
+        _ => Public,
+    };
+    match class {
+        Public | Private(_) if in_vpc(IpAddr::V4(addr), vpc_cidrs) => {
+            Private(PrivateRange::VpcCidr)
+        }
+        other => other,
+    }
+}
+
+#[inline]
+fn classify_v6(addr: Ipv6Addr, vpc_cidrs: &[Cidr]) -> Classified {
+    use AddressClass::{Private, Public, Special};
+    let a = addr.to_bits();
+    let native = |class| Classified {
+        class,
+        translation: Translation::Native,
+        effective: IpAddr::V6(addr),
+    };
+    if a >> 32 == MAPPED_PREFIX >> 32 || a >> 32 == NAT64_PREFIX >> 32 {
+        let v4 = Ipv4Addr::from_bits(a as u32);
+        let translation = if a >> 32 == NAT64_PREFIX >> 32 {
+            Translation::Nat64
+        } else {
+            Translation::Ipv4Mapped
+        };
+        return Classified {
+            class: classify_v4(v4, vpc_cidrs),
+            translation,
+            effective: IpAddr::V4(v4),
+        };
+    }
+    let top16 = (a >> 112) as u16;
+    let class = if a == 0 {
+        Special(SpecialRange::Unspecified)
+    } else if a == 1 {
+        Special(SpecialRange::Loopback)
+    } else if top16 & 0xe000 == 0x2000 {
+        // Global unicast 2000::/3, less its special-purpose blocks.
+        if a >> 96 == 0x2001_0db8 || top16 & 0xfff0 == 0x3ff0 {
+            Special(SpecialRange::Documentation)
+        } else if a >> 105 == 0x2001_0000 >> 9 {
+            Special(SpecialRange::ProtocolAssignment)
+        } else if top16 == 0x2002 {
+            Special(SpecialRange::Reserved)
+        } else {
+            Public
+        }
+    } else if top16 & 0xfe00 == 0xfc00 {
+        Private(PrivateRange::UniqueLocal)
+    } else if top16 & 0xffc0 == 0xfe80 {
+        Special(SpecialRange::LinkLocal)
+    } else if top16 & 0xff00 == 0xff00 {
+        Special(SpecialRange::Multicast)
+    } else if a >> 64 == 0x0100_0000_0000_0000 {
+        Special(SpecialRange::DiscardOnly)
+    } else {
+        Special(SpecialRange::Reserved)
+    };
+    match class {
+        Public | Private(_) if in_vpc(IpAddr::V6(addr), vpc_cidrs) => {
+            native(Private(PrivateRange::VpcCidr))
+        }
+        other => native(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn c(s: &str) -> AddressClass {
+        classify(s.parse().unwrap(), &[]).class
+    }
+
+    #[test]
+    fn spot_checks() {
+        assert_eq!(c("10.1.2.3"), AddressClass::Private(PrivateRange::Rfc1918));
+        assert_eq!(c("172.31.255.255"), AddressClass::Private(PrivateRange::Rfc1918));
+        assert_eq!(c("172.32.0.1"), AddressClass::Public);
+        assert_eq!(c("100.127.0.1"), AddressClass::Private(PrivateRange::SharedAddressSpace));
+        assert_eq!(c("100.128.0.1"), AddressClass::Public);
+        assert_eq!(c("198.18.0.1"), AddressClass::Special(SpecialRange::Benchmarking));
+        assert_eq!(c("198.19.255.1"), AddressClass::Special(SpecialRange::Benchmarking));
+        assert_eq!(c("198.20.0.1"), AddressClass::Public);
+        assert_eq!(c("192.88.99.1"), AddressClass::Special(SpecialRange::Reserved));
+        assert_eq!(c("2001:db8::1"), AddressClass::Special(SpecialRange::Documentation));
+        assert_eq!(c("2001:1ff::1"), AddressClass::Special(SpecialRange::ProtocolAssignment));
+        assert_eq!(c("2001:200::1"), AddressClass::Public);
+        assert_eq!(c("3fff:fff::1"), AddressClass::Special(SpecialRange::Documentation));
+        assert_eq!(c("fd00::1"), AddressClass::Private(PrivateRange::UniqueLocal));
+        assert_eq!(c("100::1"), AddressClass::Special(SpecialRange::DiscardOnly));
+        assert_eq!(c("::ffff:127.0.0.1"), AddressClass::Special(SpecialRange::Loopback));
+    }
+
+    #[test]
+    fn vpc_cidr_never_rescues_special() {
+        let vpc = vec!["0.0.0.0/0".parse().unwrap(), "::/0".parse().unwrap()];
+        let got = classify("127.0.0.1".parse().unwrap(), &vpc).class;
+        assert_eq!(got, AddressClass::Special(SpecialRange::Loopback));
+        let got = classify("54.1.2.3".parse().unwrap(), &vpc).class;
+        assert_eq!(got, AddressClass::Private(PrivateRange::VpcCidr));
+        let got = classify("2600:1f18::1".parse().unwrap(), &vpc).class;
+        assert_eq!(got, AddressClass::Private(PrivateRange::VpcCidr));
+    }
+
+    #[test]
+    fn nat64_classifies_by_embedded() {
+        let got = classify("64:ff9b::36.1.2.3".parse().unwrap(), &[]);
+        assert_eq!(got.class, AddressClass::Public);
+        assert_eq!(got.translation, Translation::Nat64);
+        assert_eq!(got.effective, "36.1.2.3".parse::<IpAddr>().unwrap());
+    }
+}

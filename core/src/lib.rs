@@ -1,0 +1,40 @@
+//! # netready-core
+//!
+//! Every rule netready applies, in one place, so that the browser page, the
+//! `validate` command and the `probe` can never disagree:
+//!
+//! * [`catalog`]: partitions, regions, the AWS services a runner needs, their
+//!   host names, VPC endpoint service names and profiles;
+//! * [`net`] and [`classify`]: CIDRs and what an address is (private, public,
+//!   NAT64, or something that is never a real endpoint);
+//! * [`rules`]: from one endpoint's DNS answer and per-address TCP outcomes to
+//!   its access type, reachability, failure code and hints, and from all
+//!   endpoints to the overall status;
+//! * [`report`]: the `netready.report/v1` JSON schema shared by probe and
+//!   validator;
+//! * [`commands`]: ready-to-run `aws ec2 …` fix commands.
+//!
+//! ## What this crate guarantees
+//! It is `#![no_std]` (with `alloc`) and pure: it reads no clock, opens no
+//! socket, looks at no environment variable and draws no random number. Time
+//! and context are arguments. It never panics on any input (fuzzed).
+//!
+//! ## What it does not do
+//! It performs no I/O: resolving names and dialling addresses belong to the
+//! `netready` binary, which feeds the outcomes back in.
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+pub mod catalog;
+pub mod classify;
+pub mod commands;
+pub mod net;
+pub mod report;
+pub mod rules;
+
+pub use catalog::{Partition, Profile, Region};
+pub use classify::{AddressClass, Classified, classify};
+pub use net::Cidr;
+pub use report::{Report, Status};

@@ -1,0 +1,659 @@
+//! The `netready.report/v1` JSON report, one schema for probe and validator.
+//!
+//! Guarantees: serialising a [`Report`] and deserialising it gives back an
+//! equal report (property- and fuzz-tested); every enum serialises to the
+//! stable strings DESIGN.md lists; `reachable` is `true`, `false` or `null`
+//! (unknown), never anything else; both `endpoints` and `subnets` are always
+//! present (empty when the other command produced the report), so consumers
+//! need no special cases.
+//!
+//! Not done here: deciding any value (see [`crate::rules`]).
+
+use crate::classify::{AddressClass, Translation};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use core::net::IpAddr;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The schema id written into every report.
+pub const SCHEMA: &str = "netready.report/v1";
+
+/// The overall verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Status {
+    /// Every endpoint is reachable.
+    Ready,
+    /// At least one endpoint is unreachable.
+    Degraded,
+    /// Nothing is unreachable, but something could not be verified.
+    Unknown,
+}
+
+impl Status {
+    /// The process exit code for this status: 0 ready, 1 degraded, 3 unknown.
+    pub const fn exit_code(self) -> u8 {
+        match self {
+            Status::Ready => 0,
+            Status::Degraded => 1,
+            Status::Unknown => 3,
+        }
+    }
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Ready => "ready",
+            Status::Degraded => "degraded",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which command produced the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum ReportKind {
+    /// `netready probe`: really resolved and dialled.
+    Probe,
+    /// `netready validate`: evaluated from the VPC's configuration.
+    Validate,
+}
+
+/// The path the traffic to an endpoint takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum AccessType {
+    /// Private addresses: an interface endpoint inside the VPC.
+    VpcEndpoint,
+    /// Public addresses, the task has no public IP (or NAT64).
+    NatGateway,
+    /// Public addresses, the task has a public IP.
+    InternetGateway,
+    /// A gateway endpoint route (validator only).
+    GatewayEndpoint,
+    /// A transit gateway, peering, VPN or appliance (validator only).
+    Transit,
+    /// Public addresses while it is unknown whether the task has a public IP.
+    Public,
+}
+
+impl AccessType {
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AccessType::VpcEndpoint => "vpc_endpoint",
+            AccessType::NatGateway => "nat_gateway",
+            AccessType::InternetGateway => "internet_gateway",
+            AccessType::GatewayEndpoint => "gateway_endpoint",
+            AccessType::Transit => "transit",
+            AccessType::Public => "public",
+        }
+    }
+}
+
+impl fmt::Display for AccessType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether an endpoint can be reached: three states, not two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Reachability {
+    /// At least one address connected (probe), or every rule on the path
+    /// admits the traffic (validator). JSON `true`.
+    Reachable,
+    /// Nothing connected, or a rule blocks the path. JSON `false`.
+    Unreachable,
+    /// Could not be verified (e.g. a transit path). JSON `null`. Never shown
+    /// as a pass or a failure.
+    Unknown,
+}
+
+impl Serialize for Reachability {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Reachability::Reachable => s.serialize_bool(true),
+            Reachability::Unreachable => s.serialize_bool(false),
+            Reachability::Unknown => s.serialize_none(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Reachability {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Option::<bool>::deserialize(d)? {
+            Some(true) => Reachability::Reachable,
+            Some(false) => Reachability::Unreachable,
+            None => Reachability::Unknown,
+        })
+    }
+}
+
+/// Why an endpoint is unreachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub enum FailureCode {
+    /// The name does not exist (NXDOMAIN).
+    DnsNxdomain,
+    /// The name exists but has no A or AAAA record (NODATA).
+    DnsNoRecords,
+    /// The resolver failed (SERVFAIL).
+    DnsServfail,
+    /// The resolver refused the query (REFUSED).
+    DnsRefused,
+    /// No resolver answered in time.
+    DnsTimeout,
+    /// Every answer was an address that is never a real endpoint.
+    DnsSinkhole,
+    /// Every dialled address refused the connection (RST).
+    TcpRefused,
+    /// Every dialled address timed out (dropped).
+    TcpTimeout,
+    /// Every dialled address was unreachable (ICMP unreachable, no route).
+    TcpUnreachable,
+    /// No route to the service (validator).
+    NoRoute,
+    /// A security group or network ACL blocks the path (validator).
+    Blocked,
+}
+
+impl FailureCode {
+    /// Every failure code.
+    pub const ALL: [FailureCode; 11] = [
+        FailureCode::DnsNxdomain,
+        FailureCode::DnsNoRecords,
+        FailureCode::DnsServfail,
+        FailureCode::DnsRefused,
+        FailureCode::DnsTimeout,
+        FailureCode::DnsSinkhole,
+        FailureCode::TcpRefused,
+        FailureCode::TcpTimeout,
+        FailureCode::TcpUnreachable,
+        FailureCode::NoRoute,
+        FailureCode::Blocked,
+    ];
+
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FailureCode::DnsNxdomain => "dns_nxdomain",
+            FailureCode::DnsNoRecords => "dns_no_records",
+            FailureCode::DnsServfail => "dns_servfail",
+            FailureCode::DnsRefused => "dns_refused",
+            FailureCode::DnsTimeout => "dns_timeout",
+            FailureCode::DnsSinkhole => "dns_sinkhole",
+            FailureCode::TcpRefused => "tcp_refused",
+            FailureCode::TcpTimeout => "tcp_timeout",
+            FailureCode::TcpUnreachable => "tcp_unreachable",
+            FailureCode::NoRoute => "no_route",
+            FailureCode::Blocked => "blocked",
+        }
+    }
+}
+
+impl fmt::Display for FailureCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a finding weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Severity {
+    /// Breaks a path.
+    Error,
+    /// Works, but partly or by luck.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+/// The stable finding codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub enum FindingCode {
+    /// `enableDnsSupport` is off: nothing resolves.
+    DnsSupportDisabled,
+    /// `enableDnsHostnames` is off: private DNS of interface endpoints fails.
+    DnsHostnamesDisabled,
+    /// An interface endpoint without private DNS.
+    EndpointPrivateDnsDisabled,
+    /// An endpoint that is not `available`.
+    EndpointNotAvailable,
+    /// A needed endpoint does not exist.
+    EndpointMissing,
+    /// The endpoint's security groups do not admit TCP 443 from the task.
+    EndpointSgIngress443,
+    /// The task's security groups do not let TCP 443 out.
+    TaskSgEgress443,
+    /// A network ACL blocks TCP 443.
+    NaclBlocks443,
+    /// A network ACL blocks the return traffic (ephemeral ports).
+    NaclBlocksReturn,
+    /// Internet gateway route without a public IP: no connectivity at all.
+    IgwWithoutPublicIp,
+    /// No default route.
+    NoDefaultRoute,
+    /// The route's target is gone.
+    BlackholeRoute,
+    /// The NAT gateway is private.
+    NatGatewayNotPublic,
+    /// The NAT gateway's subnet does not route to an internet gateway.
+    NatGatewayNoIgw,
+    /// A gateway endpoint is not associated with the task's route table.
+    GatewayEndpointNotAssociated,
+    /// A transit path the validator cannot see past.
+    TransitUnverified,
+    /// The endpoint has no subnet in the task's AZ.
+    EndpointNotInAz,
+    /// Private and public (or sinkhole) answers for one name.
+    MixedAnswers,
+    /// Some addresses connected, others did not.
+    PartialReachability,
+    /// DHCP options name DNS servers other than AmazonProvidedDNS.
+    CustomDnsServers,
+    /// A describe-* document needed for the verdict was not given.
+    MissingInput,
+}
+
+impl FindingCode {
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::DnsSupportDisabled => "dns-support-disabled",
+            FindingCode::DnsHostnamesDisabled => "dns-hostnames-disabled",
+            FindingCode::EndpointPrivateDnsDisabled => "endpoint-private-dns-disabled",
+            FindingCode::EndpointNotAvailable => "endpoint-not-available",
+            FindingCode::EndpointMissing => "endpoint-missing",
+            FindingCode::EndpointSgIngress443 => "endpoint-sg-ingress-443",
+            FindingCode::TaskSgEgress443 => "task-sg-egress-443",
+            FindingCode::NaclBlocks443 => "nacl-blocks-443",
+            FindingCode::NaclBlocksReturn => "nacl-blocks-return",
+            FindingCode::IgwWithoutPublicIp => "igw-without-public-ip",
+            FindingCode::NoDefaultRoute => "no-default-route",
+            FindingCode::BlackholeRoute => "blackhole-route",
+            FindingCode::NatGatewayNotPublic => "nat-gateway-not-public",
+            FindingCode::NatGatewayNoIgw => "nat-gateway-no-igw",
+            FindingCode::GatewayEndpointNotAssociated => "gateway-endpoint-not-associated",
+            FindingCode::TransitUnverified => "transit-unverified",
+            FindingCode::EndpointNotInAz => "endpoint-not-in-az",
+            FindingCode::MixedAnswers => "mixed-answers",
+            FindingCode::PartialReachability => "partial-reachability",
+            FindingCode::CustomDnsServers => "custom-dns-servers",
+            FindingCode::MissingInput => "missing-input",
+        }
+    }
+}
+
+impl fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A finding: data about the configuration or the answers, with a fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Finding {
+    /// The stable code.
+    pub code: FindingCode,
+    /// How it weighs.
+    pub severity: Severity,
+    /// What it is about: a resource id, a host name.
+    pub resource: String,
+    /// A plain sentence.
+    pub message: String,
+    /// A ready-to-run command, when there is one.
+    pub fix: Option<String>,
+}
+
+/// The outcome of dialling one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum TcpOutcome {
+    /// The TCP handshake completed.
+    Connected,
+    /// The peer answered with RST.
+    Refused,
+    /// No answer before the deadline (dropped).
+    Timeout,
+    /// ICMP unreachable or no local route.
+    Unreachable,
+    /// Not dialled: the address is never a real endpoint (sinkhole).
+    SkippedSinkhole,
+    /// Not dialled: more addresses than the per-host cap.
+    SkippedCap,
+    /// Not dialled: the probe's overall deadline passed first.
+    SkippedDeadline,
+}
+
+impl TcpOutcome {
+    /// Whether the address was dialled at all.
+    pub const fn was_dialled(self) -> bool {
+        matches!(
+            self,
+            TcpOutcome::Connected | TcpOutcome::Refused | TcpOutcome::Timeout | TcpOutcome::Unreachable
+        )
+    }
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TcpOutcome::Connected => "connected",
+            TcpOutcome::Refused => "refused",
+            TcpOutcome::Timeout => "timeout",
+            TcpOutcome::Unreachable => "unreachable",
+            TcpOutcome::SkippedSinkhole => "skipped_sinkhole",
+            TcpOutcome::SkippedCap => "skipped_cap",
+            TcpOutcome::SkippedDeadline => "skipped_deadline",
+        }
+    }
+}
+
+/// One resolved address of an endpoint and what dialling it did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddressReport {
+    /// The address as resolved.
+    pub ip: IpAddr,
+    /// Its class.
+    #[serde(with = "class_name")]
+    pub class: AddressClass,
+    /// How the address stands for another (omitted when native).
+    #[serde(default, skip_serializing_if = "is_native", with = "translation_name")]
+    pub via: Translation,
+    /// What dialling it did.
+    pub outcome: TcpOutcome,
+    /// Connect time in milliseconds, when dialled.
+    pub ms: Option<f64>,
+}
+
+fn is_native(t: &Translation) -> bool {
+    *t == Translation::Native
+}
+
+mod class_name {
+    use crate::classify::AddressClass;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(c: &AddressClass, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(c.as_str())
+    }
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<AddressClass, D::Error> {
+        let s = alloc::borrow::Cow::<'de, str>::deserialize(d)?;
+        AddressClass::from_name(&s).ok_or_else(|| D::Error::custom("unknown address class"))
+    }
+}
+
+mod translation_name {
+    use crate::classify::Translation;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(t: &Translation, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(t.as_str())
+    }
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Translation, D::Error> {
+        let s = alloc::borrow::Cow::<'de, str>::deserialize(d)?;
+        match &*s {
+            "native" => Ok(Translation::Native),
+            "ipv4_mapped" => Ok(Translation::Ipv4Mapped),
+            "nat64" => Ok(Translation::Nat64),
+            _ => Err(D::Error::custom("unknown translation")),
+        }
+    }
+}
+
+/// What the DNS step did (probe).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DnsReport {
+    /// The resolver that gave the final answer, `IP:PORT`.
+    pub resolver: Option<String>,
+    /// The CNAME chain from the queried name, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cnames: Vec<String>,
+    /// Time for the A and AAAA queries (in parallel), in milliseconds.
+    pub ms: f64,
+}
+
+/// The outcome of the optional TLS handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum TlsOutcome {
+    /// The certificate chains to the public web roots and matches the host.
+    Trusted,
+    /// The handshake completed but the certificate does not chain to the
+    /// public web roots or does not match: a TLS-intercepting middlebox.
+    Untrusted,
+    /// The handshake failed or timed out.
+    Failed,
+    /// No address connected, so there was nothing to shake hands with.
+    NotAttempted,
+}
+
+/// What the TLS step did (probe with `--tls`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TlsReport {
+    /// The outcome.
+    pub outcome: TlsOutcome,
+    /// The leaf certificate's issuer, as a distinguished name.
+    pub issuer: Option<String>,
+    /// Why it failed or is untrusted.
+    pub detail: Option<String>,
+    /// Handshake time in milliseconds.
+    pub ms: Option<f64>,
+}
+
+/// One endpoint as the probe saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointReport {
+    /// The endpoint service suffix (`secretsmanager`, `ecr.api`, …) or
+    /// `custom` for `--endpoint` targets.
+    pub service: String,
+    /// The host resolved.
+    pub host: String,
+    /// The port dialled.
+    pub port: u16,
+    /// The path the traffic takes; `null` when there is no path at all.
+    pub access_type: Option<AccessType>,
+    /// Reachable, unreachable, or unknown (`null`).
+    pub reachable: Reachability,
+    /// Why it is unreachable.
+    pub failure: Option<FailureCode>,
+    /// Every resolved address and what dialling it did.
+    pub addresses: Vec<AddressReport>,
+    /// What to check, in plain words.
+    pub hints: Vec<String>,
+    /// The DNS step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsReport>,
+    /// The TLS step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsReport>,
+}
+
+/// One endpoint as the validator sees it from one subnet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathReport {
+    /// The endpoint service suffix.
+    pub service: String,
+    /// The host.
+    pub host: String,
+    /// The path the traffic takes; `null` when there is none.
+    pub access_type: Option<AccessType>,
+    /// Reachable, unreachable, or unknown (`null`).
+    pub reachable: Reachability,
+    /// Why it is unreachable.
+    #[serde(default)]
+    pub failure: Option<FailureCode>,
+    /// The resources the traffic crosses: subnet, route table, NAT, IGW, endpoint.
+    pub path: Vec<String>,
+    /// What is wrong or worth knowing on this path.
+    pub findings: Vec<Finding>,
+}
+
+/// One subnet as the validator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubnetReport {
+    /// The subnet id.
+    pub subnet_id: String,
+    /// Its availability zone, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// Whether the runner can run here.
+    pub status: Status,
+    /// Each endpoint of the profile.
+    pub endpoints: Vec<PathReport>,
+}
+
+/// Where a piece of the probe's context came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Source {
+    /// A command-line flag.
+    Flag,
+    /// ECS task metadata v4.
+    EcsMetadata,
+    /// EC2 instance metadata (IMDSv2).
+    InstanceMetadata,
+    /// `/etc/resolv.conf`.
+    ResolvConf,
+    /// Nowhere: not known.
+    Unknown,
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sourced<T> {
+    /// The value (`null` when unknown).
+    pub value: T,
+    /// Its source.
+    pub source: Source,
+}
+
+/// The task's context as the probe established it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeContext {
+    /// The region.
+    pub region: Sourced<Option<String>>,
+    /// The account of the ECR registry.
+    pub ecr_account: Sourced<Option<String>>,
+    /// Whether the task has a public IP: `yes`, `no` or `unknown`.
+    pub public_ip: Sourced<crate::rules::PublicIp>,
+    /// The VPC's CIDRs.
+    pub vpc_cidrs: Sourced<Vec<crate::net::Cidr>>,
+    /// The resolvers queried, `IP:PORT`.
+    pub resolvers: Sourced<Vec<String>>,
+}
+
+/// A cost estimate for interface endpoints (validator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostSummary {
+    /// Interface endpoint × AZ pairs that exist for the profile.
+    pub interface_endpoint_azs_present: u32,
+    /// Interface endpoint × AZ pairs the profile would need.
+    pub interface_endpoint_azs_needed: u32,
+    /// Approximate monthly cost in USD of what is needed.
+    pub monthly_usd_needed: f64,
+    /// A plain sentence, including what the free S3 gateway endpoint saves.
+    pub message: String,
+}
+
+/// The report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    #[serde(with = "schema_id")]
+    pub schema: Schema,
+    /// Which command produced it.
+    pub kind: ReportKind,
+    /// The verdict.
+    pub status: Status,
+    /// The region checked, when known.
+    pub region: Option<String>,
+    /// The profile checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The probe's context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<ProbeContext>,
+    /// Probe: one entry per endpoint.
+    #[serde(default)]
+    pub endpoints: Vec<EndpointReport>,
+    /// Validator: one entry per subnet.
+    #[serde(default)]
+    pub subnets: Vec<SubnetReport>,
+    /// Findings that are not tied to one subnet's path, and warnings.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// Validator: interface endpoint cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<CostSummary>,
+}
+
+/// The schema marker: serialises as [`SCHEMA`] and accepts nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Schema;
+
+mod schema_id {
+    use super::{SCHEMA, Schema};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(_: &Schema, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(SCHEMA)
+    }
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Schema, D::Error> {
+        let s = alloc::borrow::Cow::<'de, str>::deserialize(d)?;
+        if s == SCHEMA {
+            Ok(Schema)
+        } else {
+            Err(D::Error::custom("expected schema netready.report/v1"))
+        }
+    }
+}
+
+impl Report {
+    /// An empty report of the given kind; callers fill it and then call
+    /// [`Report::finish`].
+    pub fn new(kind: ReportKind, region: Option<String>) -> Report {
+        Report {
+            schema: Schema,
+            kind,
+            status: Status::Unknown,
+            region,
+            profile: None,
+            context: None,
+            endpoints: Vec::new(),
+            subnets: Vec::new(),
+            findings: Vec::new(),
+            cost: None,
+        }
+    }
+
+    /// Sets the status from the endpoints or subnets (see
+    /// [`crate::rules::overall_status`]).
+    pub fn finish(&mut self) {
+        self.status = match self.kind {
+            ReportKind::Probe => crate::rules::overall_status(self.endpoints.iter().map(|e| e.reachable)),
+            ReportKind::Validate => crate::rules::combine_statuses(self.subnets.iter().map(|s| s.status)),
+        };
+    }
+}

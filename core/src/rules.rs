@@ -1,0 +1,501 @@
+//! The probe's rules: from what DNS and TCP did to a verdict.
+//!
+//! The probe calls [`plan_dials`] on each DNS answer *before* dialling (so a
+//! sinkhole answer such as 0.0.0.0 or 127.0.0.1 is never dialled: something
+//! listening locally would make it look ready), dials what the plan says, and
+//! hands the outcomes to [`assess_endpoint`]. [`overall_status`] folds the
+//! endpoints into `ready` / `degraded` / `unknown`.
+//!
+//! Guarantees:
+//! * an endpoint is reachable if and only if at least one dialled address
+//!   connected; a reachable endpoint has no failure code and an unreachable
+//!   one always has one;
+//! * the status is `degraded` if and only if some endpoint is unreachable,
+//!   `unknown` if nothing is unreachable but something is unknown, and unknown
+//!   is never counted as reachable;
+//! * the access type is the path the traffic takes even when it is then
+//!   blocked, and `None` only when there is no path (DNS failed or answered
+//!   nothing real);
+//! * every failure code carries the troubleshooting hint of the operators'
+//!   guide.
+//!
+//! Not done here: resolving, dialling, timing (the caller measures and passes
+//! milliseconds in).
+
+use crate::classify::{AddressClass, Classified, Translation, classify};
+use crate::net::Cidr;
+use crate::report::{
+    AccessType, AddressReport, EndpointReport, FailureCode, Finding, FindingCode, Reachability,
+    Severity, Status, TcpOutcome,
+};
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+use core::net::IpAddr;
+use core::str::FromStr;
+
+/// Whether the task has a public IP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum PublicIp {
+    /// It has one: public answers go through an internet gateway.
+    Yes,
+    /// It has none: public answers go through a NAT gateway.
+    No,
+    /// Not known: public answers are reported as `public`, not guessed.
+    #[default]
+    Unknown,
+}
+
+impl PublicIp {
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PublicIp::Yes => "yes",
+            PublicIp::No => "no",
+            PublicIp::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for PublicIp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a public-IP setting did not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PublicIpError {
+    /// Not `yes`, `no` or `unknown`.
+    Unknown,
+}
+
+impl fmt::Display for PublicIpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("expected yes, no or unknown")
+    }
+}
+
+impl core::error::Error for PublicIpError {}
+
+impl FromStr for PublicIp {
+    type Err = PublicIpError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "yes" | "true" => Ok(PublicIp::Yes),
+            "no" | "false" => Ok(PublicIp::No),
+            "unknown" => Ok(PublicIp::Unknown),
+            _ => Err(PublicIpError::Unknown),
+        }
+    }
+}
+
+/// What the probe knows about the task it runs in.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskContext<'a> {
+    /// Whether the task has a public IP.
+    pub public_ip: PublicIp,
+    /// The VPC's CIDRs (addresses inside count as private).
+    pub vpc_cidrs: &'a [Cidr],
+}
+
+/// How a DNS lookup failed. The system resolver hides these distinctions;
+/// each points at a different fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum DnsFailure {
+    /// NXDOMAIN: the name does not exist for this resolver.
+    NxDomain,
+    /// NOERROR with no A or AAAA record.
+    NoData,
+    /// SERVFAIL.
+    ServFail,
+    /// REFUSED.
+    Refused,
+    /// No resolver answered before the deadline.
+    Timeout,
+}
+
+impl DnsFailure {
+    /// The report's failure code.
+    pub const fn code(self) -> FailureCode {
+        match self {
+            DnsFailure::NxDomain => FailureCode::DnsNxdomain,
+            DnsFailure::NoData => FailureCode::DnsNoRecords,
+            DnsFailure::ServFail => FailureCode::DnsServfail,
+            DnsFailure::Refused => FailureCode::DnsRefused,
+            DnsFailure::Timeout => FailureCode::DnsTimeout,
+        }
+    }
+}
+
+/// What DNS said for one host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum DnsAnswer {
+    /// The A and AAAA addresses, in answer order (A first). Never empty: an
+    /// empty answer is [`DnsFailure::NoData`].
+    Addresses(Vec<IpAddr>),
+    /// The lookup failed.
+    Failed(DnsFailure),
+}
+
+impl DnsAnswer {
+    /// Builds an answer, turning an empty address list into NODATA.
+    pub fn from_addresses(addresses: Vec<IpAddr>) -> DnsAnswer {
+        if addresses.is_empty() {
+            DnsAnswer::Failed(DnsFailure::NoData)
+        } else {
+            DnsAnswer::Addresses(addresses)
+        }
+    }
+}
+
+/// What to do with one resolved address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialAction {
+    /// Dial it.
+    Dial,
+    /// Never dial it: it cannot be a real endpoint.
+    SkipSinkhole,
+    /// Do not dial it: the per-host cap is reached.
+    SkipCap,
+}
+
+/// One address of a dial plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlannedAddress {
+    /// The address as resolved.
+    pub ip: IpAddr,
+    /// What it is.
+    pub classified: Classified,
+    /// What to do with it.
+    pub action: DialAction,
+}
+
+/// Classifies every answered address, drops duplicates (keeping answer
+/// order) and decides which to dial: every real address, up to
+/// `max_dials_per_host` (at least one).
+pub fn plan_dials(addresses: &[IpAddr], ctx: &TaskContext<'_>, max_dials_per_host: usize) -> Vec<PlannedAddress> {
+    let cap = max_dials_per_host.max(1);
+    let mut plan: Vec<PlannedAddress> = Vec::with_capacity(addresses.len());
+    let mut dials = 0usize;
+    for &ip in addresses {
+        if plan.iter().any(|p| p.ip == ip) {
+            continue;
+        }
+        let classified = classify(ip, ctx.vpc_cidrs);
+        let action = if classified.class.is_special() {
+            DialAction::SkipSinkhole
+        } else if dials < cap {
+            dials += 1;
+            DialAction::Dial
+        } else {
+            DialAction::SkipCap
+        };
+        plan.push(PlannedAddress { ip, classified, action });
+    }
+    plan
+}
+
+/// The access type of traffic to one address.
+pub fn access_type_of(classified: &Classified, public_ip: PublicIp) -> Option<AccessType> {
+    match (classified.class, classified.translation) {
+        (AddressClass::Special(_), _) => None,
+        (_, Translation::Nat64) => Some(AccessType::NatGateway),
+        (AddressClass::Private(_), _) => Some(AccessType::VpcEndpoint),
+        (AddressClass::Public, _) => Some(match public_ip {
+            PublicIp::Yes => AccessType::InternetGateway,
+            PublicIp::No => AccessType::NatGateway,
+            PublicIp::Unknown => AccessType::Public,
+        }),
+    }
+}
+
+/// What the probe observed for one endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// The endpoint service suffix, or `custom`.
+    pub service: String,
+    /// The host resolved.
+    pub host: String,
+    /// The port dialled.
+    pub port: u16,
+    /// The DNS answer.
+    pub dns: DnsAnswer,
+    /// For each address of the answer, in answer order, what dialling it did
+    /// and how long the connect took. Addresses missing here count as
+    /// [`TcpOutcome::SkippedDeadline`]; extra ones are ignored.
+    pub dials: Vec<(IpAddr, TcpOutcome, Option<f64>)>,
+}
+
+/// The verdict on one endpoint: its report entry and the warnings it raises.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// The endpoint's report entry (without `dns`/`tls` details, which the
+    /// caller adds).
+    pub endpoint: EndpointReport,
+    /// `mixed-answers`, `partial-reachability`.
+    pub findings: Vec<Finding>,
+}
+
+/// Assesses one endpoint. `max_dials_per_host` must be the cap the plan was
+/// made with, so that skipped addresses are reported as such.
+pub fn assess_endpoint(obs: &Observation, ctx: &TaskContext<'_>, max_dials_per_host: usize) -> Assessment {
+    let mut endpoint = EndpointReport {
+        service: obs.service.clone(),
+        host: obs.host.clone(),
+        port: obs.port,
+        access_type: None,
+        reachable: Reachability::Unreachable,
+        failure: None,
+        addresses: Vec::new(),
+        hints: Vec::new(),
+        dns: None,
+        tls: None,
+    };
+    let mut findings = Vec::new();
+    let answered = match &obs.dns {
+        DnsAnswer::Failed(f) => {
+            endpoint.failure = Some(f.code());
+            endpoint.hints.push(hint(f.code(), None, &obs.service).to_owned());
+            return Assessment { endpoint, findings };
+        }
+        DnsAnswer::Addresses(a) => a,
+    };
+    let plan = plan_dials(answered, ctx, max_dials_per_host);
+    for p in &plan {
+        let outcome = match p.action {
+            DialAction::SkipSinkhole => (TcpOutcome::SkippedSinkhole, None),
+            DialAction::SkipCap => (TcpOutcome::SkippedCap, None),
+            DialAction::Dial => obs
+                .dials
+                .iter()
+                .find(|(ip, _, _)| *ip == p.ip)
+                // A "skipped" outcome for a planned dial is not something the
+                // dialler can claim; only a real dial or the deadline.
+                .map(|(_, o, ms)| if o.was_dialled() { (*o, *ms) } else { (TcpOutcome::SkippedDeadline, None) })
+                .unwrap_or((TcpOutcome::SkippedDeadline, None)),
+        };
+        endpoint.addresses.push(AddressReport {
+            ip: p.ip,
+            class: p.classified.class,
+            via: p.classified.translation,
+            outcome: outcome.0,
+            ms: outcome.1,
+        });
+    }
+
+    let real: Vec<(&PlannedAddress, &AddressReport)> = plan
+        .iter()
+        .zip(&endpoint.addresses)
+        .filter(|(p, _)| p.action != DialAction::SkipSinkhole)
+        .collect();
+    let sinkholes = plan.len() - real.len();
+    if real.is_empty() {
+        endpoint.failure = Some(FailureCode::DnsSinkhole);
+        endpoint.hints.push(hint(FailureCode::DnsSinkhole, None, &obs.service).to_owned());
+        return Assessment { endpoint, findings };
+    }
+
+    let connected = real.iter().find(|(_, a)| a.outcome == TcpOutcome::Connected);
+    let lead = connected.unwrap_or(&real[0]).0;
+    endpoint.access_type = access_type_of(&lead.classified, ctx.public_ip);
+
+    let has_private = real.iter().any(|(p, _)| matches!(p.classified.class, AddressClass::Private(_)));
+    let has_public = real.iter().any(|(p, _)| p.classified.class == AddressClass::Public);
+    if (has_private && has_public) || sinkholes > 0 {
+        let what = if sinkholes > 0 {
+            "real addresses and addresses that are never a real endpoint (a sinkhole or firewall answer)"
+        } else {
+            "both private and public addresses (split-horizon DNS, or private DNS only partly in effect)"
+        };
+        findings.push(Finding {
+            code: FindingCode::MixedAnswers,
+            severity: Severity::Warning,
+            resource: obs.host.clone(),
+            message: format!("{} resolved to {what}: {}", obs.host, address_list(&endpoint.addresses)),
+            fix: None,
+        });
+    }
+
+    let dialled: Vec<TcpOutcome> =
+        real.iter().map(|(_, a)| a.outcome).filter(|o| o.was_dialled()).collect();
+    let failed = dialled.iter().filter(|o| **o != TcpOutcome::Connected).count();
+    if connected.is_some() {
+        endpoint.reachable = Reachability::Reachable;
+        if failed > 0 {
+            let bad: Vec<String> = endpoint
+                .addresses
+                .iter()
+                .filter(|a| a.outcome.was_dialled() && a.outcome != TcpOutcome::Connected)
+                .map(|a| format!("{} ({})", a.ip, a.outcome.as_str()))
+                .collect();
+            findings.push(Finding {
+                code: FindingCode::PartialReachability,
+                severity: Severity::Warning,
+                resource: obs.host.clone(),
+                message: format!(
+                    "{}: {} of {} addresses connected; not: {}. An interface endpoint has one address per AZ: check the security group and network ACLs of the endpoint's subnet in that AZ.",
+                    obs.host,
+                    dialled.len() - failed,
+                    dialled.len(),
+                    bad.join(", ")
+                ),
+                fix: None,
+            });
+        }
+    } else {
+        let code = tcp_failure(&dialled);
+        endpoint.failure = Some(code);
+        endpoint.hints.push(hint(code, endpoint.access_type, &obs.service).to_owned());
+    }
+    if let Some(extra) = access_hint(endpoint.access_type, &obs.service) {
+        endpoint.hints.push(extra.to_owned());
+    }
+    Assessment { endpoint, findings }
+}
+
+fn address_list(addresses: &[AddressReport]) -> String {
+    let parts: Vec<String> = addresses.iter().map(|a| format!("{} ({})", a.ip, a.class)).collect();
+    parts.join(", ")
+}
+
+/// The failure code for an endpoint none of whose addresses connected: the
+/// outcome most addresses share; ties go to refused, then unreachable, then
+/// timeout (the most specific first). No dial at all means the overall
+/// deadline passed first: a timeout.
+fn tcp_failure(dialled: &[TcpOutcome]) -> FailureCode {
+    let count = |o: TcpOutcome| dialled.iter().filter(|d| **d == o).count();
+    let candidates = [
+        (count(TcpOutcome::Refused), FailureCode::TcpRefused),
+        (count(TcpOutcome::Unreachable), FailureCode::TcpUnreachable),
+        (count(TcpOutcome::Timeout), FailureCode::TcpTimeout),
+    ];
+    let mut best = (0, FailureCode::TcpTimeout);
+    for c in candidates {
+        if c.0 > best.0 {
+            best = c;
+        }
+    }
+    best.1
+}
+
+/// An endpoint the probe could not check, e.g. ECR Docker without an account.
+pub fn unverified_endpoint(service: &str, host: String, port: u16, why: &str) -> EndpointReport {
+    EndpointReport {
+        service: service.to_owned(),
+        host,
+        port,
+        access_type: None,
+        reachable: Reachability::Unknown,
+        failure: None,
+        addresses: Vec::new(),
+        hints: alloc::vec![why.to_owned()],
+        dns: None,
+        tls: None,
+    }
+}
+
+/// The troubleshooting hint for a failure, from the operators' guide.
+pub fn hint(code: FailureCode, access: Option<AccessType>, service: &str) -> &'static str {
+    match code {
+        FailureCode::DnsNxdomain => {
+            "The name does not exist for this resolver. Check that the VPC has DNS resolution and DNS hostnames enabled, that interface endpoints have private DNS enabled, and that no Route 53 Resolver DNS Firewall rule answers NXDOMAIN. Custom DNS servers must forward amazonaws.com to the VPC resolver (VPC CIDR base + 2)."
+        }
+        FailureCode::DnsNoRecords => {
+            "The name exists but has no A or AAAA record (NODATA). A private hosted zone or DNS Firewall rule may be shadowing it; check Route 53 private hosted zones associated with the VPC."
+        }
+        FailureCode::DnsServfail => {
+            "The resolver failed (SERVFAIL). If the VPC uses custom DNS servers (DHCP options), they must forward to the VPC resolver; check Route 53 Resolver rules and DNS Firewall rules with a SERVFAIL response."
+        }
+        FailureCode::DnsRefused => {
+            "The resolver refused the query (REFUSED): a DNS Firewall rule or a resolver that does not recurse for this client. Check DHCP options and Route 53 Resolver DNS Firewall rule groups."
+        }
+        FailureCode::DnsTimeout => {
+            "No resolver answered in time. Check that the VPC has DNS resolution (enableDnsSupport) enabled, that security groups and network ACLs allow UDP and TCP 53 to the resolver, and that custom DNS servers are up."
+        }
+        FailureCode::DnsSinkhole => {
+            "DNS answered only addresses that are never a real endpoint (0.0.0.0, 127.x, …): a DNS Firewall or sinkhole is blocking this name. Allow it in the DNS Firewall rule group."
+        }
+        FailureCode::TcpRefused => {
+            "The connection was refused (RST): something at that address rejects port 443, such as a firewall appliance with a REJECT rule or a proxy. The runner needs direct TCP to the service, never through an HTTP proxy."
+        }
+        FailureCode::TcpTimeout => match access {
+            Some(AccessType::VpcEndpoint) => {
+                "Connections time out at the interface endpoint. Check that the endpoint's security group allows inbound TCP 443 from the task's subnets or security group, that the task's security group allows outbound 443, and that network ACLs allow 443 out and the ephemeral return ports in."
+            }
+            Some(AccessType::NatGateway) if service == "s3" => {
+                "Connections time out. S3 resolves to public addresses even with a gateway endpoint: check that the S3 gateway endpoint is associated with the task subnets' route tables, or that they route 0.0.0.0/0 to an available public NAT gateway; check the task's security group allows outbound 443 and network ACLs allow the return traffic."
+            }
+            Some(AccessType::NatGateway) => {
+                "Connections time out through the NAT gateway. Check that the task subnets' route table sends 0.0.0.0/0 to an available public NAT gateway whose own subnet routes to an internet gateway, that the task's security group allows outbound 443, and that network ACLs (on the task's and the NAT gateway's subnets) allow 443 and the return traffic."
+            }
+            Some(AccessType::InternetGateway) => {
+                "Connections time out through the internet gateway. Check that the subnet's route table sends 0.0.0.0/0 to an attached internet gateway, that the task really has a public IP (AssignPublicIp=true), that the task's security group allows outbound 443, and that network ACLs allow the return traffic."
+            }
+            Some(AccessType::Public) => {
+                "Connections to public addresses time out. With a NAT gateway, check the route 0.0.0.0/0 to an available public NAT gateway; with an internet gateway, the task needs a public IP (AssignPublicIp=true) or it has no outbound connectivity at all. Check security groups allow outbound 443 and network ACLs allow the return traffic."
+            }
+            _ => {
+                "Connections time out. Check the task subnets' route tables (NAT gateway, internet gateway, transit gateway or VPC endpoints), the task's security group (outbound 443) and network ACLs (443 out, ephemeral ports back)."
+            }
+        },
+        FailureCode::TcpUnreachable => {
+            "The address is unreachable (no route, or ICMP unreachable). Check the task subnets' route tables: they need a route to the service via a NAT gateway, an internet gateway, a transit gateway or a VPC endpoint."
+        }
+        FailureCode::NoRoute => {
+            "There is no route to the service. Add a default route to a NAT gateway or internet gateway, a transit gateway route, or create VPC endpoints."
+        }
+        FailureCode::Blocked => {
+            "A security group or network ACL blocks TCP 443 or its return traffic on this path."
+        }
+    }
+}
+
+/// A hint about the access type itself, when there is something to know.
+fn access_hint(access: Option<AccessType>, service: &str) -> Option<&'static str> {
+    match access {
+        Some(AccessType::NatGateway | AccessType::InternetGateway | AccessType::Public) if service == "s3" => Some(
+            "S3 answers public addresses even when an S3 gateway endpoint routes the traffic: the probe cannot tell a gateway endpoint from a NAT gateway (netready validate can).",
+        ),
+        Some(AccessType::Public) => Some(
+            "Public addresses, and whether the task has a public IP is unknown: pass --public-ip yes or no to tell a NAT gateway path from an internet gateway path.",
+        ),
+        _ => None,
+    }
+}
+
+/// The overall status: `degraded` if any endpoint is unreachable, else
+/// `unknown` if any is unknown, else `ready` (also for no endpoints at all).
+pub fn overall_status(reachability: impl IntoIterator<Item = Reachability>) -> Status {
+    let mut status = Status::Ready;
+    for r in reachability {
+        match r {
+            Reachability::Unreachable => return Status::Degraded,
+            Reachability::Unknown => status = Status::Unknown,
+            Reachability::Reachable => {}
+        }
+    }
+    status
+}
+
+/// Folds statuses the same way: any degraded wins, then unknown.
+pub fn combine_statuses(statuses: impl IntoIterator<Item = Status>) -> Status {
+    overall_status(statuses.into_iter().map(|s| match s {
+        Status::Ready => Reachability::Reachable,
+        Status::Degraded => Reachability::Unreachable,
+        Status::Unknown => Reachability::Unknown,
+    }))
+}
+
+impl fmt::Display for DnsFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code().to_string())
+    }
+}

@@ -1,0 +1,2 @@
+//! netready: placeholder while core is built.
+fn main() {}

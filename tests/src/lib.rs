@@ -1,0 +1,1 @@
+//! Shared helpers for netready's end-to-end tests.
