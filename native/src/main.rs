@@ -1,2 +1,7 @@
-//! netready: placeholder while core is built.
-fn main() {}
+//! The `netready` command. Parsing and dispatch only; see the library.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    netready::cli::main()
+}

@@ -1,0 +1,3 @@
+//! `netready probe`: not built yet (issue: the probe).
+
+pub mod cli;
