@@ -9,7 +9,7 @@
 //!
 //! Not done here: deciding any value (see [`crate::rules`]).
 
-use crate::classify::{AddressClass, Translation};
+use crate::classify::{AddressClass, PrivateRange, Translation};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -369,15 +369,18 @@ impl TcpOutcome {
 }
 
 /// One resolved address of an endpoint and what dialling it did.
+///
+/// In JSON: `{"ip", "class", "range"?, "via"?, "outcome", "ms"}`; `range`
+/// (`rfc1918`, `shared_address_space`, `unique_local`, `vpc_cidr`) appears
+/// only for private addresses, `via` only for mapped or NAT64 addresses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "AddressWire", try_from = "AddressWire")]
 pub struct AddressReport {
     /// The address as resolved.
     pub ip: IpAddr,
     /// Its class.
-    #[serde(with = "class_name")]
     pub class: AddressClass,
-    /// How the address stands for another (omitted when native).
-    #[serde(default, skip_serializing_if = "is_native", with = "translation_name")]
+    /// How the address stands for another.
     pub via: Translation,
     /// What dialling it did.
     pub outcome: TcpOutcome,
@@ -385,38 +388,73 @@ pub struct AddressReport {
     pub ms: Option<f64>,
 }
 
-fn is_native(t: &Translation) -> bool {
-    *t == Translation::Native
+#[derive(Serialize, Deserialize)]
+struct AddressWire {
+    ip: IpAddr,
+    class: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    range: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    via: Option<String>,
+    outcome: TcpOutcome,
+    ms: Option<f64>,
 }
 
-mod class_name {
-    use crate::classify::AddressClass;
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+const PRIVATE_RANGES: [PrivateRange; 4] = [
+    PrivateRange::Rfc1918,
+    PrivateRange::SharedAddressSpace,
+    PrivateRange::UniqueLocal,
+    PrivateRange::VpcCidr,
+];
 
-    pub(super) fn serialize<S: Serializer>(c: &AddressClass, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(c.as_str())
-    }
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<AddressClass, D::Error> {
-        let s = alloc::borrow::Cow::<'de, str>::deserialize(d)?;
-        AddressClass::from_name(&s).ok_or_else(|| D::Error::custom("unknown address class"))
+fn range_name(r: PrivateRange) -> &'static str {
+    match r {
+        PrivateRange::Rfc1918 => "rfc1918",
+        PrivateRange::SharedAddressSpace => "shared_address_space",
+        PrivateRange::UniqueLocal => "unique_local",
+        PrivateRange::VpcCidr => "vpc_cidr",
     }
 }
 
-mod translation_name {
-    use crate::classify::Translation;
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    pub(super) fn serialize<S: Serializer>(t: &Translation, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(t.as_str())
-    }
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Translation, D::Error> {
-        let s = alloc::borrow::Cow::<'de, str>::deserialize(d)?;
-        match &*s {
-            "native" => Ok(Translation::Native),
-            "ipv4_mapped" => Ok(Translation::Ipv4Mapped),
-            "nat64" => Ok(Translation::Nat64),
-            _ => Err(D::Error::custom("unknown translation")),
+impl From<AddressReport> for AddressWire {
+    fn from(a: AddressReport) -> Self {
+        AddressWire {
+            ip: a.ip,
+            class: a.class.as_str().into(),
+            range: match a.class {
+                AddressClass::Private(r) => Some(range_name(r).into()),
+                _ => None,
+            },
+            via: match a.via {
+                Translation::Native => None,
+                other => Some(other.as_str().into()),
+            },
+            outcome: a.outcome,
+            ms: a.ms,
         }
+    }
+}
+
+impl TryFrom<AddressWire> for AddressReport {
+    type Error = &'static str;
+    fn try_from(w: AddressWire) -> Result<Self, Self::Error> {
+        let class = match (AddressClass::from_name(&w.class), w.range.as_deref()) {
+            (Some(AddressClass::Private(_)), range) => AddressClass::Private(
+                PRIVATE_RANGES.into_iter().find(|r| Some(range_name(*r)) == range).ok_or(
+                    "a private address needs a range: rfc1918, shared_address_space, unique_local or vpc_cidr",
+                )?,
+            ),
+            (Some(_), Some(_)) => return Err("only private addresses have a range"),
+            (Some(c), None) => c,
+            (None, _) => return Err("unknown address class"),
+        };
+        let via = match w.via.as_deref() {
+            None | Some("native") => Translation::Native,
+            Some("ipv4_mapped") => Translation::Ipv4Mapped,
+            Some("nat64") => Translation::Nat64,
+            Some(_) => return Err("via must be ipv4_mapped or nat64"),
+        };
+        Ok(AddressReport { ip: w.ip, class, via, outcome: w.outcome, ms: w.ms })
     }
 }
 
