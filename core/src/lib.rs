@@ -26,6 +26,11 @@
 #![forbid(unsafe_code)]
 
 extern crate alloc;
+// The `arbitrary` derive (fuzzing only) keeps its recursion guard in a
+// `std::thread_local!`, and `arbitrary` itself needs std: the feature brings
+// std in; normal builds stay no_std.
+#[cfg(feature = "arbitrary")]
+extern crate std;
 
 pub mod catalog;
 pub mod classify;
