@@ -1,3 +1,4 @@
 //! `netready probe`: not built yet (issue: the probe).
 
 pub mod cli;
+pub mod watch;
