@@ -1,4 +1,12 @@
-//! `netready probe`: not built yet (issue: the probe).
+//! `netready probe`: resolve every endpoint for real and dial it directly.
+//!
+//! * [`net`]: the engine and its I/O traits ([`net::Resolver`],
+//!   [`net::Dialer`]), independent of real sockets;
+//! * [`cli`]: the command line.
 
 pub mod cli;
+pub mod dial;
+pub mod dns;
+pub mod net;
+pub mod tls;
 pub mod watch;

@@ -1,0 +1,480 @@
+//! The real [`Resolver`]: DNS queries over UDP (TCP on truncation) to the
+//! resolvers of `/etc/resolv.conf` or `--dns-server`, with hickory-proto's
+//! message encoding.
+//!
+//! Guarantees:
+//! * A and AAAA are asked in parallel; their union is the answer (A first);
+//! * NXDOMAIN, NODATA, SERVFAIL, REFUSED and timeout stay apart (the system
+//!   resolver, `getaddrinfo`, hides this): NXDOMAIN, NODATA and REFUSED are
+//!   final; on timeout or SERVFAIL the next resolver is asked, each resolver
+//!   getting an equal share of what remains of the deadline;
+//! * a reply is accepted only from the queried server's address, with the
+//!   query's id and question (the socket is connected to the server, and the
+//!   id is random), so a stray datagram cannot forge an answer;
+//! * at most `max_in_flight` queries are outstanding at once (a semaphore):
+//!   hundreds of uncapped queries overflow a resolver's receive buffer and
+//!   turn into timeouts;
+//! * every wait is bounded by the caller's deadline (`tokio::time`).
+//!
+//! Not done here: caching, search domains (names are always queried as
+//! fully qualified), DNSSEC validation, or anything but A, AAAA and the
+//! CNAMEs leading to them.
+
+use super::net::{Resolution, Resolver};
+use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
+use hickory_proto::rr::{Name, RData, RecordType};
+use netready_core::rules::{DnsAnswer, DnsFailure};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpStream, UdpSocket};
+use tokio::sync::Semaphore;
+use tokio::time::{Instant, timeout_at};
+
+/// The default cap on DNS queries in flight (measured: about 64 is both
+/// reliable and fastest for 500 names against one resolver).
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+
+/// The EDNS payload size advertised: the DNS flag day 2020 value, which
+/// avoids IP fragmentation.
+const EDNS_PAYLOAD: u16 = 1232;
+
+/// Queries real DNS servers.
+#[derive(Debug, Clone)]
+pub struct DnsResolver {
+    servers: Arc<[SocketAddr]>,
+    in_flight: Arc<Semaphore>,
+}
+
+impl DnsResolver {
+    /// A resolver asking `servers` in order. `max_in_flight` of at least one
+    /// query may be outstanding at once.
+    pub fn new(servers: Vec<SocketAddr>, max_in_flight: usize) -> DnsResolver {
+        DnsResolver {
+            servers: servers.into(),
+            in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
+        }
+    }
+
+    /// The servers asked, in order.
+    pub fn servers(&self) -> &[SocketAddr] {
+        &self.servers
+    }
+}
+
+/// The name servers of a resolv.conf text (`nameserver IP` lines; port 53;
+/// an IPv6 zone such as `%eth0` is dropped). Lines that do not parse are
+/// skipped: resolv.conf is the system's business, and glibc skips them too.
+pub fn parse_resolv_conf(text: &str) -> Vec<SocketAddr> {
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            if words.next() != Some("nameserver") {
+                return None;
+            }
+            let addr = words.next()?;
+            let addr = addr.split_once('%').map_or(addr, |(a, _)| a);
+            addr.parse::<IpAddr>()
+                .ok()
+                .map(|ip| SocketAddr::new(ip, 53))
+        })
+        .collect()
+}
+
+/// Why a `--dns-server` value did not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DnsServerError {
+    /// Neither `IP`, `IP:PORT` nor `[IPV6]:PORT`.
+    Malformed,
+}
+
+impl std::fmt::Display for DnsServerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("expected IP[:PORT], e.g. 10.0.0.2, 127.0.0.1:5353 or [fd00::2]:53")
+    }
+}
+
+impl std::error::Error for DnsServerError {}
+
+/// Parses a `--dns-server` value: `IP`, `IP:PORT` or `[IPV6]:PORT` (port 53
+/// when none is given).
+pub fn parse_dns_server(s: &str) -> Result<SocketAddr, DnsServerError> {
+    let s = s.trim();
+    if let Ok(sa) = s.parse::<SocketAddr>() {
+        if sa.port() == 0 {
+            return Err(DnsServerError::Malformed);
+        }
+        return Ok(sa);
+    }
+    let bare = s
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(s);
+    bare.parse::<IpAddr>()
+        .map(|ip| SocketAddr::new(ip, 53))
+        .map_err(|_| DnsServerError::Malformed)
+}
+
+/// What one query (one record type, one server) came back with.
+#[derive(Debug, Clone, PartialEq)]
+enum QueryOutcome {
+    /// NOERROR: the addresses of the asked type (maybe none: NODATA) and
+    /// the CNAME chain.
+    Answer {
+        addresses: Vec<IpAddr>,
+        cnames: Vec<String>,
+    },
+    NxDomain {
+        cnames: Vec<String>,
+    },
+    ServFail,
+    Refused,
+    /// No usable reply before the attempt's deadline (or the port was
+    /// closed: ICMP port unreachable).
+    Timeout,
+}
+
+impl Resolver for DnsResolver {
+    async fn resolve(&self, host: &str, deadline: Instant) -> Resolution {
+        let began = Instant::now();
+        let ms = || Instant::now().duration_since(began).as_secs_f64() * 1000.0;
+        let name = match Name::from_ascii(format!("{}.", host.trim_end_matches('.'))) {
+            Ok(n) => n,
+            // Targets are validated host names; one that hickory rejects can
+            // not exist in DNS either.
+            Err(_) => {
+                return Resolution {
+                    answer: DnsAnswer::Failed(DnsFailure::NxDomain),
+                    resolver: None,
+                    cnames: Vec::new(),
+                    ms: 0.0,
+                };
+            }
+        };
+        let mut last_failure = DnsFailure::Timeout;
+        let mut last_server = None;
+        for (i, &server) in self.servers.iter().enumerate() {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            let left = u32::try_from(self.servers.len() - i).unwrap_or(u32::MAX);
+            let attempt_deadline = now + (deadline - now) / left;
+            let (a, aaaa) = tokio::join!(
+                self.query(server, &name, RecordType::A, attempt_deadline),
+                self.query(server, &name, RecordType::AAAA, attempt_deadline),
+            );
+            match combine(a, aaaa) {
+                Combined::Final(answer, cnames) => {
+                    return Resolution {
+                        answer,
+                        resolver: Some(server),
+                        cnames,
+                        ms: ms(),
+                    };
+                }
+                Combined::TryNext(failure) => {
+                    // A SERVFAIL says more than a later silence: keep it.
+                    if failure == DnsFailure::ServFail || last_failure != DnsFailure::ServFail {
+                        last_failure = failure;
+                    }
+                    if failure == DnsFailure::ServFail {
+                        last_server = Some(server);
+                    }
+                }
+            }
+        }
+        let resolver = if last_failure == DnsFailure::ServFail {
+            last_server
+        } else {
+            None
+        };
+        Resolution {
+            answer: DnsAnswer::Failed(last_failure),
+            resolver,
+            cnames: Vec::new(),
+            ms: ms(),
+        }
+    }
+}
+
+enum Combined {
+    Final(DnsAnswer, Vec<String>),
+    TryNext(DnsFailure),
+}
+
+fn combine(a: QueryOutcome, aaaa: QueryOutcome) -> Combined {
+    use QueryOutcome as Q;
+    let mut addresses = Vec::new();
+    let mut cnames: Vec<String> = Vec::new();
+    for q in [&a, &aaaa] {
+        if let Q::Answer {
+            addresses: found,
+            cnames: c,
+        } = q
+        {
+            addresses.extend_from_slice(found);
+            if cnames.is_empty() {
+                cnames.clone_from(c);
+            }
+        }
+    }
+    if !addresses.is_empty() {
+        return Combined::Final(DnsAnswer::Addresses(addresses), cnames);
+    }
+    for q in [&a, &aaaa] {
+        if let Q::NxDomain { cnames: c } = q {
+            return Combined::Final(DnsAnswer::Failed(DnsFailure::NxDomain), c.clone());
+        }
+    }
+    if [&a, &aaaa].iter().any(|q| matches!(q, Q::Refused)) {
+        return Combined::Final(DnsAnswer::Failed(DnsFailure::Refused), cnames);
+    }
+    if matches!((&a, &aaaa), (Q::Answer { .. }, Q::Answer { .. })) {
+        return Combined::Final(DnsAnswer::Failed(DnsFailure::NoData), cnames);
+    }
+    if [&a, &aaaa].iter().any(|q| matches!(q, Q::ServFail)) {
+        Combined::TryNext(DnsFailure::ServFail)
+    } else {
+        Combined::TryNext(DnsFailure::Timeout)
+    }
+}
+
+impl DnsResolver {
+    async fn query(
+        &self,
+        server: SocketAddr,
+        name: &Name,
+        rtype: RecordType,
+        deadline: Instant,
+    ) -> QueryOutcome {
+        let Ok(Ok(_permit)) = timeout_at(deadline, self.in_flight.acquire()).await else {
+            return QueryOutcome::Timeout;
+        };
+        let request = build_query(name, rtype);
+        let Ok(bytes) = request.to_vec() else {
+            return QueryOutcome::ServFail;
+        };
+        let id = request.metadata.id;
+        let reply = match timeout_at(deadline, udp_exchange(server, &bytes, id, name, rtype)).await
+        {
+            Ok(Some(reply)) => reply,
+            Ok(None) | Err(_) => return QueryOutcome::Timeout,
+        };
+        let reply = if reply.metadata.truncation {
+            match timeout_at(deadline, tcp_exchange(server, &bytes, id, name, rtype)).await {
+                Ok(Some(reply)) => reply,
+                Ok(None) | Err(_) => return QueryOutcome::Timeout,
+            }
+        } else {
+            reply
+        };
+        interpret(&reply, name, rtype)
+    }
+}
+
+fn build_query(name: &Name, rtype: RecordType) -> Message {
+    let mut m = Message::query();
+    m.metadata.recursion_desired = true;
+    m.add_query(Query::query(name.clone(), rtype));
+    let mut edns = Edns::new();
+    edns.set_max_payload(EDNS_PAYLOAD);
+    m.set_edns(edns);
+    m
+}
+
+/// Whether `reply` answers the query `id` for `name`/`rtype`.
+fn matches(reply: &Message, id: u16, name: &Name, rtype: RecordType) -> bool {
+    reply.metadata.id == id
+        && reply.metadata.message_type == MessageType::Response
+        && reply.metadata.op_code == OpCode::Query
+        && reply.queries.len() == 1
+        && reply.queries[0].query_type() == rtype
+        && reply.queries[0].name().to_lowercase() == name.to_lowercase()
+}
+
+async fn udp_exchange(
+    server: SocketAddr,
+    bytes: &[u8],
+    id: u16,
+    name: &Name,
+    rtype: RecordType,
+) -> Option<Message> {
+    let local: SocketAddr = match server {
+        SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+        SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
+    };
+    let socket = UdpSocket::bind(local).await.ok()?;
+    // A connected socket only receives datagrams from the server.
+    socket.connect(server).await.ok()?;
+    socket.send(bytes).await.ok()?;
+    let mut buf = vec![0u8; 65_535];
+    loop {
+        // An error here is mostly ICMP port unreachable: nobody listens.
+        let n = socket.recv(&mut buf).await.ok()?;
+        if let Ok(reply) = Message::from_vec(&buf[..n])
+            && matches(&reply, id, name, rtype)
+        {
+            return Some(reply);
+        }
+        // Anything else (a late reply to an earlier query, garbage) is
+        // ignored; the caller's deadline bounds the wait.
+    }
+}
+
+async fn tcp_exchange(
+    server: SocketAddr,
+    bytes: &[u8],
+    id: u16,
+    name: &Name,
+    rtype: RecordType,
+) -> Option<Message> {
+    let mut stream = TcpStream::connect(server).await.ok()?;
+    let len = u16::try_from(bytes.len()).ok()?;
+    let mut framed = Vec::with_capacity(bytes.len() + 2);
+    framed.extend_from_slice(&len.to_be_bytes());
+    framed.extend_from_slice(bytes);
+    stream.write_all(&framed).await.ok()?;
+    let mut len = [0u8; 2];
+    stream.read_exact(&mut len).await.ok()?;
+    let mut buf = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    stream.read_exact(&mut buf).await.ok()?;
+    let reply = Message::from_vec(&buf).ok()?;
+    matches(&reply, id, name, rtype).then_some(reply)
+}
+
+/// Reads a reply: the response code, the CNAME chain from `name`, and the
+/// addresses of the final name.
+fn interpret(reply: &Message, name: &Name, rtype: RecordType) -> QueryOutcome {
+    let mut cnames = Vec::new();
+    let mut current = name.to_lowercase();
+    // Follow the chain in answer order, at most as many hops as records
+    // (a loop cannot run forever).
+    for _ in 0..reply.answers.len() {
+        let next = reply.answers.iter().find_map(|r| match &r.data {
+            RData::CNAME(target) if r.name.to_lowercase() == current => {
+                Some(target.0.to_lowercase())
+            }
+            _ => None,
+        });
+        match next {
+            Some(target) if !cnames.contains(&display_name(&target)) => {
+                cnames.push(display_name(&target));
+                current = target;
+            }
+            _ => break,
+        }
+    }
+    match reply.metadata.response_code {
+        ResponseCode::NoError => {}
+        ResponseCode::NXDomain => return QueryOutcome::NxDomain { cnames },
+        ResponseCode::Refused => return QueryOutcome::Refused,
+        // SERVFAIL, FORMERR, NOTIMP and anything else: this server could not
+        // answer; another one may.
+        _ => return QueryOutcome::ServFail,
+    }
+    let addresses = reply
+        .answers
+        .iter()
+        .filter(|r| r.name.to_lowercase() == current)
+        .filter_map(|r| match (&r.data, rtype) {
+            (RData::A(a), RecordType::A) => Some(IpAddr::V4(a.0)),
+            (RData::AAAA(a), RecordType::AAAA) => Some(IpAddr::V6(a.0)),
+            _ => None,
+        })
+        .collect();
+    QueryOutcome::Answer { addresses, cnames }
+}
+
+fn display_name(name: &Name) -> String {
+    let s = name.to_ascii();
+    s.strip_suffix('.').map(str::to_owned).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolv_conf() {
+        let text = "# comment\nsearch ec2.internal\nnameserver 10.0.0.2\nnameserver fe80::1%eth0\nnameserver bogus\noptions ndots:5\n";
+        assert_eq!(
+            parse_resolv_conf(text),
+            vec![
+                "10.0.0.2:53".parse().expect("literal"),
+                "[fe80::1]:53".parse().expect("literal")
+            ]
+        );
+    }
+
+    #[test]
+    fn dns_server_flag() {
+        assert_eq!(
+            parse_dns_server("10.0.0.2"),
+            Ok("10.0.0.2:53".parse().expect("literal"))
+        );
+        assert_eq!(
+            parse_dns_server("127.0.0.1:5353"),
+            Ok("127.0.0.1:5353".parse().expect("literal"))
+        );
+        assert_eq!(
+            parse_dns_server("[fd00::2]:54"),
+            Ok("[fd00::2]:54".parse().expect("literal"))
+        );
+        assert_eq!(
+            parse_dns_server("fd00::2"),
+            Ok("[fd00::2]:53".parse().expect("literal"))
+        );
+        assert_eq!(
+            parse_dns_server("[fd00::2]"),
+            Ok("[fd00::2]:53".parse().expect("literal"))
+        );
+        assert_eq!(
+            parse_dns_server("dns.example"),
+            Err(DnsServerError::Malformed)
+        );
+        assert_eq!(
+            parse_dns_server("10.0.0.2:0"),
+            Err(DnsServerError::Malformed)
+        );
+    }
+
+    #[test]
+    fn combining_answers() {
+        use QueryOutcome as Q;
+        let ip: IpAddr = "10.0.0.1".parse().expect("literal");
+        let ans = |v: Vec<IpAddr>| Q::Answer {
+            addresses: v,
+            cnames: Vec::new(),
+        };
+        let fin = |c: Combined| match c {
+            Combined::Final(a, _) => Some(a),
+            Combined::TryNext(_) => None,
+        };
+        assert_eq!(
+            fin(combine(ans(vec![ip]), Q::Timeout)),
+            Some(DnsAnswer::Addresses(vec![ip]))
+        );
+        assert_eq!(
+            fin(combine(ans(vec![]), ans(vec![]))),
+            Some(DnsAnswer::Failed(DnsFailure::NoData))
+        );
+        assert_eq!(
+            fin(combine(Q::NxDomain { cnames: vec![] }, Q::Timeout)),
+            Some(DnsAnswer::Failed(DnsFailure::NxDomain))
+        );
+        assert_eq!(
+            fin(combine(Q::Refused, Q::Refused)),
+            Some(DnsAnswer::Failed(DnsFailure::Refused))
+        );
+        assert!(matches!(
+            combine(Q::ServFail, ans(vec![])),
+            Combined::TryNext(DnsFailure::ServFail)
+        ));
+        assert!(matches!(
+            combine(Q::Timeout, Q::Timeout),
+            Combined::TryNext(DnsFailure::Timeout)
+        ));
+    }
+}

@@ -1,0 +1,308 @@
+//! The optional TLS step (`--tls`): a rustls handshake with the endpoint's
+//! host name (SNI), reporting the leaf certificate's issuer and whether the
+//! chain leads to the public web roots (webpki-roots) and matches the name.
+//!
+//! Guarantees:
+//! * a certificate that does not chain to the roots, or does not match the
+//!   name, still lets the handshake finish (the peer must still prove it holds
+//!   the key), and is reported [`TlsOutcome::Untrusted`] with the verifier's
+//!   reason and the issuer: that is what a TLS-intercepting middlebox looks
+//!   like;
+//! * no application data is ever sent; the connection is closed right after
+//!   the handshake;
+//! * the step ends by the deadline ([`TlsOutcome::Failed`] otherwise).
+//!
+//! Not done here: revocation checks, certificate pinning, or any HTTP.
+
+use netready_core::report::{TlsOutcome, TlsReport};
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use tokio::time::{Instant, timeout_at};
+
+/// The public web roots (webpki-roots), built once.
+pub fn public_roots() -> Arc<RootCertStore> {
+    static ROOTS: OnceLock<Arc<RootCertStore>> = OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            Arc::new(RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            })
+        })
+        .clone()
+}
+
+/// Handshakes with `addr` presenting `server_name`, judged against the
+/// public web roots.
+pub async fn handshake(addr: SocketAddr, server_name: &str, deadline: Instant) -> TlsReport {
+    handshake_with_roots(addr, server_name, deadline, public_roots()).await
+}
+
+/// Handshakes with `addr` presenting `server_name`, judged against `roots`
+/// (tests pass their own root).
+pub async fn handshake_with_roots(
+    addr: SocketAddr,
+    server_name: &str,
+    deadline: Instant,
+    roots: Arc<RootCertStore>,
+) -> TlsReport {
+    let began = Instant::now();
+    let ms = || Some(Instant::now().duration_since(began).as_secs_f64() * 1000.0);
+    let failed = |detail: String, issuer: Option<String>| TlsReport {
+        outcome: TlsOutcome::Failed,
+        issuer,
+        detail: Some(detail),
+        ms: ms(),
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = match Recorder::new(roots, provider.clone()) {
+        Ok(v) => Arc::new(v),
+        Err(e) => return failed(format!("cannot set up certificate verification: {e}"), None),
+    };
+    let config = match rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+    {
+        Ok(b) => b
+            .dangerous()
+            .with_custom_certificate_verifier(verifier.clone())
+            .with_no_client_auth(),
+        Err(e) => return failed(format!("cannot set up TLS: {e}"), None),
+    };
+    let name = match ServerName::try_from(server_name.to_owned()) {
+        Ok(n) => n,
+        Err(e) => {
+            return failed(
+                format!("{server_name:?} is not a valid TLS server name: {e}"),
+                None,
+            );
+        }
+    };
+    let stream = match super::dial::connect(addr, deadline).await {
+        Ok(s) => s,
+        Err(o) => {
+            return failed(
+                format!("the TCP connect for the handshake failed: {}", o.as_str()),
+                None,
+            );
+        }
+    };
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let result = timeout_at(deadline, connector.connect(name, stream)).await;
+    let seen = verifier
+        .seen
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    let issuer = seen.as_ref().and_then(|s| s.issuer.clone());
+    match result {
+        Err(_) => failed(
+            "the TLS handshake did not finish before the deadline".to_owned(),
+            issuer,
+        ),
+        Ok(Err(e)) => failed(format!("the TLS handshake failed: {e}"), issuer),
+        Ok(Ok(tls)) => {
+            drop(tls);
+            match seen.map(|s| s.verdict) {
+                Some(Ok(())) => TlsReport {
+                    outcome: TlsOutcome::Trusted,
+                    issuer,
+                    detail: None,
+                    ms: ms(),
+                },
+                Some(Err(why)) => TlsReport {
+                    outcome: TlsOutcome::Untrusted,
+                    issuer,
+                    detail: Some(format!(
+                        "the certificate is not trusted by the public web roots ({why}): a TLS-intercepting proxy or firewall may sit on the path"
+                    )),
+                    ms: ms(),
+                },
+                // rustls always verifies the certificate before finishing.
+                None => failed(
+                    "the handshake finished without a certificate".to_owned(),
+                    issuer,
+                ),
+            }
+        }
+    }
+}
+
+/// What the verifier saw.
+#[derive(Debug)]
+struct Seen {
+    issuer: Option<String>,
+    verdict: Result<(), String>,
+}
+
+/// Delegates to webpki's verifier, records its verdict and the issuer, and
+/// lets the handshake go on either way (signatures are still checked).
+#[derive(Debug)]
+struct Recorder {
+    inner: Arc<WebPkiServerVerifier>,
+    seen: Mutex<Option<Seen>>,
+}
+
+impl Recorder {
+    fn new(roots: Arc<RootCertStore>, provider: Arc<CryptoProvider>) -> Result<Recorder, String> {
+        let inner = WebPkiServerVerifier::builder_with_provider(roots, provider)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Recorder {
+            inner,
+            seen: Mutex::new(None),
+        })
+    }
+}
+
+impl ServerCertVerifier for Recorder {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verdict = self
+            .inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        let issuer = issuer_of(end_entity.as_ref());
+        *self.seen.lock().unwrap_or_else(PoisonError::into_inner) = Some(Seen { issuer, verdict });
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// One DER element: tag, contents, and what follows it.
+fn der(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        (len, &rest[n..])
+    };
+    if rest.len() < len {
+        return None;
+    }
+    Some((tag, &rest[..len], &rest[len..]))
+}
+
+const SEQUENCE: u8 = 0x30;
+const SET: u8 = 0x31;
+const OID: u8 = 0x06;
+
+/// The issuer of a DER certificate as an RFC 4514-style string
+/// (`CN=…, O=…, C=…`, most specific first), or `None` when the certificate
+/// does not parse. Written out by hand because only this field is needed.
+pub fn issuer_of(cert: &[u8]) -> Option<String> {
+    let (tag, certificate, _) = der(cert)?;
+    if tag != SEQUENCE {
+        return None;
+    }
+    let (tag, tbs, _) = der(certificate)?;
+    if tag != SEQUENCE {
+        return None;
+    }
+    let mut rest = tbs;
+    // [0] version is optional.
+    let (tag, _, after) = der(rest)?;
+    if tag == 0xa0 {
+        rest = after;
+    }
+    let (_, _, after) = der(rest)?; // serialNumber
+    let (_, _, after) = der(after)?; // signature AlgorithmIdentifier
+    let (tag, name, _) = der(after)?; // issuer
+    if tag != SEQUENCE {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut rdns = name;
+    while !rdns.is_empty() {
+        let (tag, set, next) = der(rdns)?;
+        rdns = next;
+        if tag != SET {
+            return None;
+        }
+        let mut atvs = set;
+        while !atvs.is_empty() {
+            let (tag, atv, next) = der(atvs)?;
+            atvs = next;
+            if tag != SEQUENCE {
+                return None;
+            }
+            let (tag, oid, value) = der(atv)?;
+            if tag != OID {
+                return None;
+            }
+            let (_, value, _) = der(value)?;
+            let key = match oid {
+                [0x55, 0x04, 0x03] => "CN".to_owned(),
+                [0x55, 0x04, 0x06] => "C".to_owned(),
+                [0x55, 0x04, 0x07] => "L".to_owned(),
+                [0x55, 0x04, 0x08] => "ST".to_owned(),
+                [0x55, 0x04, 0x0a] => "O".to_owned(),
+                [0x55, 0x04, 0x0b] => "OU".to_owned(),
+                other => format!(
+                    "OID.{}",
+                    other.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                ),
+            };
+            parts.push(format!("{key}={}", String::from_utf8_lossy(value)));
+        }
+    }
+    // Certificates list the most general part first; people read CN first.
+    parts.reverse();
+    Some(parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issuer_of_garbage_is_none() {
+        assert_eq!(issuer_of(b""), None);
+        assert_eq!(issuer_of(&[0x30, 0x82, 0xff]), None);
+        assert_eq!(issuer_of(&[0x30, 0x03, 0x02, 0x01, 0x00]), None);
+    }
+
+    #[test]
+    fn webpki_roots_load() {
+        assert!(public_roots().roots.len() > 50);
+    }
+}
