@@ -210,16 +210,78 @@ fn in_vpc(ip: IpAddr, vpc_cidrs: &[Cidr]) -> bool {
     vpc_cidrs.iter().any(|c| c.contains(ip))
 }
 
+/// The class of an IPv4 address by its first octet alone, or `None` where the
+/// octet holds several classes. Random addresses hit `None` for 8 of 256
+/// octets, so the common case is one load and no unpredictable branch.
+static V4_BY_FIRST_OCTET: [Option<AddressClass>; 256] = {
+    use AddressClass::{Private, Public, Special};
+    let mut t = [Some(Public); 256];
+    t[0] = None;
+    t[10] = Some(Private(PrivateRange::Rfc1918));
+    t[100] = None;
+    t[127] = Some(Special(SpecialRange::Loopback));
+    t[169] = None;
+    t[172] = None;
+    t[192] = None;
+    t[198] = None;
+    t[203] = None;
+    let mut i = 224;
+    while i < 240 {
+        t[i] = Some(Special(SpecialRange::Multicast));
+        i += 1;
+    }
+    while i < 255 {
+        t[i] = Some(Special(SpecialRange::Reserved));
+        i += 1;
+    }
+    t[255] = None;
+    t
+};
+
+/// The class of an IPv6 address by its first byte alone, or `None` where the
+/// byte holds several classes.
+static V6_BY_FIRST_BYTE: [Option<AddressClass>; 256] = {
+    use AddressClass::{Private, Public, Special};
+    let mut t = [Some(Special(SpecialRange::Reserved)); 256];
+    t[0x00] = None;
+    t[0x01] = None;
+    t[0x20] = None;
+    let mut i = 0x21;
+    while i < 0x3f {
+        t[i] = Some(Public);
+        i += 1;
+    }
+    t[0x3f] = None;
+    t[0xfc] = Some(Private(PrivateRange::UniqueLocal));
+    t[0xfd] = Some(Private(PrivateRange::UniqueLocal));
+    t[0xfe] = None;
+    t[0xff] = Some(Special(SpecialRange::Multicast));
+    t
+};
+
 #[inline]
 fn classify_v4(addr: Ipv4Addr, vpc_cidrs: &[Cidr]) -> AddressClass {
-    use AddressClass::{Private, Public, Special};
     let a = addr.to_bits();
-    let class = match a >> 24 {
+    let class = match V4_BY_FIRST_OCTET[(a >> 24) as usize] {
+        Some(c) => c,
+        None => classify_v4_slow(a),
+    };
+    if vpc_cidrs.is_empty() || class.is_special() {
+        return class;
+    }
+    if in_vpc(IpAddr::V4(addr), vpc_cidrs) {
+        AddressClass::Private(PrivateRange::VpcCidr)
+    } else {
+        class
+    }
+}
+
+fn classify_v4_slow(a: u32) -> AddressClass {
+    use AddressClass::{Private, Public, Special};
+    match a >> 24 {
         0 if a == 0 => Special(SpecialRange::Unspecified),
         0 => Special(SpecialRange::ThisNetwork),
-        10 => Private(PrivateRange::Rfc1918),
         100 if a & 0xffc0_0000 == 0x6440_0000 => Private(PrivateRange::SharedAddressSpace),
-        127 => Special(SpecialRange::Loopback),
         169 if a >> 16 == 0xa9fe => Special(SpecialRange::LinkLocal),
         172 if a & 0xfff0_0000 == 0xac10_0000 => Private(PrivateRange::Rfc1918),
         192 => match a >> 8 {
@@ -232,43 +294,43 @@ fn classify_v4(addr: Ipv4Addr, vpc_cidrs: &[Cidr]) -> AddressClass {
         198 if a >> 17 == 0xc612 >> 1 => Special(SpecialRange::Benchmarking),
         198 if a >> 8 == 0x00c6_3364 => Special(SpecialRange::Documentation),
         203 if a >> 8 == 0x00cb_0071 => Special(SpecialRange::Documentation),
-        224..=239 => Special(SpecialRange::Multicast),
-        240..=255 if a == u32::MAX => Special(SpecialRange::Broadcast),
-        240..=255 => Special(SpecialRange::Reserved),
+        255 if a == u32::MAX => Special(SpecialRange::Broadcast),
+        255 => Special(SpecialRange::Reserved),
         _ => Public,
-    };
-    match class {
-        Public | Private(_) if in_vpc(IpAddr::V4(addr), vpc_cidrs) => {
-            Private(PrivateRange::VpcCidr)
-        }
-        other => other,
     }
 }
 
 #[inline]
 fn classify_v6(addr: Ipv6Addr, vpc_cidrs: &[Cidr]) -> Classified {
-    use AddressClass::{Private, Public, Special};
     let a = addr.to_bits();
-    let native = |class| Classified {
-        class,
-        translation: Translation::Native,
-        effective: IpAddr::V6(addr),
+    let class = match V6_BY_FIRST_BYTE[(a >> 120) as usize] {
+        Some(c) => c,
+        None => {
+            if a >> 32 == MAPPED_PREFIX >> 32 || a >> 32 == NAT64_PREFIX >> 32 {
+                let v4 = Ipv4Addr::from_bits(a as u32);
+                let translation =
+                    if a >> 32 == NAT64_PREFIX >> 32 { Translation::Nat64 } else { Translation::Ipv4Mapped };
+                return Classified {
+                    class: classify_v4(v4, vpc_cidrs),
+                    translation,
+                    effective: IpAddr::V4(v4),
+                };
+            }
+            classify_v6_slow(a)
+        }
     };
-    if a >> 32 == MAPPED_PREFIX >> 32 || a >> 32 == NAT64_PREFIX >> 32 {
-        let v4 = Ipv4Addr::from_bits(a as u32);
-        let translation = if a >> 32 == NAT64_PREFIX >> 32 {
-            Translation::Nat64
-        } else {
-            Translation::Ipv4Mapped
-        };
-        return Classified {
-            class: classify_v4(v4, vpc_cidrs),
-            translation,
-            effective: IpAddr::V4(v4),
-        };
-    }
+    let class = if vpc_cidrs.is_empty() || class.is_special() || !in_vpc(IpAddr::V6(addr), vpc_cidrs) {
+        class
+    } else {
+        AddressClass::Private(PrivateRange::VpcCidr)
+    };
+    Classified { class, translation: Translation::Native, effective: IpAddr::V6(addr) }
+}
+
+fn classify_v6_slow(a: u128) -> AddressClass {
+    use AddressClass::{Public, Special};
     let top16 = (a >> 112) as u16;
-    let class = if a == 0 {
+    if a == 0 {
         Special(SpecialRange::Unspecified)
     } else if a == 1 {
         Special(SpecialRange::Loopback)
@@ -283,22 +345,12 @@ fn classify_v6(addr: Ipv6Addr, vpc_cidrs: &[Cidr]) -> Classified {
         } else {
             Public
         }
-    } else if top16 & 0xfe00 == 0xfc00 {
-        Private(PrivateRange::UniqueLocal)
     } else if top16 & 0xffc0 == 0xfe80 {
         Special(SpecialRange::LinkLocal)
-    } else if top16 & 0xff00 == 0xff00 {
-        Special(SpecialRange::Multicast)
     } else if a >> 64 == 0x0100_0000_0000_0000 {
         Special(SpecialRange::DiscardOnly)
     } else {
         Special(SpecialRange::Reserved)
-    };
-    match class {
-        Public | Private(_) if in_vpc(IpAddr::V6(addr), vpc_cidrs) => {
-            native(Private(PrivateRange::VpcCidr))
-        }
-        other => native(other),
     }
 }
 
