@@ -180,6 +180,341 @@ pub fn create_endpoint(format: FixFormat, service: &Service, region: &Region, at
     out
 }
 
+// ---------------------------------------------------------------------------
+// Fixes for the validator's findings (added with the validator).
+// ---------------------------------------------------------------------------
+
+/// Which DNS attribute of a VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsAttribute {
+    /// `enableDnsSupport`
+    Support,
+    /// `enableDnsHostnames`
+    Hostnames,
+}
+
+/// Who a TCP 443 security group rule admits or lets out to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulePeer {
+    /// Another security group (`sg-…`).
+    Group(String),
+    /// A CIDR, e.g. `10.0.1.0/24` or `0.0.0.0/0`.
+    Cidr(String),
+}
+
+/// Into or out of a subnet (network ACL entries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AclDirection {
+    /// `--ingress`
+    Ingress,
+    /// `--egress`
+    Egress,
+}
+
+/// The target of a new or replaced route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteTo {
+    /// `--nat-gateway-id`
+    NatGateway(String),
+    /// `--gateway-id igw-…`
+    InternetGateway(String),
+}
+
+/// A fix the validator proposes, with the user's real IDs. Rendered by
+/// [`fix_command`] in AWS CLI or PowerShell form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fix {
+    /// `modify-vpc-attribute --enable-dns-support|--enable-dns-hostnames`.
+    EnableDnsAttribute {
+        /// The VPC.
+        vpc_id: String,
+        /// Which attribute.
+        attribute: DnsAttribute,
+    },
+    /// Allow inbound TCP 443 on a security group.
+    AuthorizeIngress443 {
+        /// The group to change.
+        group_id: String,
+        /// Whom to admit.
+        from: RulePeer,
+    },
+    /// Allow outbound TCP 443 on a security group.
+    AuthorizeEgress443 {
+        /// The group to change.
+        group_id: String,
+        /// Where to.
+        to: RulePeer,
+    },
+    /// Add an allow entry to a network ACL.
+    AllowAclEntry {
+        /// The ACL.
+        acl_id: String,
+        /// Inbound or outbound.
+        direction: AclDirection,
+        /// A free rule number below the blocking rule.
+        rule_number: u32,
+        /// First port.
+        from_port: u16,
+        /// Last port.
+        to_port: u16,
+        /// The peer CIDR.
+        cidr: String,
+    },
+    /// Add (or, with `replace`, replace) a route.
+    Route {
+        /// The route table.
+        route_table_id: String,
+        /// The destination CIDR (IPv4 or IPv6).
+        destination: String,
+        /// The target.
+        to: RouteTo,
+        /// Whether a route for the destination already exists (replace-route).
+        replace: bool,
+    },
+    /// Associate a subnet with a route table.
+    AssociateRouteTable {
+        /// The route table.
+        route_table_id: String,
+        /// The subnet.
+        subnet_id: String,
+    },
+    /// Turn on an interface endpoint's private DNS.
+    EnableEndpointPrivateDns {
+        /// The endpoint.
+        endpoint_id: String,
+    },
+    /// Associate a gateway endpoint with a route table.
+    AddEndpointRouteTable {
+        /// The endpoint.
+        endpoint_id: String,
+        /// The route table.
+        route_table_id: String,
+    },
+    /// Add a subnet (AZ) to an interface endpoint.
+    AddEndpointSubnet {
+        /// The endpoint.
+        endpoint_id: String,
+        /// The subnet.
+        subnet_id: String,
+    },
+    /// Give an interface endpoint IPv6 addresses.
+    EndpointDualstack {
+        /// The endpoint.
+        endpoint_id: String,
+    },
+    /// Create a public NAT gateway (placeholders for what the validator cannot know).
+    CreatePublicNatGateway,
+    /// Nothing to run: a comment telling what to do.
+    Comment(String),
+}
+
+/// Whether `s` is safe to embed in AWS CLI shorthand (`Key=Value,…`) and
+/// PowerShell hashtables: an AWS id or CIDR. Anything else is replaced by a
+/// placeholder so a hostile id cannot change the meaning of the shorthand.
+fn shorthand_safe(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-./:".contains(&b))
+}
+
+fn shorthand(s: &str, placeholder: &str) -> String {
+    if shorthand_safe(s) { s.into() } else { placeholder.into() }
+}
+
+/// Renders a fix as one ready-to-run command for `region`. Every value is
+/// quoted for the target shell.
+pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
+    let r = region.name();
+    let q = |s: &str| match format {
+        FixFormat::AwsCli => shell_quote(s),
+        FixFormat::PowerShell => ps_quote(s),
+    };
+    match (format, fix) {
+        (_, Fix::Comment(text)) => {
+            let mut out = String::from("# ");
+            // A comment must stay one line: a newline would start a command.
+            out.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+            out
+        }
+        (FixFormat::AwsCli, Fix::EnableDnsAttribute { vpc_id, attribute }) => format!(
+            "aws ec2 modify-vpc-attribute --region {r} --vpc-id {} {} '{{\"Value\":true}}'",
+            q(vpc_id),
+            match attribute {
+                DnsAttribute::Support => "--enable-dns-support",
+                DnsAttribute::Hostnames => "--enable-dns-hostnames",
+            }
+        ),
+        (FixFormat::PowerShell, Fix::EnableDnsAttribute { vpc_id, attribute }) => format!(
+            "Edit-EC2VpcAttribute -Region {} -VpcId {} {} $true",
+            q(r),
+            q(vpc_id),
+            match attribute {
+                DnsAttribute::Support => "-EnableDnsSupport",
+                DnsAttribute::Hostnames => "-EnableDnsHostnames",
+            }
+        ),
+        (FixFormat::AwsCli, Fix::AuthorizeIngress443 { group_id, from }) => {
+            let peer = match from {
+                RulePeer::Group(g) => format!("--source-group {}", q(g)),
+                RulePeer::Cidr(c) => format!("--cidr {}", q(c)),
+            };
+            format!(
+                "aws ec2 authorize-security-group-ingress --region {r} --group-id {} --protocol tcp --port 443 {peer}",
+                q(group_id)
+            )
+        }
+        (FixFormat::AwsCli, Fix::AuthorizeEgress443 { group_id, to }) => {
+            let peer = match to {
+                RulePeer::Group(g) => format!("UserIdGroupPairs=[{{GroupId={}}}]", shorthand(g, "<sg-id>")),
+                RulePeer::Cidr(c) if c.contains(':') => {
+                    format!("Ipv6Ranges=[{{CidrIpv6={}}}]", shorthand(c, "<cidr>"))
+                }
+                RulePeer::Cidr(c) => format!("IpRanges=[{{CidrIp={}}}]", shorthand(c, "<cidr>")),
+            };
+            format!(
+                "aws ec2 authorize-security-group-egress --region {r} --group-id {} --ip-permissions {}",
+                q(group_id),
+                q(&format!("IpProtocol=tcp,FromPort=443,ToPort=443,{peer}"))
+            )
+        }
+        (FixFormat::PowerShell, Fix::AuthorizeIngress443 { group_id, from: peer })
+        | (FixFormat::PowerShell, Fix::AuthorizeEgress443 { group_id, to: peer }) => {
+            let verb = if matches!(fix, Fix::AuthorizeIngress443 { .. }) {
+                "Grant-EC2SecurityGroupIngress"
+            } else {
+                "Grant-EC2SecurityGroupEgress"
+            };
+            let peer = match peer {
+                RulePeer::Group(g) => format!(
+                    "UserIdGroupPairs=(New-Object Amazon.EC2.Model.UserIdGroupPair -Property @{{GroupId={}}})",
+                    q(g)
+                ),
+                RulePeer::Cidr(c) if c.contains(':') => format!(
+                    "Ipv6Ranges=(New-Object Amazon.EC2.Model.Ipv6Range -Property @{{CidrIpv6={}}})",
+                    q(c)
+                ),
+                RulePeer::Cidr(c) => {
+                    format!("Ipv4Ranges=(New-Object Amazon.EC2.Model.IpRange -Property @{{CidrIp={}}})", q(c))
+                }
+            };
+            format!(
+                "{verb} -Region {} -GroupId {} -IpPermission @{{IpProtocol='tcp'; FromPort=443; ToPort=443; {peer}}}",
+                q(r),
+                q(group_id)
+            )
+        }
+        (FixFormat::AwsCli, Fix::AllowAclEntry { acl_id, direction, rule_number, from_port, to_port, cidr }) => {
+            let cidr_flag = if cidr.contains(':') { "--ipv6-cidr-block" } else { "--cidr-block" };
+            format!(
+                "aws ec2 create-network-acl-entry --region {r} --network-acl-id {} {} --rule-number {rule_number} --protocol tcp --port-range From={from_port},To={to_port} {cidr_flag} {} --rule-action allow",
+                q(acl_id),
+                match direction {
+                    AclDirection::Ingress => "--ingress",
+                    AclDirection::Egress => "--egress",
+                },
+                q(cidr)
+            )
+        }
+        (FixFormat::PowerShell, Fix::AllowAclEntry { acl_id, direction, rule_number, from_port, to_port, cidr }) => {
+            let cidr_flag = if cidr.contains(':') { "-Ipv6CidrBlock" } else { "-CidrBlock" };
+            format!(
+                "New-EC2NetworkAclEntry -Region {} -NetworkAclId {} -Egress {} -RuleNumber {rule_number} -Protocol '6' -PortRange_From {from_port} -PortRange_To {to_port} {cidr_flag} {} -RuleAction 'allow'",
+                q(r),
+                q(acl_id),
+                match direction {
+                    AclDirection::Ingress => "$false",
+                    AclDirection::Egress => "$true",
+                },
+                q(cidr)
+            )
+        }
+        (FixFormat::AwsCli, Fix::Route { route_table_id, destination, to, replace }) => {
+            let dest_flag = if destination.contains(':') { "--destination-ipv6-cidr-block" } else { "--destination-cidr-block" };
+            let target = match to {
+                RouteTo::NatGateway(id) => format!("--nat-gateway-id {}", q(id)),
+                RouteTo::InternetGateway(id) => format!("--gateway-id {}", q(id)),
+            };
+            format!(
+                "aws ec2 {} --region {r} --route-table-id {} {dest_flag} {} {target}",
+                if *replace { "replace-route" } else { "create-route" },
+                q(route_table_id),
+                q(destination)
+            )
+        }
+        (FixFormat::PowerShell, Fix::Route { route_table_id, destination, to, replace }) => {
+            let dest_flag = if destination.contains(':') { "-DestinationIpv6CidrBlock" } else { "-DestinationCidrBlock" };
+            let target = match to {
+                RouteTo::NatGateway(id) => format!("-NatGatewayId {}", q(id)),
+                RouteTo::InternetGateway(id) => format!("-GatewayId {}", q(id)),
+            };
+            format!(
+                "{} -Region {} -RouteTableId {} {dest_flag} {} {target}",
+                if *replace { "Set-EC2Route" } else { "New-EC2Route" },
+                q(r),
+                q(route_table_id),
+                q(destination)
+            )
+        }
+        (FixFormat::AwsCli, Fix::AssociateRouteTable { route_table_id, subnet_id }) => format!(
+            "aws ec2 associate-route-table --region {r} --route-table-id {} --subnet-id {}",
+            q(route_table_id),
+            q(subnet_id)
+        ),
+        (FixFormat::PowerShell, Fix::AssociateRouteTable { route_table_id, subnet_id }) => format!(
+            "Register-EC2RouteTable -Region {} -RouteTableId {} -SubnetId {}",
+            q(r),
+            q(route_table_id),
+            q(subnet_id)
+        ),
+        (FixFormat::AwsCli, Fix::EnableEndpointPrivateDns { endpoint_id }) => format!(
+            "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --private-dns-enabled",
+            q(endpoint_id)
+        ),
+        (FixFormat::PowerShell, Fix::EnableEndpointPrivateDns { endpoint_id }) => format!(
+            "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -PrivateDnsEnabled $true",
+            q(r),
+            q(endpoint_id)
+        ),
+        (FixFormat::AwsCli, Fix::AddEndpointRouteTable { endpoint_id, route_table_id }) => format!(
+            "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --add-route-table-ids {}",
+            q(endpoint_id),
+            q(route_table_id)
+        ),
+        (FixFormat::PowerShell, Fix::AddEndpointRouteTable { endpoint_id, route_table_id }) => format!(
+            "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -AddRouteTableId {}",
+            q(r),
+            q(endpoint_id),
+            ps_array(&[route_table_id.clone()])
+        ),
+        (FixFormat::AwsCli, Fix::AddEndpointSubnet { endpoint_id, subnet_id }) => format!(
+            "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --add-subnet-ids {}",
+            q(endpoint_id),
+            q(subnet_id)
+        ),
+        (FixFormat::PowerShell, Fix::AddEndpointSubnet { endpoint_id, subnet_id }) => format!(
+            "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -AddSubnetId {}",
+            q(r),
+            q(endpoint_id),
+            ps_array(&[subnet_id.clone()])
+        ),
+        (FixFormat::AwsCli, Fix::EndpointDualstack { endpoint_id }) => format!(
+            "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --ip-address-type dualstack",
+            q(endpoint_id)
+        ),
+        (FixFormat::PowerShell, Fix::EndpointDualstack { endpoint_id }) => format!(
+            "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -IpAddressType 'dualstack'",
+            q(r),
+            q(endpoint_id)
+        ),
+        (FixFormat::AwsCli, Fix::CreatePublicNatGateway) => format!(
+            "aws ec2 create-nat-gateway --region {r} --connectivity-type public --subnet-id '<public-subnet-id>' --allocation-id '<eipalloc-id>'"
+        ),
+        (FixFormat::PowerShell, Fix::CreatePublicNatGateway) => format!(
+            "New-EC2NatGateway -Region {} -ConnectivityType 'public' -SubnetId '<public-subnet-id>' -AllocationId '<eipalloc-id>'",
+            q(r)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +553,74 @@ mod tests {
         assert!(!create_endpoint(FixFormat::AwsCli, mp, &use1, &at).contains("--service-region"));
         let iam = service_by_id("iam").unwrap();
         assert!(create_endpoint(FixFormat::AwsCli, iam, &r, &at).starts_with("# IAM"));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    fn r() -> Region {
+        Region::parse("eu-west-1").unwrap()
+    }
+
+    #[test]
+    fn fixes_quote_hostile_ids() {
+        let evil = "sg-1'; rm -rf / #".to_string();
+        let f = Fix::AuthorizeIngress443 { group_id: evil.clone(), from: RulePeer::Group("sg-2".into()) };
+        let cli = fix_command(FixFormat::AwsCli, &r(), &f);
+        assert!(cli.contains("'sg-1'\\''; rm -rf / #'"), "{cli}");
+        let ps = fix_command(FixFormat::PowerShell, &r(), &f);
+        assert!(ps.contains("'sg-1''; rm -rf / #'"), "{ps}");
+        let f = Fix::AuthorizeEgress443 { group_id: "sg-1".into(), to: RulePeer::Group(evil) };
+        let cli = fix_command(FixFormat::AwsCli, &r(), &f);
+        assert!(cli.contains("GroupId=<sg-id>"), "{cli}");
+        let c = fix_command(FixFormat::AwsCli, &r(), &Fix::Comment("a\nrm -rf /".into()));
+        assert!(!c.contains('\n'));
+    }
+
+    #[test]
+    fn fix_forms() {
+        let f = Fix::EnableDnsAttribute { vpc_id: "vpc-1".into(), attribute: DnsAttribute::Hostnames };
+        assert_eq!(
+            fix_command(FixFormat::AwsCli, &r(), &f),
+            "aws ec2 modify-vpc-attribute --region eu-west-1 --vpc-id vpc-1 --enable-dns-hostnames '{\"Value\":true}'"
+        );
+        assert_eq!(
+            fix_command(FixFormat::PowerShell, &r(), &f),
+            "Edit-EC2VpcAttribute -Region 'eu-west-1' -VpcId 'vpc-1' -EnableDnsHostnames $true"
+        );
+        let f = Fix::AllowAclEntry {
+            acl_id: "acl-1".into(),
+            direction: AclDirection::Ingress,
+            rule_number: 99,
+            from_port: 1024,
+            to_port: 65535,
+            cidr: "0.0.0.0/0".into(),
+        };
+        assert_eq!(
+            fix_command(FixFormat::AwsCli, &r(), &f),
+            "aws ec2 create-network-acl-entry --region eu-west-1 --network-acl-id acl-1 --ingress --rule-number 99 --protocol tcp --port-range From=1024,To=65535 --cidr-block 0.0.0.0/0 --rule-action allow"
+        );
+        let f = Fix::Route {
+            route_table_id: "rtb-1".into(),
+            destination: "0.0.0.0/0".into(),
+            to: RouteTo::NatGateway("nat-1".into()),
+            replace: true,
+        };
+        assert_eq!(
+            fix_command(FixFormat::AwsCli, &r(), &f),
+            "aws ec2 replace-route --region eu-west-1 --route-table-id rtb-1 --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-1"
+        );
+        assert_eq!(
+            fix_command(FixFormat::PowerShell, &r(), &f),
+            "Set-EC2Route -Region 'eu-west-1' -RouteTableId 'rtb-1' -DestinationCidrBlock '0.0.0.0/0' -NatGatewayId 'nat-1'"
+        );
+        let f = Fix::AuthorizeEgress443 { group_id: "sg-1".into(), to: RulePeer::Cidr("0.0.0.0/0".into()) };
+        assert_eq!(
+            fix_command(FixFormat::AwsCli, &r(), &f),
+            "aws ec2 authorize-security-group-egress --region eu-west-1 --group-id sg-1 --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'"
+        );
     }
 }

@@ -38,6 +38,7 @@ pub mod commands;
 pub mod net;
 pub mod report;
 pub mod rules;
+pub mod vpc;
 
 pub use catalog::{Partition, Profile, Region};
 pub use classify::{AddressClass, Classified, classify};

@@ -272,6 +272,8 @@ pub enum FindingCode {
     CustomDnsServers,
     /// A describe-* document needed for the verdict was not given.
     MissingInput,
+    /// The NAT gateway a route uses is not `available` (added by the validator).
+    NatGatewayNotAvailable,
 }
 
 impl FindingCode {
@@ -299,6 +301,7 @@ impl FindingCode {
             FindingCode::PartialReachability => "partial-reachability",
             FindingCode::CustomDnsServers => "custom-dns-servers",
             FindingCode::MissingInput => "missing-input",
+            FindingCode::NatGatewayNotAvailable => "nat-gateway-not-available",
         }
     }
 }

@@ -1,12 +1,262 @@
-//! `netready validate` (placeholder until the validator lands).
+//! `netready validate`: reads describe-* JSON files (or standard input) and
+//! prints core's verdict as a table or as the `netready.report/v1` JSON.
+//!
+//! Guarantees: every verdict, finding and fix comes from
+//! [`netready_core::vpc`]; this module only reads files and formats. Bad
+//! input (unreadable file, not UTF-8, larger than [`MAX_INPUT_BYTES`], not
+//! JSON, wrong shape, unknown `--subnet`) is a usage error naming the file,
+//! the JSON path and what was expected: exit 2. Otherwise the exit code is
+//! the report's status: 0 ready, 1 degraded, 3 unknown.
+//!
+//! Not done here: any network access or AWS call. The validator needs no
+//! credentials.
 
+use crate::catalog_cmd::profile_from;
 use crate::cli::{CliResult, UsageError};
+use clap::ValueEnum;
+use netready_core::catalog::Region;
+use netready_core::commands::FixFormat;
+use netready_core::report::{AccessType, Reachability, Report, Severity, Status};
+use netready_core::vpc::{self, AssignPublicIp, ValidateOptions};
+use std::io::{Read, Write};
+
+/// The largest input accepted, per file: far above any real VPC's
+/// describe-* output (a VPC with 1,000 subnets and 500 security groups is a
+/// few megabytes), low enough to bound memory.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Output formats of `netready validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// A table for people.
+    Table,
+    /// The `netready.report/v1` JSON report.
+    Json,
+}
+
+/// Fix command forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixFormatArg {
+    /// `aws ec2 …` for a POSIX shell.
+    AwsCli,
+    /// AWS Tools for PowerShell (`Edit-EC2VpcAttribute`, `New-EC2VpcEndpoint`, …).
+    Powershell,
+}
 
 /// Arguments of `netready validate`.
 #[derive(Debug, clap::Args)]
-pub struct ValidateArgs {}
+pub struct ValidateArgs {
+    /// AWS region (default: from the documents' subnet ARNs and AZ names).
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Which endpoints: runner (the five the runner dials) or private (everything a VPC without egress needs).
+    #[arg(long, value_name = "runner|private", default_value = "runner")]
+    pub profile: String,
+    /// A task subnet (repeatable). Default: every subnet in the input, saying which can host the runner.
+    #[arg(long = "subnet", value_name = "ID")]
+    pub subnets: Vec<String>,
+    /// The task's security group (repeatable). Default: the VPC's default group, as ECS does.
+    #[arg(long = "security-group", value_name = "ID")]
+    pub security_groups: Vec<String>,
+    /// Whether the runner's ECS service assigns public IPs (AssignPublicIp).
+    #[arg(long, value_name = "true|false", default_value = "false")]
+    pub assign_public_ip: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Table)]
+    pub format: ValidateFormat,
+    /// Form of the fix commands.
+    #[arg(long, value_enum, default_value_t = FixFormatArg::AwsCli)]
+    pub fix_format: FixFormatArg,
+    /// describe-* JSON files (`-` for standard input), in any order.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+}
 
-/// Runs the validator.
-pub fn run(_args: ValidateArgs) -> CliResult {
-    Err(UsageError("`netready validate` is not implemented in this build yet".into()))
+/// Reads one input file (or stdin for `-`) as UTF-8, bounded in size.
+fn read_input(name: &str) -> Result<String, UsageError> {
+    let mut buf = Vec::new();
+    let limit = MAX_INPUT_BYTES + 1;
+    let result = if name == "-" {
+        std::io::stdin().lock().take(limit).read_to_end(&mut buf)
+    } else {
+        std::fs::File::open(name).and_then(|f| f.take(limit).read_to_end(&mut buf))
+    };
+    result.map_err(|e| UsageError(format!("{name}: cannot read: {e}")))?;
+    if buf.len() as u64 > MAX_INPUT_BYTES {
+        return Err(UsageError(format!(
+            "{name}: larger than {} MiB; describe-* output of a real VPC is far smaller — is this the right file?",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(buf).map_err(|e| {
+        UsageError(format!("{name}: not UTF-8 text (byte {}): expected the JSON that aws ec2 describe-* prints", e.utf8_error().valid_up_to()))
+    })
+}
+
+/// Turns the flags into core's options.
+pub fn options_from(args: &ValidateArgs) -> Result<ValidateOptions, UsageError> {
+    let region = args
+        .region
+        .as_deref()
+        .map(|r| Region::parse(r).map_err(|e| UsageError(format!("--region {r:?}: {e}"))))
+        .transpose()?;
+    let assign_public_ip: AssignPublicIp = args
+        .assign_public_ip
+        .parse()
+        .map_err(|e| UsageError(format!("--assign-public-ip {:?}: {e}", args.assign_public_ip)))?;
+    Ok(ValidateOptions {
+        region,
+        profile: profile_from(&args.profile)?,
+        subnets: args.subnets.clone(),
+        security_groups: args.security_groups.clone(),
+        assign_public_ip,
+        fix_format: match args.fix_format {
+            FixFormatArg::AwsCli => FixFormat::AwsCli,
+            FixFormatArg::Powershell => FixFormat::PowerShell,
+        },
+    })
+}
+
+/// Runs `netready validate`.
+pub fn run(args: ValidateArgs) -> CliResult {
+    let options = options_from(&args)?;
+    if args.files.iter().filter(|f| *f == "-").count() > 1 {
+        return Err(UsageError("standard input (-) can be given only once".into()));
+    }
+    let texts: Vec<(String, String)> =
+        args.files.iter().map(|f| read_input(f).map(|t| (f.clone(), t))).collect::<Result<_, _>>()?;
+    let docs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let report = vpc::validate(&docs, &options).map_err(|e| UsageError(e.to_string()))?;
+    let out = match args.format {
+        ValidateFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&report).expect("report JSON: plain structs always serialise");
+            s.push('\n');
+            s
+        }
+        ValidateFormat::Table => render_table(&report, options.subnets.is_empty()),
+    };
+    // A closed pipe (`netready validate … | head`) is not an error worth a message.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(report.status.exit_code())
+}
+
+fn short(access: Option<AccessType>) -> &'static str {
+    match access {
+        Some(AccessType::VpcEndpoint) => "vpce",
+        Some(AccessType::GatewayEndpoint) => "gateway",
+        Some(AccessType::NatGateway) => "nat",
+        Some(AccessType::InternetGateway) => "igw",
+        Some(AccessType::Transit) => "transit",
+        Some(AccessType::Public) => "public",
+        None => "none",
+    }
+}
+
+fn mark(r: Reachability) -> &'static str {
+    match r {
+        Reachability::Reachable => "ok",
+        Reachability::Unreachable => "NO",
+        Reachability::Unknown => "??",
+    }
+}
+
+/// The headline: which subnets can host the runner.
+pub fn headline(report: &Report, all_subnets: bool) -> String {
+    let with = |s: Status| -> Vec<String> {
+        report
+            .subnets
+            .iter()
+            .filter(|x| x.status == s)
+            .map(|x| match &x.availability_zone {
+                Some(az) => format!("{} ({az})", x.subnet_id),
+                None => x.subnet_id.clone(),
+            })
+            .collect()
+    };
+    let (ready, unknown, degraded) = (with(Status::Ready), with(Status::Unknown), with(Status::Degraded));
+    let list = |v: &[String]| if v.is_empty() { "none".to_owned() } else { v.join(", ") };
+    let mut line = format!(
+        "{}: subnets that can host the runner ({} profile, {}): {}",
+        report.status.as_str().to_uppercase(),
+        report.profile.as_deref().unwrap_or("runner"),
+        report.region.as_deref().unwrap_or("?"),
+        list(&ready)
+    );
+    if !degraded.is_empty() {
+        line.push_str(&format!("; cannot: {}", list(&degraded)));
+    }
+    if !unknown.is_empty() {
+        line.push_str(&format!("; unknown: {}", list(&unknown)));
+    }
+    if all_subnets && report.subnets.len() > 1 {
+        line.push_str(" (no --subnet given: ready when at least one subnet can host it)");
+    }
+    line
+}
+
+/// Renders the report for people: the headline, the matrix, the findings.
+pub fn render_table(report: &Report, all_subnets: bool) -> String {
+    let mut out = headline(report, all_subnets);
+    out.push_str("\n\n");
+    // Rows: the profile's endpoints; columns: the subnets.
+    let mut rows: Vec<(String, String)> = Vec::new();
+    if let Some(first) = report.subnets.first() {
+        for e in &first.endpoints {
+            rows.push((e.service.clone(), e.host.clone()));
+        }
+    }
+    let host_w = rows.iter().map(|r| r.1.len()).max().unwrap_or(4).max(4);
+    let cols: Vec<&str> = report.subnets.iter().map(|s| s.subnet_id.as_str()).collect();
+    let col_w: Vec<usize> = report
+        .subnets
+        .iter()
+        .map(|s| {
+            s.endpoints
+                .iter()
+                .map(|e| short(e.access_type).len() + 3)
+                .max()
+                .unwrap_or(0)
+                .max(s.subnet_id.len())
+        })
+        .collect();
+    out.push_str(&format!("{:<host_w$}", "HOST"));
+    for (c, w) in cols.iter().zip(&col_w) {
+        out.push_str(&format!("  {c:<w$}"));
+    }
+    out.push('\n');
+    for (i, (_, host)) in rows.iter().enumerate() {
+        out.push_str(&format!("{host:<host_w$}"));
+        for (s, w) in report.subnets.iter().zip(&col_w) {
+            let cell = s
+                .endpoints
+                .get(i)
+                .map(|e| format!("{} {}", short(e.access_type), mark(e.reachable)))
+                .unwrap_or_default();
+            out.push_str(&format!("  {cell:<w$}"));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("{:<host_w$}", "STATUS"));
+    for (s, w) in report.subnets.iter().zip(&col_w) {
+        out.push_str(&format!("  {:<w$}", s.status.as_str()));
+    }
+    out.push_str("\n\n(vpce: interface endpoint, gateway: gateway endpoint, nat: NAT gateway, igw: internet gateway, transit: TGW/peering/VPN; ok reachable, NO unreachable, ?? unknown)\n");
+    if !report.findings.is_empty() {
+        out.push_str(&format!("\nFindings ({}):\n", report.findings.len()));
+        for f in &report.findings {
+            let sev = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            out.push_str(&format!("\n[{sev}] {} {}\n  {}\n", f.code, f.resource, f.message));
+            if let Some(fix) = &f.fix {
+                out.push_str(&format!("  fix: {fix}\n"));
+            }
+        }
+    }
+    if let Some(cost) = &report.cost {
+        out.push_str(&format!("\nCost: {}\n", cost.message));
+    }
+    out
 }

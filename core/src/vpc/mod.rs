@@ -1,0 +1,233 @@
+//! The validator: from a VPC's `aws ec2 describe-*` JSON to a verdict per
+//! subnet and endpoint, with the exact fix.
+//!
+//! # API (used by `netready validate` and by the browser page, compiled to wasm)
+//!
+//! ```
+//! use netready_core::vpc::{self, ValidateOptions};
+//! let docs = [("vpc.json", r#"{"Subnets": []}"#)];
+//! let report = vpc::validate(&docs, &ValidateOptions::default());
+//! // No subnet holds a region, and none was given:
+//! assert!(report.is_err());
+//! ```
+//!
+//! * [`validate`]`(docs, options)`: parse and evaluate in one call. `docs`
+//!   are `(name, JSON text)` pairs: the name (a file name, `-`, or whatever
+//!   the page calls a pasted document) is only used in error messages.
+//! * [`parse`]`(docs) -> VpcInput` and [`evaluate`]`(&VpcInput, options)`:
+//!   the same two steps separately (e.g. parse once, evaluate for several
+//!   option sets).
+//! * [`ValidateOptions`] mirrors the command-line flags and deserialises from
+//!   a plain object (`{"region": "eu-west-1", "profile": "runner",
+//!   "subnets": [...], "security_groups": [...], "assign_public_ip": false,
+//!   "fix_format": "aws-cli"}`, every field optional).
+//! * The result is a [`Report`] (`netready.report/v1`, `kind: "validate"`);
+//!   [`InputError`] is bad input or bad options (exit code 2), with a
+//!   `Display` message naming the document, the JSON path and what was
+//!   expected.
+//!
+//! # What the evaluation guarantees
+//! * Every task subnet (the `subnets` option, else every subnet given) ×
+//!   every entry of the profile's catalog gets a [`PathReport`]: the access
+//!   type the traffic takes, reachable / unreachable / unknown, the resources
+//!   it crosses, and findings with a ready-to-run fix filled with the user's
+//!   IDs (quoted for the shell, since IDs come from pasted JSON).
+//! * A document that is needed but missing never yields a guess: the verdicts
+//!   it decides are *unknown*, and a `missing-input` finding names the command
+//!   to run. Without `describe-dhcp-options` the validator assumes
+//!   AmazonProvidedDNS and says so (info).
+//! * Overall status: with explicit subnets, the worst subnet (any degraded →
+//!   `degraded`, else any unknown → `unknown`, else `ready`). Without them the
+//!   question is *which subnets can host the runner*: `ready` when at least
+//!   one subnet is ready, else `unknown` when at least one is unknown, else
+//!   `degraded` (and `unknown` when there is no subnet at all).
+//!
+//! # What it does not do
+//! It sees configuration, not traffic: endpoint policies, IAM, TLS
+//! interception, DNS Firewall rules, Route 53 private hosted zones and
+//! routes more specific than `0.0.0.0/0` towards public service ranges are
+//! invisible to it. The catalog's hosts are treated as IPv4 (A-record)
+//! services: IPv6-only subnets need DNS64 and NAT64, or dual-stack interface
+//! endpoints.
+
+mod eval;
+pub mod input;
+pub mod model;
+
+pub use eval::evaluate;
+pub use input::parse;
+pub use model::VpcInput;
+
+use crate::catalog::{Profile, Region, RegionError};
+use crate::commands::FixFormat;
+use crate::report::Report;
+#[allow(unused_imports)]
+use crate::report::PathReport;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use serde::{Deserialize, Deserializer};
+
+/// Whether ECS gives the task a public IP (`AssignPublicIp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum AssignPublicIp {
+    /// `DISABLED`, the ECS default: an internet gateway route gives no
+    /// connectivity at all.
+    #[default]
+    Disabled,
+    /// `ENABLED`: the task can use an internet gateway route.
+    Enabled,
+}
+
+impl core::str::FromStr for AssignPublicIp {
+    type Err = &'static str;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "enabled" | "yes" => Ok(AssignPublicIp::Enabled),
+            "false" | "disabled" | "no" => Ok(AssignPublicIp::Disabled),
+            _ => Err("expected true or false"),
+        }
+    }
+}
+
+/// What to evaluate: the command line's flags, as data.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ValidateOptions {
+    /// The region; `None` infers it from the documents (subnet ARNs and AZ
+    /// names), and it is an error when they hold none.
+    #[serde(deserialize_with = "de_region")]
+    pub region: Option<Region>,
+    /// `runner` (default) or `private`.
+    #[serde(deserialize_with = "de_from_str")]
+    pub profile: Profile,
+    /// The task subnets; empty means every subnet given.
+    pub subnets: Vec<String>,
+    /// The task's security groups; empty means the VPC's default group, as
+    /// ECS does.
+    pub security_groups: Vec<String>,
+    /// `AssignPublicIp` of the runner's ECS service. JSON: `true`/`false`.
+    #[serde(deserialize_with = "de_assign")]
+    pub assign_public_ip: AssignPublicIp,
+    /// Fix commands as AWS CLI (`"aws-cli"`, default) or PowerShell (`"powershell"`).
+    #[serde(deserialize_with = "de_from_str")]
+    pub fix_format: FixFormat,
+}
+
+fn de_region<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Region>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => Region::parse(s).map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+fn de_from_str<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: core::str::FromStr,
+    T::Err: fmt::Display,
+{
+    let s = String::deserialize(d)?;
+    s.parse().map_err(serde::de::Error::custom)
+}
+
+fn de_assign<'de, D: Deserializer<'de>>(d: D) -> Result<AssignPublicIp, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum BoolOrStr {
+        B(bool),
+        S(String),
+    }
+    match BoolOrStr::deserialize(d)? {
+        BoolOrStr::B(true) => Ok(AssignPublicIp::Enabled),
+        BoolOrStr::B(false) => Ok(AssignPublicIp::Disabled),
+        BoolOrStr::S(s) => s.parse().map_err(serde::de::Error::custom),
+    }
+}
+
+/// Bad input or bad options: the run produces no report (exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputError {
+    /// No document was given.
+    NoDocuments,
+    /// A document is not JSON (truncated, a syntax error).
+    Json {
+        /// The document's name.
+        document: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// serde_json's description.
+        message: String,
+    },
+    /// A field the validator reads has the wrong shape.
+    Shape {
+        /// The document's name.
+        document: String,
+        /// The JSON path, e.g. `RouteTables[3].Routes[0].DestinationCidrBlock`.
+        path: String,
+        /// What was expected there.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
+    /// A `subnets` option names a subnet the describe-subnets output lacks.
+    UnknownSubnet {
+        /// The subnet id given.
+        id: String,
+    },
+    /// A `security_groups` option names a group the describe-security-groups
+    /// output lacks.
+    UnknownSecurityGroup {
+        /// The group id given.
+        id: String,
+    },
+    /// No region was given and the documents hold none.
+    NoRegion,
+    /// The region given is not a region name.
+    BadRegion {
+        /// What was given.
+        value: String,
+        /// Why it was rejected.
+        why: RegionError,
+    },
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::NoDocuments => f.write_str(
+                "no input: give the JSON output of aws ec2 describe-vpcs, describe-subnets, describe-route-tables, … (files, or - for standard input)",
+            ),
+            InputError::Json { document, line, column, message } => {
+                write!(f, "{document}: line {line}, column {column}: not valid JSON: {message}")
+            }
+            InputError::Shape { document, path, expected, found } => {
+                write!(f, "{document}: {path}: expected {expected}, found {found}")
+            }
+            InputError::UnknownSubnet { id } => write!(
+                f,
+                "--subnet {id:?} is not in the describe-subnets output given (run: aws ec2 describe-subnets --subnet-ids {id})"
+            ),
+            InputError::UnknownSecurityGroup { id } => write!(
+                f,
+                "--security-group {id:?} is not in the describe-security-groups output given (run: aws ec2 describe-security-groups --group-ids {id})"
+            ),
+            InputError::NoRegion => f.write_str(
+                "no region: give --region, or include the describe-subnets output (its subnet ARNs and availability zones name the region)",
+            ),
+            InputError::BadRegion { value, why } => write!(f, "region {value:?}: {why}"),
+        }
+    }
+}
+
+impl core::error::Error for InputError {}
+
+/// Parses the documents and evaluates them: [`parse`] then [`evaluate`].
+pub fn validate(docs: &[(&str, &str)], options: &ValidateOptions) -> Result<Report, InputError> {
+    let input = parse(docs)?;
+    evaluate(&input, options)
+}

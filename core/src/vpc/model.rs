@@ -1,0 +1,391 @@
+//! The VPC model the validator evaluates: what the describe-* documents say,
+//! reduced to the fields that decide a path, with typed values.
+//!
+//! Guarantees: every CIDR is canonical, every state and protocol is an enum,
+//! and each collection remembers whether its document was given at all
+//! ([`Collection::given`]), so the evaluation can say *unknown* (and which
+//! command to run) instead of guessing from an absent document.
+//!
+//! Not done here: parsing (see [`super::input`]) or deciding anything (see
+//! [`super::eval`]).
+
+use crate::net::Cidr;
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// One collection of resources and whether its document was given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collection<T> {
+    /// Whether any input document held this collection's key.
+    pub given: bool,
+    /// The resources, in input order, first occurrence of each id kept.
+    pub items: Vec<T>,
+}
+
+impl<T> Default for Collection<T> {
+    fn default() -> Self {
+        Collection { given: false, items: Vec::new() }
+    }
+}
+
+/// A VPC (`describe-vpcs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vpc {
+    /// `vpc-…`
+    pub id: String,
+    /// The associated IPv4 and IPv6 CIDRs.
+    pub cidrs: Vec<Cidr>,
+    /// The DHCP options set, when any.
+    pub dhcp_options_id: Option<String>,
+    /// The owning account.
+    pub owner_id: Option<String>,
+}
+
+/// An on/off VPC attribute as `describe-vpc-attribute` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// `{"Value": true}`
+    On,
+    /// `{"Value": false}`
+    Off,
+}
+
+/// The DNS attributes of one VPC (`describe-vpc-attribute`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpcDnsAttributes {
+    /// `enableDnsSupport`, when its document was given.
+    pub dns_support: Option<Switch>,
+    /// `enableDnsHostnames`, when its document was given.
+    pub dns_hostnames: Option<Switch>,
+}
+
+/// A subnet (`describe-subnets`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subnet {
+    /// `subnet-…`
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: String,
+    /// e.g. `eu-west-1a`.
+    pub availability_zone: Option<String>,
+    /// The IPv4 CIDR; `None` for an IPv6-only subnet.
+    pub cidr: Option<Cidr>,
+    /// The associated IPv6 CIDRs.
+    pub ipv6_cidrs: Vec<Cidr>,
+    /// `EnableDns64`.
+    pub dns64: Switch,
+    /// The subnet's ARN (holds the region).
+    pub arn: Option<String>,
+    /// The owning account.
+    pub owner_id: Option<String>,
+}
+
+/// What a route sends traffic to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteTarget {
+    /// `local`: inside the VPC.
+    Local,
+    /// `igw-…`
+    InternetGateway(String),
+    /// `eigw-…` (IPv6 only).
+    EgressOnlyInternetGateway(String),
+    /// `nat-…`
+    NatGateway(String),
+    /// `vpce-…`: a gateway endpoint (prefix-list routes) or a Gateway Load
+    /// Balancer endpoint (CIDR routes).
+    VpcEndpoint(String),
+    /// A transit gateway, peering connection, virtual private gateway,
+    /// network interface, instance, local gateway, carrier gateway or core
+    /// network: a path the validator cannot see past.
+    Transit(String),
+    /// No target field the validator knows.
+    Unknown,
+}
+
+/// A route's destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteDestination {
+    /// `DestinationCidrBlock` or `DestinationIpv6CidrBlock`.
+    Cidr(Cidr),
+    /// `DestinationPrefixListId` (gateway endpoints, managed prefix lists).
+    PrefixList(String),
+}
+
+/// A route's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteState {
+    /// The target exists.
+    Active,
+    /// The target is gone: traffic is dropped.
+    Blackhole,
+}
+
+/// One route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// Where it matches.
+    pub destination: RouteDestination,
+    /// Where it sends traffic.
+    pub target: RouteTarget,
+    /// Active or blackhole.
+    pub state: RouteState,
+}
+
+/// A route table (`describe-route-tables`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteTable {
+    /// `rtb-…`
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: String,
+    /// Whether it is the VPC's main route table.
+    pub main: bool,
+    /// Subnets explicitly associated.
+    pub subnet_ids: Vec<String>,
+    /// The routes.
+    pub routes: Vec<Route>,
+}
+
+/// The kind of a VPC endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VpcEndpointKind {
+    /// Interface (PrivateLink).
+    Interface,
+    /// Gateway (S3, DynamoDB).
+    Gateway,
+    /// Gateway Load Balancer, or anything else.
+    Other,
+}
+
+/// A VPC endpoint's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointState {
+    /// `available`
+    Available,
+    /// Anything else: pending, pendingAcceptance, failed, rejected, …
+    NotAvailable,
+}
+
+/// The IP address type of an interface endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointIpType {
+    /// IPv4 addresses only (the default).
+    Ipv4,
+    /// IPv4 and IPv6.
+    Dualstack,
+    /// IPv6 only.
+    Ipv6,
+}
+
+/// A VPC endpoint (`describe-vpc-endpoints`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcEndpoint {
+    /// `vpce-…`
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: String,
+    /// e.g. `com.amazonaws.eu-west-1.logs`.
+    pub service_name: String,
+    /// Interface, gateway or other.
+    pub kind: VpcEndpointKind,
+    /// Available or not.
+    pub state: EndpointState,
+    /// `PrivateDnsEnabled`.
+    pub private_dns: Switch,
+    /// Interface endpoints: one subnet per AZ.
+    pub subnet_ids: Vec<String>,
+    /// Interface endpoints: security groups.
+    pub security_group_ids: Vec<String>,
+    /// Gateway endpoints: associated route tables.
+    pub route_table_ids: Vec<String>,
+    /// `IpAddressType`.
+    pub ip_type: EndpointIpType,
+    /// `ServiceRegion`, for cross-region endpoints.
+    pub service_region: Option<String>,
+}
+
+/// An IP protocol as security groups and network ACLs name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `-1`: every protocol.
+    All,
+    /// `tcp` / `6`.
+    Tcp,
+    /// Any other protocol.
+    Other,
+}
+
+/// An inclusive port range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    /// First port.
+    pub from: u16,
+    /// Last port.
+    pub to: u16,
+}
+
+impl PortRange {
+    /// Every port.
+    pub const ALL: PortRange = PortRange { from: 0, to: 65535 };
+    /// Whether `port` is inside.
+    pub const fn contains(&self, port: u16) -> bool {
+        self.from <= port && port <= self.to
+    }
+}
+
+/// One security group rule (`IpPermissions[]` / `IpPermissionsEgress[]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SgRule {
+    /// Which protocol.
+    pub protocol: Protocol,
+    /// Which ports (all for protocol `-1`).
+    pub ports: PortRange,
+    /// IPv4 and IPv6 CIDRs.
+    pub cidrs: Vec<Cidr>,
+    /// Referenced security groups.
+    pub group_ids: Vec<String>,
+    /// Referenced prefix lists.
+    pub prefix_list_ids: Vec<String>,
+}
+
+/// A security group (`describe-security-groups`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityGroup {
+    /// `sg-…`
+    pub id: String,
+    /// e.g. `default`.
+    pub name: String,
+    /// Its VPC.
+    pub vpc_id: Option<String>,
+    /// Inbound rules.
+    pub ingress: Vec<SgRule>,
+    /// Outbound rules.
+    pub egress: Vec<SgRule>,
+}
+
+/// Allow or deny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleAction {
+    /// `allow`
+    Allow,
+    /// `deny`
+    Deny,
+}
+
+/// Inbound or outbound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Into the subnet.
+    Ingress,
+    /// Out of the subnet.
+    Egress,
+}
+
+/// One network ACL entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AclEntry {
+    /// Evaluated in increasing order; first match wins.
+    pub rule_number: u32,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// Which protocol.
+    pub protocol: Protocol,
+    /// Allow or deny.
+    pub action: RuleAction,
+    /// The IPv4 or IPv6 CIDR it matches.
+    pub cidr: Cidr,
+    /// The ports it matches (all when absent or not TCP/UDP).
+    pub ports: PortRange,
+}
+
+/// A network ACL (`describe-network-acls`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkAcl {
+    /// `acl-…`
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: String,
+    /// Whether it is the VPC's default ACL.
+    pub is_default: bool,
+    /// Associated subnets.
+    pub subnet_ids: Vec<String>,
+    /// The entries, sorted by rule number.
+    pub entries: Vec<AclEntry>,
+}
+
+/// A NAT gateway's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NatState {
+    /// `available`
+    Available,
+    /// pending, failed, deleting, deleted.
+    NotAvailable,
+}
+
+/// A NAT gateway's connectivity type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NatConnectivity {
+    /// `public` (the default).
+    Public,
+    /// `private`: no internet.
+    Private,
+}
+
+/// A NAT gateway (`describe-nat-gateways`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NatGateway {
+    /// `nat-…`
+    pub id: String,
+    /// Its VPC.
+    pub vpc_id: Option<String>,
+    /// The subnet it lives in.
+    pub subnet_id: String,
+    /// Available or not.
+    pub state: NatState,
+    /// Public or private.
+    pub connectivity: NatConnectivity,
+}
+
+/// An internet gateway (`describe-internet-gateways`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InternetGateway {
+    /// `igw-…`
+    pub id: String,
+    /// VPCs it is attached to (state `available` or `attached`).
+    pub attached_vpc_ids: Vec<String>,
+}
+
+/// A DHCP options set (`describe-dhcp-options`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DhcpOptions {
+    /// `dopt-…`
+    pub id: String,
+    /// `domain-name-servers` values.
+    pub domain_name_servers: Vec<String>,
+}
+
+/// Everything the documents said.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpcInput {
+    /// `Vpcs`
+    pub vpcs: Collection<Vpc>,
+    /// `describe-vpc-attribute` results by VPC id.
+    pub dns_attributes: BTreeMap<String, VpcDnsAttributes>,
+    /// `Subnets`
+    pub subnets: Collection<Subnet>,
+    /// `RouteTables`
+    pub route_tables: Collection<RouteTable>,
+    /// `VpcEndpoints`
+    pub endpoints: Collection<VpcEndpoint>,
+    /// `SecurityGroups`
+    pub security_groups: Collection<SecurityGroup>,
+    /// `NetworkAcls`
+    pub network_acls: Collection<NetworkAcl>,
+    /// `NatGateways`
+    pub nat_gateways: Collection<NatGateway>,
+    /// `InternetGateways`
+    pub internet_gateways: Collection<InternetGateway>,
+    /// `DhcpOptions`
+    pub dhcp_options: Collection<DhcpOptions>,
+}
