@@ -1,2 +1,383 @@
-//! netready-web: the in-browser validator (built in its own issue).
-#![no_std]
+//! # netready-web
+//!
+//! The in-browser validator's WebAssembly exports: `validate`, `catalog` and
+//! `classify`, each a thin conversion between JavaScript values and
+//! `netready-core`'s types.
+//!
+//! ## What this crate guarantees
+//! * It decides nothing: every verdict, host name, class and message comes
+//!   from `netready-core`, so the page can never disagree with the
+//!   `netready` binary (the parity test in `web/test.sh` compares them).
+//! * Results cross as plain JavaScript objects made by serde-wasm-bindgen's
+//!   JSON-compatible serialiser: `JSON.stringify(result)` is the same JSON the
+//!   command line prints (`None` becomes `null`, maps become objects).
+//! * Every failure crosses as a JavaScript `Error` whose `message` is core's
+//!   own message (naming the document, the JSON path and what was expected);
+//!   no export panics on any input.
+//!
+//! ## What it does not do
+//! No I/O of any kind: the page hands in the text of the documents, and the
+//! module never fetches, stores or sends anything.
+#![forbid(unsafe_code)]
+
+use core::net::IpAddr;
+use netready_core::catalog::{self, Availability, EndpointType, EndpointUse, Profile, Region};
+use netready_core::classify::{AddressClass, PrivateRange};
+use netready_core::net::Cidr;
+use netready_core::vpc::{self, InputError, ValidateOptions};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A region's catalog, the same document as `netready catalog --format json`. */
+export interface Catalog {
+  schema: "netready.catalog/v1";
+  region: string;
+  partition: string;
+  /** false for a well-formed region this release does not know yet. */
+  region_known: boolean;
+  profile: "runner" | "private";
+  services: CatalogService[];
+}
+
+/** One host the runner reaches, and the VPC endpoint that serves it. */
+export interface CatalogService {
+  /** The endpoint service suffix: "secretsmanager", "ecr.api", "s3", … */
+  service: string;
+  name: string;
+  purpose: string;
+  /** The host to resolve; "<account>" stands for the ECR registry's account. */
+  host: string;
+  endpoint_service_name: string;
+  endpoint_type: "interface" | "gateway";
+  /** "own": this entry's endpoint is to be created; "shared": another entry's serves it. */
+  endpoint: "own" | "shared";
+  availability:
+    | { kind: "in_region" }
+    | { kind: "cross_region"; service_region: string }
+    | { kind: "control_plane_region_only"; region: string }
+    | { kind: "not_in_partition" };
+  note?: string;
+}
+
+/** One pasted or dropped describe-* document. */
+export interface ValidateDocument {
+  /** A file name or a label: used only in error messages (and as `error.document`). */
+  name: string;
+  /** The JSON text exactly as `aws ec2 describe-*` printed it. */
+  text: string;
+}
+
+/** The command line's flags, as data; every field is optional. */
+export interface ValidateOptions {
+  /** e.g. "eu-west-1"; omitted: inferred from the subnets' ARNs and zones. */
+  region?: string;
+  profile?: "runner" | "private";
+  /** The task subnets; omitted or empty: every subnet given. */
+  subnets?: string[];
+  /** The task's security groups; omitted or empty: the VPC's default group. */
+  security_groups?: string[];
+  /** AssignPublicIp of the runner's ECS service (default false). */
+  assign_public_ip?: boolean;
+  fix_format?: "aws-cli" | "powershell";
+}
+
+/**
+ * The `Error` thrown by `validate`: `message` is netready-core's message;
+ * the other fields say where the problem is, when it is in one place.
+ */
+export interface ValidateError extends Error {
+  /** "json", "shape", "no_documents", "unknown_subnet", "unknown_security_group", "region", "options" or "input". */
+  kind: string;
+  /** The name of the document at fault (kinds "json" and "shape"). */
+  document?: string;
+  /** The JSON path (kind "shape"), e.g. "RouteTables[3].Routes[0].DestinationCidrBlock". */
+  path?: string;
+  /** 1-based position of a JSON syntax error (kind "json"). */
+  line?: number;
+  column?: number;
+  /** "region" for a region error, "subnets" / "security_groups" for an unknown id. */
+  field?: string;
+}
+
+export type Status = "ready" | "degraded" | "unknown";
+export type AccessType = "vpc_endpoint" | "nat_gateway" | "internet_gateway" | "gateway_endpoint" | "transit" | "public";
+
+export interface Finding {
+  /** A stable finding code, e.g. "endpoint-missing" (see DESIGN.md). */
+  code: string;
+  severity: "error" | "warning" | "info";
+  resource: string;
+  message: string;
+  /** A ready-to-run command (aws ec2 … or PowerShell), or null. */
+  fix: string | null;
+}
+
+/** One endpoint as seen from one subnet. */
+export interface PathReport {
+  service: string;
+  host: string;
+  /** The path the traffic takes even when something then blocks it; null: no path at all. */
+  access_type: AccessType | null;
+  /** null: unknown (e.g. a transit path the validator cannot see past). */
+  reachable: boolean | null;
+  failure: string | null;
+  /** The resources the traffic crosses: subnet, route table, NAT, IGW, endpoint. */
+  path: string[];
+  findings: Finding[];
+}
+
+export interface SubnetReport {
+  subnet_id: string;
+  availability_zone?: string;
+  status: Status;
+  endpoints: PathReport[];
+}
+
+/** The `netready.report/v1` report, as `netready validate --format json` prints it. */
+export interface Report {
+  schema: "netready.report/v1";
+  kind: "validate" | "probe";
+  status: Status;
+  region: string | null;
+  profile?: string;
+  endpoints: unknown[];
+  subnets: SubnetReport[];
+  findings: Finding[];
+  cost?: {
+    interface_endpoint_azs_present: number;
+    interface_endpoint_azs_needed: number;
+    monthly_usd_needed: number;
+    message: string;
+  };
+}
+
+/** What an address is (see netready-core's `classify`). */
+export interface Classified {
+  /** "private", "public", or the special range: "loopback", "link_local", … */
+  class: string;
+  /** Why a private address is private; null for other classes. */
+  range: "rfc1918" | "shared_address_space" | "unique_local" | "vpc_cidr" | null;
+  /** "native", "ipv4_mapped" (::ffff:a.b.c.d) or "nat64" (64:ff9b::/96). */
+  via: "native" | "ipv4_mapped" | "nat64";
+  /** The address the class was decided on (the embedded IPv4 address for mapped and NAT64 addresses). */
+  effective: string;
+}
+"#;
+
+/// The JSON-compatible serialiser: `None` → `null`, maps → plain objects,
+/// so `JSON.stringify` of a result equals the CLI's JSON.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(JsValue::from)
+}
+
+/// A JavaScript `Error` carrying core's message, prefixed by what was being
+/// parsed, with a `field` property naming the argument at fault.
+fn field_error(field: &str, value: &str, error: impl core::fmt::Display) -> JsValue {
+    let e = js_sys::Error::new(&format!("{field} {value:?}: {error}"));
+    // Setting a property on a fresh, unfrozen Error object cannot fail.
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("field"), &JsValue::from_str(field));
+    e.into()
+}
+
+/// The catalog as `netready catalog --format json` prints it
+/// (`netready.catalog/v1`).
+#[derive(Serialize)]
+struct CatalogDoc<'a> {
+    schema: &'static str,
+    region: &'a str,
+    partition: &'static str,
+    region_known: bool,
+    profile: &'static str,
+    services: Vec<ServiceDoc>,
+}
+
+#[derive(Serialize)]
+struct ServiceDoc {
+    service: &'static str,
+    name: &'static str,
+    purpose: &'static str,
+    host: String,
+    endpoint_service_name: String,
+    endpoint_type: EndpointType,
+    endpoint: &'static str,
+    availability: AvailabilityDoc,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum AvailabilityDoc {
+    InRegion,
+    CrossRegion { service_region: &'static str },
+    ControlPlaneRegionOnly { region: &'static str },
+    NotInPartition,
+}
+
+impl From<Availability> for AvailabilityDoc {
+    fn from(a: Availability) -> Self {
+        match a {
+            Availability::InRegion => AvailabilityDoc::InRegion,
+            Availability::CrossRegion { service_region } => AvailabilityDoc::CrossRegion { service_region },
+            Availability::ControlPlaneRegionOnly { region } => AvailabilityDoc::ControlPlaneRegionOnly { region },
+            Availability::NotInPartition => AvailabilityDoc::NotInPartition,
+        }
+    }
+}
+
+fn catalog_doc(region: &Region, profile: Profile) -> CatalogDoc<'_> {
+    CatalogDoc {
+        schema: "netready.catalog/v1",
+        region: region.name(),
+        partition: region.partition().id(),
+        region_known: region.is_known(),
+        profile: profile.as_str(),
+        services: catalog::services(profile)
+            .map(|s| ServiceDoc {
+                service: s.id,
+                name: s.name,
+                purpose: s.purpose,
+                host: s.host_template(region),
+                endpoint_service_name: s.service_name(region),
+                endpoint_type: s.endpoint_type,
+                endpoint: match s.endpoint_use {
+                    EndpointUse::Own => "own",
+                    EndpointUse::Shared => "shared",
+                },
+                availability: s.availability(region).into(),
+                note: s.note,
+            })
+            .collect(),
+    }
+}
+
+/// The endpoints a profile checks in a region, as `netready catalog --format
+/// json` prints them. Throws on a malformed region or an unknown profile.
+#[wasm_bindgen(unchecked_return_type = "Catalog")]
+pub fn catalog(region: &str, profile: &str) -> Result<JsValue, JsValue> {
+    let region_parsed = Region::parse(region).map_err(|e| field_error("region", region, e))?;
+    let profile_parsed: Profile = profile.parse().map_err(|e| field_error("profile", profile, e))?;
+    to_js(&catalog_doc(&region_parsed, profile_parsed))
+}
+
+#[derive(Serialize)]
+struct ClassifiedDoc {
+    class: &'static str,
+    range: Option<&'static str>,
+    via: &'static str,
+    effective: String,
+}
+
+const fn range_name(range: PrivateRange) -> &'static str {
+    match range {
+        PrivateRange::Rfc1918 => "rfc1918",
+        PrivateRange::SharedAddressSpace => "shared_address_space",
+        PrivateRange::UniqueLocal => "unique_local",
+        PrivateRange::VpcCidr => "vpc_cidr",
+    }
+}
+
+/// What an address is, counting addresses inside any of `vpcCidrs` as
+/// private. Throws on an address or CIDR that does not parse.
+#[wasm_bindgen(unchecked_return_type = "Classified")]
+pub fn classify(
+    address: &str,
+    #[wasm_bindgen(js_name = "vpcCidrs")] vpc_cidrs: Vec<String>,
+) -> Result<JsValue, JsValue> {
+    let ip: IpAddr = address.trim().parse().map_err(|_| {
+        field_error("address", address, "expected an IPv4 or IPv6 address, e.g. 10.0.1.5 or 2600:1f18::1")
+    })?;
+    let cidrs = vpc_cidrs
+        .iter()
+        .map(|c| c.parse::<Cidr>().map_err(|e| field_error("vpcCidrs", c, e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let got = netready_core::classify(ip, &cidrs);
+    let doc = ClassifiedDoc {
+        class: got.class.as_str(),
+        range: match got.class {
+            AddressClass::Private(r) => Some(range_name(r)),
+            AddressClass::Public | AddressClass::Special(_) => None,
+        },
+        via: got.translation.as_str(),
+        effective: got.effective.to_string(),
+    };
+    to_js(&doc)
+}
+
+/// One document as the page hands it in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentIn {
+    name: String,
+    text: String,
+}
+
+/// A JavaScript `Error` with core's message and, where the problem has one
+/// place, properties naming it (`document`, `path`, `line`, `column`,
+/// `field`), so the page can show it next to the right box.
+fn input_error(e: &InputError) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    error.set_name("ValidateError");
+    let set = |key: &str, value: JsValue| {
+        // Setting a property on a fresh, unfrozen Error object cannot fail.
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), &value);
+    };
+    let kind = match e {
+        InputError::NoDocuments => "no_documents",
+        InputError::Json { document, line, column, .. } => {
+            set("document", document.as_str().into());
+            set("line", JsValue::from_f64(*line as f64));
+            set("column", JsValue::from_f64(*column as f64));
+            "json"
+        }
+        InputError::Shape { document, path, .. } => {
+            set("document", document.as_str().into());
+            set("path", path.as_str().into());
+            "shape"
+        }
+        InputError::UnknownSubnet { .. } => {
+            set("field", "subnets".into());
+            "unknown_subnet"
+        }
+        InputError::UnknownSecurityGroup { .. } => {
+            set("field", "security_groups".into());
+            "unknown_security_group"
+        }
+        InputError::NoRegion | InputError::BadRegion { .. } => {
+            set("field", "region".into());
+            "region"
+        }
+        _ => "input",
+    };
+    set("kind", kind.into());
+    error.into()
+}
+
+fn options_error(message: impl core::fmt::Display) -> JsValue {
+    let error = js_sys::Error::new(&format!("options: {message}"));
+    error.set_name("ValidateError");
+    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("kind"), &JsValue::from_str("options"));
+    error.into()
+}
+
+/// Validates describe-* documents, exactly as `netready validate` does, and
+/// returns the `netready.report/v1` report. Throws a `ValidateError` on bad
+/// input or bad options.
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "ValidateDocument[]")] documents: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let documents: Vec<DocumentIn> = serde_wasm_bindgen::from_value(documents)
+        .map_err(|e| options_error(format_args!("documents: expected an array of {{name, text}} objects: {e}")))?;
+    let options: ValidateOptions = if options.is_undefined() || options.is_null() {
+        ValidateOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options).map_err(options_error)?
+    };
+    let docs: Vec<(&str, &str)> = documents.iter().map(|d| (d.name.as_str(), d.text.as_str())).collect();
+    let report = vpc::validate(&docs, &options).map_err(|e| input_error(&e))?;
+    to_js(&report)
+}

@@ -1,0 +1,58 @@
+// Validation time of a 1,000-subnet VPC in headless Chromium, measured inside
+// the page with performance.now(): the wasm export alone (parse + evaluate +
+// conversion to a JS object), and the page's whole check (the same plus
+// rendering the 1,000-row matrix), with the longest main-thread task seen.
+//
+//   bash web/build.sh && (cd web/tests/browser && npm ci) && node web/bench/browser.mjs [RUNS]
+import { startServer, launch, openPage } from '../tests/browser/harness.mjs';
+import { generate } from './gen-vpc.mjs';
+
+const RUNS = Number(process.argv[2] || 30);
+const docs = generate();
+const bytes = docs.reduce((n, d) => n + d.text.length, 0);
+
+const server = await startServer();
+const browser = await launch();
+try {
+  const { page } = await openPage(browser, server.origin);
+  const result = await page.evaluate(async ([docs, runs]) => {
+    const { validate } = window.netready;
+    const stats = (xs) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return { median: s[Math.floor(s.length / 2)], p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))], min: s[0], max: s[s.length - 1] };
+    };
+    // Warm-up: the first call also grows the wasm memory.
+    let report = validate(docs, {});
+    const v = [];
+    for (let i = 0; i < runs; i += 1) {
+      const t0 = performance.now();
+      report = validate(docs, {});
+      v.push(performance.now() - t0);
+    }
+    // The page's own path: fill the boxes like a paste, then check().
+    const longest = { ms: 0 };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longest.ms = Math.max(longest.ms, e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+    window.netready.setDocuments(docs);
+    const c = [];
+    for (let i = 0; i < Math.min(runs, 10); i += 1) {
+      const t0 = performance.now();
+      window.netready.check();
+      c.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return {
+      subnets: report.subnets.length,
+      endpoints: report.subnets[0].endpoints.length,
+      status: report.status,
+      validate: stats(v),
+      check: stats(c),
+      longestTask: longest.ms,
+    };
+  }, [docs, RUNS]);
+  console.log(JSON.stringify({ input_bytes: bytes, runs: RUNS, ...result }, null, 2));
+} finally {
+  await browser.close();
+  await server.close();
+}

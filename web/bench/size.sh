@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Size of what the page loads, gzipped (-9): the wasm module as embedded into
+# pkg/netready_web_wasm.js, wasm-bindgen's glue and the page's own scripts
+# (the examples are data loaded on demand and are counted separately).
+#
+#   bash web/bench/size.sh [RAW.wasm]     # after bash web/build.sh
+set -euo pipefail
+DIST="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/dist"
+gz() { cat "$@" | gzip -9c | wc -c; }
+code=("$DIST/pkg/netready_web_wasm.js" "$DIST/pkg/netready_web.js" "$DIST"/*.js)
+if [[ $# -ge 1 ]]; then
+  printf 'raw wasm module (wasm-opt -Oz): %7d bytes, %7d gzipped\n' "$(wc -c <"$1")" "$(gz "$1")"
+fi
+printf 'embedded wasm module (JS):      %7d bytes, %7d gzipped\n' "$(wc -c <"$DIST/pkg/netready_web_wasm.js")" "$(gz "$DIST/pkg/netready_web_wasm.js")"
+printf 'wasm-bindgen glue + page JS:    %7d bytes, %7d gzipped\n' "$(cat "$DIST/pkg/netready_web.js" "$DIST"/*.js | wc -c)" "$(gz "$DIST/pkg/netready_web.js" "$DIST"/*.js)"
+printf 'page total, wasm + JS:          %7d bytes, %7d gzipped (each file gzipped alone: %d)\n' \
+  "$(cat "${code[@]}" | wc -c)" "$(gz "${code[@]}")" \
+  "$(for f in "${code[@]}"; do gzip -9c "$f" | wc -c; done | awk '{s+=$1} END {print s}')"
+printf 'HTML + CSS:                     %7d bytes, %7d gzipped\n' "$(cat "$DIST"/*.html "$DIST"/*.css | wc -c)" "$(gz "$DIST"/*.html "$DIST"/*.css)"
+printf 'examples (loaded on demand):    %7d bytes, %7d gzipped\n' "$(cat "$DIST"/examples/*.js | wc -c)" "$(gz "$DIST"/examples/*.js)"

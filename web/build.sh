@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the in-browser validator into web/dist/.
+#
+#   bash web/build.sh            # installs what is missing, then builds
+#
+# Installs, only when missing: the wasm32-unknown-unknown target,
+# wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, and
+# wasm-opt from Debian's binaryen (skipped with a warning where apt-get is not
+# available: the page still works, only larger).
+#
+# The page's Content-Security-Policy has `connect-src 'none'`, which also
+# forbids fetch() of the page's own .wasm file; so the optimised module is
+# embedded into an ES module (web/tools/embed_wasm.py, one character per byte,
+# which gzip compresses almost as well as the raw bytes) and instantiated with
+# wasm-bindgen's initSync.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WEB="$ROOT/web"
+DIST="$WEB/dist"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+WASM_OUT="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/netready_web.wasm"
+
+log() { printf 'web/build.sh: %s\n' "$*" >&2; }
+
+# --- tools -------------------------------------------------------------------
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+if [[ -z "$WB_VERSION" ]]; then
+  log "Cargo.lock has no wasm-bindgen entry; run cargo once (cargo metadata) to create it"
+  exit 2
+fi
+if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]]; then
+  log "installing wasm-bindgen-cli $WB_VERSION (the version in Cargo.lock)"
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked
+fi
+
+if ! command -v wasm-opt >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+    log "installing binaryen (wasm-opt)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binaryen >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binaryen >/dev/null; } \
+      || log "warning: binaryen could not be installed"
+  fi
+fi
+
+# --- build -------------------------------------------------------------------
+log "cargo build -p netready-web --profile wasm-release --target wasm32-unknown-unknown"
+cargo build -p netready-web --profile wasm-release --target wasm32-unknown-unknown --locked
+
+STAGE="$(mktemp -d)"
+trap 'rm -rf "$STAGE"' EXIT
+wasm-bindgen --target web --out-dir "$STAGE" --out-name netready_web "$WASM_OUT"
+
+if command -v wasm-opt >/dev/null 2>&1; then
+  # The module keeps its target-features section (strip = "debuginfo"), from
+  # which wasm-opt learns the features rustc enabled.
+  wasm-opt -Oz --strip-debug --strip-producers -o "$STAGE/opt.wasm" "$STAGE/netready_web_bg.wasm"
+  mv "$STAGE/opt.wasm" "$STAGE/netready_web_bg.wasm"
+else
+  log "warning: wasm-opt not found; the module is not size-optimised"
+fi
+
+# --- page --------------------------------------------------------------------
+rm -rf "$DIST"
+mkdir -p "$DIST/pkg" "$DIST/examples"
+cp "$WEB"/www/*.html "$WEB"/www/*.css "$WEB"/www/*.js "$WEB"/www/*.svg "$DIST/"
+cp "$STAGE/netready_web.js" "$STAGE/netready_web.d.ts" "$DIST/pkg/"
+python3 "$WEB/tools/embed_wasm.py" "$STAGE/netready_web_bg.wasm" "$DIST/pkg/netready_web_wasm.js"
+python3 "$WEB/tools/examples.py" "$ROOT" "$DIST/examples"
+
+log "wrote $DIST"
+bash "$WEB/bench/size.sh" "$STAGE/netready_web_bg.wasm" >&2

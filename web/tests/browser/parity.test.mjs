@@ -1,0 +1,84 @@
+// Parity: every scenario of tests/data/validate gives the same JSON report
+// from the WebAssembly build, running in headless Chromium, as from
+// `netready validate --format json`; and the catalog export equals
+// `netready catalog --format json`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, launch, openPage, ROOT } from './harness.mjs';
+import { scenarios } from './scenarios.mjs';
+
+const BIN = process.env.NETREADY_BIN
+  || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'debug', 'netready');
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  assert.ok(fs.existsSync(BIN), `the netready binary is missing at ${BIN} (cargo build -p netready, or set NETREADY_BIN)`);
+  server = await startServer();
+  browser = await launch();
+  ({ page } = await openPage(browser, server.origin));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Runs the CLI: the JSON report, whatever the exit code (1 and 3 are verdicts). */
+function cli(args) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } });
+  assert.ok([0, 1, 3].includes(r.status), `netready ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { json: JSON.parse(r.stdout), status: r.status };
+}
+
+const all = scenarios();
+
+test('there are scenarios to compare', () => {
+  assert.ok(all.length >= 20, `only ${all.length} scenarios under tests/data/validate`);
+});
+
+for (const s of all) {
+  test(`parity: ${s.name}`, async () => {
+    const fromCli = cli(['validate', '--format', 'json', ...s.args, ...s.files.map((f) => f.path)]);
+    const docs = s.files.map((f) => ({ name: f.path, text: f.text }));
+    const fromWasm = await page.evaluate(([d, o]) => JSON.stringify(window.netready.validate(d, o)), [docs, s.options]);
+    assert.deepEqual(JSON.parse(fromWasm), fromCli.json);
+    // The exit code is the status's, on both sides.
+    assert.equal({ ready: 0, degraded: 1, unknown: 3 }[JSON.parse(fromWasm).status], fromCli.status);
+  });
+}
+
+test('parity: a bad document fails on both sides with the same message', async () => {
+  const dir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'netready-web-'));
+  try {
+    const file = path.join(dir, 'broken.json');
+    fs.writeFileSync(file, '{"Subnets": [ {"SubnetId": "subnet-1", } ]}');
+    const r = spawnSync(BIN, ['validate', '--format', 'json', file], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 2);
+    const message = await page.evaluate(([name, text]) => {
+      try {
+        window.netready.validate([{ name, text }], {});
+        return null;
+      } catch (e) {
+        return e.message;
+      }
+    }, [file, fs.readFileSync(file, 'utf8')]);
+    assert.ok(message, 'the wasm build throws');
+    assert.ok(r.stderr.includes(message), `CLI said ${JSON.stringify(r.stderr)}, wasm said ${JSON.stringify(message)}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const [region, profile] of [['eu-west-1', 'runner'], ['us-east-1', 'private'], ['cn-north-1', 'private'], ['us-gov-west-1', 'runner']]) {
+  test(`parity: catalog ${region} ${profile}`, async () => {
+    const fromCli = JSON.parse(execFileSync(BIN, ['catalog', '--format', 'json', '--region', region, '--profile', profile], { encoding: 'utf8' }));
+    const fromWasm = await page.evaluate(([r, p]) => JSON.stringify(window.netready.catalog(r, p)), [region, profile]);
+    assert.deepEqual(JSON.parse(fromWasm), fromCli);
+  });
+}
