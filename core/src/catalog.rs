@@ -886,8 +886,12 @@ pub enum ServiceName {
         /// The service, e.g. `iam`.
         service: String,
     },
-    /// A PrivateLink endpoint service: `com.amazonaws.vpce.<region>.vpce-svc-…`.
+    /// A PrivateLink endpoint service: `com.amazonaws.vpce.<region>.vpce-svc-…`
+    /// (`cn.com.amazonaws.vpce.…` in China).
     EndpointService {
+        /// `com.amazonaws`, `cn.com.amazonaws`, …: kept, so the name prints
+        /// back exactly (found by the `service_name` fuzz target).
+        prefix: &'static str,
         /// The region the service lives in.
         region: Region,
         /// The `vpce-svc-…` id.
@@ -923,6 +927,16 @@ impl fmt::Display for ServiceNameError {
 
 impl core::error::Error for ServiceNameError {}
 
+/// The region label of a service name: exactly a region, no surrounding
+/// blanks (`Region::parse` trims, which a name inside a service name must not
+/// rely on: what is accepted must print back unchanged).
+fn region_label(label: &str) -> Option<Region> {
+    if label.trim() != label {
+        return None;
+    }
+    Region::parse(label).ok()
+}
+
 impl FromStr for ServiceName {
     type Err = ServiceNameError;
 
@@ -937,26 +951,26 @@ impl FromStr for ServiceName {
         let valid_service = |svc: &str| is_valid_dns_name(svc) && svc.bytes().all(|b| !b.is_ascii_uppercase());
         if let Some(vpce) = rest.strip_prefix("vpce.") {
             let (region, id) = vpce.split_once('.').ok_or(ServiceNameError::BadEndpointService)?;
-            let region = Region::parse(region).map_err(|_| ServiceNameError::BadEndpointService)?;
+            let region = region_label(region).ok_or(ServiceNameError::BadEndpointService)?;
             let hex = id.strip_prefix("vpce-svc-").ok_or(ServiceNameError::BadEndpointService)?;
             if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
                 return Err(ServiceNameError::BadEndpointService);
             }
-            return Ok(ServiceName::EndpointService { region, id: id.to_owned() });
+            return Ok(ServiceName::EndpointService { prefix, region, id: id.to_owned() });
         }
         // A region has at least three dash-separated parts; a global service
         // (iam) does not look like one.
         let mut labels = rest.splitn(2, '.');
         let first = labels.next().unwrap_or_default();
-        match (Region::parse(first), labels.next()) {
-            (Ok(region), Some(service)) if valid_service(service) => {
+        match (region_label(first), labels.next()) {
+            (Some(region), Some(service)) if valid_service(service) => {
                 Ok(ServiceName::Regional { prefix, region, service: service.to_owned() })
             }
-            (Ok(_), _) => Err(ServiceNameError::BadService),
-            (Err(_), _) if valid_service(rest) => {
+            (Some(_), _) => Err(ServiceNameError::BadService),
+            (None, _) if valid_service(rest) => {
                 Ok(ServiceName::Global { prefix, service: rest.to_owned() })
             }
-            (Err(_), _) => Err(ServiceNameError::BadService),
+            (None, _) => Err(ServiceNameError::BadService),
         }
     }
 }
@@ -968,8 +982,8 @@ impl fmt::Display for ServiceName {
                 write!(f, "{prefix}.{region}.{service}")
             }
             ServiceName::Global { prefix, service } => write!(f, "{prefix}.{service}"),
-            ServiceName::EndpointService { region, id } => {
-                write!(f, "com.amazonaws.vpce.{region}.{id}")
+            ServiceName::EndpointService { prefix, region, id } => {
+                write!(f, "{prefix}.vpce.{region}.{id}")
             }
         }
     }

@@ -1,0 +1,524 @@
+//! The bodies of netready's fuzz targets, one function per target.
+//!
+//! Each function takes the fuzzer's raw bytes and panics (through `assert!`)
+//! when a property of netready-core does not hold. The same file is compiled
+//! twice:
+//! * by cargo-fuzz, as the library behind the one-line binaries in
+//!   `fuzz/fuzz_targets/` (nightly flags, libFuzzer, sanitizer coverage);
+//! * by stable `cargo test`, included with `#[path]` into
+//!   `tests/tests/fuzz_replay.rs`, which runs every file of
+//!   `fuzz/corpus/<target>/` and `fuzz/regressions/<target>/` through it.
+//!
+//! So this file depends only on `netready-core` (with its `arbitrary`
+//! feature), `arbitrary` and `serde_json`: nothing fuzzer-specific.
+//!
+//! What the targets check is more than "no panic": the classifier against an
+//! independent longest-prefix table of the documented ranges, IPv4-mapped and
+//! NAT64 equivalence; parse → print → parse round trips of the CIDR,
+//! `HOST[:PORT]`, region and service-name parsers (and that a printed service
+//! name is exactly what was parsed); the report's JSON round trip; the probe
+//! rules' guarantees (reachable iff some dialled address connected, sinkholes
+//! never dialled, a failure code exactly when unreachable); and that a quoted
+//! fix-command argument reads back as the one word it quotes.
+//!
+//! Not checked here: anything needing I/O (the probe engine is checked over
+//! the simulated network in `tests/src/sim/`).
+#![forbid(unsafe_code)]
+#![allow(clippy::panic, clippy::unwrap_used, unreachable_pub, dead_code)]
+
+use arbitrary::Unstructured;
+use netready_core::Region;
+use netready_core::catalog::{self, AccountId, ServiceName};
+use netready_core::classify::{AddressClass, PrivateRange, SpecialRange, Translation, classify};
+use netready_core::commands::{ps_quote, shell_quote};
+use netready_core::net::{Cidr, CidrError, HostPort, is_valid_dns_name};
+use netready_core::report::{FailureCode, Reachability, Report, ReportKind, TcpOutcome};
+use netready_core::rules::{
+    self, DnsAnswer, Observation, PublicIp, TaskContext, access_type_of, assess_endpoint,
+};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Every target: its name (the directory under `fuzz/corpus/` and
+/// `fuzz/regressions/`, and the cargo-fuzz binary) and its body.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("classify", classify_target),
+    ("cidr", cidr),
+    ("host_port", host_port),
+    ("region", region),
+    ("service_name", service_name),
+    ("report_json", report_json),
+    ("assess", assess),
+    ("quote", quote),
+];
+
+// ---------------------------------------------------------------------------
+// Address classification
+// ---------------------------------------------------------------------------
+
+/// The documented ranges (`core/src/classify.rs` module docs and DESIGN.md),
+/// written as a table and decided by longest-prefix match: an implementation
+/// independent of the classifier's bit tests.
+const V4_TABLE: &[(&str, AddressClass)] = &[
+    ("0.0.0.0/32", AddressClass::Special(SpecialRange::Unspecified)),
+    ("0.0.0.0/8", AddressClass::Special(SpecialRange::ThisNetwork)),
+    ("10.0.0.0/8", AddressClass::Private(PrivateRange::Rfc1918)),
+    ("100.64.0.0/10", AddressClass::Private(PrivateRange::SharedAddressSpace)),
+    ("127.0.0.0/8", AddressClass::Special(SpecialRange::Loopback)),
+    ("169.254.0.0/16", AddressClass::Special(SpecialRange::LinkLocal)),
+    ("172.16.0.0/12", AddressClass::Private(PrivateRange::Rfc1918)),
+    ("192.0.0.0/24", AddressClass::Special(SpecialRange::ProtocolAssignment)),
+    ("192.0.2.0/24", AddressClass::Special(SpecialRange::Documentation)),
+    ("192.88.99.0/24", AddressClass::Special(SpecialRange::Reserved)),
+    ("192.168.0.0/16", AddressClass::Private(PrivateRange::Rfc1918)),
+    ("198.18.0.0/15", AddressClass::Special(SpecialRange::Benchmarking)),
+    ("198.51.100.0/24", AddressClass::Special(SpecialRange::Documentation)),
+    ("203.0.113.0/24", AddressClass::Special(SpecialRange::Documentation)),
+    ("224.0.0.0/4", AddressClass::Special(SpecialRange::Multicast)),
+    ("240.0.0.0/4", AddressClass::Special(SpecialRange::Reserved)),
+    ("255.255.255.255/32", AddressClass::Special(SpecialRange::Broadcast)),
+];
+
+/// IPv6: everything outside the listed unicast, unique-local, link-local and
+/// multicast ranges is reserved (`::/0`). `::ffff:0:0/96` and `64:ff9b::/96`
+/// are handled before the table (they classify as their IPv4 address).
+const V6_TABLE: &[(&str, AddressClass)] = &[
+    ("::/0", AddressClass::Special(SpecialRange::Reserved)),
+    ("::/128", AddressClass::Special(SpecialRange::Unspecified)),
+    ("::1/128", AddressClass::Special(SpecialRange::Loopback)),
+    ("100::/64", AddressClass::Special(SpecialRange::DiscardOnly)),
+    ("2000::/3", AddressClass::Public),
+    ("2001::/23", AddressClass::Special(SpecialRange::ProtocolAssignment)),
+    ("2001:db8::/32", AddressClass::Special(SpecialRange::Documentation)),
+    ("2002::/16", AddressClass::Special(SpecialRange::Reserved)),
+    ("3fff::/20", AddressClass::Special(SpecialRange::Documentation)),
+    ("fc00::/7", AddressClass::Private(PrivateRange::UniqueLocal)),
+    ("fe80::/10", AddressClass::Special(SpecialRange::LinkLocal)),
+    ("ff00::/8", AddressClass::Special(SpecialRange::Multicast)),
+];
+
+fn longest_match(ip: IpAddr, table: &[(&str, AddressClass)]) -> Option<AddressClass> {
+    table
+        .iter()
+        .map(|(c, class)| (c.parse::<Cidr>().expect("the oracle table holds canonical CIDRs"), *class))
+        .filter(|(c, _)| c.contains(ip))
+        .max_by_key(|(c, _)| c.prefix_len())
+        .map(|(_, class)| class)
+}
+
+/// What the documentation says `ip` is: `(class, translation, effective)`.
+pub fn expected_class(ip: IpAddr, vpc: &[Cidr]) -> (AddressClass, Translation, IpAddr) {
+    let (effective, translation) = match ip {
+        IpAddr::V6(v6) => {
+            let bits = v6.to_bits();
+            let embedded = IpAddr::V4(Ipv4Addr::from_bits(bits as u32));
+            if bits >> 32 == 0xffff {
+                (embedded, Translation::Ipv4Mapped)
+            } else if bits >> 32 == 0x0064_ff9b_0000_0000_0000_0000 {
+                (embedded, Translation::Nat64)
+            } else {
+                (ip, Translation::Native)
+            }
+        }
+        IpAddr::V4(_) => (ip, Translation::Native),
+    };
+    let base = match effective {
+        IpAddr::V4(_) => longest_match(effective, V4_TABLE).unwrap_or(AddressClass::Public),
+        IpAddr::V6(_) => longest_match(effective, V6_TABLE)
+            .expect("::/0 is in the IPv6 table, so every address matches"),
+    };
+    let class = match base {
+        AddressClass::Special(_) => base,
+        _ if vpc.iter().any(|c| c.contains(effective)) => AddressClass::Private(PrivateRange::VpcCidr),
+        _ => base,
+    };
+    (class, translation, effective)
+}
+
+/// Bytes → (address, VPC CIDRs). Addresses are steered towards the
+/// interesting prefixes (mapped, NAT64, the documented ranges) so that a
+/// uniform 128-bit draw does not hide them.
+fn address_and_context(u: &mut Unstructured<'_>) -> arbitrary::Result<(IpAddr, Vec<Cidr>)> {
+    let ip = match u.int_in_range(0u8..=4)? {
+        0 => IpAddr::V4(Ipv4Addr::from_bits(u.arbitrary()?)),
+        1 => IpAddr::V6(Ipv6Addr::from_bits(u.arbitrary()?)),
+        2 => IpAddr::V6(Ipv4Addr::from_bits(u.arbitrary()?).to_ipv6_mapped()),
+        3 => IpAddr::V6(Ipv6Addr::from_bits(
+            0x0064_ff9b_u128 << 96 | u128::from(u.arbitrary::<u32>()?),
+        )),
+        _ => {
+            // Near a documented boundary: a table entry's base with a few
+            // low bits flipped, or the address just below it.
+            let all: Vec<&str> = V4_TABLE.iter().chain(V6_TABLE).map(|(c, _)| *c).collect();
+            let base = u.choose(&all)?.parse::<Cidr>().expect("canonical").network();
+            let delta: u8 = u.arbitrary()?;
+            match base {
+                IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from_bits(
+                    a.to_bits().wrapping_add(u32::from(delta)).wrapping_sub(128),
+                )),
+                IpAddr::V6(a) => IpAddr::V6(Ipv6Addr::from_bits(
+                    a.to_bits().wrapping_add(u128::from(delta)).wrapping_sub(128),
+                )),
+            }
+        }
+    };
+    let n = u.int_in_range(0u8..=4)?;
+    let mut vpc = Vec::with_capacity(n.into());
+    for _ in 0..n {
+        vpc.push(u.arbitrary::<Cidr>()?);
+    }
+    Ok((ip, vpc))
+}
+
+/// Target `classify`: the classifier agrees with the documented ranges,
+/// IPv4-mapped and NAT64 addresses classify as their IPv4 address, and a
+/// VPC CIDR never turns a special address into a real one.
+///
+/// Input: either text `IP [CIDR]...` (the seed corpus, from
+/// `tests/data/classify.json`), or raw bytes read as a steered structured
+/// case.
+pub fn classify_target(data: &[u8]) {
+    let text_case = || -> Option<(IpAddr, Vec<Cidr>)> {
+        let mut words = std::str::from_utf8(data).ok()?.split_whitespace();
+        let ip = words.next()?.parse().ok()?;
+        let vpc = words.map(|c| c.parse().ok()).collect::<Option<Vec<Cidr>>>()?;
+        Some((ip, vpc))
+    };
+    let case = text_case().map(Ok).unwrap_or_else(|| address_and_context(&mut Unstructured::new(data)));
+    let Ok((ip, vpc)) = case else { return };
+    let got = classify(ip, &vpc);
+    let (class, translation, effective) = expected_class(ip, &vpc);
+    assert_eq!(got.class, class, "class of {ip} with VPC CIDRs {vpc:?}");
+    assert_eq!(got.translation, translation, "translation of {ip}");
+    assert_eq!(got.effective, effective, "effective address of {ip}");
+
+    // Equivalence: the IPv4 address, its mapped form and its NAT64 form.
+    if let IpAddr::V4(v4) = effective {
+        let native = classify(IpAddr::V4(v4), &vpc);
+        let mapped = classify(IpAddr::V6(v4.to_ipv6_mapped()), &vpc);
+        let nat64 = classify(
+            IpAddr::V6(Ipv6Addr::from_bits(0x0064_ff9b_u128 << 96 | u128::from(v4.to_bits()))),
+            &vpc,
+        );
+        assert_eq!(native.class, mapped.class, "{v4} and its IPv4-mapped form");
+        assert_eq!(native.class, nat64.class, "{v4} and its NAT64 form");
+        assert_eq!(mapped.translation, Translation::Ipv4Mapped);
+        assert_eq!(nat64.translation, Translation::Nat64);
+        // NAT64 goes through a NAT gateway whatever the embedded class (when
+        // it is a real endpoint at all).
+        for public_ip in [PublicIp::Yes, PublicIp::No, PublicIp::Unknown] {
+            let access = access_type_of(&nat64, public_ip);
+            if nat64.class.is_special() {
+                assert_eq!(access, None);
+            } else {
+                assert_eq!(access, Some(netready_core::report::AccessType::NatGateway));
+            }
+        }
+    }
+
+    // The caller's CIDRs only ever add `Private(VpcCidr)`; a VPC covering
+    // everything never rescues a special address.
+    let bare = classify(ip, &[]);
+    let everything: [Cidr; 2] = ["0.0.0.0/0".parse().expect("valid"), "::/0".parse().expect("valid")];
+    let all = classify(ip, &everything);
+    assert_eq!(bare.class.is_special(), all.class.is_special(), "{ip}: special whatever the VPC");
+    assert_eq!(bare.class.is_special(), got.class.is_special());
+    if got.class != bare.class {
+        assert_eq!(got.class, AddressClass::Private(PrivateRange::VpcCidr));
+    }
+    if !all.class.is_special() {
+        assert_eq!(all.class, AddressClass::Private(PrivateRange::VpcCidr));
+    }
+    // The JSON name of a class reads back to a class of the same kind.
+    let named = AddressClass::from_name(got.class.as_str()).expect("every class has a name that parses");
+    assert_eq!(named.as_str(), got.class.as_str());
+}
+
+// ---------------------------------------------------------------------------
+// Parsers: parse → print → parse
+// ---------------------------------------------------------------------------
+
+/// Target `cidr`: a parsed CIDR prints canonically and parses back to
+/// itself; a host-bits error proposes a canonical CIDR that contains the
+/// address given; structured CIDRs survive print → parse and JSON.
+pub fn cidr(data: &[u8]) {
+    if let Ok(s) = std::str::from_utf8(data) {
+        match s.parse::<Cidr>() {
+            Ok(c) => {
+                let printed = c.to_string();
+                assert_eq!(printed.parse::<Cidr>(), Ok(c), "reparse of {printed:?} (from {s:?})");
+                assert_eq!(printed.parse::<Cidr>().map(|c| c.to_string()).as_deref(), Ok(&*printed));
+                assert!(c.contains(c.network()));
+                assert!(c.covers(&c));
+            }
+            Err(CidrError::HostBitsSet { canonical }) => {
+                let printed = canonical.to_string();
+                assert_eq!(printed.parse::<Cidr>(), Ok(canonical), "suggested {printed:?} for {s:?}");
+                let addr = s.trim().split_once('/').and_then(|(a, _)| a.parse::<IpAddr>().ok());
+                let addr = addr.expect("a host-bits error means the address parsed");
+                assert!(canonical.contains(addr), "{canonical} must contain {addr}");
+            }
+            Err(_) => {}
+        }
+    }
+    let mut u = Unstructured::new(data);
+    if let Ok(c) = u.arbitrary::<Cidr>() {
+        assert_eq!(c.to_string().parse::<Cidr>(), Ok(c));
+        let json = serde_json::to_string(&c).expect("a CIDR serialises");
+        assert_eq!(serde_json::from_str::<Cidr>(&json).ok(), Some(c), "JSON {json}");
+        if let Ok(other) = u.arbitrary::<Cidr>() {
+            if c.covers(&other) {
+                assert!(c.contains(other.network()));
+                assert!(c.prefix_len() <= other.prefix_len());
+            }
+        }
+    }
+}
+
+/// Target `host_port`: a parsed `HOST[:PORT]` prints and parses back to
+/// itself; its host is an IP literal or a lower-case DNS name; its port is
+/// never 0.
+pub fn host_port(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(hp) = s.parse::<HostPort>() else { return };
+    let printed = hp.to_string();
+    assert_eq!(printed.parse::<HostPort>().as_ref(), Ok(&hp), "reparse of {printed:?} (from {s:?})");
+    assert_ne!(hp.port, Some(0));
+    match hp.host.parse::<IpAddr>() {
+        Ok(ip) => assert_eq!(ip.to_string(), hp.host, "IP hosts are printed canonically"),
+        Err(_) => {
+            assert!(is_valid_dns_name(&hp.host), "host {:?} from {s:?}", hp.host);
+            assert!(!hp.host.bytes().any(|b| b.is_ascii_uppercase()), "host {:?} is lower-case", hp.host);
+        }
+    }
+}
+
+/// Target `region`: a parsed region prints as itself and parses back; its
+/// partition follows from its name; every host the catalog builds for it is
+/// a valid DNS name under the partition's suffix, and every service name it
+/// builds parses back to the same region and service.
+pub fn region(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(r) = Region::parse(s) else { return };
+    assert_eq!(r.name(), s.trim());
+    assert_eq!(r.to_string().parse::<Region>().as_ref(), Ok(&r));
+    if r.is_known() {
+        assert!(r.partition().regions().contains(&r.name()));
+    }
+    let account: AccountId = "123456789012".parse().expect("twelve digits");
+    for svc in catalog::SERVICES {
+        let host = svc.host(&r, Some(&account)).expect("an account was given");
+        assert!(is_valid_dns_name(&host), "{}: host {host:?} for {r}", svc.id);
+        if host != catalog::MANAGEMENT_PLANE_HOST {
+            let suffix = r.partition().dns_suffix();
+            assert!(
+                host.strip_suffix(suffix).is_some_and(|h| h.ends_with('.')),
+                "{}: {host:?} must end with .{suffix}",
+                svc.id
+            );
+        }
+        let name = svc.service_name(&r);
+        let parsed = name.parse::<ServiceName>();
+        assert!(parsed.is_ok(), "{}: service name {name:?} for {r} must parse: {parsed:?}", svc.id);
+        let parsed = parsed.expect("checked just above");
+        assert_eq!(parsed.to_string(), name);
+        if let ServiceName::Regional { region, service, .. } = &parsed {
+            assert_eq!(region, &r, "{name}");
+            assert_eq!(service, svc.id, "{name}");
+        }
+    }
+}
+
+/// Target `service_name`: a parsed VPC endpoint service name prints exactly
+/// as given (service names are identifiers: what is accepted is canonical)
+/// and parses back to itself.
+pub fn service_name(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(n) = s.parse::<ServiceName>() else { return };
+    let printed = n.to_string();
+    assert_eq!(printed, s, "service name {s:?} parsed as {n:?}");
+    assert_eq!(printed.parse::<ServiceName>().as_ref(), Ok(&n));
+    assert!(!n.service_id().is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// The report
+// ---------------------------------------------------------------------------
+
+/// Target `report_json`: any JSON the report accepts prints, and the print
+/// parses back to an equal report that prints identically.
+pub fn report_json(data: &[u8]) {
+    let Ok(report) = serde_json::from_slice::<Report>(data) else { return };
+    let printed = serde_json::to_string(&report).expect("a parsed report serialises");
+    let again: Report = match serde_json::from_str(&printed) {
+        Ok(r) => r,
+        Err(e) => panic!("printed report does not parse back: {e}: {printed}"),
+    };
+    assert_eq!(again, report, "report round trip through {printed}");
+    assert_eq!(serde_json::to_string(&again).expect("serialises"), printed);
+}
+
+// ---------------------------------------------------------------------------
+// The probe's rules
+// ---------------------------------------------------------------------------
+
+/// Target `assess`: [`rules::assess_endpoint`] keeps the guarantees of
+/// `core/src/rules.rs` for any DNS answer, context and dial outcomes, and its
+/// report entry survives a JSON round trip.
+pub fn assess(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok(case) = assess_case(&mut u) else { return };
+    let (obs, public_ip, vpc, cap) = case;
+    let ctx = TaskContext { public_ip, vpc_cidrs: &vpc };
+    let a = assess_endpoint(&obs, &ctx, cap);
+    let e = &a.endpoint;
+    assert_ne!(e.reachable, Reachability::Unknown, "the probe always knows");
+    let connected = e.addresses.iter().any(|x| x.outcome == TcpOutcome::Connected);
+    assert_eq!(e.reachable == Reachability::Reachable, connected, "{e:?}");
+    assert_eq!(e.failure.is_none(), e.reachable == Reachability::Reachable, "{e:?}");
+    if e.failure.is_some() {
+        assert!(!e.hints.is_empty(), "every failure carries a hint");
+    }
+    let dialled = e.addresses.iter().filter(|x| x.outcome.was_dialled()).count();
+    assert!(dialled <= cap.max(1), "{dialled} dials with cap {cap}");
+    match &obs.dns {
+        DnsAnswer::Failed(f) => {
+            assert_eq!(e.failure, Some(f.code()));
+            assert_eq!(e.access_type, None);
+            assert!(e.addresses.is_empty());
+        }
+        DnsAnswer::Addresses(answer) => {
+            let mut unique: Vec<IpAddr> = Vec::new();
+            for ip in answer {
+                if !unique.contains(ip) {
+                    unique.push(*ip);
+                }
+            }
+            let listed: Vec<IpAddr> = e.addresses.iter().map(|x| x.ip).collect();
+            assert_eq!(listed, unique, "every distinct address, in answer order");
+            for x in &e.addresses {
+                let c = classify(x.ip, &vpc);
+                assert_eq!(x.class, c.class);
+                assert_eq!(c.class.is_special(), x.outcome == TcpOutcome::SkippedSinkhole, "{x:?}");
+            }
+            let all_special = e.addresses.iter().all(|x| x.class.is_special());
+            assert_eq!(e.access_type.is_none(), all_special, "{e:?}");
+            if all_special {
+                assert_eq!(e.failure, Some(FailureCode::DnsSinkhole));
+            }
+            // An outcome the dialler reported for a planned address is kept.
+            for x in e.addresses.iter().filter(|x| x.outcome.was_dialled()) {
+                let reported = obs.dials.iter().find(|d| d.0 == x.ip).map(|d| d.1);
+                assert_eq!(reported, Some(x.outcome));
+            }
+        }
+    }
+    let status = rules::overall_status([e.reachable]);
+    assert_eq!(status == netready_core::Status::Ready, e.reachable == Reachability::Reachable);
+
+    let mut report = Report::new(ReportKind::Probe, Some("us-east-1".into()));
+    report.endpoints.push(e.clone());
+    report.findings = a.findings.clone();
+    report.finish();
+    assert_eq!(report.status, status);
+    let json = serde_json::to_string(&report).expect("a report serialises");
+    let back: Report = match serde_json::from_str(&json) {
+        Ok(r) => r,
+        Err(err) => panic!("report does not parse back: {err}: {json}"),
+    };
+    assert_eq!(back, report, "report round trip through {json}");
+    assert_eq!(serde_json::to_string(&back).expect("serialises"), json);
+}
+
+type AssessCase = (Observation, PublicIp, Vec<Cidr>, usize);
+
+fn assess_case(u: &mut Unstructured<'_>) -> arbitrary::Result<AssessCase> {
+    let n = u.int_in_range(0u8..=6)?;
+    let mut answer = Vec::new();
+    for _ in 0..n {
+        // Reuse the classifier's steered addresses; repeat one now and then.
+        if !answer.is_empty() && u.ratio(1u8, 6)? {
+            let again = *u.choose(&answer)?;
+            answer.push(again);
+        } else {
+            answer.push(address_and_context(u)?.0);
+        }
+    }
+    let dns = if u.ratio(1u8, 5)? { DnsAnswer::Failed(u.arbitrary()?) } else { DnsAnswer::from_addresses(answer.clone()) };
+    let mut dials = Vec::new();
+    for ip in &answer {
+        if u.ratio(5u8, 6)? {
+            let ms = if u.arbitrary()? { Some(f64::from(u.int_in_range(0u16..=5000)?) / 10.0) } else { None };
+            dials.push((*ip, u.arbitrary::<TcpOutcome>()?, ms));
+        }
+    }
+    let public_ip = u.arbitrary()?;
+    let m = u.int_in_range(0u8..=3)?;
+    let mut vpc = Vec::new();
+    for _ in 0..m {
+        vpc.push(u.arbitrary::<Cidr>()?);
+    }
+    let cap = usize::from(u.int_in_range(0u8..=8)?);
+    let service = u.choose(&["secretsmanager", "logs", "ecr.api", "ecr.dkr", "s3", "custom"])?.to_string();
+    let obs = Observation { service, host: "h.example.com".into(), port: 443, dns, dials };
+    Ok((obs, public_ip, vpc, cap))
+}
+
+// ---------------------------------------------------------------------------
+// Fix-command quoting
+// ---------------------------------------------------------------------------
+
+/// Reads one POSIX shell word made of unquoted safe characters and
+/// single-quoted strings (all `shell_quote` emits, with `\'` between quotes);
+/// `None` for anything else, including a second word.
+fn read_sh_word(s: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => loop {
+                match chars.next()? {
+                    '\'' => break,
+                    c => out.push(c),
+                }
+            },
+            '\\' => out.push(chars.next()?),
+            c if c.is_ascii_alphanumeric() || "._:/=@,+-".contains(c) => out.push(c),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Reads one PowerShell single-quoted string, where each quote character
+/// (ASCII or typographic) is doubled inside.
+fn read_ps_string(s: &str) -> Option<String> {
+    let is_quote = |c: char| matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}');
+    let inner = s.strip_prefix('\'')?.strip_suffix('\'')?;
+    let mut out = String::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_quote(c) {
+            // A lone quote would end the string early: not allowed.
+            if chars.next()? != c {
+                return None;
+            }
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
+/// Target `quote`: any string, quoted for a POSIX shell or for PowerShell,
+/// reads back as exactly one word equal to it, so a hostile ID pasted into
+/// the validator cannot change the printed fix command.
+pub fn quote(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    if s.contains('\0') {
+        // No shell argument can hold a NUL.
+        return;
+    }
+    let sh = shell_quote(&s);
+    assert_eq!(read_sh_word(&sh).as_deref(), Some(&*s), "shell word {sh:?}");
+    let ps = ps_quote(&s);
+    assert_eq!(read_ps_string(&ps).as_deref(), Some(&*s), "PowerShell string {ps:?}");
+}
