@@ -379,7 +379,7 @@ pub fn render(input: &MetricsInput<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netready_core::classify::{AddressClass, Translation};
+    use netready_core::classify::{AddressClass, PrivateRange, Translation};
     use netready_core::report::{
         AccessType, AddressReport, DnsReport, EndpointReport, FailureCode, ReportKind, TcpOutcome,
     };
@@ -395,14 +395,14 @@ mod tests {
             addresses: vec![
                 AddressReport {
                     ip: "10.0.1.5".parse().expect("literal address"),
-                    class: AddressClass::Private,
+                    class: AddressClass::Private(PrivateRange::Rfc1918),
                     via: Translation::Native,
                     outcome: TcpOutcome::Connected,
                     ms: Some(0.4),
                 },
                 AddressReport {
                     ip: "10.0.2.5".parse().expect("literal address"),
-                    class: AddressClass::Private,
+                    class: AddressClass::Private(PrivateRange::Rfc1918),
                     via: Translation::Native,
                     outcome: TcpOutcome::SkippedCap,
                     ms: None,
@@ -591,7 +591,9 @@ mod tests {
         let lines = samples(&text);
         assert!(lines.contains(&"netready_status{status=\"ready\"} 0"));
         assert!(
-            !text.contains("netready_last_check_timestamp_seconds "),
+            !lines
+                .iter()
+                .any(|l| l.starts_with("netready_last_check_timestamp_seconds")),
             "{text}"
         );
         assert!(!text.contains("process_open_fds"), "{text}");
