@@ -1,0 +1,76 @@
+//! A size probe, not a product: one exported function that pulls core's
+//! catalog, classification, probe rules and report serialisation into a
+//! wasm32 module, so `bench/core-size.sh` can measure what they cost.
+//! (No wasm-bindgen: the figure is core alone.)
+#![cfg_attr(target_arch = "wasm32", no_std)]
+// `no_mangle` is how a cdylib exports a symbol without wasm-bindgen; nothing
+// here dereferences a pointer.
+#![allow(unsafe_code)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use netready_core::catalog::{self, Profile, Region};
+use netready_core::report::{Report, ReportKind, TcpOutcome};
+use netready_core::rules::{DnsAnswer, Observation, PublicIp, TaskContext, assess_endpoint};
+
+/// Builds the runner profile's report for region number `region` of the
+/// known regions, with every endpoint answering `addr` and connecting, and
+/// returns the length of its JSON (0 on any error).
+#[unsafe(no_mangle)]
+pub extern "C" fn report_len(region: u32, addr: u32) -> u32 {
+    let Some(region) = Region::all_known().nth(region as usize) else { return 0 };
+    let ctx = TaskContext { public_ip: PublicIp::No, vpc_cidrs: &[] };
+    let ip = core::net::IpAddr::V4(core::net::Ipv4Addr::from_bits(addr));
+    let mut report = Report::new(ReportKind::Probe, Some(region.name().into()));
+    for s in catalog::services(Profile::Runner) {
+        let host = s.host_template(&region);
+        let obs = Observation {
+            service: s.id.into(),
+            host,
+            port: 443,
+            dns: DnsAnswer::from_addresses(alloc::vec![ip]),
+            dials: alloc::vec![(ip, TcpOutcome::Connected, Some(1.0))],
+        };
+        report.endpoints.push(assess_endpoint(&obs, &ctx, 16).endpoint);
+    }
+    report.finish();
+    let json: Vec<u8> = serde_json::to_vec(&report).unwrap_or_default();
+    json.len() as u32
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm_runtime {
+    // The module needs an allocator and a panic handler of its own; the
+    // smallest ones that work are enough for a size figure.
+    use core::alloc::{GlobalAlloc, Layout};
+    use core::cell::UnsafeCell;
+
+    struct Bump(UnsafeCell<usize>);
+    // SAFETY: wasm32-unknown-unknown is single-threaded.
+    unsafe impl Sync for Bump {}
+    unsafe impl GlobalAlloc for Bump {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let next = unsafe { &mut *self.0.get() };
+            if *next == 0 {
+                *next = core::arch::wasm32::memory_size(0) * 65536;
+            }
+            let start = (*next + layout.align() - 1) & !(layout.align() - 1);
+            let end = start + layout.size();
+            let have = core::arch::wasm32::memory_size(0) * 65536;
+            if end > have && core::arch::wasm32::memory_grow(0, (end - have).div_ceil(65536)) == usize::MAX {
+                return core::ptr::null_mut();
+            }
+            *next = end;
+            start as *mut u8
+        }
+        unsafe fn dealloc(&self, _: *mut u8, _: Layout) {}
+    }
+    #[global_allocator]
+    static ALLOC: Bump = Bump(UnsafeCell::new(0));
+
+    #[panic_handler]
+    fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+        core::arch::wasm32::unreachable()
+    }
+}
