@@ -5,8 +5,10 @@
 //! * [`cli`]: the command line.
 
 pub mod cli;
+pub mod context;
 pub mod dial;
 pub mod dns;
+pub mod metadata;
 pub mod net;
 pub mod tls;
 pub mod watch;

@@ -1,0 +1,337 @@
+//! The probe's context: region, ECR account, public IP, VPC CIDRs and DNS
+//! resolvers, each with where it came from (core's [`ProbeContext`]).
+//!
+//! Order of sources, per value:
+//! * region and ECR account: the flags, else ECS task metadata v4 (the task
+//!   ARN `arn:PARTITION:ecs:REGION:ACCOUNT:task/…` holds both), else EC2
+//!   instance metadata (IMDSv2: `placement/region` and the identity
+//!   document's `accountId`);
+//! * public IP: `--public-ip yes|no`; with `auto`, instance metadata's
+//!   `public-ipv4` (present: yes, absent: no); without instance metadata,
+//!   unknown (ECS task metadata does not say);
+//! * VPC CIDRs: `--vpc-cidr`, else instance metadata
+//!   (`network/interfaces/macs/<mac>/vpc-ipv4-cidr-blocks` and
+//!   `vpc-ipv6-cidr-blocks`);
+//! * resolvers: `--dns-server`, else `/etc/resolv.conf`.
+//!
+//! Guarantees: instance metadata is not asked when
+//! `AWS_EC2_METADATA_DISABLED=true` or when nothing is missing; each
+//! metadata request has a short deadline ([`ECS_DEADLINE`],
+//! [`IMDS_DEADLINE`]), so off AWS this costs well under a second; a value a
+//! metadata service returns that does not parse is ignored with a note, never
+//! trusted.
+//!
+//! Not done here: deciding anything from the context (core does).
+
+use super::dns::parse_resolv_conf;
+use super::metadata::{self, Imds, MetadataError};
+use netready_core::catalog::{AccountId, Region};
+use netready_core::net::Cidr;
+use netready_core::report::{ProbeContext, Source, Sourced};
+use netready_core::rules::PublicIp;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Deadline for the ECS task metadata request.
+pub const ECS_DEADLINE: Duration = Duration::from_millis(500);
+
+/// Deadline for each instance metadata request (on EC2 they take about a
+/// millisecond; off AWS the token request is the only one made).
+pub const IMDS_DEADLINE: Duration = Duration::from_millis(300);
+
+/// `--public-ip`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PublicIpSetting {
+    /// The task has a public IP.
+    Yes,
+    /// It has none.
+    No,
+    /// Ask instance metadata where there is one, else unknown.
+    #[default]
+    Auto,
+}
+
+/// What the flags say.
+#[derive(Debug, Clone, Default)]
+pub struct ContextFlags {
+    /// `--region`.
+    pub region: Option<Region>,
+    /// `--ecr-account`.
+    pub ecr_account: Option<AccountId>,
+    /// `--public-ip`.
+    pub public_ip: PublicIpSetting,
+    /// `--vpc-cidr`.
+    pub vpc_cidrs: Vec<Cidr>,
+    /// `--dns-server`.
+    pub dns_servers: Vec<SocketAddr>,
+}
+
+/// Where the metadata services and resolv.conf are (from the environment,
+/// or set by tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// `ECS_CONTAINER_METADATA_URI_V4`.
+    pub ecs_metadata_uri: Option<String>,
+    /// `AWS_EC2_METADATA_SERVICE_ENDPOINT`, else the default.
+    pub imds_endpoint: String,
+    /// `AWS_EC2_METADATA_DISABLED=true`.
+    pub imds_disabled: bool,
+    /// `/etc/resolv.conf`.
+    pub resolv_conf: PathBuf,
+}
+
+impl Environment {
+    /// Reads the process environment.
+    pub fn from_process() -> Environment {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        Environment {
+            ecs_metadata_uri: var("ECS_CONTAINER_METADATA_URI_V4"),
+            imds_endpoint: var("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+                .unwrap_or_else(|| metadata::IMDS_DEFAULT_ENDPOINT.to_owned()),
+            imds_disabled: var("AWS_EC2_METADATA_DISABLED")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+            resolv_conf: PathBuf::from("/etc/resolv.conf"),
+        }
+    }
+}
+
+/// The gathered context, with the parsed region and account for building
+/// host names, and notes for standard error.
+#[derive(Debug, Clone)]
+pub struct Gathered {
+    /// For the report.
+    pub context: ProbeContext,
+    /// The region, when known.
+    pub region: Option<Region>,
+    /// The ECR account, when known.
+    pub ecr_account: Option<AccountId>,
+    /// The resolvers to query.
+    pub resolvers: Vec<SocketAddr>,
+    /// What went wrong on the way (metadata unreachable, unparsable values).
+    pub notes: Vec<String>,
+}
+
+/// Gathers the context.
+pub async fn gather(flags: &ContextFlags, env: &Environment) -> Gathered {
+    let mut notes = Vec::new();
+    let mut region = flags.region.clone().map(|r| (r, Source::Flag));
+    let mut account = flags.ecr_account.clone().map(|a| (a, Source::Flag));
+
+    if (region.is_none() || account.is_none())
+        && let Some(uri) = &env.ecs_metadata_uri
+    {
+        match metadata::ecs_task_arn(uri, Instant::now() + ECS_DEADLINE).await {
+            Ok(arn) => {
+                if region.is_none() {
+                    match Region::parse(&arn.region) {
+                        Ok(r) => region = Some((r, Source::EcsMetadata)),
+                        Err(e) => {
+                            notes.push(format!("ECS task metadata: region {:?}: {e}", arn.region))
+                        }
+                    }
+                }
+                if account.is_none() {
+                    match arn.account.parse::<AccountId>() {
+                        Ok(a) => account = Some((a, Source::EcsMetadata)),
+                        Err(e) => {
+                            notes.push(format!("ECS task metadata: account {:?}: {e}", arn.account))
+                        }
+                    }
+                }
+            }
+            Err(e) => notes.push(format!("ECS task metadata ({uri}/task): {e}")),
+        }
+    }
+
+    let wants_imds = region.is_none()
+        || account.is_none()
+        || flags.public_ip == PublicIpSetting::Auto
+        || flags.vpc_cidrs.is_empty();
+    let imds = if wants_imds && !env.imds_disabled {
+        match Imds::connect(&env.imds_endpoint, Instant::now() + IMDS_DEADLINE).await {
+            Ok(s) => Some(s),
+            Err(e) => {
+                notes.push(format!(
+                    "EC2 instance metadata ({}): {e}",
+                    env.imds_endpoint
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let get = |path: &str| imds_get(imds.as_ref(), path.to_owned());
+
+    if imds.is_some() && region.is_none() {
+        match get("/latest/meta-data/placement/region").await {
+            Ok(Some(r)) => match Region::parse(&r) {
+                Ok(r) => region = Some((r, Source::InstanceMetadata)),
+                Err(e) => notes.push(format!("instance metadata: region {r:?}: {e}")),
+            },
+            Ok(None) => {}
+            Err(e) => notes.push(format!("instance metadata: region: {e}")),
+        }
+    }
+    if imds.is_some() && account.is_none() {
+        match get("/latest/dynamic/instance-identity/document").await {
+            Ok(Some(doc)) => {
+                let id = serde_json::from_str::<serde_json::Value>(&doc)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("accountId")
+                            .and_then(|a| a.as_str())
+                            .map(str::to_owned)
+                    });
+                match id.as_deref().map(str::parse::<AccountId>) {
+                    Some(Ok(a)) => account = Some((a, Source::InstanceMetadata)),
+                    Some(Err(e)) => notes.push(format!("instance metadata: accountId: {e}")),
+                    None => notes
+                        .push("instance metadata: the identity document has no accountId".into()),
+                }
+            }
+            Ok(None) => {}
+            Err(e) => notes.push(format!("instance metadata: identity document: {e}")),
+        }
+    }
+
+    let public_ip = match flags.public_ip {
+        PublicIpSetting::Yes => Sourced {
+            value: PublicIp::Yes,
+            source: Source::Flag,
+        },
+        PublicIpSetting::No => Sourced {
+            value: PublicIp::No,
+            source: Source::Flag,
+        },
+        PublicIpSetting::Auto if imds.is_some() => match get("/latest/meta-data/public-ipv4").await
+        {
+            Ok(Some(ip)) if ip.parse::<std::net::Ipv4Addr>().is_ok() => Sourced {
+                value: PublicIp::Yes,
+                source: Source::InstanceMetadata,
+            },
+            Ok(None) => Sourced {
+                value: PublicIp::No,
+                source: Source::InstanceMetadata,
+            },
+            Ok(Some(other)) => {
+                notes.push(format!(
+                    "instance metadata: public-ipv4 {other:?} is not an IPv4 address"
+                ));
+                Sourced {
+                    value: PublicIp::Unknown,
+                    source: Source::Unknown,
+                }
+            }
+            Err(e) => {
+                notes.push(format!("instance metadata: public-ipv4: {e}"));
+                Sourced {
+                    value: PublicIp::Unknown,
+                    source: Source::Unknown,
+                }
+            }
+        },
+        PublicIpSetting::Auto => Sourced {
+            value: PublicIp::Unknown,
+            source: Source::Unknown,
+        },
+    };
+
+    let vpc_cidrs = if !flags.vpc_cidrs.is_empty() {
+        Sourced {
+            value: flags.vpc_cidrs.clone(),
+            source: Source::Flag,
+        }
+    } else if imds.is_some() {
+        match imds_vpc_cidrs(imds.as_ref(), &mut notes).await {
+            Some(c) if !c.is_empty() => Sourced {
+                value: c,
+                source: Source::InstanceMetadata,
+            },
+            _ => Sourced {
+                value: Vec::new(),
+                source: Source::Unknown,
+            },
+        }
+    } else {
+        Sourced {
+            value: Vec::new(),
+            source: Source::Unknown,
+        }
+    };
+
+    let (resolvers, resolver_source) = if !flags.dns_servers.is_empty() {
+        (flags.dns_servers.clone(), Source::Flag)
+    } else {
+        match std::fs::read_to_string(&env.resolv_conf) {
+            Ok(text) => (parse_resolv_conf(&text), Source::ResolvConf),
+            Err(e) => {
+                notes.push(format!("{}: {e}", env.resolv_conf.display()));
+                (Vec::new(), Source::Unknown)
+            }
+        }
+    };
+
+    let context = ProbeContext {
+        region: Sourced {
+            value: region.as_ref().map(|(r, _)| r.name().to_owned()),
+            source: region.as_ref().map_or(Source::Unknown, |(_, s)| *s),
+        },
+        ecr_account: Sourced {
+            value: account.as_ref().map(|(a, _)| a.as_str().to_owned()),
+            source: account.as_ref().map_or(Source::Unknown, |(_, s)| *s),
+        },
+        public_ip,
+        vpc_cidrs,
+        resolvers: Sourced {
+            value: resolvers.iter().map(ToString::to_string).collect(),
+            source: resolver_source,
+        },
+    };
+    Gathered {
+        context,
+        region: region.map(|(r, _)| r),
+        ecr_account: account.map(|(a, _)| a),
+        resolvers,
+        notes,
+    }
+}
+
+async fn imds_get(imds: Option<&Imds>, path: String) -> Result<Option<String>, MetadataError> {
+    match imds {
+        Some(s) => s.get(&path, Instant::now() + IMDS_DEADLINE).await,
+        None => Err(MetadataError::Io("no instance metadata".into())),
+    }
+}
+
+async fn imds_vpc_cidrs(imds: Option<&Imds>, notes: &mut Vec<String>) -> Option<Vec<Cidr>> {
+    let mac = match imds_get(imds, "/latest/meta-data/mac".into()).await {
+        Ok(Some(m)) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') => m,
+        Ok(_) => return None,
+        Err(e) => {
+            notes.push(format!("instance metadata: mac: {e}"));
+            return None;
+        }
+    };
+    let mut cidrs = Vec::new();
+    for family in ["vpc-ipv4-cidr-blocks", "vpc-ipv6-cidr-blocks"] {
+        let path = format!("/latest/meta-data/network/interfaces/macs/{mac}/{family}");
+        let text = match imds_get(imds, path).await {
+            Ok(Some(t)) => t,
+            Ok(None) => continue,
+            Err(e) => {
+                notes.push(format!("instance metadata: {family}: {e}"));
+                continue;
+            }
+        };
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match line.parse::<Cidr>() {
+                Ok(c) => cidrs.push(c),
+                Err(e) => notes.push(format!("instance metadata: {family}: {line:?}: {e}")),
+            }
+        }
+    }
+    Some(cidrs)
+}

@@ -1,0 +1,414 @@
+//! Clients for the two metadata services the probe asks about its context:
+//! ECS task metadata v4 and EC2 instance metadata (IMDSv2), over a tiny
+//! HTTP/1.1 client.
+//!
+//! Guarantees:
+//! * every request ends by its deadline (`tokio::time`), connect included;
+//! * plain HTTP to the address in the URL, never through a proxy
+//!   (`HTTP_PROXY` and friends are never read; metadata services are
+//!   link-local and a proxy would answer for the wrong host);
+//! * responses are read up to [`MAX_BODY`] bytes; `Content-Length`,
+//!   `Transfer-Encoding: chunked` and read-to-close bodies are understood;
+//! * IMDSv2 only: a session token is fetched with `PUT` first and sent with
+//!   every `GET` (IMDSv1 is never used).
+//!
+//! Not done here: HTTPS, redirects, keep-alive, retries, or deciding what a
+//! value means for the probe (see [`super::context`]).
+
+use std::fmt;
+use std::net::SocketAddr;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout_at};
+
+/// The largest response body read (metadata documents are a few KiB).
+pub const MAX_BODY: usize = 1 << 20;
+
+/// Why a metadata request failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MetadataError {
+    /// The URL is not `http://HOST[:PORT][/PATH]`.
+    BadUrl(String),
+    /// The host name did not resolve.
+    Resolve(String),
+    /// Connecting, sending or reading failed.
+    Io(String),
+    /// The deadline passed.
+    Timeout,
+    /// The response is not HTTP/1.x as expected.
+    BadResponse(String),
+    /// A status other than 200.
+    Status(u16),
+}
+
+impl fmt::Display for MetadataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MetadataError::BadUrl(u) => write!(f, "{u:?} is not an http://HOST[:PORT][/PATH] URL"),
+            MetadataError::Resolve(h) => write!(f, "cannot resolve {h}"),
+            MetadataError::Io(e) => write!(f, "{e}"),
+            MetadataError::Timeout => f.write_str("no answer before the deadline"),
+            MetadataError::BadResponse(e) => write!(f, "unexpected response: {e}"),
+            MetadataError::Status(s) => write!(f, "HTTP status {s}"),
+        }
+    }
+}
+
+impl std::error::Error for MetadataError {}
+
+/// An `http://` URL split into what the client needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpUrl {
+    /// The host as written (an IPv6 literal without brackets).
+    pub host: String,
+    /// The port (80 when none).
+    pub port: u16,
+    /// The path, without a trailing slash (`""` for the root).
+    pub path: String,
+}
+
+impl HttpUrl {
+    /// Parses `http://HOST[:PORT][/PATH]`.
+    pub fn parse(url: &str) -> Result<HttpUrl, MetadataError> {
+        let bad = || MetadataError::BadUrl(url.to_owned());
+        let rest = url.trim().strip_prefix("http://").ok_or_else(bad)?;
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let (h, after) = v6.split_once(']').ok_or_else(bad)?;
+            let port = match after.strip_prefix(':') {
+                Some(p) => p.parse().map_err(|_| bad())?,
+                None if after.is_empty() => 80,
+                None => return Err(bad()),
+            };
+            (h.to_owned(), port)
+        } else {
+            match authority.split_once(':') {
+                Some((h, p)) => (h.to_owned(), p.parse().map_err(|_| bad())?),
+                None => (authority.to_owned(), 80),
+            }
+        };
+        if host.is_empty() || port == 0 {
+            return Err(bad());
+        }
+        Ok(HttpUrl {
+            host,
+            port,
+            path: path.trim_end_matches('/').to_owned(),
+        })
+    }
+}
+
+/// A response: status and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// The body, decoded from chunked transfer when it was.
+    pub body: Vec<u8>,
+}
+
+/// Sends one request (`Connection: close`) and reads the whole response
+/// before `deadline`.
+pub async fn request(
+    url: &HttpUrl,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    deadline: Instant,
+) -> Result<HttpResponse, MetadataError> {
+    match timeout_at(deadline, request_inner(url, method, path, headers)).await {
+        Ok(r) => r,
+        Err(_) => Err(MetadataError::Timeout),
+    }
+}
+
+async fn request_inner(
+    url: &HttpUrl,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Result<HttpResponse, MetadataError> {
+    let addr: SocketAddr = match url.host.parse::<std::net::IpAddr>() {
+        Ok(ip) => SocketAddr::new(ip, url.port),
+        Err(_) => tokio::net::lookup_host((url.host.as_str(), url.port))
+            .await
+            .map_err(|e| MetadataError::Resolve(format!("{}: {e}", url.host)))?
+            .next()
+            .ok_or_else(|| MetadataError::Resolve(url.host.clone()))?,
+    };
+    let mut stream = TcpStream::connect(addr)
+        .await
+        .map_err(|e| MetadataError::Io(format!("connect {addr}: {e}")))?;
+    let host_header = if url.host.contains(':') {
+        format!("[{}]", url.host)
+    } else {
+        url.host.clone()
+    };
+    let mut req = format!(
+        "{method} {}{path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: netready\r\nAccept: */*\r\nConnection: close\r\n",
+        url.path
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if method == "PUT" || method == "POST" {
+        req.push_str("Content-Length: 0\r\n");
+    }
+    req.push_str("\r\n");
+    stream
+        .write_all(req.as_bytes())
+        .await
+        .map_err(|e| MetadataError::Io(e.to_string()))?;
+    let mut raw = Vec::new();
+    let mut limited = (&mut stream).take((MAX_BODY + 64 * 1024) as u64);
+    limited
+        .read_to_end(&mut raw)
+        .await
+        .map_err(|e| MetadataError::Io(e.to_string()))?;
+    parse_response(&raw)
+}
+
+/// Parses a whole HTTP/1.x response.
+pub fn parse_response(raw: &[u8]) -> Result<HttpResponse, MetadataError> {
+    let bad = |why: &str| MetadataError::BadResponse(why.to_owned());
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| bad("no end of headers"))?;
+    let head = std::str::from_utf8(&raw[..head_end]).map_err(|_| bad("headers are not UTF-8"))?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let mut parts = status_line.splitn(3, ' ');
+    if !parts.next().unwrap_or_default().starts_with("HTTP/1.") {
+        return Err(bad("not HTTP/1.x"));
+    }
+    let status: u16 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad("no status code"))?;
+    let mut length = None;
+    let mut chunked = false;
+    for line in lines {
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
+        let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
+        if k == "content-length" {
+            length = Some(v.parse::<usize>().map_err(|_| bad("bad Content-Length"))?);
+        } else if k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked") {
+            chunked = true;
+        }
+    }
+    let rest = &raw[head_end + 4..];
+    let body = if chunked {
+        dechunk(rest).ok_or_else(|| bad("bad chunked body"))?
+    } else if let Some(n) = length {
+        rest.get(..n)
+            .ok_or_else(|| bad("body shorter than Content-Length"))?
+            .to_vec()
+    } else {
+        rest.to_vec()
+    };
+    if body.len() > MAX_BODY {
+        return Err(bad("body too large"));
+    }
+    Ok(HttpResponse { status, body })
+}
+
+fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = rest.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = std::str::from_utf8(&rest[..line_end]).ok()?;
+        let size_text = size_text.split(';').next()?.trim();
+        let size = usize::from_str_radix(size_text, 16).ok()?;
+        rest = &rest[line_end + 2..];
+        if size == 0 {
+            return Some(body);
+        }
+        body.extend_from_slice(rest.get(..size)?);
+        rest = rest.get(size + 2..)?;
+        if body.len() > MAX_BODY {
+            return None;
+        }
+    }
+}
+
+/// What the ECS task metadata's task ARN says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskArn {
+    /// The partition (`aws`, `aws-cn`, …).
+    pub partition: String,
+    /// The region.
+    pub region: String,
+    /// The account id.
+    pub account: String,
+}
+
+/// Parses `arn:PARTITION:ecs:REGION:ACCOUNT:task/...`.
+pub fn parse_task_arn(arn: &str) -> Option<TaskArn> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "ecs", region, account, resource]
+            if !region.is_empty() && !account.is_empty() && resource.starts_with("task/") =>
+        {
+            Some(TaskArn {
+                partition: (*partition).to_owned(),
+                region: (*region).to_owned(),
+                account: (*account).to_owned(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Asks ECS task metadata v4 (`$ECS_CONTAINER_METADATA_URI_V4/task`) for the
+/// task ARN.
+pub async fn ecs_task_arn(base: &str, deadline: Instant) -> Result<TaskArn, MetadataError> {
+    let url = HttpUrl::parse(base)?;
+    let resp = request(&url, "GET", "/task", &[], deadline).await?;
+    if resp.status != 200 {
+        return Err(MetadataError::Status(resp.status));
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&resp.body)
+        .map_err(|e| MetadataError::BadResponse(format!("task metadata is not JSON: {e}")))?;
+    let arn = doc
+        .get("TaskARN")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| MetadataError::BadResponse("task metadata has no TaskARN".into()))?;
+    parse_task_arn(arn).ok_or_else(|| {
+        MetadataError::BadResponse(format!(
+            "TaskARN {arn:?} is not arn:PARTITION:ecs:REGION:ACCOUNT:task/…"
+        ))
+    })
+}
+
+/// An IMDSv2 session.
+#[derive(Debug, Clone)]
+pub struct Imds {
+    url: HttpUrl,
+    token: String,
+}
+
+/// The default IMDS endpoint.
+pub const IMDS_DEFAULT_ENDPOINT: &str = "http://169.254.169.254";
+
+impl Imds {
+    /// Opens a session (`PUT /latest/api/token`) at `endpoint`.
+    pub async fn connect(endpoint: &str, deadline: Instant) -> Result<Imds, MetadataError> {
+        let url = HttpUrl::parse(endpoint)?;
+        let resp = request(
+            &url,
+            "PUT",
+            "/latest/api/token",
+            &[("X-aws-ec2-metadata-token-ttl-seconds", "60")],
+            deadline,
+        )
+        .await?;
+        if resp.status != 200 {
+            return Err(MetadataError::Status(resp.status));
+        }
+        let token = String::from_utf8(resp.body)
+            .map_err(|_| MetadataError::BadResponse("token is not text".into()))?;
+        let token = token.trim().to_owned();
+        if token.is_empty() || token.contains(['\r', '\n']) {
+            return Err(MetadataError::BadResponse(
+                "empty or malformed token".into(),
+            ));
+        }
+        Ok(Imds { url, token })
+    }
+
+    /// `GET path` with the session token: `Ok(None)` on 404 (the key does
+    /// not exist, e.g. `public-ipv4` without a public IP).
+    pub async fn get(
+        &self,
+        path: &str,
+        deadline: Instant,
+    ) -> Result<Option<String>, MetadataError> {
+        let resp = request(
+            &self.url,
+            "GET",
+            path,
+            &[("X-aws-ec2-metadata-token", &self.token)],
+            deadline,
+        )
+        .await?;
+        match resp.status {
+            200 => String::from_utf8(resp.body)
+                .map(|s| Some(s.trim().to_owned()))
+                .map_err(|_| MetadataError::BadResponse(format!("{path} is not text"))),
+            404 => Ok(None),
+            s => Err(MetadataError::Status(s)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            HttpUrl::parse("http://169.254.170.2/v4/abc-123/").expect("valid"),
+            HttpUrl {
+                host: "169.254.170.2".into(),
+                port: 80,
+                path: "/v4/abc-123".into()
+            }
+        );
+        assert_eq!(
+            HttpUrl::parse("http://[fd00:ec2::254]:8080").expect("valid"),
+            HttpUrl {
+                host: "fd00:ec2::254".into(),
+                port: 8080,
+                path: String::new()
+            }
+        );
+        assert!(HttpUrl::parse("https://x").is_err());
+        assert!(HttpUrl::parse("http://:80").is_err());
+        assert!(HttpUrl::parse("http://h:x").is_err());
+    }
+
+    #[test]
+    fn responses() {
+        let r = parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiXX").expect("valid");
+        assert_eq!((r.status, r.body), (200, b"hi".to_vec()));
+        let r = parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n3;x=y\r\n th\r\n0\r\n\r\n")
+            .expect("valid");
+        assert_eq!(r.body, b"hi th".to_vec());
+        let r = parse_response(b"HTTP/1.0 404 Not Found\r\n\r\nnope").expect("valid");
+        assert_eq!((r.status, r.body), (404, b"nope".to_vec()));
+        assert!(parse_response(b"SSH-2.0\r\n\r\n").is_err());
+        assert!(parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nhi").is_err());
+        assert!(
+            parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").is_err()
+        );
+    }
+
+    #[test]
+    fn task_arns() {
+        assert_eq!(
+            parse_task_arn("arn:aws:ecs:eu-west-1:123456789012:task/cluster/abc"),
+            Some(TaskArn {
+                partition: "aws".into(),
+                region: "eu-west-1".into(),
+                account: "123456789012".into()
+            })
+        );
+        assert_eq!(
+            parse_task_arn("arn:aws-cn:ecs:cn-north-1:123456789012:task/x").map(|a| a.partition),
+            Some("aws-cn".into())
+        );
+        assert_eq!(
+            parse_task_arn("arn:aws:ecs:eu-west-1:123456789012:service/x"),
+            None
+        );
+        assert_eq!(parse_task_arn("nonsense"), None);
+    }
+}

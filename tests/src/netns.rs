@@ -1,0 +1,147 @@
+//! Network namespaces for tests: unique names, always removed (Drop guard),
+//! veth links between them, and commands run inside.
+//!
+//! Guarantees:
+//! * a namespace made here has only its own loopback (brought up) and the
+//!   links a test adds; no default route and no link to the machine's
+//!   network, so nothing in it can reach anything but the test's own
+//!   addresses;
+//! * names are unique per process and call (`nr-<pid>-<n>-<tag>`), so tests
+//!   run in parallel without clashing;
+//! * the namespace (and with it every veth end inside) is deleted when the
+//!   [`NetNs`] is dropped, also when the test fails.
+//!
+//! Where namespaces cannot be made (no root, no `ip`, a sandbox that forbids
+//! it), [`NetNs::new`] returns an error and tests call [`skip`] to say so
+//! loudly and pass.
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A network namespace that is deleted on drop.
+#[derive(Debug)]
+pub struct NetNs {
+    name: String,
+}
+
+/// Runs a command, turning a failure into a message with its stderr.
+pub fn run(program: &str, args: &[&str]) -> Result<Output, String> {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if out.status.success() {
+        Ok(out)
+    } else {
+        Err(format!(
+            "{program} {} failed ({}): {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// Prints a loud skip notice (tests then return early, passing).
+pub fn skip(test: &str, why: &str) {
+    eprintln!("SKIPPED {test}: network namespaces are not available here: {why}");
+}
+
+impl NetNs {
+    /// Makes a namespace whose name ends in `tag` (at most 6 characters are
+    /// kept, so names stay short) and brings its loopback up.
+    pub fn new(tag: &str) -> Result<NetNs, String> {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let tag: String = tag
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(6)
+            .collect();
+        let name = format!("nr-{}-{n}-{tag}", std::process::id());
+        run("ip", &["netns", "add", &name])?;
+        let ns = NetNs { name };
+        ns.ip(&["link", "set", "lo", "up"])?;
+        Ok(ns)
+    }
+
+    /// The namespace's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `ip ARGS` inside the namespace.
+    pub fn ip(&self, args: &[&str]) -> Result<Output, String> {
+        let mut all = vec!["-n", self.name.as_str()];
+        all.extend_from_slice(args);
+        run("ip", &all)
+    }
+
+    /// Runs `program ARGS` inside the namespace and waits for it.
+    pub fn exec(&self, program: &str, args: &[&str]) -> Result<Output, String> {
+        let mut all = vec!["netns", "exec", self.name.as_str(), program];
+        all.extend_from_slice(args);
+        run("ip", &all)
+    }
+
+    /// A command that runs `program` inside the namespace (add arguments,
+    /// environment, then spawn or wait).
+    pub fn command(&self, program: &str) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", self.name.as_str(), program]);
+        c
+    }
+
+    /// Sets a sysctl inside the namespace (e.g. `net.ipv4.icmp_ratelimit=0`).
+    pub fn sysctl(&self, setting: &str) -> Result<(), String> {
+        self.exec("sysctl", &["-q", "-w", setting]).map(|_| ())
+    }
+}
+
+impl Drop for NetNs {
+    fn drop(&mut self) {
+        // Deleting the namespace removes its interfaces (and so both ends of
+        // a veth pair) and its firewall rules.
+        if let Err(e) = run("ip", &["netns", "del", &self.name]) {
+            eprintln!("warning: could not delete namespace {}: {e}", self.name);
+        }
+    }
+}
+
+/// Links `a` and `b` with a veth pair, giving `a_cidr` (e.g. `10.1.0.1/24`)
+/// to `a`'s end and `b_cidr` to `b`'s end, both up.
+pub fn veth(a: &NetNs, a_cidr: &str, b: &NetNs, b_cidr: &str) -> Result<(), String> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    // Interface names are at most 15 characters.
+    let a_if = format!("nra{}x{n}", std::process::id() % 100_000);
+    let b_if = format!("nrb{}x{n}", std::process::id() % 100_000);
+    a.ip(&[
+        "link",
+        "add",
+        &a_if,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        &b_if,
+        "netns",
+        b.name(),
+    ])?;
+    a.ip(&["addr", "add", a_cidr, "dev", &a_if])?;
+    b.ip(&["addr", "add", b_cidr, "dev", &b_if])?;
+    a.ip(&["link", "set", &a_if, "up"])?;
+    b.ip(&["link", "set", &b_if, "up"])?;
+    Ok(())
+}
+
+/// The name of the first veth-like interface of `ns` other than `lo`.
+pub fn first_link(ns: &NetNs) -> Result<String, String> {
+    let out = ns.ip(&["-o", "link", "show"])?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split(": ").nth(1))
+        .map(|n| n.split('@').next().unwrap_or(n).to_owned())
+        .find(|n| n != "lo")
+        .ok_or_else(|| format!("no link in {}", ns.name()))
+}
