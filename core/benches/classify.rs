@@ -47,10 +47,15 @@ fn addresses(v6_share: u64) -> Vec<IpAddr> {
 }
 
 fn bench(c: &mut Criterion) {
-    let vpc: Vec<Cidr> = ["10.0.0.0/16", "100.64.0.0/16", "52.94.0.0/22", "2600:1f18:1234:5600::/56"]
-        .iter()
-        .map(|s| s.parse().expect("bench CIDRs are valid"))
-        .collect();
+    let vpc: Vec<Cidr> = [
+        "10.0.0.0/16",
+        "100.64.0.0/16",
+        "52.94.0.0/22",
+        "2600:1f18:1234:5600::/56",
+    ]
+    .iter()
+    .map(|s| s.parse().expect("bench CIDRs are valid"))
+    .collect();
     let mut group = c.benchmark_group("classify");
     group.throughput(Throughput::Elements(N as u64));
     for (name, share) in [("ipv4", 0), ("mixed_30pct_ipv6", 30), ("ipv6", 100)] {

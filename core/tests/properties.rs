@@ -13,7 +13,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 fn v4_in(base: u32, len: u32) -> impl Strategy<Value = Ipv4Addr> {
     let host_bits = 32 - len;
     (0u32..=u32::MAX).prop_map(move |r| {
-        let mask = if host_bits == 32 { u32::MAX } else { (1u32 << host_bits) - 1 };
+        let mask = if host_bits == 32 {
+            u32::MAX
+        } else {
+            (1u32 << host_bits) - 1
+        };
         Ipv4Addr::from_bits(base | (r & mask))
     })
 }
@@ -114,7 +118,10 @@ fn check_hosts(region: &Region) {
             let host = s.host(region, Some(&account)).unwrap();
             assert!(is_valid_dns_name(&host), "{host}");
             if s.id != "management-plane" {
-                assert!(host.ends_with(&format!(".{suffix}")), "{host} not under {suffix}");
+                assert!(
+                    host.ends_with(&format!(".{suffix}")),
+                    "{host} not under {suffix}"
+                );
             }
             let name = s.service_name(region);
             let parsed: catalog::ServiceName = name.parse().unwrap();
@@ -153,7 +160,8 @@ fn arb_ip() -> impl Strategy<Value = IpAddr> {
         Just(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
         Just(IpAddr::V4(Ipv4Addr::LOCALHOST)),
         any::<u128>().prop_map(|a| IpAddr::V6(Ipv6Addr::from_bits(a))),
-        any::<u32>().prop_map(|a| IpAddr::V6(Ipv6Addr::from_bits(0x0064_ff9b_u128 << 96 | u128::from(a)))),
+        any::<u32>()
+            .prop_map(|a| IpAddr::V6(Ipv6Addr::from_bits(0x0064_ff9b_u128 << 96 | u128::from(a)))),
     ]
 }
 
@@ -169,17 +177,28 @@ fn arb_observation() -> impl Strategy<Value = Observation> {
         ])
         .prop_map(DnsAnswer::Failed),
     ];
-    (dns, prop::collection::vec(arb_outcome(), 6), prop::sample::select(vec!["logs", "s3", "custom"])).prop_map(
-        |(dns, outcomes, service)| {
+    (
+        dns,
+        prop::collection::vec(arb_outcome(), 6),
+        prop::sample::select(vec!["logs", "s3", "custom"]),
+    )
+        .prop_map(|(dns, outcomes, service)| {
             let dials = match &dns {
-                DnsAnswer::Addresses(a) => {
-                    a.iter().zip(outcomes).map(|(ip, o)| (*ip, o, Some(f64::from(1u8) / 8.0))).collect()
-                }
+                DnsAnswer::Addresses(a) => a
+                    .iter()
+                    .zip(outcomes)
+                    .map(|(ip, o)| (*ip, o, Some(f64::from(1u8) / 8.0)))
+                    .collect(),
                 DnsAnswer::Failed(_) => Vec::new(),
             };
-            Observation { service: service.into(), host: "h.example".into(), port: 443, dns, dials }
-        },
-    )
+            Observation {
+                service: service.into(),
+                host: "h.example".into(),
+                port: 443,
+                dns,
+                dials,
+            }
+        })
 }
 
 fn arb_public_ip() -> impl Strategy<Value = PublicIp> {

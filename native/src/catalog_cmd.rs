@@ -8,7 +8,9 @@
 
 use crate::cli::{CliResult, UsageError};
 use clap::ValueEnum;
-use netready_core::catalog::{self, AccountId, Availability, EndpointUse, Profile, Region, Service};
+use netready_core::catalog::{
+    self, AccountId, Availability, EndpointUse, Profile, Region, Service,
+};
 use netready_core::commands::{self, EndpointPlacement, FixFormat};
 use serde::Serialize;
 use std::io::Write;
@@ -59,10 +61,16 @@ pub struct CatalogArgs {
 pub fn region_from(flag: Option<&str>) -> Result<Region, UsageError> {
     let (name, from) = match flag {
         Some(r) => (r.to_owned(), "--region"),
-        None => match std::env::var("AWS_REGION").or_else(|_| std::env::var("AWS_DEFAULT_REGION")) {
-            Ok(r) if !r.trim().is_empty() => (r, "$AWS_REGION/$AWS_DEFAULT_REGION"),
-            _ => return Err(UsageError("no region: give --region, e.g. --region eu-west-1".into())),
-        },
+        None => {
+            match std::env::var("AWS_REGION").or_else(|_| std::env::var("AWS_DEFAULT_REGION")) {
+                Ok(r) if !r.trim().is_empty() => (r, "$AWS_REGION/$AWS_DEFAULT_REGION"),
+                _ => {
+                    return Err(UsageError(
+                        "no region: give --region, e.g. --region eu-west-1".into(),
+                    ));
+                }
+            }
+        }
     };
     let region = Region::parse(&name).map_err(|e| UsageError(format!("{from} {name:?}: {e}")))?;
     if !region.is_known() {
@@ -76,7 +84,8 @@ pub fn region_from(flag: Option<&str>) -> Result<Region, UsageError> {
 
 /// Parses `--profile`.
 pub fn profile_from(name: &str) -> Result<Profile, UsageError> {
-    name.parse().map_err(|e| UsageError(format!("--profile {name:?}: {e}")))
+    name.parse()
+        .map_err(|e| UsageError(format!("--profile {name:?}: {e}")))
 }
 
 #[derive(Serialize)]
@@ -117,15 +126,20 @@ impl From<Availability> for AvailabilityJson {
     fn from(a: Availability) -> Self {
         match a {
             Availability::InRegion => AvailabilityJson::InRegion,
-            Availability::CrossRegion { service_region } => AvailabilityJson::CrossRegion { service_region },
-            Availability::ControlPlaneRegionOnly { region } => AvailabilityJson::ControlPlaneRegionOnly { region },
+            Availability::CrossRegion { service_region } => {
+                AvailabilityJson::CrossRegion { service_region }
+            }
+            Availability::ControlPlaneRegionOnly { region } => {
+                AvailabilityJson::ControlPlaneRegionOnly { region }
+            }
             Availability::NotInPartition => AvailabilityJson::NotInPartition,
         }
     }
 }
 
 fn host_of(s: &Service, region: &Region, account: Option<&AccountId>) -> String {
-    s.host(region, account).unwrap_or_else(|_| s.host_template(region))
+    s.host(region, account)
+        .unwrap_or_else(|_| s.host_template(region))
 }
 
 /// Runs `netready catalog`.
@@ -135,7 +149,10 @@ pub fn run(args: CatalogArgs) -> CliResult {
     let account = args
         .ecr_account
         .as_deref()
-        .map(|a| a.parse::<AccountId>().map_err(|e| UsageError(format!("--ecr-account {a:?}: {e}"))))
+        .map(|a| {
+            a.parse::<AccountId>()
+                .map_err(|e| UsageError(format!("--ecr-account {a:?}: {e}")))
+        })
         .transpose()?;
     let out = render(&region, profile, account.as_ref(), &args);
     let mut stdout = std::io::stdout().lock();
@@ -145,7 +162,12 @@ pub fn run(args: CatalogArgs) -> CliResult {
 }
 
 /// Renders the catalog in the requested format.
-pub fn render(region: &Region, profile: Profile, account: Option<&AccountId>, args: &CatalogArgs) -> String {
+pub fn render(
+    region: &Region,
+    profile: Profile,
+    account: Option<&AccountId>,
+    args: &CatalogArgs,
+) -> String {
     match args.format {
         CatalogFormat::Json => {
             let doc = CatalogJson {
@@ -171,12 +193,17 @@ pub fn render(region: &Region, profile: Profile, account: Option<&AccountId>, ar
                     })
                     .collect(),
             };
-            let mut s = serde_json::to_string_pretty(&doc).expect("catalog JSON: plain structs always serialise");
+            let mut s = serde_json::to_string_pretty(&doc)
+                .expect("catalog JSON: plain structs always serialise");
             s.push('\n');
             s
         }
         CatalogFormat::AwsCli | CatalogFormat::Powershell => {
-            let format = if args.format == CatalogFormat::AwsCli { FixFormat::AwsCli } else { FixFormat::PowerShell };
+            let format = if args.format == CatalogFormat::AwsCli {
+                FixFormat::AwsCli
+            } else {
+                FixFormat::PowerShell
+            };
             let placement = EndpointPlacement {
                 vpc_id: args.vpc_id.clone(),
                 subnet_ids: args.subnets.clone(),
@@ -204,16 +231,26 @@ pub fn render(region: &Region, profile: Profile, account: Option<&AccountId>, ar
                 .map(|s| {
                     let name = match (s.endpoint_use, s.availability(region)) {
                         (EndpointUse::Shared, _) => "(served by the s3 endpoint)".to_owned(),
-                        (_, Availability::NotInPartition) => "(not offered in this partition)".to_owned(),
+                        (_, Availability::NotInPartition) => {
+                            "(not offered in this partition)".to_owned()
+                        }
                         (_, Availability::CrossRegion { service_region }) => {
-                            format!("{} (cross-region from {service_region})", s.service_name(region))
+                            format!(
+                                "{} (cross-region from {service_region})",
+                                s.service_name(region)
+                            )
                         }
                         (_, Availability::ControlPlaneRegionOnly { region: home }) => {
                             format!("{} (only in {home})", s.service_name(region))
                         }
                         (_, Availability::InRegion) => s.service_name(region),
                     };
-                    [s.id.to_owned(), host_of(s, region, account), name, s.endpoint_type.aws_name().to_lowercase()]
+                    [
+                        s.id.to_owned(),
+                        host_of(s, region, account),
+                        name,
+                        s.endpoint_type.aws_name().to_lowercase(),
+                    ]
                 })
                 .collect();
             let header = ["SERVICE", "HOST", "VPC ENDPOINT SERVICE", "TYPE"];
@@ -223,7 +260,12 @@ pub fn render(region: &Region, profile: Profile, account: Option<&AccountId>, ar
                     *w = (*w).max(cell.len());
                 }
             }
-            let mut out = format!("{} profile, {} ({} partition)\n\n", profile, region, region.partition());
+            let mut out = format!(
+                "{} profile, {} ({} partition)\n\n",
+                profile,
+                region,
+                region.partition()
+            );
             let line = |cells: [&str; 4]| {
                 let mut l = String::new();
                 for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
@@ -240,7 +282,9 @@ pub fn render(region: &Region, profile: Profile, account: Option<&AccountId>, ar
             for row in &rows {
                 out.push_str(&line([&row[0], &row[1], &row[2], &row[3]]));
             }
-            let notes: Vec<&Service> = catalog::services(profile).filter(|s| s.note.is_some()).collect();
+            let notes: Vec<&Service> = catalog::services(profile)
+                .filter(|s| s.note.is_some())
+                .collect();
             if !notes.is_empty() {
                 out.push_str("\nNotes:\n");
                 for s in notes {

@@ -19,8 +19,13 @@ use netready_core::rules::{DnsAnswer, Observation, PublicIp, TaskContext, assess
 /// returns the length of its JSON (0 on any error).
 #[unsafe(no_mangle)]
 pub extern "C" fn report_len(region: u32, addr: u32) -> u32 {
-    let Some(region) = Region::all_known().nth(region as usize) else { return 0 };
-    let ctx = TaskContext { public_ip: PublicIp::No, vpc_cidrs: &[] };
+    let Some(region) = Region::all_known().nth(region as usize) else {
+        return 0;
+    };
+    let ctx = TaskContext {
+        public_ip: PublicIp::No,
+        vpc_cidrs: &[],
+    };
     let ip = core::net::IpAddr::V4(core::net::Ipv4Addr::from_bits(addr));
     let mut report = Report::new(ReportKind::Probe, Some(region.name().into()));
     for s in catalog::services(Profile::Runner) {
@@ -32,7 +37,9 @@ pub extern "C" fn report_len(region: u32, addr: u32) -> u32 {
             dns: DnsAnswer::from_addresses(alloc::vec![ip]),
             dials: alloc::vec![(ip, TcpOutcome::Connected, Some(1.0))],
         };
-        report.endpoints.push(assess_endpoint(&obs, &ctx, 16).endpoint);
+        report
+            .endpoints
+            .push(assess_endpoint(&obs, &ctx, 16).endpoint);
     }
     report.finish();
     let json: Vec<u8> = serde_json::to_vec(&report).unwrap_or_default();
@@ -58,7 +65,9 @@ mod wasm_runtime {
             let start = (*next + layout.align() - 1) & !(layout.align() - 1);
             let end = start + layout.size();
             let have = core::arch::wasm32::memory_size(0) * 65536;
-            if end > have && core::arch::wasm32::memory_grow(0, (end - have).div_ceil(65536)) == usize::MAX {
+            if end > have
+                && core::arch::wasm32::memory_grow(0, (end - have).div_ceil(65536)) == usize::MAX
+            {
                 return core::ptr::null_mut();
             }
             *next = end;
