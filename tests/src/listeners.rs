@@ -92,6 +92,21 @@ impl Listeners {
             .sum()
     }
 
+    /// Waits until listener `i` has accepted at least `n` connections or
+    /// `within` has passed, and returns its count. (The kernel completes a
+    /// handshake before the listener's accept loop sees it, so counts lag
+    /// the client by a moment.)
+    pub fn wait_accepted(&self, i: usize, n: usize, within: Duration) -> usize {
+        let until = std::time::Instant::now() + within;
+        loop {
+            let count = self.accepted(i);
+            if count >= n || std::time::Instant::now() >= until {
+                return count;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// Every byte clients sent, in arrival order (for proxy traps).
     pub fn received(&self) -> Vec<u8> {
         self.counts

@@ -301,6 +301,34 @@ mod tests {
         assert_eq!(issuer_of(&[0x30, 0x03, 0x02, 0x01, 0x00]), None);
     }
 
+    /// `openssl req -x509 -subj "/C=US/O=Org Inc/CN=Some CA"`, whose
+    /// `openssl x509 -issuer -nameopt RFC2253` is `CN=Some CA,O=Org Inc,C=US`.
+    const OPENSSL_CERT_HEX: &[&str] = &[
+        "308201b83082015da003020102021408d43f0483848c15a24f6897c88003b462a02f15300a06082a8648ce3d04030230",
+        "31310b30090603550406130255533110300e060355040a0c074f726720496e633110300e06035504030c07536f6d6520",
+        "4341301e170d3236313132383138333633395a170d3236313132393138333633395a3031310b30090603550406130255",
+        "533110300e060355040a0c074f726720496e633110300e06035504030c07536f6d652043413059301306072a8648ce3d",
+        "020106082a8648ce3d03010703420004b0af30d0e20cb3b07744af1cac232a364c2fb339c8cab462c91c0c6efc3b0653",
+        "133a9d3fb572110e57ce6db9bc8ee1580cece38e2c816a303ce2beec10b5326aa3533051301d0603551d0e041604149d",
+        "d436494145abf58feb217ee5b185a5b5f90e23301f0603551d230418301680149dd436494145abf58feb217ee5b185a5",
+        "b5f90e23300f0603551d130101ff040530030101ff300a06082a8648ce3d0403020349003046022100d255a80e9a7624",
+        "54e640e6f2f8e9a8d4f43595cfead268dcdb5d1dc648b00570022100aeec503ea65d3058ab6e788b33f1e59b8dadbab3",
+        "ca9d3bc01a7f822a764e9fd4",
+    ];
+
+    #[test]
+    fn issuer_like_openssl_prints_it() {
+        let hex: String = OPENSSL_CERT_HEX.concat();
+        let der: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("test vector is hex"))
+            .collect();
+        assert_eq!(
+            issuer_of(&der).as_deref(),
+            Some("CN=Some CA, O=Org Inc, C=US")
+        );
+    }
+
     #[test]
     fn webpki_roots_load() {
         assert!(public_roots().roots.len() > 50);

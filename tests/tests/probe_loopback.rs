@@ -1,0 +1,817 @@
+//! The probe's engine with the real resolver and the real dialer, against a
+//! real DNS server and real TCP listeners on loopback.
+//!
+//! Loopback addresses are never a real endpoint (core classifies 127.x as a
+//! sinkhole, and the engine never dials them), so the DNS server answers
+//! private addresses (10.0.0.N) and a thin dialer wrapper sends each of them
+//! to a real socket on 127.0.0.1 (a live listener, or a closed port). The
+//! DNS queries, the TCP connects and every verdict are real; only the
+//! address-to-port table is the test's. What loopback cannot show (timeouts,
+//! ICMP unreachable, public addresses, the binary's environment) is in
+//! `native/tests/probe_netns.rs`.
+
+use netready::probe::context::{self, ContextFlags, Environment, PublicIpSetting};
+use netready::probe::dial::TcpDialer;
+use netready::probe::dns::DnsResolver;
+use netready::probe::net::{self, Check, Dialed, Dialer, ProbeOptions, Resolver, Target};
+use netready::probe::tls;
+use netready_core::report::{
+    FailureCode, ProbeContext, Reachability, Report, Source, Sourced, Status, TcpOutcome,
+    TlsOutcome,
+};
+use netready_core::rules::{DnsAnswer, DnsFailure, PublicIp};
+use netready_tests::dns_server::{Answer, DnsServer};
+use netready_tests::http::{HttpServer, Route};
+use netready_tests::listeners::Listeners;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+const LOOPBACK: &str = "127.0.0.1:0";
+
+/// How long a listener may lag behind a completed connect.
+const SETTLE: Duration = Duration::from_secs(2);
+
+fn any_port() -> SocketAddr {
+    LOOPBACK.parse().expect("literal socket address")
+}
+
+/// A port on 127.0.0.1 where nothing listens (bound, then released).
+fn closed_port() -> SocketAddr {
+    let l = std::net::TcpListener::bind(any_port()).expect("bind an ephemeral port on loopback");
+    l.local_addr().expect("bound socket has an address")
+}
+
+/// Sends each mapped address to its loopback socket; the real dialer does
+/// the connect.
+struct LoopbackDialer {
+    map: HashMap<IpAddr, SocketAddr>,
+    inner: TcpDialer,
+}
+
+impl Dialer for LoopbackDialer {
+    async fn dial(&self, addr: SocketAddr, deadline: Instant) -> Dialed {
+        let target = *self
+            .map
+            .get(&addr.ip())
+            .expect("the test maps every address its DNS server answers");
+        self.inner.dial(target, deadline).await
+    }
+}
+
+fn ctx(resolver: SocketAddr) -> ProbeContext {
+    ProbeContext {
+        region: Sourced {
+            value: Some("eu-west-1".into()),
+            source: Source::Flag,
+        },
+        ecr_account: Sourced {
+            value: Some("123456789012".into()),
+            source: Source::Flag,
+        },
+        public_ip: Sourced {
+            value: PublicIp::No,
+            source: Source::Flag,
+        },
+        vpc_cidrs: Sourced {
+            value: Vec::new(),
+            source: Source::Unknown,
+        },
+        resolvers: Sourced {
+            value: vec![resolver.to_string()],
+            source: Source::Flag,
+        },
+    }
+}
+
+fn target(host: &str) -> Target {
+    Target {
+        service: "custom".into(),
+        host: host.into(),
+        port: 443,
+        check: Check::Dial,
+    }
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().expect("literal address")
+}
+
+struct World {
+    dns: DnsServer,
+    listeners: Listeners,
+    dialer: LoopbackDialer,
+}
+
+/// Two live listeners behind 10.0.0.1 and 10.0.0.2, a closed port behind
+/// 10.0.0.9.
+fn world() -> World {
+    let dns = DnsServer::start(any_port()).expect("start the DNS server on loopback");
+    let listeners =
+        Listeners::start(&[any_port(), any_port()]).expect("start listeners on loopback");
+    let map = HashMap::from([
+        (ip("10.0.0.1"), listeners.addrs()[0]),
+        (ip("10.0.0.2"), listeners.addrs()[1]),
+        (ip("10.0.0.9"), closed_port()),
+    ]);
+    World {
+        dns,
+        listeners,
+        dialer: LoopbackDialer {
+            map,
+            inner: TcpDialer::new(),
+        },
+    }
+}
+
+async fn run(w: &World, servers: Vec<SocketAddr>, hosts: &[&str], timeout: Duration) -> Report {
+    let resolver = DnsResolver::new(servers, 64);
+    let targets: Vec<Target> = hosts.iter().map(|h| target(h)).collect();
+    let options = ProbeOptions {
+        timeout,
+        ..ProbeOptions::default()
+    };
+    net::probe(&targets, &ctx(w.dns.addr()), &resolver, &w.dialer, &options).await
+}
+
+fn endpoint<'a>(r: &'a Report, host: &str) -> &'a netready_core::report::EndpointReport {
+    r.endpoints
+        .iter()
+        .find(|e| e.host == host)
+        .expect("every target is reported")
+}
+
+#[tokio::test]
+async fn all_reachable() {
+    let w = world();
+    w.dns
+        .set("a.example", Answer::Addresses(vec![ip("10.0.0.1")]));
+    w.dns.set(
+        "b.example",
+        Answer::Addresses(vec![ip("10.0.0.2"), ip("10.0.0.1")]),
+    );
+    let r = run(
+        &w,
+        vec![w.dns.addr()],
+        &["a.example", "b.example"],
+        Duration::from_secs(2),
+    )
+    .await;
+    assert_eq!(r.status, Status::Ready, "{r:#?}");
+    let a = endpoint(&r, "a.example");
+    assert_eq!(a.reachable, Reachability::Reachable);
+    assert_eq!(a.access_type.map(|t| t.as_str()), Some("vpc_endpoint"));
+    assert_eq!(
+        a.dns.as_ref().and_then(|d| d.resolver.clone()),
+        Some(w.dns.addr().to_string())
+    );
+    let b = endpoint(&r, "b.example");
+    assert!(
+        b.addresses
+            .iter()
+            .all(|a| a.outcome == TcpOutcome::Connected && a.ms.is_some())
+    );
+    // Every resolved address was dialled: 10.0.0.1 twice, 10.0.0.2 once.
+    assert_eq!(w.listeners.wait_accepted(0, 2, SETTLE), 2);
+    assert_eq!(w.listeners.wait_accepted(1, 1, SETTLE), 1);
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+}
+
+#[tokio::test]
+async fn dns_failures_are_told_apart() {
+    let w = world();
+    w.dns.set("nx.example", Answer::NxDomain);
+    w.dns.set("nodata.example", Answer::NoData);
+    w.dns.set("servfail.example", Answer::ServFail);
+    w.dns.set("refused.example", Answer::Refused);
+    w.dns.set("silent.example", Answer::Silence);
+    let hosts = [
+        "nx.example",
+        "nodata.example",
+        "servfail.example",
+        "refused.example",
+        "silent.example",
+    ];
+    let began = std::time::Instant::now();
+    let r = run(&w, vec![w.dns.addr()], &hosts, Duration::from_secs(2)).await;
+    // The silent name times out within the DNS share of the budget (1 s).
+    let took = began.elapsed();
+    assert!(
+        took >= Duration::from_millis(950) && took < Duration::from_millis(1500),
+        "{took:?}"
+    );
+    assert_eq!(r.status, Status::Degraded);
+    let failure = |h: &str| endpoint(&r, h).failure;
+    assert_eq!(failure("nx.example"), Some(FailureCode::DnsNxdomain));
+    assert_eq!(failure("nodata.example"), Some(FailureCode::DnsNoRecords));
+    assert_eq!(failure("servfail.example"), Some(FailureCode::DnsServfail));
+    assert_eq!(failure("refused.example"), Some(FailureCode::DnsRefused));
+    assert_eq!(failure("silent.example"), Some(FailureCode::DnsTimeout));
+    for h in hosts {
+        let e = endpoint(&r, h);
+        assert_eq!(e.access_type, None);
+        assert!(!e.hints.is_empty(), "{h} has a hint");
+        assert!(e.addresses.is_empty());
+    }
+    assert_eq!(w.listeners.accepted_total(), 0);
+}
+
+#[tokio::test]
+async fn a_resolver_that_never_answers() {
+    let w = world();
+    // A UDP socket that receives and never replies.
+    let silent = std::net::UdpSocket::bind(any_port()).expect("bind a silent UDP socket");
+    let silent_addr = silent.local_addr().expect("bound socket has an address");
+    let resolver = DnsResolver::new(vec![silent_addr], 64);
+    let began = Instant::now();
+    let res = resolver
+        .resolve("a.example", began + Duration::from_millis(400))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Failed(DnsFailure::Timeout));
+    assert_eq!(res.resolver, None);
+    let took = began.elapsed();
+    assert!(
+        took >= Duration::from_millis(390) && took < Duration::from_millis(600),
+        "{took:?}"
+    );
+    drop(w);
+}
+
+#[tokio::test]
+async fn next_resolver_after_timeout_or_servfail() {
+    let w = world();
+    w.dns
+        .set("a.example", Answer::Addresses(vec![ip("10.0.0.1")]));
+    let failing = DnsServer::start(any_port()).expect("start a second DNS server");
+    failing.set_default(Answer::ServFail, Duration::ZERO);
+    let silent = std::net::UdpSocket::bind(any_port()).expect("bind a silent UDP socket");
+    let silent_addr = silent.local_addr().expect("bound socket has an address");
+    let resolver = DnsResolver::new(vec![silent_addr, failing.addr(), w.dns.addr()], 64);
+    let res = resolver
+        .resolve("a.example", Instant::now() + Duration::from_millis(900))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Addresses(vec![ip("10.0.0.1")]));
+    assert_eq!(res.resolver, Some(w.dns.addr()));
+    assert!(
+        failing.queries() >= 2,
+        "the SERVFAIL server was asked A and AAAA"
+    );
+
+    // All fail: SERVFAIL is reported (it says more than silence), naming
+    // the resolver that said it.
+    let resolver = DnsResolver::new(vec![failing.addr(), silent_addr], 64);
+    let res = resolver
+        .resolve("a.example", Instant::now() + Duration::from_millis(400))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Failed(DnsFailure::ServFail));
+    assert_eq!(res.resolver, Some(failing.addr()));
+}
+
+#[tokio::test]
+async fn nxdomain_is_final_and_cnames_are_reported() {
+    let w = world();
+    w.dns
+        .set("api.example", Answer::Cname("vpce-1.example".into()));
+    w.dns
+        .set("vpce-1.example", Answer::Cname("vpce-1.az.example".into()));
+    w.dns.set(
+        "vpce-1.az.example",
+        Answer::Addresses(vec![ip("10.0.0.1"), ip("fd00::1")]),
+    );
+    let other = DnsServer::start(any_port()).expect("start a second DNS server");
+    other.set_default(Answer::Addresses(vec![ip("10.0.0.2")]), Duration::ZERO);
+    let resolver = DnsResolver::new(vec![w.dns.addr(), other.addr()], 64);
+    let res = resolver
+        .resolve("api.example", Instant::now() + Duration::from_secs(1))
+        .await;
+    assert_eq!(
+        res.answer,
+        DnsAnswer::Addresses(vec![ip("10.0.0.1"), ip("fd00::1")])
+    );
+    assert_eq!(
+        res.cnames,
+        vec!["vpce-1.example".to_owned(), "vpce-1.az.example".to_owned()]
+    );
+    let res = resolver
+        .resolve("missing.example", Instant::now() + Duration::from_secs(1))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Failed(DnsFailure::NxDomain));
+    assert_eq!(
+        other.queries(),
+        0,
+        "NXDOMAIN is an answer: no other resolver is asked"
+    );
+}
+
+#[tokio::test]
+async fn truncated_udp_falls_back_to_tcp() {
+    let w = world();
+    w.dns.set(
+        "big.example",
+        Answer::Truncated(vec![ip("10.0.0.1"), ip("10.0.0.2")]),
+    );
+    let resolver = DnsResolver::new(vec![w.dns.addr()], 64);
+    let res = resolver
+        .resolve("big.example", Instant::now() + Duration::from_secs(1))
+        .await;
+    assert_eq!(
+        res.answer,
+        DnsAnswer::Addresses(vec![ip("10.0.0.1"), ip("10.0.0.2")])
+    );
+    // A and AAAA over UDP, then both again over TCP.
+    assert_eq!(w.dns.queries(), 4);
+}
+
+#[tokio::test]
+async fn refused_port() {
+    let w = world();
+    w.dns
+        .set("closed.example", Answer::Addresses(vec![ip("10.0.0.9")]));
+    let r = run(
+        &w,
+        vec![w.dns.addr()],
+        &["closed.example"],
+        Duration::from_secs(2),
+    )
+    .await;
+    let e = endpoint(&r, "closed.example");
+    assert_eq!(e.reachable, Reachability::Unreachable);
+    assert_eq!(e.failure, Some(FailureCode::TcpRefused));
+    assert_eq!(
+        e.access_type.map(|t| t.as_str()),
+        Some("vpc_endpoint"),
+        "the path exists, the port refuses"
+    );
+    assert_eq!(e.addresses[0].outcome, TcpOutcome::Refused);
+    assert_eq!(r.status, Status::Degraded);
+}
+
+#[tokio::test]
+async fn sinkhole_answers_are_never_dialled() {
+    let w = world();
+    // Something really listens on 127.0.0.1:443-equivalent: if the probe
+    // dialled the sinkhole answer, this listener would count it.
+    let local = Listeners::start(&[any_port()]).expect("listener on 127.0.0.1");
+    let mut dialer = LoopbackDialer {
+        map: w.dialer.map.clone(),
+        inner: TcpDialer::new(),
+    };
+    dialer.map.insert(ip("127.0.0.1"), local.addrs()[0]);
+    dialer.map.insert(ip("0.0.0.0"), local.addrs()[0]);
+    w.dns.set(
+        "blocked.example",
+        Answer::Addresses(vec![ip("127.0.0.1"), ip("0.0.0.0")]),
+    );
+    w.dns.set(
+        "mixed.example",
+        Answer::Addresses(vec![ip("127.0.0.1"), ip("10.0.0.1")]),
+    );
+    let resolver = DnsResolver::new(vec![w.dns.addr()], 64);
+    let targets = [target("blocked.example"), target("mixed.example")];
+    let r = net::probe(
+        &targets,
+        &ctx(w.dns.addr()),
+        &resolver,
+        &dialer,
+        &ProbeOptions::default(),
+    )
+    .await;
+    let blocked = endpoint(&r, "blocked.example");
+    assert_eq!(blocked.failure, Some(FailureCode::DnsSinkhole));
+    assert!(
+        blocked
+            .addresses
+            .iter()
+            .all(|a| a.outcome == TcpOutcome::SkippedSinkhole)
+    );
+    let mixed = endpoint(&r, "mixed.example");
+    assert_eq!(mixed.reachable, Reachability::Reachable);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code.as_str() == "mixed-answers")
+    );
+    assert_eq!(w.listeners.wait_accepted(0, 1, SETTLE), 1);
+    // By now a connection to the local listener would have been counted.
+    assert_eq!(
+        local.wait_accepted(0, 1, Duration::from_millis(200)),
+        0,
+        "a sinkhole answer was dialled"
+    );
+}
+
+#[tokio::test]
+async fn partial_reachability() {
+    let w = world();
+    w.dns.set(
+        "two.example",
+        Answer::Addresses(vec![ip("10.0.0.1"), ip("10.0.0.9")]),
+    );
+    let r = run(
+        &w,
+        vec![w.dns.addr()],
+        &["two.example"],
+        Duration::from_secs(2),
+    )
+    .await;
+    let e = endpoint(&r, "two.example");
+    assert_eq!(e.reachable, Reachability::Reachable);
+    assert_eq!(e.addresses[1].outcome, TcpOutcome::Refused);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code.as_str() == "partial-reachability")
+        .expect("partial-reachability");
+    assert!(f.message.contains("10.0.0.9"), "{}", f.message);
+    assert_eq!(
+        r.status,
+        Status::Ready,
+        "reachable through one address; the warning says the rest"
+    );
+}
+
+#[tokio::test]
+async fn many_names_with_a_delaying_server_stay_concurrent() {
+    let w = world();
+    let hosts: Vec<String> = (0..200).map(|i| format!("h{i}.example")).collect();
+    for h in &hosts {
+        w.dns.set_delayed(
+            h,
+            Answer::Addresses(vec![ip("10.0.0.1")]),
+            Duration::from_millis(100),
+        );
+    }
+    let refs: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    let began = std::time::Instant::now();
+    let r = run(&w, vec![w.dns.addr()], &refs, Duration::from_secs(4)).await;
+    let took = began.elapsed();
+    assert_eq!(r.status, Status::Ready);
+    // 400 queries, 64 at a time, 100 ms each: about 7 rounds, far below
+    // the 20 s a sequential probe would take.
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert_eq!(w.listeners.wait_accepted(0, 200, SETTLE), 200);
+}
+
+/// A self-signed certificate for `name`, issued by a test CA.
+fn test_ca_and_leaf(
+    name: &str,
+) -> (
+    rustls::pki_types::CertificateDer<'static>,
+    rcgen::CertifiedKey<rcgen::KeyPair>,
+) {
+    let mut ca_params =
+        rcgen::CertificateParams::new(Vec::<String>::new()).expect("empty SAN list is valid");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, "Middlebox Inc");
+    // Most general first, as real CAs encode it (printed the other way).
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Netready Test Interception CA");
+    let ca_key = rcgen::KeyPair::generate().expect("generate a CA key");
+    let ca = ca_params.self_signed(&ca_key).expect("self-sign the CA");
+    let leaf_params = rcgen::CertificateParams::new(vec![name.to_owned()]).expect("valid SAN");
+    let leaf_key = rcgen::KeyPair::generate().expect("generate a leaf key");
+    let issuer = rcgen::Issuer::from_params(&ca_params, &ca_key);
+    let leaf = leaf_params
+        .signed_by(&leaf_key, &issuer)
+        .expect("sign the leaf");
+    (
+        ca.der().clone(),
+        rcgen::CertifiedKey {
+            cert: leaf,
+            signing_key: leaf_key,
+        },
+    )
+}
+
+/// A TLS server on loopback presenting `leaf` for every handshake.
+async fn tls_server(leaf: &rcgen::CertifiedKey<rcgen::KeyPair>) -> SocketAddr {
+    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf.signing_key.serialize_der())
+        .expect("PKCS#8 key");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("default versions")
+    .with_no_client_auth()
+    .with_single_cert(vec![leaf.cert.der().clone()], key)
+    .expect("valid certificate and key");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind(any_port())
+        .await
+        .expect("bind the TLS server");
+    let addr = listener.local_addr().expect("bound socket has an address");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let _ = acceptor.accept(stream).await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn tls_untrusted_issuer_is_reported() {
+    let (ca, leaf) = test_ca_and_leaf("secretsmanager.eu-west-1.amazonaws.com");
+    let addr = tls_server(&leaf).await;
+    let deadline = Instant::now() + Duration::from_secs(2);
+    // Judged against the public web roots: an interception CA.
+    let report = tls::handshake(addr, "secretsmanager.eu-west-1.amazonaws.com", deadline).await;
+    assert_eq!(report.outcome, TlsOutcome::Untrusted, "{report:?}");
+    let issuer = report.issuer.clone().unwrap_or_default();
+    assert!(
+        issuer.contains("CN=Netready Test Interception CA") && issuer.contains("O=Middlebox Inc"),
+        "{issuer}"
+    );
+    assert!(
+        report
+            .detail
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not trusted"),
+        "{report:?}"
+    );
+    // Judged against the CA that issued it: trusted.
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ca).expect("add the test CA");
+    let report = tls::handshake_with_roots(
+        addr,
+        "secretsmanager.eu-west-1.amazonaws.com",
+        deadline,
+        Arc::new(roots.clone()),
+    )
+    .await;
+    assert_eq!(report.outcome, TlsOutcome::Trusted, "{report:?}");
+    // The wrong name: untrusted even with the right CA.
+    let report = tls::handshake_with_roots(
+        addr,
+        "logs.eu-west-1.amazonaws.com",
+        deadline,
+        Arc::new(roots),
+    )
+    .await;
+    assert_eq!(report.outcome, TlsOutcome::Untrusted, "{report:?}");
+    // Something that is not TLS: failed, by the deadline.
+    let plain = Listeners::start(&[any_port()]).expect("plain listener");
+    let report = tls::handshake(
+        plain.addrs()[0],
+        "x.example",
+        Instant::now() + Duration::from_millis(700),
+    )
+    .await;
+    assert_eq!(report.outcome, TlsOutcome::Failed, "{report:?}");
+}
+
+#[tokio::test]
+async fn tls_through_the_engine() {
+    let (_, leaf) = test_ca_and_leaf("tls.example");
+    let addr = tls_server(&leaf).await;
+    let w = world();
+    let mut dialer = LoopbackDialer {
+        map: w.dialer.map.clone(),
+        inner: TcpDialer::new(),
+    };
+    dialer.map.insert(ip("10.0.0.5"), addr);
+    w.dns
+        .set("tls.example", Answer::Addresses(vec![ip("10.0.0.5")]));
+    struct TlsMapped(LoopbackDialer);
+    impl Dialer for TlsMapped {
+        async fn dial(&self, addr: SocketAddr, deadline: Instant) -> Dialed {
+            self.0.dial(addr, deadline).await
+        }
+        async fn tls_handshake(
+            &self,
+            addr: SocketAddr,
+            name: &str,
+            deadline: Instant,
+        ) -> netready_core::report::TlsReport {
+            let target = *self.0.map.get(&addr.ip()).expect("mapped");
+            tls::handshake(target, name, deadline).await
+        }
+    }
+    let resolver = DnsResolver::new(vec![w.dns.addr()], 64);
+    let options = ProbeOptions {
+        tls: true,
+        ..ProbeOptions::default()
+    };
+    let r = net::probe(
+        &[target("tls.example")],
+        &ctx(w.dns.addr()),
+        &resolver,
+        &TlsMapped(dialer),
+        &options,
+    )
+    .await;
+    let tls = endpoint(&r, "tls.example")
+        .tls
+        .clone()
+        .expect("--tls reports a TLS step");
+    assert_eq!(tls.outcome, TlsOutcome::Untrusted);
+    assert!(
+        tls.issuer
+            .unwrap_or_default()
+            .contains("Netready Test Interception CA")
+    );
+}
+
+#[tokio::test]
+async fn context_from_ecs_then_imds() {
+    let ecs = HttpServer::start(any_port()).expect("fake ECS metadata");
+    ecs.route(
+        "GET",
+        "/v4/abc/task",
+        Route {
+            chunked: true,
+            ..Route::ok(r#"{"Cluster":"c","TaskARN":"arn:aws:ecs:eu-central-1:210987654321:task/c/0123","AvailabilityZone":"eu-central-1a"}"#)
+        },
+    );
+    let imds = HttpServer::start(any_port()).expect("fake IMDS");
+    imds.route("PUT", "/latest/api/token", Route::ok("TOKEN-1"));
+    imds.route(
+        "GET",
+        "/latest/meta-data/public-ipv4",
+        Route::ok("52.1.2.3"),
+    );
+    imds.route(
+        "GET",
+        "/latest/meta-data/mac",
+        Route::ok("0a:1b:2c:3d:4e:5f"),
+    );
+    imds.route(
+        "GET",
+        "/latest/meta-data/network/interfaces/macs/0a:1b:2c:3d:4e:5f/vpc-ipv4-cidr-blocks",
+        Route::ok("10.0.0.0/16\n100.64.0.0/16\n"),
+    );
+    let resolv = std::env::temp_dir().join(format!("netready-resolv-{}", std::process::id()));
+    std::fs::write(&resolv, "nameserver 10.0.0.2\n").expect("write a resolv.conf");
+    let env = Environment {
+        ecs_metadata_uri: Some(format!("{}/v4/abc", ecs.url())),
+        imds_endpoint: imds.url(),
+        imds_disabled: false,
+        resolv_conf: resolv.clone(),
+    };
+    let began = std::time::Instant::now();
+    let g = context::gather(&ContextFlags::default(), &env).await;
+    assert!(began.elapsed() < Duration::from_secs(1));
+    assert_eq!(
+        g.context.region,
+        Sourced {
+            value: Some("eu-central-1".into()),
+            source: Source::EcsMetadata
+        }
+    );
+    assert_eq!(
+        g.context.ecr_account,
+        Sourced {
+            value: Some("210987654321".into()),
+            source: Source::EcsMetadata
+        }
+    );
+    assert_eq!(
+        g.context.public_ip,
+        Sourced {
+            value: PublicIp::Yes,
+            source: Source::InstanceMetadata
+        }
+    );
+    assert_eq!(g.context.vpc_cidrs.source, Source::InstanceMetadata);
+    assert_eq!(
+        g.context
+            .vpc_cidrs
+            .value
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["10.0.0.0/16", "100.64.0.0/16"]
+    );
+    assert_eq!(
+        g.context.resolvers,
+        Sourced {
+            value: vec!["10.0.0.2:53".into()],
+            source: Source::ResolvConf
+        }
+    );
+    // IMDSv2: every GET carried the token from the PUT.
+    let seen = imds.seen();
+    assert_eq!(seen[0].method, "PUT");
+    assert!(
+        seen[0]
+            .headers
+            .iter()
+            .any(|(k, v)| k == "x-aws-ec2-metadata-token-ttl-seconds" && !v.is_empty())
+    );
+    assert!(seen[1..].iter().all(|r| {
+        r.method == "GET"
+            && r.headers
+                .iter()
+                .any(|(k, v)| k == "x-aws-ec2-metadata-token" && v == "TOKEN-1")
+    }));
+
+    // Without ECS metadata, IMDS gives region and account; no public-ipv4
+    // key means no public IP.
+    let imds2 = HttpServer::start(any_port()).expect("fake IMDS");
+    imds2.route("PUT", "/latest/api/token", Route::ok("T2"));
+    imds2.route(
+        "GET",
+        "/latest/meta-data/placement/region",
+        Route::ok("us-west-2"),
+    );
+    imds2.route(
+        "GET",
+        "/latest/dynamic/instance-identity/document",
+        Route::ok(r#"{"accountId":"111122223333"}"#),
+    );
+    let env2 = Environment {
+        ecs_metadata_uri: None,
+        imds_endpoint: imds2.url(),
+        ..env.clone()
+    };
+    let flags = ContextFlags {
+        dns_servers: vec!["127.0.0.1:5353".parse().expect("literal")],
+        ..ContextFlags::default()
+    };
+    let g = context::gather(&flags, &env2).await;
+    assert_eq!(
+        g.context.region,
+        Sourced {
+            value: Some("us-west-2".into()),
+            source: Source::InstanceMetadata
+        }
+    );
+    assert_eq!(g.context.ecr_account.value.as_deref(), Some("111122223333"));
+    assert_eq!(
+        g.context.public_ip,
+        Sourced {
+            value: PublicIp::No,
+            source: Source::InstanceMetadata
+        }
+    );
+    assert_eq!(g.context.resolvers.source, Source::Flag);
+
+    // Flags win and nothing is asked; IMDS disabled means unknown.
+    let imds3 = HttpServer::start(any_port()).expect("fake IMDS");
+    let env3 = Environment {
+        ecs_metadata_uri: None,
+        imds_endpoint: imds3.url(),
+        imds_disabled: true,
+        ..env.clone()
+    };
+    let flags = ContextFlags {
+        region: Some("eu-west-1".parse().expect("valid region")),
+        public_ip: PublicIpSetting::Auto,
+        ..ContextFlags::default()
+    };
+    let g = context::gather(&flags, &env3).await;
+    assert_eq!(g.context.region.source, Source::Flag);
+    assert_eq!(
+        g.context.public_ip,
+        Sourced {
+            value: PublicIp::Unknown,
+            source: Source::Unknown
+        }
+    );
+    assert!(imds3.seen().is_empty());
+    let _ = std::fs::remove_file(resolv);
+}
+
+#[tokio::test]
+async fn metadata_that_does_not_answer_costs_little() {
+    // Accepts and never answers.
+    let slow = HttpServer::start(any_port()).expect("fake IMDS");
+    slow.route(
+        "PUT",
+        "/latest/api/token",
+        Route {
+            delay: Duration::from_secs(30),
+            ..Route::ok("T")
+        },
+    );
+    let env = Environment {
+        ecs_metadata_uri: Some(format!("http://{}/v4/x", closed_port())),
+        imds_endpoint: slow.url(),
+        imds_disabled: false,
+        resolv_conf: "/nonexistent/resolv.conf".into(),
+    };
+    let began = std::time::Instant::now();
+    let g = context::gather(&ContextFlags::default(), &env).await;
+    let took = began.elapsed();
+    assert!(took < Duration::from_millis(900), "{took:?}");
+    assert_eq!(g.region, None);
+    assert_eq!(g.context.public_ip.value, PublicIp::Unknown);
+    assert!(
+        g.notes.iter().any(|n| n.contains("ECS task metadata")),
+        "{:?}",
+        g.notes
+    );
+    assert!(
+        g.notes.iter().any(|n| n.contains("instance metadata")),
+        "{:?}",
+        g.notes
+    );
+}
