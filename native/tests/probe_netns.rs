@@ -1,0 +1,549 @@
+//! `netready probe` (the binary) inside network namespaces, for what
+//! loopback cannot show: private and public addresses, a black-holed address
+//! (DROP: `tcp_timeout` at the deadline), ICMP reject and no route
+//! (`tcp_unreachable`), proxy variables pointing at a live trap, and the
+//! exit codes 0 and 3.
+//!
+//! Layout, per test (unique names, deleted on drop):
+//!
+//! ```text
+//!  client ns                          server ns
+//!  netready probe                     10.99.1.1-2:443, 52.94.76.1:443  listeners
+//!  DNS server 127.0.0.1:N             10.99.1.3  no listener     -> refused
+//!  10.99.0.1/24 ===== veth ===== 10.99.0.2/24
+//!  routes: 10.99.1.0/24, 52.94.76.0/24 via 10.99.0.2   (nothing else)
+//!                                     10.99.1.4  nft/iptables DROP   -> timeout
+//!                                     10.99.1.5  REJECT host-unreach -> unreachable
+//!  10.98.0.1: no route                                              -> unreachable
+//! ```
+//!
+//! Neither namespace has a default route or any link to the machine's
+//! network. Where namespaces cannot be made, each test says so and passes.
+
+use netready_core::report::{Report, Status};
+use netready_tests::dns_server::{Answer, DnsServer};
+use netready_tests::listeners::Listeners;
+use netready_tests::netns::{NetNs, skip, veth};
+use std::net::{IpAddr, SocketAddr};
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_netready");
+
+struct Net {
+    client: NetNs,
+    server: NetNs,
+    dns: DnsServer,
+    listeners: Listeners,
+    /// Whether DROP and REJECT rules could be installed.
+    firewall: Result<(), String>,
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().expect("literal address")
+}
+
+fn sa(s: &str) -> SocketAddr {
+    s.parse().expect("literal socket address")
+}
+
+/// Installs the DROP and REJECT rules in `ns`, with nft, else iptables.
+fn firewall(ns: &NetNs) -> Result<(), String> {
+    let nft = ns
+        .exec("nft", &["add", "table", "inet", "nr"])
+        .and_then(|_| {
+            ns.exec(
+                "nft",
+                &["add chain inet nr input { type filter hook input priority 0 ; policy accept ; }"],
+            )
+        })
+        .and_then(|_| ns.exec("nft", &["add rule inet nr input ip daddr 10.99.1.4 tcp dport 443 drop"]))
+        .and_then(|_| {
+            ns.exec(
+                "nft",
+                &["add rule inet nr input ip daddr 10.99.1.5 tcp dport 443 reject with icmp type host-unreachable"],
+            )
+        });
+    if nft.is_ok() {
+        return Ok(());
+    }
+    let ipt = ns
+        .exec(
+            "iptables",
+            &[
+                "-A",
+                "INPUT",
+                "-d",
+                "10.99.1.4",
+                "-p",
+                "tcp",
+                "--dport",
+                "443",
+                "-j",
+                "DROP",
+            ],
+        )
+        .and_then(|_| {
+            ns.exec(
+                "iptables",
+                &[
+                    "-A",
+                    "INPUT",
+                    "-d",
+                    "10.99.1.5",
+                    "-p",
+                    "tcp",
+                    "--dport",
+                    "443",
+                    "-j",
+                    "REJECT",
+                    "--reject-with",
+                    "icmp-host-unreachable",
+                ],
+            )
+        });
+    ipt.map(|_| ()).map_err(|e| {
+        format!(
+            "neither nft ({}) nor iptables ({e}) worked",
+            nft.err().unwrap_or_default()
+        )
+    })
+}
+
+fn net(test: &str) -> Option<Net> {
+    let made = (|| -> Result<Net, String> {
+        let client = NetNs::new("c")?;
+        let server = NetNs::new("s")?;
+        veth(&client, "10.99.0.1/24", &server, "10.99.0.2/24")?;
+        for a in [
+            "10.99.1.1/32",
+            "10.99.1.2/32",
+            "10.99.1.3/32",
+            "10.99.1.4/32",
+            "10.99.1.5/32",
+            "52.94.76.1/32",
+        ] {
+            server.ip(&["addr", "add", a, "dev", "lo"])?;
+        }
+        for r in ["10.99.1.0/24", "52.94.76.0/24"] {
+            client.ip(&["route", "add", r, "via", "10.99.0.2"])?;
+        }
+        // Without this, concurrent rejects are rate-limited into timeouts.
+        server.sysctl("net.ipv4.icmp_ratelimit=0")?;
+        let dns = DnsServer::start_in(Some(client.name()), sa("127.0.0.1:0"))?;
+        let listeners = Listeners::start_in(
+            Some(server.name()),
+            &[
+                sa("10.99.1.1:443"),
+                sa("10.99.1.2:443"),
+                sa("52.94.76.1:443"),
+            ],
+        )?;
+        let firewall = firewall(&server);
+        Ok(Net {
+            client,
+            server,
+            dns,
+            listeners,
+            firewall,
+        })
+    })();
+    match made {
+        Ok(n) => Some(n),
+        Err(e) => {
+            skip(test, &e);
+            None
+        }
+    }
+}
+
+impl Net {
+    /// The runner profile in eu-west-1: interface endpoints on private
+    /// addresses, S3 on a public one.
+    fn runner_zone(&self) {
+        let d = &self.dns;
+        d.set(
+            "secretsmanager.eu-west-1.amazonaws.com",
+            Answer::Addresses(vec![ip("10.99.1.1")]),
+        );
+        d.set(
+            "logs.eu-west-1.amazonaws.com",
+            Answer::Addresses(vec![ip("10.99.1.1"), ip("10.99.1.2")]),
+        );
+        d.set(
+            "api.ecr.eu-west-1.amazonaws.com",
+            Answer::Cname("vpce-0abc.ecr.example".into()),
+        );
+        d.set(
+            "vpce-0abc.ecr.example",
+            Answer::Addresses(vec![ip("10.99.1.2")]),
+        );
+        d.set(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+            Answer::Addresses(vec![ip("10.99.1.1")]),
+        );
+        d.set(
+            "s3.eu-west-1.amazonaws.com",
+            Answer::Addresses(vec![ip("52.94.76.1")]),
+        );
+        d.set(
+            "prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com",
+            Answer::Addresses(vec![ip("52.94.76.1")]),
+        );
+    }
+
+    /// Runs the probe in the client namespace with `args` (plus the DNS
+    /// server, the region and metadata disabled) and `env`.
+    fn probe(&self, args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
+        let dns = self.dns.addr().to_string();
+        let mut cmd = self.client.command(BIN);
+        cmd.args(["probe", "--region", "eu-west-1", "--dns-server", &dns])
+            .args(args)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("ECS_CONTAINER_METADATA_URI_V4")
+            .env("NO_COLOR", "1");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let began = Instant::now();
+        let out = cmd.output().expect("run netready in the namespace");
+        (out, began.elapsed())
+    }
+}
+
+fn json(out: &Output) -> Report {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a netready.report/v1 report ({e}):\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn access(r: &Report, host: &str) -> Option<&'static str> {
+    r.endpoints
+        .iter()
+        .find(|e| e.host == host)
+        .and_then(|e| e.access_type)
+        .map(|a| a.as_str())
+}
+
+#[test]
+fn access_types_by_address_and_public_ip() {
+    let Some(n) = net("access_types_by_address_and_public_ip") else {
+        return;
+    };
+    n.runner_zone();
+    let base = [
+        "--ecr-account",
+        "123456789012",
+        "--format",
+        "json",
+        "--timeout",
+        "2s",
+    ];
+
+    let (out, _) = n.probe(&[&base[..], &["--public-ip", "no"]].concat(), &[]);
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{r:#?}");
+    assert_eq!(r.status, Status::Ready);
+    assert_eq!(
+        access(&r, "secretsmanager.eu-west-1.amazonaws.com"),
+        Some("vpc_endpoint")
+    );
+    assert_eq!(
+        access(&r, "s3.eu-west-1.amazonaws.com"),
+        Some("nat_gateway")
+    );
+    let ecr = r
+        .endpoints
+        .iter()
+        .find(|e| e.service == "ecr.api")
+        .expect("runner profile has ecr.api");
+    assert_eq!(
+        ecr.dns.as_ref().map(|d| d.cnames.clone()),
+        Some(vec!["vpce-0abc.ecr.example".to_owned()])
+    );
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+
+    let (out, _) = n.probe(&[&base[..], &["--public-ip", "yes"]].concat(), &[]);
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        access(&r, "s3.eu-west-1.amazonaws.com"),
+        Some("internet_gateway")
+    );
+
+    // auto without instance metadata: unknown, so public answers say `public`.
+    let (out, _) = n.probe(&base, &[]);
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(access(&r, "s3.eu-west-1.amazonaws.com"), Some("public"));
+    assert_eq!(
+        r.context.as_ref().map(|c| c.public_ip.value.as_str()),
+        Some("unknown")
+    );
+
+    // Every address of every endpoint was dialled.
+    assert!(n.listeners.wait_accepted(0, 3, Duration::from_secs(2)) >= 3);
+    assert!(n.listeners.wait_accepted(1, 3, Duration::from_secs(2)) >= 3);
+    assert!(n.listeners.wait_accepted(2, 3, Duration::from_secs(2)) >= 3);
+}
+
+#[test]
+fn ecr_without_account_is_unknown_exit_3() {
+    let Some(n) = net("ecr_without_account_is_unknown_exit_3") else {
+        return;
+    };
+    n.runner_zone();
+    let (out, _) = n.probe(&["--public-ip", "no", "--format", "json"], &[]);
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(3), "{r:#?}");
+    assert_eq!(r.status, Status::Unknown);
+    let ecr = r
+        .endpoints
+        .iter()
+        .find(|e| e.service == "ecr.dkr")
+        .expect("runner profile has ecr.dkr");
+    assert_eq!(ecr.host, "<account>.dkr.ecr.eu-west-1.amazonaws.com");
+    let raw: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let raw_ecr = raw["endpoints"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["service"] == "ecr.dkr"))
+        .cloned();
+    assert_eq!(
+        raw_ecr.map(|e| e["reachable"].clone()),
+        Some(serde_json::Value::Null)
+    );
+
+    // The table says it too.
+    let (out, _) = n.probe(&["--public-ip", "no"], &[]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(table.contains("unknown"), "{table}");
+    assert!(table.contains("status: unknown"), "{table}");
+    assert!(!table.contains('\x1b'), "no colour when not on a terminal");
+}
+
+#[test]
+fn drop_reject_no_route_and_refused() {
+    let Some(n) = net("drop_reject_no_route_and_refused") else {
+        return;
+    };
+    if let Err(e) = &n.firewall {
+        skip(
+            "drop_reject_no_route_and_refused",
+            &format!("no packet filter: {e}"),
+        );
+        return;
+    }
+    n.runner_zone();
+    n.dns
+        .set("drop.example", Answer::Addresses(vec![ip("10.99.1.4")]));
+    n.dns
+        .set("reject.example", Answer::Addresses(vec![ip("10.99.1.5")]));
+    n.dns
+        .set("noroute.example", Answer::Addresses(vec![ip("10.98.0.1")]));
+    n.dns
+        .set("refused.example", Answer::Addresses(vec![ip("10.99.1.3")]));
+    n.dns.set(
+        "half.example",
+        Answer::Addresses(vec![ip("10.99.1.1"), ip("10.99.1.4")]),
+    );
+    let (out, took) = n.probe(
+        &[
+            "--ecr-account",
+            "123456789012",
+            "--public-ip",
+            "no",
+            "--format",
+            "json",
+            "--timeout",
+            "1500ms",
+            "--endpoint",
+            "drop.example",
+            "--endpoint",
+            "reject.example",
+            "--endpoint",
+            "noroute.example",
+            "--endpoint",
+            "refused.example",
+            "--endpoint",
+            "half.example",
+        ],
+        &[],
+    );
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(1), "{r:#?}");
+    assert_eq!(r.status, Status::Degraded);
+    let failure = |h: &str| {
+        r.endpoints
+            .iter()
+            .find(|e| e.host == h)
+            .and_then(|e| e.failure)
+            .map(|f| f.to_string())
+    };
+    assert_eq!(failure("drop.example").as_deref(), Some("tcp_timeout"));
+    assert_eq!(
+        failure("reject.example").as_deref(),
+        Some("tcp_unreachable")
+    );
+    assert_eq!(
+        failure("noroute.example").as_deref(),
+        Some("tcp_unreachable")
+    );
+    assert_eq!(failure("refused.example").as_deref(), Some("tcp_refused"));
+    assert_eq!(failure("half.example"), None);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code.as_str() == "partial-reachability")
+    );
+    // The black-holed address times out at the deadline, not before, and
+    // the whole probe ends right after it.
+    let drop_ms = r
+        .endpoints
+        .iter()
+        .find(|e| e.host == "drop.example")
+        .and_then(|e| e.addresses[0].ms);
+    assert!(
+        drop_ms.is_some_and(|ms| (1400.0..1700.0).contains(&ms)),
+        "{drop_ms:?}"
+    );
+    assert!(took < Duration::from_millis(2300), "{took:?}");
+    // Unreachable is told at once, not at the deadline.
+    let reject_ms = r
+        .endpoints
+        .iter()
+        .find(|e| e.host == "reject.example")
+        .and_then(|e| e.addresses[0].ms);
+    assert!(reject_ms.is_some_and(|ms| ms < 500.0), "{reject_ms:?}");
+}
+
+#[test]
+fn many_black_holed_endpoints_end_within_the_timeout() {
+    let Some(n) = net("many_black_holed_endpoints_end_within_the_timeout") else {
+        return;
+    };
+    if let Err(e) = &n.firewall {
+        skip(
+            "many_black_holed_endpoints_end_within_the_timeout",
+            &format!("no packet filter: {e}"),
+        );
+        return;
+    }
+    n.runner_zone();
+    let mut args: Vec<String> = [
+        "--ecr-account",
+        "123456789012",
+        "--public-ip",
+        "no",
+        "--format",
+        "json",
+        "--timeout",
+        "1s",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for i in 0..100 {
+        let host = format!("h{i}.example");
+        let answer = match i % 4 {
+            0 => Answer::Addresses(vec![ip("10.99.1.4")]),
+            1 => Answer::Addresses(vec![ip("10.99.1.5")]),
+            2 => Answer::Silence,
+            _ => Answer::Addresses(vec![ip("10.99.1.4"), ip("10.99.1.5"), ip("10.98.0.1")]),
+        };
+        n.dns.set(&host, answer);
+        args.push("--endpoint".into());
+        args.push(host);
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (out, took) = n.probe(&refs, &[]);
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(took < Duration::from_millis(1800), "{took:?}");
+    let count = |code: &str| {
+        r.endpoints
+            .iter()
+            .filter(|e| e.failure.map(|f| f.to_string()).as_deref() == Some(code))
+            .count()
+    };
+    assert_eq!(count("tcp_timeout"), 25);
+    // With the ICMP rate limit off, every concurrent reject comes back: 25
+    // rejected endpoints plus 25 whose three dead addresses are mostly
+    // unreachable (core names the outcome most addresses share).
+    assert_eq!(count("tcp_unreachable"), 50);
+    assert_eq!(count("dns_timeout"), 25);
+    let mixed = r
+        .endpoints
+        .iter()
+        .find(|e| e.host == "h3.example")
+        .expect("reported");
+    assert_eq!(mixed.addresses.len(), 3);
+}
+
+#[test]
+fn proxy_variables_are_ignored() {
+    let Some(n) = net("proxy_variables_are_ignored") else {
+        return;
+    };
+    n.runner_zone();
+    // A live trap in the client namespace: a proxy client would connect here.
+    let trap =
+        Listeners::start_in(Some(n.client.name()), &[sa("127.0.0.1:0")]).expect("trap listener");
+    let proxy = format!("http://{}", trap.addrs()[0]);
+    let env: Vec<(&str, &str)> = [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ]
+    .iter()
+    .map(|k| (*k, proxy.as_str()))
+    .chain([("NO_PROXY", ""), ("no_proxy", "")])
+    .collect();
+    let (out, _) = n.probe(
+        &[
+            "--ecr-account",
+            "123456789012",
+            "--public-ip",
+            "no",
+            "--format",
+            "json",
+            "--tls",
+        ],
+        &env,
+    );
+    let r = json(&out);
+    // Reachable directly (the listeners are not TLS servers, so the TLS step
+    // fails, but it too went direct).
+    assert_eq!(out.status.code(), Some(0), "{r:#?}");
+    assert!(n.listeners.wait_accepted(0, 1, Duration::from_secs(2)) >= 1);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        trap.accepted_total(),
+        0,
+        "something went to the proxy: {:?}",
+        String::from_utf8_lossy(&trap.received())
+    );
+}
+
+#[test]
+fn namespaces_are_removed() {
+    let name;
+    {
+        let Some(n) = net("namespaces_are_removed") else {
+            return;
+        };
+        name = n.client.name().to_owned();
+        let listed = netready_tests::netns::run("ip", &["netns", "list"]).expect("ip netns list");
+        assert!(String::from_utf8_lossy(&listed.stdout).contains(&name));
+        drop(n.server);
+    }
+    let listed = netready_tests::netns::run("ip", &["netns", "list"]).expect("ip netns list");
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains(&name));
+}
