@@ -212,13 +212,15 @@ impl Net {
 }
 
 fn json(out: &Output) -> Report {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not a netready.report/v1 report ({e}):\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    let parsed = serde_json::from_slice::<Report>(&out.stdout);
+    assert!(
+        parsed.is_ok(),
+        "not a netready.report/v1 report ({:?}):\nstdout: {}\nstderr: {}",
+        parsed.as_ref().err(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    parsed.expect("checked just above")
 }
 
 fn access(r: &Report, host: &str) -> Option<&'static str> {
