@@ -670,4 +670,26 @@ mod tests {
             Some(("custom", 8443))
         );
     }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let mut report = Report::new(
+            netready_core::report::ReportKind::Probe,
+            Some("eu-west-1".into()),
+        );
+        report
+            .endpoints
+            .push(netready_core::rules::unverified_endpoint(
+                "ecr.dkr",
+                "<account>.dkr.ecr.eu-west-1.amazonaws.com".into(),
+                443,
+                "why",
+            ));
+        report.finish();
+        let plain = render_table(&report, false);
+        assert!(!plain.contains('\x1b'), "{plain}");
+        assert!(plain.contains("status: unknown"), "{plain}");
+        let coloured = render_table(&report, true);
+        assert!(coloured.contains("\x1b[33"), "{coloured}");
+    }
 }

@@ -1,0 +1,303 @@
+//! The `netready probe` command-line contract, on loopback: exit codes, the
+//! JSON schema, the table, error messages for bad flags, and the overall
+//! deadline.
+//!
+//! Every run disables instance metadata, clears ECS metadata and points
+//! `--dns-server` at the test's own DNS server on 127.0.0.1. Its answers are
+//! DNS failures or sinkholes, so nothing but loopback is ever dialled (the
+//! namespace tests in `probe_netns.rs` cover reachable endpoints).
+
+use netready_core::report::{Report, Status};
+use netready_tests::dns_server::{Answer, DnsServer};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_netready");
+
+fn netready(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("ECS_CONTAINER_METADATA_URI_V4")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .output()
+        .expect("run netready")
+}
+
+fn dns() -> DnsServer {
+    DnsServer::start("127.0.0.1:0".parse().expect("literal")).expect("start the DNS server")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `netready probe ARGS` and checks it is a usage error whose message
+/// contains every `needle`.
+fn bad(args: &[&str], needles: &[&str]) {
+    let mut all = vec!["probe", "--dns-server", "127.0.0.1:9"];
+    all.extend_from_slice(args);
+    let out = netready(&all);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    assert!(out.stdout.is_empty(), "{args:?} printed a report");
+    let err = stderr(&out);
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: {err:?} lacks {n:?}");
+    }
+}
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag() {
+    bad(
+        &["--region", "eu-west-1", "--timeout", "5x"],
+        &["--timeout", "5x", "500ms"],
+    );
+    bad(
+        &["--region", "eu-west-1", "--timeout", "0s"],
+        &["--timeout", "above zero"],
+    );
+    bad(&["--region", "moon-1"], &["--region", "moon-1"]);
+    bad(
+        &["--region", "eu-west-1", "--profile", "everything"],
+        &["--profile", "runner or private"],
+    );
+    bad(
+        &["--region", "eu-west-1", "--ecr-account", "12345"],
+        &["--ecr-account", "12 digits"],
+    );
+    bad(
+        &["--region", "eu-west-1", "--endpoint", "a..b"],
+        &["--endpoint", "a..b"],
+    );
+    bad(
+        &["--region", "eu-west-1", "--endpoint", "host:99999"],
+        &["--endpoint", "port"],
+    );
+    bad(
+        &["--region", "eu-west-1", "--vpc-cidr", "10.0.0.1/8"],
+        &["--vpc-cidr", "did you mean 10.0.0.0/8"],
+    );
+    bad(
+        &["--region", "eu-west-1", "--dns-server", "dns.example"],
+        &["--dns-server", "IP[:PORT]"],
+    );
+    bad(&["--region", "eu-west-1", "--port", "0"], &["--port"]);
+    bad(
+        &["--region", "eu-west-1", "--public-ip", "maybe"],
+        &["--public-ip"],
+    );
+    bad(&["--region", "eu-west-1", "--format", "xml"], &["--format"]);
+    bad(&["--region", "eu-west-1", "--interval", "1m"], &["--watch"]);
+    bad(
+        &["--region", "eu-west-1", "--watch", "--listen", "localhost"],
+        &["--listen", "IP:PORT"],
+    );
+    bad(
+        &["--region", "eu-west-1", "--watch", "--interval", "soon"],
+        &["--interval"],
+    );
+    bad(
+        &["--region", "eu-west-1", "--no-such-flag"],
+        &["--no-such-flag"],
+    );
+}
+
+#[test]
+fn no_region_anywhere_is_a_usage_error() {
+    let out = netready(&["probe", "--dns-server", "127.0.0.1:9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no region"), "{}", stderr(&out));
+}
+
+#[test]
+fn json_report_schema_and_exit_1() {
+    let d = dns();
+    let addr = d.addr().to_string();
+    let out = netready(&[
+        "probe",
+        "--region",
+        "eu-west-1",
+        "--dns-server",
+        &addr,
+        "--format",
+        "json",
+        "--timeout",
+        "1s",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let raw: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(raw["schema"], "netready.report/v1");
+    assert_eq!(raw["kind"], "probe");
+    assert_eq!(raw["status"], "degraded");
+    assert_eq!(raw["region"], "eu-west-1");
+    assert_eq!(raw["profile"], "runner");
+    assert_eq!(raw["context"]["resolvers"]["source"], "flag");
+    assert_eq!(raw["context"]["region"]["source"], "flag");
+    assert!(raw["subnets"].as_array().is_some_and(Vec::is_empty));
+    let endpoints = raw["endpoints"].as_array().expect("endpoints array");
+    assert!(endpoints.len() >= 5);
+    for e in endpoints {
+        for key in [
+            "service",
+            "host",
+            "port",
+            "access_type",
+            "reachable",
+            "failure",
+            "addresses",
+            "hints",
+        ] {
+            assert!(e.get(key).is_some(), "endpoint lacks {key}: {e}");
+        }
+        if e["service"] == "ecr.dkr" {
+            assert!(e["reachable"].is_null());
+            assert!(e["failure"].is_null());
+        } else {
+            assert_eq!(e["reachable"], false);
+            assert_eq!(e["failure"], "dns_nxdomain");
+            assert!(e["access_type"].is_null());
+            assert_eq!(e["dns"]["resolver"], addr.as_str());
+            assert!(!e["hints"].as_array().expect("hints array").is_empty());
+        }
+    }
+    // It deserialises into core's report type.
+    let report: Report = serde_json::from_value(raw).expect("a netready.report/v1 report");
+    assert_eq!(report.status, Status::Degraded);
+}
+
+#[test]
+fn private_profile_and_custom_endpoints() {
+    let d = dns();
+    d.set(
+        "extra.example",
+        Answer::Addresses(vec!["0.0.0.0".parse().expect("literal")]),
+    );
+    let addr = d.addr().to_string();
+    let out = netready(&[
+        "probe",
+        "--region",
+        "us-east-1",
+        "--profile",
+        "private",
+        "--ecr-account",
+        "123456789012",
+        "--dns-server",
+        &addr,
+        "--format",
+        "json",
+        "--endpoint",
+        "extra.example:8443",
+        "--timeout",
+        "1s",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Report = serde_json::from_slice(&out.stdout).expect("report");
+    assert!(
+        report.endpoints.len() > 15,
+        "the private profile has all interface and gateway endpoints"
+    );
+    let extra = report.endpoints.last().expect("endpoints");
+    assert_eq!((extra.service.as_str(), extra.port), ("custom", 8443));
+    assert_eq!(
+        extra.failure.map(|f| f.to_string()).as_deref(),
+        Some("dns_sinkhole")
+    );
+    assert!(
+        report
+            .endpoints
+            .iter()
+            .any(|e| e.host == "123456789012.dkr.ecr.us-east-1.amazonaws.com")
+    );
+}
+
+#[test]
+fn table_for_people() {
+    let d = dns();
+    d.set("secretsmanager.eu-west-1.amazonaws.com", Answer::ServFail);
+    let addr = d.addr().to_string();
+    let out = netready(&[
+        "probe",
+        "--region",
+        "eu-west-1",
+        "--dns-server",
+        &addr,
+        "--timeout",
+        "1s",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("SERVICE") && table.contains("ACCESS") && table.contains("REACHABLE"),
+        "{table}"
+    );
+    assert!(
+        table.contains("secretsmanager.eu-west-1.amazonaws.com:443"),
+        "{table}"
+    );
+    assert!(
+        table.contains("dns_servfail:"),
+        "the hint under the failure: {table}"
+    );
+    assert!(table.contains("dns_nxdomain:"), "{table}");
+    assert!(table.contains("status: degraded"), "{table}");
+    // Standard output is a pipe here: no colour, with or without NO_COLOR.
+    assert!(!table.contains('\x1b'), "{table}");
+}
+
+#[test]
+fn silent_dns_ends_within_the_timeout() {
+    let d = dns();
+    d.set_default(Answer::Silence, Duration::ZERO);
+    let addr = d.addr().to_string();
+    let began = Instant::now();
+    let out = netready(&[
+        "probe",
+        "--region",
+        "eu-west-1",
+        "--dns-server",
+        &addr,
+        "--dns-server",
+        &addr,
+        "--format",
+        "json",
+        "--timeout",
+        "800ms",
+    ]);
+    let took = began.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(took < Duration::from_millis(1300), "{took:?}");
+    let report: Report = serde_json::from_slice(&out.stdout).expect("report");
+    assert!(
+        report
+            .endpoints
+            .iter()
+            .filter(|e| e.service != "ecr.dkr")
+            .all(|e| e.failure.map(|f| f.to_string()).as_deref() == Some("dns_timeout"))
+    );
+}
+
+#[test]
+fn help_lists_every_design_flag() {
+    let out = netready(&["probe", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--region",
+        "--profile",
+        "--ecr-account",
+        "--endpoint",
+        "--public-ip",
+        "--vpc-cidr",
+        "--dns-server",
+        "--port",
+        "--timeout",
+        "--tls",
+        "--format",
+        "--watch",
+        "--interval",
+        "--listen",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+}
