@@ -1,4 +1,5 @@
 //! Property tests of the invariants DESIGN.md promises.
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is the test failing
 
 use netready_core::catalog::{self, AccountId, Partition, Profile, Region};
 use netready_core::classify::{AddressClass, PrivateRange, Translation, classify};

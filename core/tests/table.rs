@@ -1,5 +1,6 @@
 //! Table-driven tests: the cases are data under `tests/data/`, shared with
 //! the web page's tests.
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is the test failing
 
 use netready_core::classify::{Translation, classify};
 use netready_core::net::Cidr;
