@@ -483,7 +483,7 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
             "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -AddRouteTableId {}",
             q(r),
             q(endpoint_id),
-            ps_array(&[route_table_id.clone()])
+            ps_array(core::slice::from_ref(route_table_id))
         ),
         (FixFormat::AwsCli, Fix::AddEndpointSubnet { endpoint_id, subnet_id }) => format!(
             "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --add-subnet-ids {}",
@@ -494,7 +494,7 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
             "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -AddSubnetId {}",
             q(r),
             q(endpoint_id),
-            ps_array(&[subnet_id.clone()])
+            ps_array(core::slice::from_ref(subnet_id))
         ),
         (FixFormat::AwsCli, Fix::EndpointDualstack { endpoint_id }) => format!(
             "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --ip-address-type dualstack",

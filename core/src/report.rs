@@ -241,10 +241,16 @@ pub enum FindingCode {
     /// A needed endpoint does not exist.
     EndpointMissing,
     /// The endpoint's security groups do not admit TCP 443 from the task.
+    // serde's kebab-case does not split digits off a word.
+    #[serde(rename = "endpoint-sg-ingress-443")]
     EndpointSgIngress443,
     /// The task's security groups do not let TCP 443 out.
+    // serde's kebab-case does not split digits off a word.
+    #[serde(rename = "task-sg-egress-443")]
     TaskSgEgress443,
     /// A network ACL blocks TCP 443.
+    // serde's kebab-case does not split digits off a word.
+    #[serde(rename = "nacl-blocks-443")]
     NaclBlocks443,
     /// A network ACL blocks the return traffic (ephemeral ports).
     NaclBlocksReturn,

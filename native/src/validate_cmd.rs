@@ -89,8 +89,26 @@ fn read_input(name: &str) -> Result<String, UsageError> {
         )));
     }
     String::from_utf8(buf).map_err(|e| {
-        UsageError(format!("{name}: not UTF-8 text (byte {}): expected the JSON that aws ec2 describe-* prints", e.utf8_error().valid_up_to()))
+        UsageError(format!(
+            "{name}: not UTF-8 text (byte {}): expected the JSON that aws ec2 describe-* prints",
+            e.utf8_error().valid_up_to()
+        ))
     })
+}
+
+/// Parses `netready validate`'s arguments (without `netready validate`
+/// itself), exactly as the command line does.
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<ValidateArgs, String> {
+    use clap::Parser;
+    #[derive(Debug, Parser)]
+    #[command(name = "netready validate")]
+    struct Wrapper {
+        #[command(flatten)]
+        args: ValidateArgs,
+    }
+    Wrapper::try_parse_from(std::iter::once("netready validate".to_owned()).chain(args))
+        .map(|w| w.args)
+        .map_err(|e| e.to_string())
 }
 
 /// Turns the flags into core's options.
@@ -100,10 +118,12 @@ pub fn options_from(args: &ValidateArgs) -> Result<ValidateOptions, UsageError> 
         .as_deref()
         .map(|r| Region::parse(r).map_err(|e| UsageError(format!("--region {r:?}: {e}"))))
         .transpose()?;
-    let assign_public_ip: AssignPublicIp = args
-        .assign_public_ip
-        .parse()
-        .map_err(|e| UsageError(format!("--assign-public-ip {:?}: {e}", args.assign_public_ip)))?;
+    let assign_public_ip: AssignPublicIp = args.assign_public_ip.parse().map_err(|e| {
+        UsageError(format!(
+            "--assign-public-ip {:?}: {e}",
+            args.assign_public_ip
+        ))
+    })?;
     Ok(ValidateOptions {
         region,
         profile: profile_from(&args.profile)?,
@@ -119,25 +139,42 @@ pub fn options_from(args: &ValidateArgs) -> Result<ValidateOptions, UsageError> 
 
 /// Runs `netready validate`.
 pub fn run(args: ValidateArgs) -> CliResult {
-    let options = options_from(&args)?;
+    let (report, out) = execute(&args)?;
+    // A closed pipe (`netready validate … | head`) is not an error worth a message.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(report.status.exit_code())
+}
+
+/// Everything `run` does except printing: reads the files, validates, and
+/// renders. Returns the report and the text for standard output (the exit
+/// code is `report.status.exit_code()`). Tests replay scenarios through this.
+pub fn execute(args: &ValidateArgs) -> Result<(Report, String), UsageError> {
+    let options = options_from(args)?;
     if args.files.iter().filter(|f| *f == "-").count() > 1 {
-        return Err(UsageError("standard input (-) can be given only once".into()));
+        return Err(UsageError(
+            "standard input (-) can be given only once".into(),
+        ));
     }
-    let texts: Vec<(String, String)> =
-        args.files.iter().map(|f| read_input(f).map(|t| (f.clone(), t))).collect::<Result<_, _>>()?;
-    let docs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let texts: Vec<(String, String)> = args
+        .files
+        .iter()
+        .map(|f| read_input(f).map(|t| (f.clone(), t)))
+        .collect::<Result<_, _>>()?;
+    let docs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let report = vpc::validate(&docs, &options).map_err(|e| UsageError(e.to_string()))?;
     let out = match args.format {
         ValidateFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report).expect("report JSON: plain structs always serialise");
+            let mut s = serde_json::to_string_pretty(&report)
+                .expect("report JSON: plain structs always serialise");
             s.push('\n');
             s
         }
         ValidateFormat::Table => render_table(&report, options.subnets.is_empty()),
     };
-    // A closed pipe (`netready validate … | head`) is not an error worth a message.
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
-    Ok(report.status.exit_code())
+    Ok((report, out))
 }
 
 fn short(access: Option<AccessType>) -> &'static str {
@@ -173,8 +210,18 @@ pub fn headline(report: &Report, all_subnets: bool) -> String {
             })
             .collect()
     };
-    let (ready, unknown, degraded) = (with(Status::Ready), with(Status::Unknown), with(Status::Degraded));
-    let list = |v: &[String]| if v.is_empty() { "none".to_owned() } else { v.join(", ") };
+    let (ready, unknown, degraded) = (
+        with(Status::Ready),
+        with(Status::Unknown),
+        with(Status::Degraded),
+    );
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
     let mut line = format!(
         "{}: subnets that can host the runner ({} profile, {}): {}",
         report.status.as_str().to_uppercase(),
@@ -206,7 +253,11 @@ pub fn render_table(report: &Report, all_subnets: bool) -> String {
         }
     }
     let host_w = rows.iter().map(|r| r.1.len()).max().unwrap_or(4).max(4);
-    let cols: Vec<&str> = report.subnets.iter().map(|s| s.subnet_id.as_str()).collect();
+    let cols: Vec<&str> = report
+        .subnets
+        .iter()
+        .map(|s| s.subnet_id.as_str())
+        .collect();
     let col_w: Vec<usize> = report
         .subnets
         .iter()
@@ -249,7 +300,10 @@ pub fn render_table(report: &Report, all_subnets: bool) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
-            out.push_str(&format!("\n[{sev}] {} {}\n  {}\n", f.code, f.resource, f.message));
+            out.push_str(&format!(
+                "\n[{sev}] {} {}\n  {}\n",
+                f.code, f.resource, f.message
+            ));
             if let Some(fix) = &f.fix {
                 out.push_str(&format!("  fix: {fix}\n"));
             }

@@ -21,14 +21,17 @@
 
 use super::model::*;
 use super::{AssignPublicIp, InputError, ValidateOptions};
-use crate::catalog::{self, Availability, EndpointType, EndpointUse, Profile, Region, Service, ServiceName};
+use crate::catalog::{
+    self, Availability, EndpointType, EndpointUse, Profile, Region, Service, ServiceName,
+};
 use crate::commands::{
-    AclDirection, DnsAttribute, EndpointPlacement, Fix, FixFormat, RulePeer, RouteTo, create_endpoint, fix_command,
+    AclDirection, DnsAttribute, EndpointPlacement, Fix, FixFormat, RouteTo, RulePeer,
+    create_endpoint, fix_command, shell_quote,
 };
 use crate::net::{Cidr, Ipv4Cidr, Ipv6Cidr};
 use crate::report::{
-    AccessType, CostSummary, FailureCode, Finding, FindingCode, PathReport, Reachability, Report, ReportKind,
-    Severity, Status, SubnetReport,
+    AccessType, CostSummary, FailureCode, Finding, FindingCode, PathReport, Reachability, Report,
+    ReportKind, Severity, Status, SubnetReport,
 };
 use crate::rules::{combine_statuses, overall_status};
 use alloc::borrow::ToOwned;
@@ -42,9 +45,15 @@ use core::net::{Ipv4Addr, Ipv6Addr};
 use Reachability::{Reachable as Yes, Unknown as Maybe, Unreachable as No};
 
 /// The ephemeral ports a Fargate (Linux) task's connections come from.
-const TASK_EPHEMERAL: PortRange = PortRange { from: 32768, to: 60999 };
+const TASK_EPHEMERAL: PortRange = PortRange {
+    from: 32768,
+    to: 60999,
+};
 /// The source ports a NAT gateway uses towards the internet.
-const NAT_EPHEMERAL: PortRange = PortRange { from: 1024, to: 65535 };
+const NAT_EPHEMERAL: PortRange = PortRange {
+    from: 1024,
+    to: 65535,
+};
 const HTTPS: PortRange = PortRange { from: 443, to: 443 };
 /// About $7.20 a month per interface endpoint per AZ (operators' guide).
 const USD_PER_ENDPOINT_AZ_MONTH: f64 = 7.20;
@@ -147,7 +156,11 @@ fn sg_allows(
             if !proto {
                 continue;
             }
-            if rule.group_ids.iter().any(|id| peer_groups.contains(&id.as_str())) {
+            if rule
+                .group_ids
+                .iter()
+                .any(|id| peer_groups.contains(&id.as_str()))
+            {
                 return Yes;
             }
             for c in &rule.cidrs {
@@ -198,7 +211,10 @@ fn acl_allows(acl: &NetworkAcl, dir: Direction, ports: PortRange, peer: &Peer) -
     let mut verdict = Yes;
     let mut blocking_rule = 32767;
     for w in cuts.windows(2) {
-        let seg = PortRange { from: w[0] as u16, to: (w[1] - 1) as u16 };
+        let seg = PortRange {
+            from: w[0] as u16,
+            to: (w[1] - 1) as u16,
+        };
         let (mut allow, mut deny) = (false, false);
         let mut decided = false;
         for e in &entries {
@@ -238,12 +254,20 @@ fn acl_allows(acl: &NetworkAcl, dir: Direction, ports: PortRange, peer: &Peer) -
         };
         verdict = and(verdict, seg_verdict);
     }
-    AclOutcome { verdict, blocking_rule }
+    AclOutcome {
+        verdict,
+        blocking_rule,
+    }
 }
 
 /// A free rule number below `below` in the ACL's `dir` entries.
 fn free_rule_number(acl: &NetworkAcl, dir: Direction, below: u32) -> Option<u32> {
-    let used: BTreeSet<u32> = acl.entries.iter().filter(|e| e.direction == dir).map(|e| e.rule_number).collect();
+    let used: BTreeSet<u32> = acl
+        .entries
+        .iter()
+        .filter(|e| e.direction == dir)
+        .map(|e| e.rule_number)
+        .collect();
     (1..below).rev().find(|n| !used.contains(n))
 }
 
@@ -323,21 +347,53 @@ struct PathBuild {
 
 impl PathBuild {
     fn new(access: Option<AccessType>, path: Vec<String>) -> Self {
-        PathBuild { access, reachable: Yes, failure: None, path, findings: Vec::new() }
+        PathBuild {
+            access,
+            reachable: Yes,
+            failure: None,
+            path,
+            findings: Vec::new(),
+        }
     }
     fn unknown(finding: Finding) -> Self {
-        PathBuild { access: None, reachable: Maybe, failure: None, path: Vec::new(), findings: vec![finding] }
+        PathBuild {
+            access: None,
+            reachable: Maybe,
+            failure: None,
+            path: Vec::new(),
+            findings: vec![finding],
+        }
     }
-    fn fail(access: Option<AccessType>, path: Vec<String>, failure: FailureCode, finding: Finding) -> Self {
-        PathBuild { access, reachable: No, failure: Some(failure), path, findings: vec![finding] }
+    fn fail(
+        access: Option<AccessType>,
+        path: Vec<String>,
+        failure: FailureCode,
+        finding: Finding,
+    ) -> Self {
+        PathBuild {
+            access,
+            reachable: No,
+            failure: Some(failure),
+            path,
+            findings: vec![finding],
+        }
     }
     fn push(&mut self, f: Finding) {
-        if !self.findings.iter().any(|g| g.code == f.code && g.resource == f.resource && g.fix == f.fix) {
+        if !self
+            .findings
+            .iter()
+            .any(|g| g.code == f.code && g.resource == f.resource && g.fix == f.fix)
+        {
             self.findings.push(f);
         }
     }
     /// Folds one check in; a blocking check adds its finding.
-    fn check(&mut self, verdict: Reachability, on_block: impl FnOnce() -> Finding, on_unknown: impl FnOnce() -> Option<Finding>) {
+    fn check(
+        &mut self,
+        verdict: Reachability,
+        on_block: impl FnOnce() -> Finding,
+        on_unknown: impl FnOnce() -> Option<Finding>,
+    ) {
         match verdict {
             Yes => {}
             No => {
@@ -375,15 +431,45 @@ impl<'a> Ctx<'a> {
             region,
             format: options.fix_format,
             assign_public_ip: options.assign_public_ip,
-            subnets: input.subnets.items.iter().map(|s| (s.id.as_str(), s)).collect(),
+            subnets: input
+                .subnets
+                .items
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect(),
             rtb_by_subnet: BTreeMap::new(),
             main_rtb: BTreeMap::new(),
             acl_by_subnet: BTreeMap::new(),
-            sgs: input.security_groups.items.iter().map(|s| (s.id.as_str(), s)).collect(),
-            nats: input.nat_gateways.items.iter().map(|s| (s.id.as_str(), s)).collect(),
-            igws: input.internet_gateways.items.iter().map(|s| (s.id.as_str(), s)).collect(),
-            vpcs: input.vpcs.items.iter().map(|s| (s.id.as_str(), s)).collect(),
-            dhcp: input.dhcp_options.items.iter().map(|s| (s.id.as_str(), s)).collect(),
+            sgs: input
+                .security_groups
+                .items
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect(),
+            nats: input
+                .nat_gateways
+                .items
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect(),
+            igws: input
+                .internet_gateways
+                .items
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect(),
+            vpcs: input
+                .vpcs
+                .items
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect(),
+            dhcp: input
+                .dhcp_options
+                .items
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect(),
             endpoints: BTreeMap::new(),
         };
         for rt in &input.route_tables.items {
@@ -401,7 +487,10 @@ impl<'a> Ctx<'a> {
         }
         for e in &input.endpoints.items {
             if let Ok(name) = e.service_name.parse::<ServiceName>() {
-                ctx.endpoints.entry((e.vpc_id.as_str(), name.service_id().to_owned())).or_default().push(e);
+                ctx.endpoints
+                    .entry((e.vpc_id.as_str(), name.service_id().to_owned()))
+                    .or_default()
+                    .push(e);
             }
         }
         ctx
@@ -412,7 +501,10 @@ impl<'a> Ctx<'a> {
     }
 
     fn route_table_of(&self, subnet: &Subnet) -> Option<&'a RouteTable> {
-        self.rtb_by_subnet.get(subnet.id.as_str()).or_else(|| self.main_rtb.get(subnet.vpc_id.as_str())).copied()
+        self.rtb_by_subnet
+            .get(subnet.id.as_str())
+            .or_else(|| self.main_rtb.get(subnet.vpc_id.as_str()))
+            .copied()
     }
 
     fn acl_of(&self, subnet_id: &str) -> Option<&'a NetworkAcl> {
@@ -420,8 +512,27 @@ impl<'a> Ctx<'a> {
     }
 
     fn missing(&self, key: &str) -> Finding {
-        let command = super::input::KNOWN_KEYS.iter().find(|(k, _)| *k == key).map_or("aws ec2 describe-…", |(_, c)| c);
+        let command = super::input::KNOWN_KEYS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("aws ec2 describe-…", |(_, c)| c);
         missing_doc_finding(key, &format!("{command} --region {}", self.region))
+    }
+
+    /// A missing describe-vpc-attribute document of one VPC.
+    fn missing_attribute(&self, key: &str, vpc_id: &str) -> Finding {
+        let command = super::input::KNOWN_KEYS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("aws ec2 describe-…", |(_, c)| c);
+        missing_doc_finding(
+            key,
+            &format!(
+                "{command} --region {} --vpc-id {}",
+                self.region,
+                shell_quote(vpc_id)
+            ),
+        )
     }
 
     /// An available public NAT gateway in the VPC, preferring the AZ.
@@ -429,18 +540,34 @@ impl<'a> Ctx<'a> {
         let usable = |n: &&&NatGateway| {
             n.state == NatState::Available
                 && n.connectivity == NatConnectivity::Public
-                && self.subnets.get(n.subnet_id.as_str()).is_some_and(|s| s.vpc_id == vpc_id)
+                && self
+                    .subnets
+                    .get(n.subnet_id.as_str())
+                    .is_some_and(|s| s.vpc_id == vpc_id)
         };
         let mut nats: Vec<&&NatGateway> = self.nats.values().filter(usable).collect();
-        nats.sort_by_key(|n| self.subnets.get(n.subnet_id.as_str()).and_then(|s| s.availability_zone.as_deref()) != az);
+        nats.sort_by_key(|n| {
+            self.subnets
+                .get(n.subnet_id.as_str())
+                .and_then(|s| s.availability_zone.as_deref())
+                != az
+        });
         nats.first().map(|n| **n)
     }
 
     fn attached_igw(&self, vpc_id: &str) -> Option<&'a InternetGateway> {
-        self.igws.values().find(|i| i.attached_vpc_ids.iter().any(|v| v == vpc_id)).copied()
+        self.igws
+            .values()
+            .find(|i| i.attached_vpc_ids.iter().any(|v| v == vpc_id))
+            .copied()
     }
 
-    fn vpc_facts(&self, vpc_id: &'a str, options: &ValidateOptions, task_subnets: &[&'a Subnet]) -> VpcFacts<'a> {
+    fn vpc_facts(
+        &self,
+        vpc_id: &'a str,
+        options: &ValidateOptions,
+        task_subnets: &[&'a Subnet],
+    ) -> VpcFacts<'a> {
         let attrs = self.input.dns_attributes.get(vpc_id);
         let resolver = self
             .vpcs
@@ -454,12 +581,20 @@ impl<'a> Ctx<'a> {
                     .filter(|s| !s.eq_ignore_ascii_case("AmazonProvidedDNS"))
                     .cloned()
                     .collect();
-                if custom.is_empty() { Resolver::Amazon } else { Resolver::Custom(custom) }
+                if custom.is_empty() {
+                    Resolver::Amazon
+                } else {
+                    Resolver::Custom(custom)
+                }
             });
         let task_sgs = if !self.input.security_groups.given {
             Err(self.missing("SecurityGroups"))
         } else if options.security_groups.is_empty() {
-            match self.sgs.values().find(|g| g.name == "default" && g.vpc_id.as_deref() == Some(vpc_id)) {
+            match self
+                .sgs
+                .values()
+                .find(|g| g.name == "default" && g.vpc_id.as_deref() == Some(vpc_id))
+            {
                 Some(g) => Ok(vec![*g]),
                 None => Err(dangling_finding(
                     &format!("default security group of {vpc_id}"),
@@ -471,7 +606,11 @@ impl<'a> Ctx<'a> {
                 )),
             }
         } else {
-            Ok(options.security_groups.iter().filter_map(|id| self.sgs.get(id.as_str()).copied()).collect())
+            Ok(options
+                .security_groups
+                .iter()
+                .filter_map(|id| self.sgs.get(id.as_str()).copied())
+                .collect())
         };
         let mut azs = BTreeSet::new();
         let mut subnet_ids = Vec::new();
@@ -508,12 +647,22 @@ impl<'a> Ctx<'a> {
     // ----- checks shared by several paths --------------------------------
 
     /// The task's security groups let TCP 443 out to `peer`.
-    fn task_egress(&self, b: &mut PathBuild, vf: &VpcFacts<'_>, peer: &Peer, peer_groups: &[&str], pl: Option<&str>) {
+    fn task_egress(
+        &self,
+        b: &mut PathBuild,
+        vf: &VpcFacts<'_>,
+        peer: &Peer,
+        peer_groups: &[&str],
+        pl: Option<&str>,
+    ) {
         match &vf.task_sgs {
             Err(f) => b.check(Maybe, || f.clone(), || Some(f.clone())),
             Ok(groups) => {
                 let verdict = sg_allows(groups, Direction::Egress, peer, peer_groups, pl);
-                let group = groups.first().map_or("<sg-id>", |g| g.id.as_str()).to_owned();
+                let group = groups
+                    .first()
+                    .map_or("<sg-id>", |g| g.id.as_str())
+                    .to_owned();
                 let to = match peer_groups.first() {
                     Some(g) => RulePeer::Group((*g).to_owned()),
                     None => RulePeer::Cidr(peer.cidr_text()),
@@ -565,7 +714,11 @@ impl<'a> Ctx<'a> {
             return;
         };
         let out = acl_allows(acl, dir, ports, peer);
-        let code = if ports == HTTPS { FindingCode::NaclBlocks443 } else { FindingCode::NaclBlocksReturn };
+        let code = if ports == HTTPS {
+            FindingCode::NaclBlocks443
+        } else {
+            FindingCode::NaclBlocksReturn
+        };
         let direction = match dir {
             Direction::Ingress => AclDirection::Ingress,
             Direction::Egress => AclDirection::Egress,
@@ -585,7 +738,11 @@ impl<'a> Ctx<'a> {
                 acl.id,
                 ports.from,
                 ports.to,
-                if dir == Direction::Ingress { "from" } else { "to" },
+                if dir == Direction::Ingress {
+                    "from"
+                } else {
+                    "to"
+                },
                 peer.cidr_text()
             )),
         };
@@ -596,13 +753,24 @@ impl<'a> Ctx<'a> {
                 severity: Severity::Error,
                 resource: acl.id.clone(),
                 message: format!(
-                    "Network ACL {} of {subnet_id} blocks {what} (TCP {}-{} {} {}); rule {} decides.",
+                    "Network ACL {} of {subnet_id} blocks {what} (TCP {} {} {}); rule {} decides.",
                     acl.id,
-                    ports.from,
-                    ports.to,
-                    if dir == Direction::Ingress { "in from" } else { "out to" },
+                    if ports.from == ports.to {
+                        ports.from.to_string()
+                    } else {
+                        format!("{}-{}", ports.from, ports.to)
+                    },
+                    if dir == Direction::Ingress {
+                        "in from"
+                    } else {
+                        "out to"
+                    },
                     peer.cidr_text(),
-                    if out.blocking_rule == 32767 { "* (the default deny)".to_owned() } else { out.blocking_rule.to_string() },
+                    if out.blocking_rule == 32767 {
+                        "* (the default deny)".to_owned()
+                    } else {
+                        out.blocking_rule.to_string()
+                    },
                 ),
                 fix: self.fix(&fix),
             },
@@ -612,8 +780,22 @@ impl<'a> Ctx<'a> {
 
     /// ACLs of the task subnet towards a public peer: 443 out, return in.
     fn task_acls_public(&self, b: &mut PathBuild, subnet: &Subnet, peer: &Peer) {
-        self.acl(b, &subnet.id, Direction::Egress, HTTPS, peer, "outbound HTTPS");
-        self.acl(b, &subnet.id, Direction::Ingress, TASK_EPHEMERAL, peer, "the return traffic");
+        self.acl(
+            b,
+            &subnet.id,
+            Direction::Egress,
+            HTTPS,
+            peer,
+            "outbound HTTPS",
+        );
+        self.acl(
+            b,
+            &subnet.id,
+            Direction::Ingress,
+            TASK_EPHEMERAL,
+            peer,
+            "the return traffic",
+        );
     }
 
     // ----- the paths -----------------------------------------------------
@@ -643,7 +825,8 @@ impl<'a> Ctx<'a> {
                 );
             }
             (None, true) => {
-                let mut b = PathBuild::unknown(self.missing("EnableDnsSupport"));
+                let mut b =
+                    PathBuild::unknown(self.missing_attribute("EnableDnsSupport", vf.vpc_id));
                 b.path.push(subnet.id.clone());
                 return b;
             }
@@ -652,7 +835,8 @@ impl<'a> Ctx<'a> {
         let layer_bucket = service.endpoint_use == EndpointUse::Shared;
         // 2. Interface endpoints (S3's own host may also be served by an S3
         // interface endpoint; ECR's layer bucket must not be).
-        let interface_candidate = service.endpoint_type == EndpointType::Interface || service.id == "s3";
+        let interface_candidate =
+            service.endpoint_type == EndpointType::Interface || service.id == "s3";
         if interface_candidate {
             if !self.input.endpoints.given {
                 let mut b = self.route_path(vf, subnet, service);
@@ -664,7 +848,12 @@ impl<'a> Ctx<'a> {
             let candidates: Vec<&VpcEndpoint> = self
                 .endpoints
                 .get(&(vf.vpc_id, service.id.to_owned()))
-                .map(|v| v.iter().copied().filter(|e| e.kind == VpcEndpointKind::Interface).collect())
+                .map(|v| {
+                    v.iter()
+                        .copied()
+                        .filter(|e| e.kind == VpcEndpointKind::Interface)
+                        .collect()
+                })
                 .unwrap_or_default();
             if let Some(ep) = candidates
                 .iter()
@@ -676,7 +865,14 @@ impl<'a> Ctx<'a> {
             if service.endpoint_type == EndpointType::Interface {
                 let mut b = self.route_path(vf, subnet, service);
                 // Without a public IP the fix is the public IP, not endpoints.
-                if b.reachable == No && !b.findings.iter().any(|f| f.code == FindingCode::IgwWithoutPublicIp) {
+                // A path blocked by a rule is fixed by the rule, not by endpoints.
+                if b.reachable == No
+                    && b.failure != Some(FailureCode::Blocked)
+                    && !b
+                        .findings
+                        .iter()
+                        .any(|f| f.code == FindingCode::IgwWithoutPublicIp)
+                {
                     b.push(self.endpoint_missing(vf, service, Severity::Error, None));
                 }
                 return b;
@@ -686,7 +882,13 @@ impl<'a> Ctx<'a> {
         self.gateway_path(vf, subnet, service)
     }
 
-    fn endpoint_missing(&self, vf: &VpcFacts<'_>, service: &Service, severity: Severity, why: Option<&str>) -> Finding {
+    fn endpoint_missing(
+        &self,
+        vf: &VpcFacts<'_>,
+        service: &Service,
+        severity: Severity,
+        why: Option<&str>,
+    ) -> Finding {
         let name = service.service_name(&self.region);
         let cost = match service.endpoint_type {
             EndpointType::Interface => format!(
@@ -697,7 +899,10 @@ impl<'a> Ctx<'a> {
         };
         let availability = match service.availability(&self.region) {
             Availability::CrossRegion { service_region } => {
-                format!(" From {} it is a cross-region endpoint to {service_region}.", self.region)
+                format!(
+                    " From {} it is a cross-region endpoint to {service_region}.",
+                    self.region
+                )
             }
             Availability::InRegion if service.id == "management-plane" => {
                 " In us-east-1, leave cross-region support off when creating it.".to_owned()
@@ -718,13 +923,22 @@ impl<'a> Ctx<'a> {
                 availability,
                 cost
             ),
-            fix: Some(create_endpoint(self.format, service, &self.region, &vf.placement)),
+            fix: Some(create_endpoint(
+                self.format,
+                service,
+                &self.region,
+                &vf.placement,
+            )),
         }
     }
 
     /// Whether the endpoint's private DNS takes the service's name, and the
     /// findings saying why not.
-    fn private_dns_takes(&self, vf: &VpcFacts<'_>, ep: &VpcEndpoint) -> (Reachability, Vec<Finding>) {
+    fn private_dns_takes(
+        &self,
+        vf: &VpcFacts<'_>,
+        ep: &VpcEndpoint,
+    ) -> (Reachability, Vec<Finding>) {
         let mut verdict = Yes;
         let mut why = Vec::new();
         if ep.state != EndpointState::Available {
@@ -778,7 +992,7 @@ impl<'a> Ctx<'a> {
                 if verdict == Yes {
                     verdict = Maybe;
                 }
-                why.push(self.missing("EnableDnsHostnames"));
+                why.push(self.missing_attribute("EnableDnsHostnames", vf.vpc_id));
             }
             Some(Switch::On) => {}
         }
@@ -808,10 +1022,14 @@ impl<'a> Ctx<'a> {
         let resolver = self
             .vpcs
             .get(vf.vpc_id)
-            .and_then(|v| v.cidrs.iter().find_map(|c| match c {
-                Cidr::V4(c) => Some(Ipv4Addr::from_bits(c.network().to_bits().wrapping_add(2)).to_string()),
-                Cidr::V6(_) => None,
-            }))
+            .and_then(|v| {
+                v.cidrs.iter().find_map(|c| match c {
+                    Cidr::V4(c) => {
+                        Some(Ipv4Addr::from_bits(c.network().to_bits().wrapping_add(2)).to_string())
+                    }
+                    Cidr::V6(_) => None,
+                })
+            })
             .unwrap_or_else(|| "the VPC CIDR base + 2".to_owned());
         Finding {
             code: FindingCode::CustomDnsServers,
@@ -868,12 +1086,17 @@ impl<'a> Ctx<'a> {
             Yes => self.interface_path(vf, subnet, ep),
             No => {
                 let mut b = self.route_path_or_gateway(vf, subnet, service);
-                let severity = if b.reachable == Yes { Severity::Warning } else { Severity::Error };
+                let severity = if b.reachable == Yes {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
                 for mut f in why {
                     if f.code != FindingCode::MissingInput {
                         f.severity = severity;
                         if b.reachable == Yes {
-                            f.message.push_str(" Traffic takes the route-table path instead.");
+                            f.message
+                                .push_str(" Traffic takes the route-table path instead.");
                         }
                     }
                     b.push(f);
@@ -895,7 +1118,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn route_path_or_gateway(&self, vf: &VpcFacts<'_>, subnet: &Subnet, service: &Service) -> PathBuild {
+    fn route_path_or_gateway(
+        &self,
+        vf: &VpcFacts<'_>,
+        subnet: &Subnet,
+        service: &Service,
+    ) -> PathBuild {
         if service.endpoint_type == EndpointType::Gateway {
             self.gateway_path(vf, subnet, service)
         } else {
@@ -904,7 +1132,10 @@ impl<'a> Ctx<'a> {
     }
 
     fn interface_path(&self, vf: &VpcFacts<'_>, subnet: &Subnet, ep: &VpcEndpoint) -> PathBuild {
-        let mut b = PathBuild::new(Some(AccessType::VpcEndpoint), vec![subnet.id.clone(), ep.id.clone()]);
+        let mut b = PathBuild::new(
+            Some(AccessType::VpcEndpoint),
+            vec![subnet.id.clone(), ep.id.clone()],
+        );
         let v6_only = subnet.cidr.is_none();
         let task_range = match (subnet.cidr, subnet.ipv6_cidrs.first()) {
             (Some(c), _) => Some(c),
@@ -924,7 +1155,9 @@ impl<'a> Ctx<'a> {
                         "{} is IPv6-only and endpoint {} has IPv4 addresses only (IpAddressType ipv4).",
                         subnet.id, ep.id
                     ),
-                    fix: self.fix(&Fix::EndpointDualstack { endpoint_id: ep.id.clone() }),
+                    fix: self.fix(&Fix::EndpointDualstack {
+                        endpoint_id: ep.id.clone(),
+                    }),
                 },
             );
         }
@@ -937,8 +1170,14 @@ impl<'a> Ctx<'a> {
                     code: FindingCode::EndpointNotInAz,
                     severity: Severity::Error,
                     resource: ep.id.clone(),
-                    message: format!("Endpoint {} has no subnet: it has no network interface to connect to.", ep.id),
-                    fix: self.fix(&Fix::AddEndpointSubnet { endpoint_id: ep.id.clone(), subnet_id: subnet.id.clone() }),
+                    message: format!(
+                        "Endpoint {} has no subnet: it has no network interface to connect to.",
+                        ep.id
+                    ),
+                    fix: self.fix(&Fix::AddEndpointSubnet {
+                        endpoint_id: ep.id.clone(),
+                        subnet_id: subnet.id.clone(),
+                    }),
                 },
             );
         }
@@ -955,7 +1194,10 @@ impl<'a> Ctx<'a> {
                         missing = Some(dangling_finding(
                             id,
                             &ep.id,
-                            &format!("aws ec2 describe-security-groups --region {} --group-ids {id}", self.region),
+                            &format!(
+                                "aws ec2 describe-security-groups --region {} --group-ids {id}",
+                                self.region
+                            ),
                         ))
                     }
                 }
@@ -980,7 +1222,10 @@ impl<'a> Ctx<'a> {
                 let f = dangling_finding(
                     es_id,
                     &ep.id,
-                    &format!("aws ec2 describe-subnets --region {} --subnet-ids {es_id}", self.region),
+                    &format!(
+                        "aws ec2 describe-subnets --region {} --subnet-ids {es_id}",
+                        self.region
+                    ),
                 );
                 leg.check(Maybe, || f.clone(), || Some(f.clone()));
                 overall = or(overall, leg.reachable);
@@ -990,9 +1235,13 @@ impl<'a> Ctx<'a> {
             if es.availability_zone.is_some() && es.availability_zone == subnet.availability_zone {
                 in_az = true;
             }
-            let es_range = if v6_only { es.ipv6_cidrs.first().copied() } else { es.cidr };
+            let es_range = if v6_only {
+                es.ipv6_cidrs.first().copied()
+            } else {
+                es.cidr
+            };
             let (Some(task_range), Some(es_range)) = (task_range, es_range) else {
-                leg.check(Maybe, || unreachable_finding(), || None);
+                leg.check(Maybe, unreachable_finding, || None);
                 overall = or(overall, leg.reachable);
                 continue;
             };
@@ -1002,8 +1251,17 @@ impl<'a> Ctx<'a> {
             match &ep_sgs {
                 Err(f) => leg.check(Maybe, || f.clone(), || Some(f.clone())),
                 Ok(groups) => {
-                    let verdict = sg_allows(groups, Direction::Ingress, &from_task, &task_group_ids, None);
-                    let group = groups.first().map_or("<sg-id>", |g| g.id.as_str()).to_owned();
+                    let verdict = sg_allows(
+                        groups,
+                        Direction::Ingress,
+                        &from_task,
+                        &task_group_ids,
+                        None,
+                    );
+                    let group = groups
+                        .first()
+                        .map_or("<sg-id>", |g| g.id.as_str())
+                        .to_owned();
                     let from = match task_group_ids.first() {
                         Some(g) => RulePeer::Group((*g).to_owned()),
                         None => RulePeer::Cidr(task_range.to_string()),
@@ -1028,17 +1286,48 @@ impl<'a> Ctx<'a> {
             }
             // ACLs do not filter traffic between two addresses of one subnet.
             if es.id != subnet.id {
-                self.acl(&mut leg, &subnet.id, Direction::Egress, HTTPS, &to_ep, "HTTPS to the endpoint");
-                self.acl(&mut leg, &es.id, Direction::Ingress, HTTPS, &from_task, "HTTPS from the task");
-                self.acl(&mut leg, &es.id, Direction::Egress, TASK_EPHEMERAL, &from_task, "the endpoint's replies");
-                self.acl(&mut leg, &subnet.id, Direction::Ingress, TASK_EPHEMERAL, &to_ep, "the endpoint's replies");
+                self.acl(
+                    &mut leg,
+                    &subnet.id,
+                    Direction::Egress,
+                    HTTPS,
+                    &to_ep,
+                    "HTTPS to the endpoint",
+                );
+                self.acl(
+                    &mut leg,
+                    &es.id,
+                    Direction::Ingress,
+                    HTTPS,
+                    &from_task,
+                    "HTTPS from the task",
+                );
+                self.acl(
+                    &mut leg,
+                    &es.id,
+                    Direction::Egress,
+                    TASK_EPHEMERAL,
+                    &from_task,
+                    "the endpoint's replies",
+                );
+                self.acl(
+                    &mut leg,
+                    &subnet.id,
+                    Direction::Ingress,
+                    TASK_EPHEMERAL,
+                    &to_ep,
+                    "the endpoint's replies",
+                );
             }
             if leg.reachable == No {
                 any_blocked = true;
             }
             overall = or(overall, leg.reachable);
             for f in leg.findings {
-                if !leg_findings.iter().any(|g| g.code == f.code && g.resource == f.resource && g.fix == f.fix) {
+                if !leg_findings
+                    .iter()
+                    .any(|g| g.code == f.code && g.resource == f.resource && g.fix == f.fix)
+                {
                     leg_findings.push(f);
                 }
             }
@@ -1109,7 +1398,12 @@ impl<'a> Ctx<'a> {
         let gateways: Vec<&VpcEndpoint> = self
             .endpoints
             .get(&(vf.vpc_id, service.id.to_owned()))
-            .map(|v| v.iter().copied().filter(|e| e.kind == VpcEndpointKind::Gateway).collect())
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|e| e.kind == VpcEndpointKind::Gateway)
+                    .collect()
+            })
             .unwrap_or_default();
         // The route the gateway endpoint installs (a prefix-list route), or
         // the endpoint's own record of the association.
@@ -1119,7 +1413,9 @@ impl<'a> Ctx<'a> {
         });
         let associated = gateways.iter().find(|g| {
             g.route_table_ids.contains(&rt.id)
-                || route.is_some_and(|r| matches!(&r.target, RouteTarget::VpcEndpoint(id) if *id == g.id))
+                || route.is_some_and(
+                    |r| matches!(&r.target, RouteTarget::VpcEndpoint(id) if *id == g.id),
+                )
         });
         if let Some(gw) = associated {
             let path = vec![subnet.id.clone(), rt.id.clone(), gw.id.clone()];
@@ -1132,8 +1428,14 @@ impl<'a> Ctx<'a> {
                         code: FindingCode::BlackholeRoute,
                         severity: Severity::Error,
                         resource: rt.id.clone(),
-                        message: format!("The route to {} in {} is a blackhole: traffic is dropped.", gw.id, rt.id),
-                        fix: self.fix(&Fix::AddEndpointRouteTable { endpoint_id: gw.id.clone(), route_table_id: rt.id.clone() }),
+                        message: format!(
+                            "The route to {} in {} is a blackhole: traffic is dropped.",
+                            gw.id, rt.id
+                        ),
+                        fix: self.fix(&Fix::AddEndpointRouteTable {
+                            endpoint_id: gw.id.clone(),
+                            route_table_id: rt.id.clone(),
+                        }),
                     },
                 );
             }
@@ -1165,7 +1467,11 @@ impl<'a> Ctx<'a> {
         }
         let mut b = self.route_path(vf, subnet, service);
         if let Some(gw) = gateways.first() {
-            let severity = if b.reachable == Yes { Severity::Warning } else { Severity::Error };
+            let severity = if b.reachable == Yes {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
             b.push(Finding {
                 code: FindingCode::GatewayEndpointNotAssociated,
                 severity,
@@ -1176,17 +1482,24 @@ impl<'a> Ctx<'a> {
                     gw.service_name,
                     rt.id,
                     subnet.id,
-                    if b.reachable == Yes {
-                        ": the traffic goes through the default route instead (NAT data charges apply)."
-                    } else {
-                        "."
+                    match (b.reachable, b.access) {
+                        (Yes, Some(AccessType::NatGateway)) => {
+                            ": the traffic goes through the NAT gateway instead, which charges per GB; the gateway endpoint is free."
+                        }
+                        (Yes, _) => ": the traffic takes the default route instead of the free gateway endpoint.",
+                        _ => ".",
                     }
                 ),
                 fix: self.fix(&Fix::AddEndpointRouteTable { endpoint_id: gw.id.clone(), route_table_id: rt.id.clone() }),
             });
-        } else if b.reachable != Yes {
-            let severity = if b.reachable == No { Severity::Error } else { Severity::Warning };
-            b.push(self.endpoint_missing(vf, service, severity, None));
+        } else if b.reachable == No
+            && b.failure != Some(FailureCode::Blocked)
+            && !b
+                .findings
+                .iter()
+                .any(|f| f.code == FindingCode::IgwWithoutPublicIp)
+        {
+            b.push(self.endpoint_missing(vf, service, Severity::Error, None));
         }
         b
     }
@@ -1210,9 +1523,14 @@ impl<'a> Ctx<'a> {
         let v6_only = subnet.cidr.is_none();
         let default = if v6_only {
             // IPv4-only services from an IPv6-only subnet: DNS64 + NAT64.
-            let nat64: Cidr = Cidr::V6(Ipv6Cidr::new_truncating(Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0), 96));
+            let nat64: Cidr = Cidr::V6(Ipv6Cidr::new_truncating(
+                Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0),
+                96,
+            ));
             let r = longest_match(rt, &nat64);
-            if subnet.dns64 == Switch::Off || !matches!(r.map(|r| &r.target), Some(RouteTarget::NatGateway(_))) {
+            if subnet.dns64 == Switch::Off
+                || !matches!(r.map(|r| &r.target), Some(RouteTarget::NatGateway(_)))
+            {
                 let nat = self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref());
                 return PathBuild::fail(
                     None,
@@ -1225,7 +1543,11 @@ impl<'a> Ctx<'a> {
                         message: format!(
                             "{} is IPv6-only and the service answers IPv4 addresses: it needs DNS64 on the subnet (now {}) and a route for 64:ff9b::/96 to a NAT gateway in {}.",
                             subnet.id,
-                            if subnet.dns64 == Switch::On { "on" } else { "off" },
+                            if subnet.dns64 == Switch::On {
+                                "on"
+                            } else {
+                                "off"
+                            },
                             rt.id
                         ),
                         fix: self.fix(&match nat {
@@ -1248,7 +1570,11 @@ impl<'a> Ctx<'a> {
         let default_dest = if v6_only { "64:ff9b::/96" } else { "0.0.0.0/0" };
         let Some(route) = default else {
             let nat = self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref());
-            let fix = match (nat, self.assign_public_ip, self.attached_igw(&subnet.vpc_id)) {
+            let fix = match (
+                nat,
+                self.assign_public_ip,
+                self.attached_igw(&subnet.vpc_id),
+            ) {
                 (_, AssignPublicIp::Enabled, Some(igw)) => Fix::Route {
                     route_table_id: rt.id.clone(),
                     destination: default_dest.to_owned(),
@@ -1287,12 +1613,14 @@ impl<'a> Ctx<'a> {
             let target = target_id(&route.target);
             path.push(target.clone());
             let fix = match nat {
-                Some(n) if !matches!(&route.target, RouteTarget::NatGateway(id) if *id == n.id) => Fix::Route {
-                    route_table_id: rt.id.clone(),
-                    destination: default_dest.to_owned(),
-                    to: RouteTo::NatGateway(n.id.clone()),
-                    replace: true,
-                },
+                Some(n) if !matches!(&route.target, RouteTarget::NatGateway(id) if *id == n.id) => {
+                    Fix::Route {
+                        route_table_id: rt.id.clone(),
+                        destination: default_dest.to_owned(),
+                        to: RouteTo::NatGateway(n.id.clone()),
+                        replace: true,
+                    }
+                }
                 _ => Fix::Comment(format!(
                     "{target} no longer exists: replace the route with aws ec2 replace-route --route-table-id {} --destination-cidr-block {default_dest} and a working NAT gateway, or delete it",
                     rt.id
@@ -1354,7 +1682,12 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 if v6_only {
-                    return PathBuild::fail(None, path, FailureCode::NoRoute, unreachable_finding());
+                    return PathBuild::fail(
+                        None,
+                        path,
+                        FailureCode::NoRoute,
+                        unreachable_finding(),
+                    );
                 }
                 if self.assign_public_ip == AssignPublicIp::Disabled {
                     let nat = self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref());
@@ -1419,13 +1752,23 @@ impl<'a> Ctx<'a> {
                 code: FindingCode::TransitUnverified,
                 severity: Severity::Warning,
                 resource: rt.id.clone(),
-                message: format!("The default route of {} has a target the validator does not know.", rt.id),
+                message: format!(
+                    "The default route of {} has a target the validator does not know.",
+                    rt.id
+                ),
                 fix: None,
             }),
         }
     }
 
-    fn nat_path(&self, vf: &VpcFacts<'_>, subnet: &Subnet, rt: &RouteTable, nat_id: &str, mut path: Vec<String>) -> PathBuild {
+    fn nat_path(
+        &self,
+        vf: &VpcFacts<'_>,
+        subnet: &Subnet,
+        rt: &RouteTable,
+        nat_id: &str,
+        mut path: Vec<String>,
+    ) -> PathBuild {
         path.push(nat_id.to_owned());
         if !self.input.nat_gateways.given {
             let mut b = PathBuild::unknown(self.missing("NatGateways"));
@@ -1437,7 +1780,10 @@ impl<'a> Ctx<'a> {
             let mut b = PathBuild::unknown(dangling_finding(
                 nat_id,
                 &rt.id,
-                &format!("aws ec2 describe-nat-gateways --region {} --nat-gateway-ids {nat_id}", self.region),
+                &format!(
+                    "aws ec2 describe-nat-gateways --region {} --nat-gateway-ids {nat_id}",
+                    self.region
+                ),
             ));
             b.access = Some(AccessType::NatGateway);
             b.path = path;
@@ -1502,7 +1848,10 @@ impl<'a> Ctx<'a> {
             let mut b = PathBuild::unknown(dangling_finding(
                 &nat.subnet_id,
                 &nat.id,
-                &format!("aws ec2 describe-subnets --region {} --subnet-ids {}", self.region, nat.subnet_id),
+                &format!(
+                    "aws ec2 describe-subnets --region {} --subnet-ids {}",
+                    self.region, nat.subnet_id
+                ),
             ));
             b.access = Some(AccessType::NatGateway);
             b.path = path;
@@ -1514,9 +1863,16 @@ impl<'a> Ctx<'a> {
         let vpc_id = nat_subnet.map_or(subnet.vpc_id.as_str(), |s| s.vpc_id.as_str());
         let mut b = PathBuild::new(Some(AccessType::NatGateway), path);
         match nat_default {
-            Some(Route { target: RouteTarget::InternetGateway(igw), state: RouteState::Active, .. }) => {
+            Some(Route {
+                target: RouteTarget::InternetGateway(igw),
+                state: RouteState::Active,
+                ..
+            }) => {
                 let attached = !self.input.internet_gateways.given
-                    || self.igws.get(igw.as_str()).is_some_and(|i| i.attached_vpc_ids.iter().any(|v| v == vpc_id));
+                    || self
+                        .igws
+                        .get(igw.as_str())
+                        .is_some_and(|i| i.attached_vpc_ids.iter().any(|v| v == vpc_id));
                 b.path.push(igw.clone());
                 if !attached {
                     return PathBuild::fail(
@@ -1538,7 +1894,11 @@ impl<'a> Ctx<'a> {
                     );
                 }
             }
-            Some(Route { target: RouteTarget::Transit(t), state: RouteState::Active, .. }) => {
+            Some(Route {
+                target: RouteTarget::Transit(t),
+                state: RouteState::Active,
+                ..
+            }) => {
                 b.path.push(t.clone());
                 b.reachable = Maybe;
                 b.push(Finding {
@@ -1586,22 +1946,67 @@ impl<'a> Ctx<'a> {
         let v6_only = subnet.cidr.is_none();
         let task_range = subnet.cidr.or_else(|| subnet.ipv6_cidrs.first().copied());
         let to_internet = if v6_only {
-            Peer::Range(Cidr::V6(Ipv6Cidr::new_truncating(Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0), 96)))
+            Peer::Range(Cidr::V6(Ipv6Cidr::new_truncating(
+                Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0),
+                96,
+            )))
         } else {
             Peer::Internet
         };
         self.task_egress(&mut b, vf, &to_internet, &[], None);
         if nat.subnet_id != subnet.id {
-            self.acl(&mut b, &subnet.id, Direction::Egress, HTTPS, &to_internet, "HTTPS towards the NAT gateway");
-            self.acl(&mut b, &subnet.id, Direction::Ingress, TASK_EPHEMERAL, &to_internet, "the return traffic");
+            self.acl(
+                &mut b,
+                &subnet.id,
+                Direction::Egress,
+                HTTPS,
+                &to_internet,
+                "HTTPS towards the NAT gateway",
+            );
+            self.acl(
+                &mut b,
+                &subnet.id,
+                Direction::Ingress,
+                TASK_EPHEMERAL,
+                &to_internet,
+                "the return traffic",
+            );
             if let Some(tr) = task_range {
                 let task = Peer::Range(tr);
-                self.acl(&mut b, &nat.subnet_id, Direction::Ingress, HTTPS, &task, "the task's HTTPS into the NAT subnet");
-                self.acl(&mut b, &nat.subnet_id, Direction::Egress, TASK_EPHEMERAL, &task, "the return traffic to the task");
+                self.acl(
+                    &mut b,
+                    &nat.subnet_id,
+                    Direction::Ingress,
+                    HTTPS,
+                    &task,
+                    "the task's HTTPS into the NAT subnet",
+                );
+                self.acl(
+                    &mut b,
+                    &nat.subnet_id,
+                    Direction::Egress,
+                    TASK_EPHEMERAL,
+                    &task,
+                    "the return traffic to the task",
+                );
             }
         }
-        self.acl(&mut b, &nat.subnet_id, Direction::Egress, HTTPS, &Peer::Internet, "HTTPS from the NAT gateway to the internet");
-        self.acl(&mut b, &nat.subnet_id, Direction::Ingress, NAT_EPHEMERAL, &Peer::Internet, "the return traffic to the NAT gateway");
+        self.acl(
+            &mut b,
+            &nat.subnet_id,
+            Direction::Egress,
+            HTTPS,
+            &Peer::Internet,
+            "HTTPS from the NAT gateway to the internet",
+        );
+        self.acl(
+            &mut b,
+            &nat.subnet_id,
+            Direction::Ingress,
+            NAT_EPHEMERAL,
+            &Peer::Internet,
+            "the return traffic to the NAT gateway",
+        );
         b
     }
 }
@@ -1611,7 +2016,8 @@ fn unreachable_finding() -> Finding {
         code: FindingCode::NoDefaultRoute,
         severity: Severity::Error,
         resource: String::new(),
-        message: "The service answers IPv4 addresses and this subnet has no IPv4 path to it.".to_owned(),
+        message: "The service answers IPv4 addresses and this subnet has no IPv4 path to it."
+            .to_owned(),
         fix: None,
     }
 }
@@ -1643,7 +2049,12 @@ fn longest_match<'r>(rt: &'r RouteTable, dest: &Cidr) -> Option<&'r Route> {
 /// endpoint service names.
 pub(crate) fn infer_region(input: &VpcInput) -> Option<Region> {
     for s in &input.subnets.items {
-        if let Some(r) = s.arn.as_deref().and_then(|a| a.split(':').nth(3)).and_then(|r| Region::parse(r).ok()) {
+        if let Some(r) = s
+            .arn
+            .as_deref()
+            .and_then(|a| a.split(':').nth(3))
+            .and_then(|r| Region::parse(r).ok())
+        {
             return Some(r);
         }
     }
@@ -1694,7 +2105,13 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
     let mut global: Vec<Finding> = Vec::new();
 
     // Documents that were not given at all.
-    for key in ["Subnets", "RouteTables", "VpcEndpoints", "SecurityGroups", "NetworkAcls"] {
+    for key in [
+        "Subnets",
+        "RouteTables",
+        "VpcEndpoints",
+        "SecurityGroups",
+        "NetworkAcls",
+    ] {
         let given = match key {
             "Subnets" => input.subnets.given,
             "RouteTables" => input.route_tables.given,
@@ -1710,7 +2127,11 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
     let task_subnets: Vec<&Subnet> = if options.subnets.is_empty() {
         input.subnets.items.iter().collect()
     } else {
-        options.subnets.iter().filter_map(|id| ctx.subnets.get(id.as_str()).copied()).collect()
+        options
+            .subnets
+            .iter()
+            .filter_map(|id| ctx.subnets.get(id.as_str()).copied())
+            .collect()
     };
 
     if !input.subnets.given {
@@ -1722,7 +2143,9 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
                 status: Status::Unknown,
                 endpoints: services
                     .iter()
-                    .map(|s| PathBuild::unknown(ctx.missing("Subnets")).finish(s, host_of(s, &region)))
+                    .map(|s| {
+                        PathBuild::unknown(ctx.missing("Subnets")).finish(s, host_of(s, &region))
+                    })
                     .collect(),
             });
         }
@@ -1734,15 +2157,17 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
             vpc_ids.push(&s.vpc_id);
         }
     }
-    let facts: BTreeMap<&str, VpcFacts<'_>> =
-        vpc_ids.iter().map(|v| (*v, ctx.vpc_facts(v, options, &task_subnets))).collect();
+    let facts: BTreeMap<&str, VpcFacts<'_>> = vpc_ids
+        .iter()
+        .map(|v| (*v, ctx.vpc_facts(v, options, &task_subnets)))
+        .collect();
     for vf in facts.values() {
         let dns_given = input.dns_attributes.get(vf.vpc_id);
         if dns_given.is_none_or(|a| a.dns_support.is_none()) {
-            global.push(ctx.missing("EnableDnsSupport"));
+            global.push(ctx.missing_attribute("EnableDnsSupport", vf.vpc_id));
         }
         if dns_given.is_none_or(|a| a.dns_hostnames.is_none()) {
-            global.push(ctx.missing("EnableDnsHostnames"));
+            global.push(ctx.missing_attribute("EnableDnsHostnames", vf.vpc_id));
         }
         if !input.dhcp_options.given || !input.vpcs.given {
             global.push(Finding {
@@ -1767,8 +2192,10 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
 
     for subnet in &task_subnets {
         let vf = &facts[subnet.vpc_id.as_str()];
-        let endpoints: Vec<PathReport> =
-            services.iter().map(|s| ctx.path(vf, subnet, s).finish(s, host_of(s, &region))).collect();
+        let endpoints: Vec<PathReport> = services
+            .iter()
+            .map(|s| ctx.path(vf, subnet, s).finish(s, host_of(s, &region)))
+            .collect();
         let status = overall_status(endpoints.iter().map(|e| e.reachable));
         report.subnets.push(SubnetReport {
             subnet_id: subnet.id.clone(),
@@ -1788,7 +2215,10 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
     }
     let mut findings: Vec<Finding> = Vec::new();
     for f in all {
-        match findings.iter_mut().find(|g| g.code == f.code && g.resource == f.resource && g.fix == f.fix) {
+        match findings
+            .iter_mut()
+            .find(|g| g.code == f.code && g.resource == f.resource && g.fix == f.fix)
+        {
             Some(g) => g.severity = g.severity.min(f.severity),
             None => findings.push(f),
         }
@@ -1815,9 +2245,16 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
     Ok(report)
 }
 
-fn cost(ctx: &Ctx<'_>, profile: Profile, task_subnets: &[&Subnet], vpc_ids: &[&str]) -> CostSummary {
-    let azs: BTreeSet<&str> =
-        task_subnets.iter().map(|s| s.availability_zone.as_deref().unwrap_or(s.id.as_str())).collect();
+fn cost(
+    ctx: &Ctx<'_>,
+    profile: Profile,
+    task_subnets: &[&Subnet],
+    vpc_ids: &[&str],
+) -> CostSummary {
+    let azs: BTreeSet<&str> = task_subnets
+        .iter()
+        .map(|s| s.availability_zone.as_deref().unwrap_or(s.id.as_str()))
+        .collect();
     let az_count = azs.len().max(1) as u32;
     let interface: Vec<&Service> = catalog::endpoints(profile)
         .filter(|s| s.endpoint_type == EndpointType::Interface)

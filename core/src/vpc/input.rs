@@ -41,8 +41,14 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
     ("NatGateways", "aws ec2 describe-nat-gateways"),
     ("InternetGateways", "aws ec2 describe-internet-gateways"),
     ("DhcpOptions", "aws ec2 describe-dhcp-options"),
-    ("EnableDnsSupport", "aws ec2 describe-vpc-attribute --attribute enableDnsSupport"),
-    ("EnableDnsHostnames", "aws ec2 describe-vpc-attribute --attribute enableDnsHostnames"),
+    (
+        "EnableDnsSupport",
+        "aws ec2 describe-vpc-attribute --attribute enableDnsSupport",
+    ),
+    (
+        "EnableDnsHostnames",
+        "aws ec2 describe-vpc-attribute --attribute enableDnsHostnames",
+    ),
 ];
 
 /// A JSON path, built without allocating until an error needs it.
@@ -89,18 +95,33 @@ impl Doc<'_> {
     }
 
     fn obj<'v>(&self, v: &'v Value, p: &P<'_>) -> Result<&'v Map<String, Value>, InputError> {
-        v.as_object().ok_or_else(|| self.shape(p, "an object", kind_of(v)))
+        v.as_object()
+            .ok_or_else(|| self.shape(p, "an object", kind_of(v)))
     }
 
-    fn req_str<'v>(&self, m: &'v Map<String, Value>, key: &str, p: &P<'_>) -> Result<&'v str, InputError> {
+    fn req_str<'v>(
+        &self,
+        m: &'v Map<String, Value>,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<&'v str, InputError> {
         match m.get(key) {
             Some(Value::String(s)) => Ok(s),
             Some(v) => Err(self.shape(&P::Field(p, key), "a string", kind_of(v))),
-            None => Err(self.shape(&P::Field(p, key), "a string (the field is required)", "nothing")),
+            None => Err(self.shape(
+                &P::Field(p, key),
+                "a string (the field is required)",
+                "nothing",
+            )),
         }
     }
 
-    fn opt_str<'v>(&self, m: &'v Map<String, Value>, key: &str, p: &P<'_>) -> Result<Option<&'v str>, InputError> {
+    fn opt_str<'v>(
+        &self,
+        m: &'v Map<String, Value>,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Option<&'v str>, InputError> {
         match m.get(key) {
             Some(Value::String(s)) => Ok(Some(s)),
             Some(Value::Null) | None => Ok(None),
@@ -108,7 +129,12 @@ impl Doc<'_> {
         }
     }
 
-    fn opt_bool(&self, m: &Map<String, Value>, key: &str, p: &P<'_>) -> Result<Option<bool>, InputError> {
+    fn opt_bool(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Option<bool>, InputError> {
         match m.get(key) {
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(Value::Null) | None => Ok(None),
@@ -116,18 +142,31 @@ impl Doc<'_> {
         }
     }
 
-    fn opt_int(&self, m: &Map<String, Value>, key: &str, p: &P<'_>) -> Result<Option<i64>, InputError> {
+    fn opt_int(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Option<i64>, InputError> {
         match m.get(key) {
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| self.shape(&P::Field(p, key), "an integer", "a fractional or huge number")),
+            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
+                self.shape(
+                    &P::Field(p, key),
+                    "an integer",
+                    "a fractional or huge number",
+                )
+            }),
             Some(Value::Null) | None => Ok(None),
             Some(v) => Err(self.shape(&P::Field(p, key), "an integer", kind_of(v))),
         }
     }
 
-    fn opt_arr<'v>(&self, m: &'v Map<String, Value>, key: &str, p: &P<'_>) -> Result<&'v [Value], InputError> {
+    fn opt_arr<'v>(
+        &self,
+        m: &'v Map<String, Value>,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<&'v [Value], InputError> {
         match m.get(key) {
             Some(Value::Array(a)) => Ok(a),
             Some(Value::Null) | None => Ok(&[]),
@@ -135,7 +174,12 @@ impl Doc<'_> {
         }
     }
 
-    fn strs(&self, m: &Map<String, Value>, key: &str, p: &P<'_>) -> Result<Vec<String>, InputError> {
+    fn strs(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Vec<String>, InputError> {
         let fp = P::Field(p, key);
         let mut out = Vec::new();
         for (i, v) in self.opt_arr(m, key, p)?.iter().enumerate() {
@@ -152,26 +196,52 @@ impl Doc<'_> {
             Ok(c) => Ok(c),
             // AWS stores some rules as written; the network is what matches.
             Err(CidrError::HostBitsSet { canonical }) => Ok(canonical),
-            Err(e) => Err(self.shape(p, &format!("a CIDR such as 10.0.0.0/16 ({e})"), "a string that is not one")),
+            Err(e) => Err(self.shape(
+                p,
+                &format!("a CIDR such as 10.0.0.0/16 ({e})"),
+                "a string that is not one",
+            )),
         }
     }
 
-    fn opt_cidr(&self, m: &Map<String, Value>, key: &str, p: &P<'_>) -> Result<Option<Cidr>, InputError> {
+    fn opt_cidr(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Option<Cidr>, InputError> {
         match self.opt_str(m, key, p)? {
             Some(s) => Ok(Some(self.cidr(s, &P::Field(p, key))?)),
             None => Ok(None),
         }
     }
 
-    fn protocol(&self, m: &Map<String, Value>, key: &str, p: &P<'_>) -> Result<Protocol, InputError> {
+    fn protocol(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Protocol, InputError> {
         let fp = P::Field(p, key);
         let s = match m.get(key) {
             Some(Value::String(s)) => s.as_str(),
             Some(Value::Number(n)) if n.as_i64() == Some(-1) => "-1",
             Some(Value::Number(n)) if n.as_i64() == Some(6) => "6",
             Some(Value::Number(_)) => "other",
-            Some(v) => return Err(self.shape(&fp, "a protocol such as \"-1\", \"tcp\" or \"6\"", kind_of(v))),
-            None => return Err(self.shape(&fp, "a protocol such as \"-1\", \"tcp\" or \"6\"", "nothing")),
+            Some(v) => {
+                return Err(self.shape(
+                    &fp,
+                    "a protocol such as \"-1\", \"tcp\" or \"6\"",
+                    kind_of(v),
+                ));
+            }
+            None => {
+                return Err(self.shape(
+                    &fp,
+                    "a protocol such as \"-1\", \"tcp\" or \"6\"",
+                    "nothing",
+                ));
+            }
         };
         Ok(match s.to_ascii_lowercase().as_str() {
             "-1" | "all" => Protocol::All,
@@ -185,9 +255,13 @@ impl Doc<'_> {
             None => Ok(None),
             // ICMP rules and "all" use -1.
             Some(n) if n < 0 => Ok(None),
-            Some(n) => u16::try_from(n)
-                .map(Some)
-                .map_err(|_| self.shape(&P::Field(p, key), "a port from 0 to 65535", "a larger number")),
+            Some(n) => u16::try_from(n).map(Some).map_err(|_| {
+                self.shape(
+                    &P::Field(p, key),
+                    "a port from 0 to 65535",
+                    "a larger number",
+                )
+            }),
         }
     }
 }
@@ -199,7 +273,12 @@ fn json_error(document: &str, e: &serde_json::Error) -> InputError {
         Some(i) => message[..i].to_owned(),
         None => message,
     };
-    InputError::Json { document: document.to_owned(), line: e.line(), column: e.column(), message }
+    InputError::Json {
+        document: document.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message,
+    }
 }
 
 /// Parses documents given as `(name, JSON text)` pairs into one model.
@@ -229,7 +308,12 @@ impl Seen {
     }
 }
 
-fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen) -> Result<(), InputError> {
+fn parse_document(
+    name: &str,
+    text: &str,
+    input: &mut VpcInput,
+    seen: &mut Seen,
+) -> Result<(), InputError> {
     let doc = Doc { name };
     let top: BTreeMap<String, &RawValue> = match serde_json::from_str(text) {
         Ok(t) => t,
@@ -264,7 +348,11 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                     cidrs.push(c);
                 }
                 let cp = P::Field(p, "CidrBlockAssociationSet");
-                for (i, a) in doc.opt_arr(m, "CidrBlockAssociationSet", p)?.iter().enumerate() {
+                for (i, a) in doc
+                    .opt_arr(m, "CidrBlockAssociationSet", p)?
+                    .iter()
+                    .enumerate()
+                {
                     let ip = P::Index(&cp, i);
                     if let Some(c) = doc.opt_cidr(doc.obj(a, &ip)?, "CidrBlock", &ip)?
                         && !cidrs.contains(&c)
@@ -273,7 +361,11 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                     }
                 }
                 let cp = P::Field(p, "Ipv6CidrBlockAssociationSet");
-                for (i, a) in doc.opt_arr(m, "Ipv6CidrBlockAssociationSet", p)?.iter().enumerate() {
+                for (i, a) in doc
+                    .opt_arr(m, "Ipv6CidrBlockAssociationSet", p)?
+                    .iter()
+                    .enumerate()
+                {
                     let ip = P::Index(&cp, i);
                     if let Some(c) = doc.opt_cidr(doc.obj(a, &ip)?, "Ipv6CidrBlock", &ip)? {
                         cidrs.push(c);
@@ -295,7 +387,11 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                 }
                 let mut ipv6_cidrs = Vec::new();
                 let cp = P::Field(p, "Ipv6CidrBlockAssociationSet");
-                for (i, a) in doc.opt_arr(m, "Ipv6CidrBlockAssociationSet", p)?.iter().enumerate() {
+                for (i, a) in doc
+                    .opt_arr(m, "Ipv6CidrBlockAssociationSet", p)?
+                    .iter()
+                    .enumerate()
+                {
                     let ip = P::Index(&cp, i);
                     if let Some(c) = doc.opt_cidr(doc.obj(a, &ip)?, "Ipv6CidrBlock", &ip)? {
                         ipv6_cidrs.push(c);
@@ -329,7 +425,8 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                     let state = match a.get("AssociationState") {
                         Some(s @ Value::Object(_)) => {
                             let sp = P::Field(&ip, "AssociationState");
-                            doc.opt_str(doc.obj(s, &sp)?, "State", &sp)?.unwrap_or("associated")
+                            doc.opt_str(doc.obj(s, &sp)?, "State", &sp)?
+                                .unwrap_or("associated")
                         }
                         _ => "associated",
                     };
@@ -366,12 +463,20 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                 if !seen.first(3, id) {
                     return Ok(());
                 }
-                let kind = match doc.req_str(m, "VpcEndpointType", p)?.to_ascii_lowercase().as_str() {
+                let kind = match doc
+                    .req_str(m, "VpcEndpointType", p)?
+                    .to_ascii_lowercase()
+                    .as_str()
+                {
                     "interface" => VpcEndpointKind::Interface,
                     "gateway" => VpcEndpointKind::Gateway,
                     _ => VpcEndpointKind::Other,
                 };
-                let state = match doc.opt_str(m, "State", p)?.map(str::to_ascii_lowercase).as_deref() {
+                let state = match doc
+                    .opt_str(m, "State", p)?
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
                     Some("available") => EndpointState::Available,
                     _ => EndpointState::NotAvailable,
                 };
@@ -379,9 +484,14 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                 let gp = P::Field(p, "Groups");
                 for (i, g) in doc.opt_arr(m, "Groups", p)?.iter().enumerate() {
                     let ip = P::Index(&gp, i);
-                    security_group_ids.push(doc.req_str(doc.obj(g, &ip)?, "GroupId", &ip)?.to_owned());
+                    security_group_ids
+                        .push(doc.req_str(doc.obj(g, &ip)?, "GroupId", &ip)?.to_owned());
                 }
-                let ip_type = match doc.opt_str(m, "IpAddressType", p)?.map(str::to_ascii_lowercase).as_deref() {
+                let ip_type = match doc
+                    .opt_str(m, "IpAddressType", p)?
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
                     Some("dualstack") => EndpointIpType::Dualstack,
                     Some("ipv6") => EndpointIpType::Ipv6,
                     _ => EndpointIpType::Ipv4,
@@ -411,7 +521,10 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                 let egress = sg_rules(&doc, m, "IpPermissionsEgress", p)?;
                 input.security_groups.items.push(SecurityGroup {
                     id: id.to_owned(),
-                    name: doc.opt_str(m, "GroupName", p)?.unwrap_or_default().to_owned(),
+                    name: doc
+                        .opt_str(m, "GroupName", p)?
+                        .unwrap_or_default()
+                        .to_owned(),
                     vpc_id: doc.opt_str(m, "VpcId", p)?.map(str::to_owned),
                     ingress,
                     egress,
@@ -451,15 +564,22 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                 if !seen.first(6, id) {
                     return Ok(());
                 }
-                let state = match doc.opt_str(m, "State", p)?.map(str::to_ascii_lowercase).as_deref() {
+                let state = match doc
+                    .opt_str(m, "State", p)?
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
                     Some("available") => NatState::Available,
                     _ => NatState::NotAvailable,
                 };
-                let connectivity =
-                    match doc.opt_str(m, "ConnectivityType", p)?.map(str::to_ascii_lowercase).as_deref() {
-                        Some("private") => NatConnectivity::Private,
-                        _ => NatConnectivity::Public,
-                    };
+                let connectivity = match doc
+                    .opt_str(m, "ConnectivityType", p)?
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
+                    Some("private") => NatConnectivity::Private,
+                    _ => NatConnectivity::Public,
+                };
                 input.nat_gateways.items.push(NatGateway {
                     id: id.to_owned(),
                     vpc_id: doc.opt_str(m, "VpcId", p)?.map(str::to_owned),
@@ -485,7 +605,10 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                         attached_vpc_ids.push(doc.req_str(a, "VpcId", &ip)?.to_owned());
                     }
                 }
-                input.internet_gateways.items.push(InternetGateway { id: id.to_owned(), attached_vpc_ids });
+                input.internet_gateways.items.push(InternetGateway {
+                    id: id.to_owned(),
+                    attached_vpc_ids,
+                });
                 Ok(())
             })
             .map(|()| input.internet_gateways.given = true)?,
@@ -505,10 +628,14 @@ fn parse_document(name: &str, text: &str, input: &mut VpcInput, seen: &mut Seen)
                     let vp = P::Field(&ip, "Values");
                     for (j, v) in doc.opt_arr(c, "Values", &ip)?.iter().enumerate() {
                         let jp = P::Index(&vp, j);
-                        domain_name_servers.push(doc.req_str(doc.obj(v, &jp)?, "Value", &jp)?.to_owned());
+                        domain_name_servers
+                            .push(doc.req_str(doc.obj(v, &jp)?, "Value", &jp)?.to_owned());
                     }
                 }
-                input.dhcp_options.items.push(DhcpOptions { id: id.to_owned(), domain_name_servers });
+                input.dhcp_options.items.push(DhcpOptions {
+                    id: id.to_owned(),
+                    domain_name_servers,
+                });
                 Ok(())
             })
             .map(|()| input.dhcp_options.given = true)?,
@@ -558,8 +685,14 @@ fn switch(b: bool) -> Switch {
 fn item_value(doc: &Doc<'_>, raw: &RawValue, p: &P<'_>) -> Result<Value, InputError> {
     serde_json::from_str(raw.get()).map_err(|e| {
         let why = json_error("", &e);
-        let InputError::Json { message, .. } = why else { return why };
-        doc.shape(p, "a value nested at most 128 levels deep", &format!("deeper nesting ({message})"))
+        let InputError::Json { message, .. } = why else {
+            return why;
+        };
+        doc.shape(
+            p,
+            "a value nested at most 128 levels deep",
+            &format!("deeper nesting ({message})"),
+        )
     })
 }
 
@@ -591,7 +724,11 @@ fn each(
     Ok(())
 }
 
-fn parse_route(doc: &Doc<'_>, m: &Map<String, Value>, p: &P<'_>) -> Result<Option<Route>, InputError> {
+fn parse_route(
+    doc: &Doc<'_>,
+    m: &Map<String, Value>,
+    p: &P<'_>,
+) -> Result<Option<Route>, InputError> {
     let destination = if let Some(c) = doc.opt_cidr(m, "DestinationCidrBlock", p)? {
         RouteDestination::Cidr(c)
     } else if let Some(c) = doc.opt_cidr(m, "DestinationIpv6CidrBlock", p)? {
@@ -638,10 +775,19 @@ fn parse_route(doc: &Doc<'_>, m: &Map<String, Value>, p: &P<'_>) -> Result<Optio
         Some("blackhole") => RouteState::Blackhole,
         _ => RouteState::Active,
     };
-    Ok(Some(Route { destination, target, state }))
+    Ok(Some(Route {
+        destination,
+        target,
+        state,
+    }))
 }
 
-fn sg_rules(doc: &Doc<'_>, m: &Map<String, Value>, key: &str, p: &P<'_>) -> Result<Vec<SgRule>, InputError> {
+fn sg_rules(
+    doc: &Doc<'_>,
+    m: &Map<String, Value>,
+    key: &str,
+    p: &P<'_>,
+) -> Result<Vec<SgRule>, InputError> {
     let mut out = Vec::new();
     let kp = P::Field(p, key);
     for (i, r) in doc.opt_arr(m, key, p)?.iter().enumerate() {
@@ -674,9 +820,18 @@ fn sg_rules(doc: &Doc<'_>, m: &Map<String, Value>, key: &str, p: &P<'_>) -> Resu
         let lp = P::Field(&ip, "PrefixListIds");
         for (j, g) in doc.opt_arr(r, "PrefixListIds", &ip)?.iter().enumerate() {
             let jp = P::Index(&lp, j);
-            prefix_list_ids.push(doc.req_str(doc.obj(g, &jp)?, "PrefixListId", &jp)?.to_owned());
+            prefix_list_ids.push(
+                doc.req_str(doc.obj(g, &jp)?, "PrefixListId", &jp)?
+                    .to_owned(),
+            );
         }
-        out.push(SgRule { protocol, ports, cidrs, group_ids, prefix_list_ids });
+        out.push(SgRule {
+            protocol,
+            ports,
+            cidrs,
+            group_ids,
+            prefix_list_ids,
+        });
     }
     Ok(out)
 }
@@ -684,24 +839,59 @@ fn sg_rules(doc: &Doc<'_>, m: &Map<String, Value>, key: &str, p: &P<'_>) -> Resu
 fn acl_entry(doc: &Doc<'_>, m: &Map<String, Value>, p: &P<'_>) -> Result<AclEntry, InputError> {
     let rule_number = match doc.opt_int(m, "RuleNumber", p)? {
         Some(n) if (1..=32767).contains(&n) => n as u32,
-        Some(_) => return Err(doc.shape(&P::Field(p, "RuleNumber"), "a rule number from 1 to 32767", "a number outside it")),
-        None => return Err(doc.shape(&P::Field(p, "RuleNumber"), "an integer (the field is required)", "nothing")),
+        Some(_) => {
+            return Err(doc.shape(
+                &P::Field(p, "RuleNumber"),
+                "a rule number from 1 to 32767",
+                "a number outside it",
+            ));
+        }
+        None => {
+            return Err(doc.shape(
+                &P::Field(p, "RuleNumber"),
+                "an integer (the field is required)",
+                "nothing",
+            ));
+        }
     };
     let direction = match doc.opt_bool(m, "Egress", p)? {
         Some(true) => Direction::Egress,
         Some(false) => Direction::Ingress,
-        None => return Err(doc.shape(&P::Field(p, "Egress"), "true or false (the field is required)", "nothing")),
+        None => {
+            return Err(doc.shape(
+                &P::Field(p, "Egress"),
+                "true or false (the field is required)",
+                "nothing",
+            ));
+        }
     };
     let protocol = doc.protocol(m, "Protocol", p)?;
-    let action = match doc.req_str(m, "RuleAction", p)?.to_ascii_lowercase().as_str() {
+    let action = match doc
+        .req_str(m, "RuleAction", p)?
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "allow" => RuleAction::Allow,
         "deny" => RuleAction::Deny,
-        _ => return Err(doc.shape(&P::Field(p, "RuleAction"), "\"allow\" or \"deny\"", "another string")),
+        _ => {
+            return Err(doc.shape(
+                &P::Field(p, "RuleAction"),
+                "\"allow\" or \"deny\"",
+                "another string",
+            ));
+        }
     };
-    let cidr = match (doc.opt_cidr(m, "CidrBlock", p)?, doc.opt_cidr(m, "Ipv6CidrBlock", p)?) {
+    let cidr = match (
+        doc.opt_cidr(m, "CidrBlock", p)?,
+        doc.opt_cidr(m, "Ipv6CidrBlock", p)?,
+    ) {
         (Some(c), _) | (None, Some(c)) => c,
         (None, None) => {
-            return Err(doc.shape(&P::Field(p, "CidrBlock"), "a CIDR in CidrBlock or Ipv6CidrBlock", "neither"));
+            return Err(doc.shape(
+                &P::Field(p, "CidrBlock"),
+                "a CIDR in CidrBlock or Ipv6CidrBlock",
+                "neither",
+            ));
         }
     };
     let ports = match (protocol, m.get("PortRange")) {
@@ -717,5 +907,12 @@ fn acl_entry(doc: &Doc<'_>, m: &Map<String, Value>, p: &P<'_>) -> Result<AclEntr
         }
         _ => PortRange::ALL,
     };
-    Ok(AclEntry { rule_number, direction, protocol, action, cidr, ports })
+    Ok(AclEntry {
+        rule_number,
+        direction,
+        protocol,
+        action,
+        cidr,
+        ports,
+    })
 }

@@ -60,9 +60,9 @@ pub use model::VpcInput;
 
 use crate::catalog::{Profile, Region, RegionError};
 use crate::commands::FixFormat;
-use crate::report::Report;
 #[allow(unused_imports)]
 use crate::report::PathReport;
+use crate::report::Report;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;

@@ -25,7 +25,10 @@ pub struct Collection<T> {
 
 impl<T> Default for Collection<T> {
     fn default() -> Self {
-        Collection { given: false, items: Vec::new() }
+        Collection {
+            given: false,
+            items: Vec::new(),
+        }
     }
 }
 

@@ -1,0 +1,265 @@
+//! Bad input to the validator: clear errors naming the document, the JSON
+//! path and what was expected; never a panic, never a stack overflow.
+
+use netready::validate_cmd::{execute, parse_args};
+use netready_core::vpc::{self, InputError, ValidateOptions};
+
+fn opts() -> ValidateOptions {
+    ValidateOptions {
+        region: Some("eu-west-1".parse().expect("valid region")),
+        ..ValidateOptions::default()
+    }
+}
+
+fn err(docs: &[(&str, &str)]) -> InputError {
+    vpc::validate(docs, &opts()).expect_err("bad input must be an error")
+}
+
+#[test]
+fn truncated_json_names_file_and_position() {
+    let e = err(&[(
+        "subnets.json",
+        "{\"Subnets\": [{\"SubnetId\": \"subnet-1\",",
+    )]);
+    match &e {
+        InputError::Json { document, line, .. } => {
+            assert_eq!(document, "subnets.json");
+            assert_eq!(*line, 1);
+        }
+        other => panic!("expected a JSON error, got {other:?}"),
+    }
+    assert!(
+        e.to_string().starts_with("subnets.json: line 1, column"),
+        "{e}"
+    );
+}
+
+#[test]
+fn wrong_type_names_the_json_path() {
+    let doc = r#"{"RouteTables": [
+        {"RouteTableId": "rtb-0", "VpcId": "vpc-1"},
+        {"RouteTableId": "rtb-1", "VpcId": "vpc-1"},
+        {"RouteTableId": "rtb-2", "VpcId": "vpc-1"},
+        {"RouteTableId": "rtb-3", "VpcId": "vpc-1", "Routes": [{"DestinationCidrBlock": 5, "GatewayId": "local"}]}
+    ]}"#;
+    let e = err(&[("rt.json", doc)]);
+    assert_eq!(
+        e,
+        InputError::Shape {
+            document: "rt.json".into(),
+            path: "RouteTables[3].Routes[0].DestinationCidrBlock".into(),
+            expected: "a string".into(),
+            found: "a number".into(),
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "rt.json: RouteTables[3].Routes[0].DestinationCidrBlock: expected a string, found a number"
+    );
+}
+
+#[test]
+fn other_shapes() {
+    let cases: &[(&str, &str)] = &[
+        (r#"[1, 2]"#, "(top level): expected an object"),
+        (
+            r#"{"Reservations": []}"#,
+            "(top level): expected the output of one of",
+        ),
+        (
+            r#"{"Subnets": {"SubnetId": "x"}}"#,
+            "Subnets: expected an array, found an object",
+        ),
+        (
+            r#"{"Subnets": [{"VpcId": "vpc-1"}]}"#,
+            "Subnets[0].SubnetId: expected a string (the field is required), found nothing",
+        ),
+        (
+            r#"{"Subnets": [{"SubnetId": "s", "VpcId": "v", "CidrBlock": "10.0.0.0/33"}]}"#,
+            "Subnets[0].CidrBlock: expected a CIDR",
+        ),
+        (
+            r#"{"VpcId": "vpc-1", "EnableDnsSupport": {"Value": "yes"}}"#,
+            "EnableDnsSupport.Value: expected true or false, found a string",
+        ),
+        (
+            r#"{"EnableDnsSupport": {"Value": true}}"#,
+            "VpcId: expected a string beside",
+        ),
+        (
+            r#"{"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "v", "Entries": [{"RuleNumber": 100, "Egress": true, "Protocol": "-1", "RuleAction": "maybe", "CidrBlock": "0.0.0.0/0"}]}]}"#,
+            "NetworkAcls[0].Entries[0].RuleAction: expected \"allow\" or \"deny\"",
+        ),
+        (
+            r#"{"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 70000, "ToPort": 443}]}]}"#,
+            "SecurityGroups[0].IpPermissions[0].FromPort: expected a port from 0 to 65535",
+        ),
+    ];
+    for (doc, want) in cases {
+        let e = err(&[("d.json", doc)]).to_string();
+        assert!(
+            e.starts_with(&format!("d.json: {want}")),
+            "{doc}\n got: {e}\nwant: {want}"
+        );
+    }
+}
+
+#[test]
+fn deep_nesting_is_a_clean_error() {
+    const DEPTH: usize = 10_000;
+    let deep = |open: &str, close: &str| format!("{}{}", open.repeat(DEPTH), close.repeat(DEPTH));
+    // Deep inside a resource the validator reads.
+    let inside = format!(
+        r#"{{"Subnets": [{{"SubnetId": "s", "VpcId": "v", "Tags": {}}}]}}"#,
+        deep("[", "]")
+    );
+    let e = err(&[("deep.json", &inside)]).to_string();
+    assert!(
+        e.contains("Subnets[0]") && e.contains("nested at most 128 levels"),
+        "{e}"
+    );
+    // Deep as the collection itself.
+    let collection = format!(r#"{{"Vpcs": {}}}"#, deep("[", "]"));
+    let e = err(&[("deep.json", &collection)]).to_string();
+    assert!(e.starts_with("deep.json: Vpcs"), "{e}");
+    // Deep at the top level, and deep under a key nobody reads.
+    let top = deep("[", "]");
+    assert!(
+        err(&[("deep.json", &top)])
+            .to_string()
+            .starts_with("deep.json:")
+    );
+    // An unknown key is skipped without recursion: the document is fine.
+    let unknown_ok = vpc::parse(&[(
+        "deep.json",
+        &format!(r#"{{"Subnets": [], "Other": {}}}"#, deep("[", "]")),
+    )]);
+    assert!(unknown_ok.is_ok(), "{unknown_ok:?}");
+    let objects = format!(
+        r#"{{"Subnets": [], "Other": {}1{}}}"#,
+        "{\"a\":".repeat(DEPTH),
+        "}".repeat(DEPTH)
+    );
+    assert!(vpc::parse(&[("deep.json", &objects)]).is_ok());
+}
+
+#[test]
+fn fifty_megabytes() {
+    // A describe-subnets output of about 50 MB: many subnets with long tags.
+    let tag = "x".repeat(400);
+    let mut doc = String::from("{\"Subnets\": [");
+    let mut i = 0u32;
+    while doc.len() < 50 * 1024 * 1024 {
+        if i > 0 {
+            doc.push(',');
+        }
+        doc.push_str(&format!(
+            r#"{{"SubnetId": "subnet-{i:08x}", "VpcId": "vpc-1", "CidrBlock": "10.{}.{}.0/24", "AvailabilityZone": "eu-west-1a", "Tags": [{{"Key": "Name", "Value": "{tag}"}}]}}"#,
+            (i >> 8) & 0xff,
+            i & 0xff
+        ));
+        i += 1;
+    }
+    doc.push_str("]}");
+    let input = vpc::parse(&[("big.json", &doc)]).expect("a large valid document parses");
+    assert!(input.subnets.items.len() > 50_000);
+    // One huge string value, truncated: a clean JSON error at the end.
+    let huge = format!(
+        "{{\"Vpcs\": [{{\"VpcId\": \"{}",
+        "v".repeat(50 * 1024 * 1024)
+    );
+    assert!(matches!(
+        err(&[("huge.json", &huge)]),
+        InputError::Json { .. }
+    ));
+}
+
+#[test]
+fn dangling_and_unknown_ids() {
+    let subnets = r#"{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24", "AvailabilityZone": "eu-west-1a"}]}"#;
+    let mut o = opts();
+    o.subnets = vec!["subnet-9".into()];
+    let e = vpc::validate(&[("s.json", subnets)], &o).expect_err("unknown subnet");
+    assert_eq!(
+        e,
+        InputError::UnknownSubnet {
+            id: "subnet-9".into()
+        }
+    );
+    assert!(
+        e.to_string()
+            .contains("aws ec2 describe-subnets --subnet-ids subnet-9"),
+        "{e}"
+    );
+    let sgs =
+        r#"{"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "default", "VpcId": "vpc-1"}]}"#;
+    let mut o = opts();
+    o.security_groups = vec!["sg-2".into()];
+    let e = vpc::validate(&[("s.json", subnets), ("g.json", sgs)], &o).expect_err("unknown group");
+    assert_eq!(e, InputError::UnknownSecurityGroup { id: "sg-2".into() });
+    // A route to a NAT gateway that describe-nat-gateways lacks: unknown, with
+    // a finding naming the command, never a guess.
+    let rt = r#"{"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [{"Main": true}],
+        "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-404", "State": "active"}]}],
+        "NatGateways": [], "VpcEndpoints": [], "NetworkAcls": [], "VpcId": "vpc-1",
+        "EnableDnsSupport": {"Value": true}, "EnableDnsHostnames": {"Value": true}}"#;
+    let report = vpc::validate(
+        &[("s.json", subnets), ("g.json", sgs), ("rt.json", rt)],
+        &opts(),
+    )
+    .expect("evaluates");
+    let path = &report.subnets[0].endpoints[0];
+    assert_eq!(path.reachable, netready_core::report::Reachability::Unknown);
+    assert!(
+        path.findings.iter().any(|f| f.message.contains("nat-404")
+            && f.fix
+                .as_deref()
+                .is_some_and(|c| c.contains("describe-nat-gateways"))),
+        "{path:?}"
+    );
+}
+
+#[test]
+fn region_must_be_known() {
+    let subnets = r#"{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1"}]}"#;
+    let e =
+        vpc::validate(&[("s.json", subnets)], &ValidateOptions::default()).expect_err("no region");
+    assert_eq!(e, InputError::NoRegion);
+    // From an AZ name.
+    let subnets = r#"{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "AvailabilityZone": "ap-southeast-2c"}]}"#;
+    let r = vpc::validate(&[("s.json", subnets)], &ValidateOptions::default())
+        .expect("region from the AZ");
+    assert_eq!(r.region.as_deref(), Some("ap-southeast-2"));
+    assert!(vpc::validate(&[], &opts()).is_err());
+}
+
+#[test]
+fn cli_reports_bad_files() {
+    let dir = std::env::temp_dir().join(format!("netready-validate-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bin = dir.join("binary.json");
+    std::fs::write(&bin, [0xff, 0xfe, b'{']).expect("write");
+    let run = |args: Vec<String>| {
+        execute(&parse_args(args).expect("args parse"))
+            .map(|_| ())
+            .expect_err("must fail")
+            .to_string()
+    };
+    let e = run(vec![bin.to_string_lossy().into_owned()]);
+    assert!(e.contains("binary.json: not UTF-8"), "{e}");
+    let e = run(vec![dir.join("absent.json").to_string_lossy().into_owned()]);
+    assert!(e.contains("absent.json: cannot read"), "{e}");
+    let e = run(vec![
+        "--assign-public-ip".into(),
+        "maybe".into(),
+        bin.to_string_lossy().into_owned(),
+    ]);
+    assert!(e.contains("--assign-public-ip"), "{e}");
+    let e = run(vec!["-".into(), "-".into()]);
+    assert!(e.contains("only once"), "{e}");
+    assert!(
+        parse_args(Vec::<String>::new()).is_err(),
+        "FILE is required"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
