@@ -336,7 +336,7 @@ impl Shared {
                         }
                         Direction::Worse => tracing::warn!(
                             service = %c.service, host = %c.host, port = c.port, failure,
-                            reachable = ?c.to, "endpoint not reachable"
+                            reachable = reachability_name(c.to), "endpoint not reachable"
                         ),
                     }
                 }
@@ -542,6 +542,16 @@ where
     Fut::Output: CheckOutput + Send + 'static,
 {
     Ok(Watch::bind(options).await?.run(check).await)
+}
+
+/// The report's JSON spelling of a reachability, for log fields.
+fn reachability_name(r: netready_core::report::Reachability) -> &'static str {
+    use netready_core::report::Reachability;
+    match r {
+        Reachability::Reachable => "true",
+        Reachability::Unreachable => "false",
+        Reachability::Unknown => "null",
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
