@@ -54,16 +54,20 @@ cargo build -p netready-web --profile wasm-release --target wasm32-unknown-unkno
 
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
-wasm-bindgen --target web --out-dir "$STAGE" --out-name netready_web "$WASM_OUT"
-
+# wasm-opt runs before wasm-bindgen: Debian's wasm-opt 108 renumbers the
+# export of wasm-bindgen's externref table onto the function table, which
+# then fails to grow at start-up ("WebAssembly.Table.grow(): failed to grow
+# table"). On rustc's output there is no such table yet. The module keeps its
+# target-features section (strip = "debuginfo"), from which wasm-opt learns
+# the features rustc enabled.
 if command -v wasm-opt >/dev/null 2>&1; then
-  # The module keeps its target-features section (strip = "debuginfo"), from
-  # which wasm-opt learns the features rustc enabled.
-  wasm-opt -Oz --strip-debug --strip-producers -o "$STAGE/opt.wasm" "$STAGE/netready_web_bg.wasm"
-  mv "$STAGE/opt.wasm" "$STAGE/netready_web_bg.wasm"
+  wasm-opt -Oz -o "$STAGE/opt.wasm" "$WASM_OUT"
 else
   log "warning: wasm-opt not found; the module is not size-optimised"
+  cp "$WASM_OUT" "$STAGE/opt.wasm"
 fi
+wasm-bindgen --target web --out-dir "$STAGE" --out-name netready_web \
+  --remove-name-section --remove-producers-section "$STAGE/opt.wasm"
 
 # --- page --------------------------------------------------------------------
 rm -rf "$DIST"

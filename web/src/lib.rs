@@ -169,7 +169,9 @@ export interface Classified {
 /// The JSON-compatible serialiser: `None` → `null`, maps → plain objects,
 /// so `JSON.stringify` of a result equals the CLI's JSON.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(JsValue::from)
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(JsValue::from)
 }
 
 /// A JavaScript `Error` carrying core's message, prefixed by what was being
@@ -220,8 +222,12 @@ impl From<Availability> for AvailabilityDoc {
     fn from(a: Availability) -> Self {
         match a {
             Availability::InRegion => AvailabilityDoc::InRegion,
-            Availability::CrossRegion { service_region } => AvailabilityDoc::CrossRegion { service_region },
-            Availability::ControlPlaneRegionOnly { region } => AvailabilityDoc::ControlPlaneRegionOnly { region },
+            Availability::CrossRegion { service_region } => {
+                AvailabilityDoc::CrossRegion { service_region }
+            }
+            Availability::ControlPlaneRegionOnly { region } => {
+                AvailabilityDoc::ControlPlaneRegionOnly { region }
+            }
             Availability::NotInPartition => AvailabilityDoc::NotInPartition,
         }
     }
@@ -258,7 +264,9 @@ fn catalog_doc(region: &Region, profile: Profile) -> CatalogDoc<'_> {
 #[wasm_bindgen(unchecked_return_type = "Catalog")]
 pub fn catalog(region: &str, profile: &str) -> Result<JsValue, JsValue> {
     let region_parsed = Region::parse(region).map_err(|e| field_error("region", region, e))?;
-    let profile_parsed: Profile = profile.parse().map_err(|e| field_error("profile", profile, e))?;
+    let profile_parsed: Profile = profile
+        .parse()
+        .map_err(|e| field_error("profile", profile, e))?;
     to_js(&catalog_doc(&region_parsed, profile_parsed))
 }
 
@@ -287,7 +295,11 @@ pub fn classify(
     #[wasm_bindgen(js_name = "vpcCidrs")] vpc_cidrs: Vec<String>,
 ) -> Result<JsValue, JsValue> {
     let ip: IpAddr = address.trim().parse().map_err(|_| {
-        field_error("address", address, "expected an IPv4 or IPv6 address, e.g. 10.0.1.5 or 2600:1f18::1")
+        field_error(
+            "address",
+            address,
+            "expected an IPv4 or IPv6 address, e.g. 10.0.1.5 or 2600:1f18::1",
+        )
     })?;
     let cidrs = vpc_cidrs
         .iter()
@@ -326,7 +338,12 @@ fn input_error(e: &InputError) -> JsValue {
     };
     let kind = match e {
         InputError::NoDocuments => "no_documents",
-        InputError::Json { document, line, column, .. } => {
+        InputError::Json {
+            document,
+            line,
+            column,
+            ..
+        } => {
             set("document", document.as_str().into());
             set("line", JsValue::from_f64(*line as f64));
             set("column", JsValue::from_f64(*column as f64));
@@ -358,7 +375,11 @@ fn input_error(e: &InputError) -> JsValue {
 fn options_error(message: impl core::fmt::Display) -> JsValue {
     let error = js_sys::Error::new(&format!("options: {message}"));
     error.set_name("ValidateError");
-    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("kind"), &JsValue::from_str("options"));
+    let _ = js_sys::Reflect::set(
+        &error,
+        &JsValue::from_str("kind"),
+        &JsValue::from_str("options"),
+    );
     error.into()
 }
 
@@ -370,14 +391,25 @@ pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "ValidateDocument[]")] documents: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let documents: Vec<DocumentIn> = serde_wasm_bindgen::from_value(documents)
-        .map_err(|e| options_error(format_args!("documents: expected an array of {{name, text}} objects: {e}")))?;
+    let documents: Vec<DocumentIn> = serde_wasm_bindgen::from_value(documents).map_err(|e| {
+        options_error(format_args!(
+            "documents: expected an array of {{name, text}} objects: {e}"
+        ))
+    })?;
     let options: ValidateOptions = if options.is_undefined() || options.is_null() {
         ValidateOptions::default()
     } else {
-        serde_wasm_bindgen::from_value(options).map_err(options_error)?
+        // Through a JSON value: serde-wasm-bindgen reads only the fields a
+        // struct names, so a misspelt option would pass unnoticed, while
+        // `ValidateOptions` denies unknown fields, as the CLI denies unknown flags.
+        let value: serde_json::Value =
+            serde_wasm_bindgen::from_value(options).map_err(options_error)?;
+        ValidateOptions::deserialize(value).map_err(options_error)?
     };
-    let docs: Vec<(&str, &str)> = documents.iter().map(|d| (d.name.as_str(), d.text.as_str())).collect();
+    let docs: Vec<(&str, &str)> = documents
+        .iter()
+        .map(|d| (d.name.as_str(), d.text.as_str()))
+        .collect();
     let report = vpc::validate(&docs, &options).map_err(|e| input_error(&e))?;
     to_js(&report)
 }

@@ -13,8 +13,14 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const CLASSIFY_CASES: &str = include_str!("../../tests/data/classify.json");
 const NAT_DIR: &str = "nat-gateway";
 const NAT_FILES: &[(&str, &str)] = &[
-    ("describe-vpcs.json", include_str!("../../tests/data/validate/nat-gateway/describe-vpcs.json")),
-    ("describe-subnets.json", include_str!("../../tests/data/validate/nat-gateway/describe-subnets.json")),
+    (
+        "describe-vpcs.json",
+        include_str!("../../tests/data/validate/nat-gateway/describe-vpcs.json"),
+    ),
+    (
+        "describe-subnets.json",
+        include_str!("../../tests/data/validate/nat-gateway/describe-subnets.json"),
+    ),
     (
         "describe-route-tables.json",
         include_str!("../../tests/data/validate/nat-gateway/describe-route-tables.json"),
@@ -45,11 +51,15 @@ const NAT_FILES: &[(&str, &str)] = &[
     ),
     (
         "describe-vpc-attribute-dns-support.json",
-        include_str!("../../tests/data/validate/nat-gateway/describe-vpc-attribute-dns-support.json"),
+        include_str!(
+            "../../tests/data/validate/nat-gateway/describe-vpc-attribute-dns-support.json"
+        ),
     ),
     (
         "describe-vpc-attribute-dns-hostnames.json",
-        include_str!("../../tests/data/validate/nat-gateway/describe-vpc-attribute-dns-hostnames.json"),
+        include_str!(
+            "../../tests/data/validate/nat-gateway/describe-vpc-attribute-dns-hostnames.json"
+        ),
     ),
 ];
 const NAT_EXPECTED: &str = include_str!("../../tests/data/validate/nat-gateway/expected.json");
@@ -68,7 +78,10 @@ fn prop(obj: &JsValue, key: &str) -> JsValue {
 /// The thrown value must be an `Error` (so `instanceof Error` and `message`
 /// work in the page); returns it.
 fn as_error(thrown: JsValue) -> Error {
-    assert!(thrown.is_instance_of::<Error>(), "thrown value is not an Error: {thrown:?}");
+    assert!(
+        thrown.is_instance_of::<Error>(),
+        "thrown value is not an Error: {thrown:?}"
+    );
     thrown.unchecked_into::<Error>()
 }
 
@@ -89,14 +102,19 @@ fn options(v: Value) -> JsValue {
 
 #[wasm_bindgen_test]
 fn classify_matches_the_shared_table() {
-    let table: Value = serde_json::from_str(CLASSIFY_CASES).expect("tests/data/classify.json parses");
+    let table: Value =
+        serde_json::from_str(CLASSIFY_CASES).expect("tests/data/classify.json parses");
     let cases = table["cases"].as_array().expect("cases is an array");
     assert!(cases.len() > 20);
     for case in cases {
         let ip = case["ip"].as_str().expect("ip is a string");
         let cidrs: Vec<String> = case["vpc_cidrs"]
             .as_array()
-            .map(|a| a.iter().map(|c| c.as_str().expect("a CIDR string").to_owned()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|c| c.as_str().expect("a CIDR string").to_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         let got = json(&netready_web::classify(ip, cidrs).expect("every table address parses"));
         assert_eq!(got["class"], case["class"], "class of {ip}");
@@ -107,7 +125,8 @@ fn classify_matches_the_shared_table() {
 
 #[wasm_bindgen_test]
 fn classify_reports_range_and_effective_address() {
-    let got = json(&netready_web::classify("54.1.2.3", vec!["54.1.0.0/16".into()]).expect("valid input"));
+    let got =
+        json(&netready_web::classify("54.1.2.3", vec!["54.1.0.0/16".into()]).expect("valid input"));
     assert_eq!(got["class"], "private");
     assert_eq!(got["range"], "vpc_cidr");
     let got = json(&netready_web::classify("64:ff9b::36.1.2.3", vec![]).expect("valid input"));
@@ -122,7 +141,9 @@ fn classify_errors_are_js_errors_with_core_messages() {
     let e = as_error(netready_web::classify("10.0.0.300", vec![]).expect_err("not an address"));
     assert!(String::from(e.message()).contains("expected an IPv4 or IPv6 address"));
     assert_eq!(prop(&e, "field"), "address");
-    let e = as_error(netready_web::classify("10.0.0.1", vec!["10.0.0.1/16".into()]).expect_err("host bits"));
+    let e = as_error(
+        netready_web::classify("10.0.0.1", vec!["10.0.0.1/16".into()]).expect_err("host bits"),
+    );
     let msg = String::from(e.message());
     assert!(msg.contains("did you mean 10.0.0.0/16"), "{msg}");
     assert_eq!(prop(&e, "field"), "vpcCidrs");
@@ -130,7 +151,8 @@ fn classify_errors_are_js_errors_with_core_messages() {
 
 #[wasm_bindgen_test]
 fn catalog_lists_the_profile() {
-    let got = json(&netready_web::catalog("eu-west-1", "runner").expect("valid region and profile"));
+    let got =
+        json(&netready_web::catalog("eu-west-1", "runner").expect("valid region and profile"));
     assert_eq!(got["schema"], "netready.catalog/v1");
     assert_eq!(got["partition"], "aws");
     let services: Vec<&str> = got["services"]
@@ -140,7 +162,10 @@ fn catalog_lists_the_profile() {
         .map(|s| s["service"].as_str().expect("service is a string"))
         .collect();
     for needed in ["secretsmanager", "logs", "ecr.api", "ecr.dkr", "s3"] {
-        assert!(services.contains(&needed), "{needed} missing from {services:?}");
+        assert!(
+            services.contains(&needed),
+            "{needed} missing from {services:?}"
+        );
     }
     let cn = json(&netready_web::catalog("cn-north-1", "private").expect("valid"));
     let ecr = cn["services"]
@@ -149,7 +174,10 @@ fn catalog_lists_the_profile() {
         .iter()
         .find(|s| s["service"] == "ecr.api")
         .expect("ecr.api is in the private profile");
-    assert_eq!(ecr["endpoint_service_name"], "cn.com.amazonaws.cn-north-1.ecr.api");
+    assert_eq!(
+        ecr["endpoint_service_name"],
+        "cn.com.amazonaws.cn-north-1.ecr.api"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -157,7 +185,8 @@ fn catalog_errors_name_the_field() {
     let e = as_error(netready_web::catalog("Europe", "runner").expect_err("malformed region"));
     assert!(String::from(e.message()).contains("expected an AWS region name"));
     assert_eq!(prop(&e, "field"), "region");
-    let e = as_error(netready_web::catalog("eu-west-1", "everything").expect_err("unknown profile"));
+    let e =
+        as_error(netready_web::catalog("eu-west-1", "everything").expect_err("unknown profile"));
     assert!(String::from(e.message()).contains("runner or private"));
     assert_eq!(prop(&e, "field"), "profile");
 }
@@ -175,8 +204,12 @@ fn validate_gives_the_expected_report() {
 
 #[wasm_bindgen_test]
 fn validate_json_errors_name_the_document_and_position() {
-    let files = [("good.json", NAT_FILES[0].1), ("broken.json", "{\n  \"Subnets\": [\n    {\"SubnetId\": }\n")];
-    let e = as_error(netready_web::validate(docs(&files), JsValue::UNDEFINED).expect_err("bad JSON"));
+    let files = [
+        ("good.json", NAT_FILES[0].1),
+        ("broken.json", "{\n  \"Subnets\": [\n    {\"SubnetId\": }\n"),
+    ];
+    let e =
+        as_error(netready_web::validate(docs(&files), JsValue::UNDEFINED).expect_err("bad JSON"));
     assert_eq!(prop(&e, "kind"), "json");
     assert_eq!(prop(&e, "document"), "broken.json");
     assert_eq!(prop(&e, "line"), 3);
@@ -187,7 +220,8 @@ fn validate_json_errors_name_the_document_and_position() {
 #[wasm_bindgen_test]
 fn validate_shape_errors_name_the_json_path() {
     let files = [("subnets.json", r#"{"Subnets": [{"SubnetId": 7}]}"#)];
-    let e = as_error(netready_web::validate(docs(&files), JsValue::UNDEFINED).expect_err("wrong type"));
+    let e =
+        as_error(netready_web::validate(docs(&files), JsValue::UNDEFINED).expect_err("wrong type"));
     assert_eq!(prop(&e, "kind"), "shape");
     assert_eq!(prop(&e, "document"), "subnets.json");
     assert_eq!(prop(&e, "path"), "Subnets[0].SubnetId");
@@ -196,23 +230,40 @@ fn validate_shape_errors_name_the_json_path() {
 #[wasm_bindgen_test]
 fn validate_option_errors() {
     let e = as_error(
-        netready_web::validate(docs(NAT_FILES), options(serde_json::json!({ "subnets": ["subnet-nope"] })))
-            .expect_err("unknown subnet"),
+        netready_web::validate(
+            docs(NAT_FILES),
+            options(serde_json::json!({ "subnets": ["subnet-nope"] })),
+        )
+        .expect_err("unknown subnet"),
     );
     assert_eq!(prop(&e, "kind"), "unknown_subnet");
     assert!(String::from(e.message()).contains("subnet-nope"));
     let e = as_error(
-        netready_web::validate(docs(NAT_FILES), options(serde_json::json!({ "region": "mars-1" })))
-            .expect_err("bad region"),
+        netready_web::validate(
+            docs(NAT_FILES),
+            options(serde_json::json!({ "region": "mars-1" })),
+        )
+        .expect_err("bad region"),
     );
-    assert!(String::from(e.message()).contains("region"), "{:?}", e.message());
+    assert!(
+        String::from(e.message()).contains("region"),
+        "{:?}",
+        e.message()
+    );
     let e = as_error(
-        netready_web::validate(docs(NAT_FILES), options(serde_json::json!({ "colour": "blue" })))
-            .expect_err("unknown option"),
+        netready_web::validate(
+            docs(NAT_FILES),
+            options(serde_json::json!({ "colour": "blue" })),
+        )
+        .expect_err("unknown option"),
     );
     assert_eq!(prop(&e, "kind"), "options");
-    let e = as_error(netready_web::validate(JsValue::from_str("not a list"), JsValue::UNDEFINED).expect_err("not docs"));
+    let e = as_error(
+        netready_web::validate(JsValue::from_str("not a list"), JsValue::UNDEFINED)
+            .expect_err("not docs"),
+    );
     assert_eq!(prop(&e, "kind"), "options");
-    let e = as_error(netready_web::validate(docs(&[]), JsValue::UNDEFINED).expect_err("no documents"));
+    let e =
+        as_error(netready_web::validate(docs(&[]), JsValue::UNDEFINED).expect_err("no documents"));
     assert_eq!(prop(&e, "kind"), "no_documents");
 }

@@ -230,7 +230,18 @@ export function check() {
     security_groups: checkedValues($('sg-choices')),
     assign_public_ip: radio('public-ip') === 'true',
   };
-  if (region) options.region = region;
+  if (region) {
+    // The catalog export checks the region with core's own rule, and says
+    // so with field = "region", so the message lands under the region box.
+    try {
+      catalog(region, profile);
+    } catch (err) {
+      placeError(err, entries);
+      lastReport = null;
+      return null;
+    }
+    options.region = region;
+  }
   let report;
   const t0 = performance.now();
   try {

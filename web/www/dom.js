@@ -40,10 +40,8 @@ export async function copyText(text, done = 'Copied.') {
   } catch {
     // fall through
   }
-  const ta = el('textarea', { 'aria-hidden': 'true', readonly: true });
+  const ta = el('textarea', { 'aria-hidden': 'true', readonly: true, class: 'offscreen' });
   ta.value = text;
-  ta.style.position = 'fixed';
-  ta.style.opacity = '0';
   document.body.append(ta);
   ta.select();
   const ok = document.execCommand('copy');
