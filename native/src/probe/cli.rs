@@ -304,10 +304,11 @@ async fn run_async(settings: Settings, env: Environment) -> CliResult {
         tracing::debug!("{note}");
     }
     let Some(region) = gathered.region.clone() else {
-        return Err(UsageError(
-            "no region: give --region (e.g. --region eu-west-1); neither ECS task metadata nor EC2 instance metadata named one"
-                .into(),
-        ));
+        let mut msg = "no region: give --region (e.g. --region eu-west-1); neither ECS task metadata nor EC2 instance metadata named one".to_owned();
+        for note in &gathered.notes {
+            msg.push_str(&format!("\n  {note}"));
+        }
+        return Err(UsageError(msg));
     };
     if gathered.resolvers.is_empty() {
         return Err(UsageError(format!(

@@ -309,7 +309,9 @@ async fn udp_exchange(
     // A connected socket only receives datagrams from the server.
     socket.connect(server).await.ok()?;
     socket.send(bytes).await.ok()?;
-    let mut buf = vec![0u8; 65_535];
+    // EDNS asks for at most EDNS_PAYLOAD bytes; a larger datagram is cut
+    // short, fails to parse and is ignored like any other garbage.
+    let mut buf = vec![0u8; 4096];
     loop {
         // An error here is mostly ICMP port unreachable: nobody listens.
         let n = socket.recv(&mut buf).await.ok()?;
