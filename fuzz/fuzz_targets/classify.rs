@@ -1,4 +1,4 @@
-//! cargo-fuzz entry point; the body is [`netready_fuzz::classify`], replayed on stable by `cargo test`.
+//! cargo-fuzz entry point; the body is [`netready_fuzz::classify_target`], replayed on stable by `cargo test`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| netready_fuzz::classify(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| netready_fuzz::classify_target(data));

@@ -59,23 +59,65 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
 /// written as a table and decided by longest-prefix match: an implementation
 /// independent of the classifier's bit tests.
 const V4_TABLE: &[(&str, AddressClass)] = &[
-    ("0.0.0.0/32", AddressClass::Special(SpecialRange::Unspecified)),
-    ("0.0.0.0/8", AddressClass::Special(SpecialRange::ThisNetwork)),
+    (
+        "0.0.0.0/32",
+        AddressClass::Special(SpecialRange::Unspecified),
+    ),
+    (
+        "0.0.0.0/8",
+        AddressClass::Special(SpecialRange::ThisNetwork),
+    ),
     ("10.0.0.0/8", AddressClass::Private(PrivateRange::Rfc1918)),
-    ("100.64.0.0/10", AddressClass::Private(PrivateRange::SharedAddressSpace)),
+    (
+        "100.64.0.0/10",
+        AddressClass::Private(PrivateRange::SharedAddressSpace),
+    ),
     ("127.0.0.0/8", AddressClass::Special(SpecialRange::Loopback)),
-    ("169.254.0.0/16", AddressClass::Special(SpecialRange::LinkLocal)),
-    ("172.16.0.0/12", AddressClass::Private(PrivateRange::Rfc1918)),
-    ("192.0.0.0/24", AddressClass::Special(SpecialRange::ProtocolAssignment)),
-    ("192.0.2.0/24", AddressClass::Special(SpecialRange::Documentation)),
-    ("192.88.99.0/24", AddressClass::Special(SpecialRange::Reserved)),
-    ("192.168.0.0/16", AddressClass::Private(PrivateRange::Rfc1918)),
-    ("198.18.0.0/15", AddressClass::Special(SpecialRange::Benchmarking)),
-    ("198.51.100.0/24", AddressClass::Special(SpecialRange::Documentation)),
-    ("203.0.113.0/24", AddressClass::Special(SpecialRange::Documentation)),
-    ("224.0.0.0/4", AddressClass::Special(SpecialRange::Multicast)),
+    (
+        "169.254.0.0/16",
+        AddressClass::Special(SpecialRange::LinkLocal),
+    ),
+    (
+        "172.16.0.0/12",
+        AddressClass::Private(PrivateRange::Rfc1918),
+    ),
+    (
+        "192.0.0.0/24",
+        AddressClass::Special(SpecialRange::ProtocolAssignment),
+    ),
+    (
+        "192.0.2.0/24",
+        AddressClass::Special(SpecialRange::Documentation),
+    ),
+    (
+        "192.88.99.0/24",
+        AddressClass::Special(SpecialRange::Reserved),
+    ),
+    (
+        "192.168.0.0/16",
+        AddressClass::Private(PrivateRange::Rfc1918),
+    ),
+    (
+        "198.18.0.0/15",
+        AddressClass::Special(SpecialRange::Benchmarking),
+    ),
+    (
+        "198.51.100.0/24",
+        AddressClass::Special(SpecialRange::Documentation),
+    ),
+    (
+        "203.0.113.0/24",
+        AddressClass::Special(SpecialRange::Documentation),
+    ),
+    (
+        "224.0.0.0/4",
+        AddressClass::Special(SpecialRange::Multicast),
+    ),
     ("240.0.0.0/4", AddressClass::Special(SpecialRange::Reserved)),
-    ("255.255.255.255/32", AddressClass::Special(SpecialRange::Broadcast)),
+    (
+        "255.255.255.255/32",
+        AddressClass::Special(SpecialRange::Broadcast),
+    ),
 ];
 
 /// IPv6: everything outside the listed unicast, unique-local, link-local and
@@ -87,10 +129,19 @@ const V6_TABLE: &[(&str, AddressClass)] = &[
     ("::1/128", AddressClass::Special(SpecialRange::Loopback)),
     ("100::/64", AddressClass::Special(SpecialRange::DiscardOnly)),
     ("2000::/3", AddressClass::Public),
-    ("2001::/23", AddressClass::Special(SpecialRange::ProtocolAssignment)),
-    ("2001:db8::/32", AddressClass::Special(SpecialRange::Documentation)),
+    (
+        "2001::/23",
+        AddressClass::Special(SpecialRange::ProtocolAssignment),
+    ),
+    (
+        "2001:db8::/32",
+        AddressClass::Special(SpecialRange::Documentation),
+    ),
     ("2002::/16", AddressClass::Special(SpecialRange::Reserved)),
-    ("3fff::/20", AddressClass::Special(SpecialRange::Documentation)),
+    (
+        "3fff::/20",
+        AddressClass::Special(SpecialRange::Documentation),
+    ),
     ("fc00::/7", AddressClass::Private(PrivateRange::UniqueLocal)),
     ("fe80::/10", AddressClass::Special(SpecialRange::LinkLocal)),
     ("ff00::/8", AddressClass::Special(SpecialRange::Multicast)),
@@ -99,7 +150,13 @@ const V6_TABLE: &[(&str, AddressClass)] = &[
 fn longest_match(ip: IpAddr, table: &[(&str, AddressClass)]) -> Option<AddressClass> {
     table
         .iter()
-        .map(|(c, class)| (c.parse::<Cidr>().expect("the oracle table holds canonical CIDRs"), *class))
+        .map(|(c, class)| {
+            (
+                c.parse::<Cidr>()
+                    .expect("the oracle table holds canonical CIDRs"),
+                *class,
+            )
+        })
         .filter(|(c, _)| c.contains(ip))
         .max_by_key(|(c, _)| c.prefix_len())
         .map(|(_, class)| class)
@@ -128,7 +185,9 @@ pub fn expected_class(ip: IpAddr, vpc: &[Cidr]) -> (AddressClass, Translation, I
     };
     let class = match base {
         AddressClass::Special(_) => base,
-        _ if vpc.iter().any(|c| c.contains(effective)) => AddressClass::Private(PrivateRange::VpcCidr),
+        _ if vpc.iter().any(|c| c.contains(effective)) => {
+            AddressClass::Private(PrivateRange::VpcCidr)
+        }
         _ => base,
     };
     (class, translation, effective)
@@ -149,14 +208,20 @@ fn address_and_context(u: &mut Unstructured<'_>) -> arbitrary::Result<(IpAddr, V
             // Near a documented boundary: a table entry's base with a few
             // low bits flipped, or the address just below it.
             let all: Vec<&str> = V4_TABLE.iter().chain(V6_TABLE).map(|(c, _)| *c).collect();
-            let base = u.choose(&all)?.parse::<Cidr>().expect("canonical").network();
+            let base = u
+                .choose(&all)?
+                .parse::<Cidr>()
+                .expect("canonical")
+                .network();
             let delta: u8 = u.arbitrary()?;
             match base {
                 IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from_bits(
                     a.to_bits().wrapping_add(u32::from(delta)).wrapping_sub(128),
                 )),
                 IpAddr::V6(a) => IpAddr::V6(Ipv6Addr::from_bits(
-                    a.to_bits().wrapping_add(u128::from(delta)).wrapping_sub(128),
+                    a.to_bits()
+                        .wrapping_add(u128::from(delta))
+                        .wrapping_sub(128),
                 )),
             }
         }
@@ -180,10 +245,14 @@ pub fn classify_target(data: &[u8]) {
     let text_case = || -> Option<(IpAddr, Vec<Cidr>)> {
         let mut words = std::str::from_utf8(data).ok()?.split_whitespace();
         let ip = words.next()?.parse().ok()?;
-        let vpc = words.map(|c| c.parse().ok()).collect::<Option<Vec<Cidr>>>()?;
+        let vpc = words
+            .map(|c| c.parse().ok())
+            .collect::<Option<Vec<Cidr>>>()?;
         Some((ip, vpc))
     };
-    let case = text_case().map(Ok).unwrap_or_else(|| address_and_context(&mut Unstructured::new(data)));
+    let case = text_case()
+        .map(Ok)
+        .unwrap_or_else(|| address_and_context(&mut Unstructured::new(data)));
     let Ok((ip, vpc)) = case else { return };
     let got = classify(ip, &vpc);
     let (class, translation, effective) = expected_class(ip, &vpc);
@@ -196,7 +265,9 @@ pub fn classify_target(data: &[u8]) {
         let native = classify(IpAddr::V4(v4), &vpc);
         let mapped = classify(IpAddr::V6(v4.to_ipv6_mapped()), &vpc);
         let nat64 = classify(
-            IpAddr::V6(Ipv6Addr::from_bits(0x0064_ff9b_u128 << 96 | u128::from(v4.to_bits()))),
+            IpAddr::V6(Ipv6Addr::from_bits(
+                0x0064_ff9b_u128 << 96 | u128::from(v4.to_bits()),
+            )),
             &vpc,
         );
         assert_eq!(native.class, mapped.class, "{v4} and its IPv4-mapped form");
@@ -218,9 +289,16 @@ pub fn classify_target(data: &[u8]) {
     // The caller's CIDRs only ever add `Private(VpcCidr)`; a VPC covering
     // everything never rescues a special address.
     let bare = classify(ip, &[]);
-    let everything: [Cidr; 2] = ["0.0.0.0/0".parse().expect("valid"), "::/0".parse().expect("valid")];
+    let everything: [Cidr; 2] = [
+        "0.0.0.0/0".parse().expect("valid"),
+        "::/0".parse().expect("valid"),
+    ];
     let all = classify(ip, &everything);
-    assert_eq!(bare.class.is_special(), all.class.is_special(), "{ip}: special whatever the VPC");
+    assert_eq!(
+        bare.class.is_special(),
+        all.class.is_special(),
+        "{ip}: special whatever the VPC"
+    );
     assert_eq!(bare.class.is_special(), got.class.is_special());
     if got.class != bare.class {
         assert_eq!(got.class, AddressClass::Private(PrivateRange::VpcCidr));
@@ -229,7 +307,8 @@ pub fn classify_target(data: &[u8]) {
         assert_eq!(all.class, AddressClass::Private(PrivateRange::VpcCidr));
     }
     // The JSON name of a class reads back to a class of the same kind.
-    let named = AddressClass::from_name(got.class.as_str()).expect("every class has a name that parses");
+    let named =
+        AddressClass::from_name(got.class.as_str()).expect("every class has a name that parses");
     assert_eq!(named.as_str(), got.class.as_str());
 }
 
@@ -245,15 +324,29 @@ pub fn cidr(data: &[u8]) {
         match s.parse::<Cidr>() {
             Ok(c) => {
                 let printed = c.to_string();
-                assert_eq!(printed.parse::<Cidr>(), Ok(c), "reparse of {printed:?} (from {s:?})");
-                assert_eq!(printed.parse::<Cidr>().map(|c| c.to_string()).as_deref(), Ok(&*printed));
+                assert_eq!(
+                    printed.parse::<Cidr>(),
+                    Ok(c),
+                    "reparse of {printed:?} (from {s:?})"
+                );
+                assert_eq!(
+                    printed.parse::<Cidr>().map(|c| c.to_string()).as_deref(),
+                    Ok(&*printed)
+                );
                 assert!(c.contains(c.network()));
                 assert!(c.covers(&c));
             }
             Err(CidrError::HostBitsSet { canonical }) => {
                 let printed = canonical.to_string();
-                assert_eq!(printed.parse::<Cidr>(), Ok(canonical), "suggested {printed:?} for {s:?}");
-                let addr = s.trim().split_once('/').and_then(|(a, _)| a.parse::<IpAddr>().ok());
+                assert_eq!(
+                    printed.parse::<Cidr>(),
+                    Ok(canonical),
+                    "suggested {printed:?} for {s:?}"
+                );
+                let addr = s
+                    .trim()
+                    .split_once('/')
+                    .and_then(|(a, _)| a.parse::<IpAddr>().ok());
                 let addr = addr.expect("a host-bits error means the address parsed");
                 assert!(canonical.contains(addr), "{canonical} must contain {addr}");
             }
@@ -264,7 +357,11 @@ pub fn cidr(data: &[u8]) {
     if let Ok(c) = u.arbitrary::<Cidr>() {
         assert_eq!(c.to_string().parse::<Cidr>(), Ok(c));
         let json = serde_json::to_string(&c).expect("a CIDR serialises");
-        assert_eq!(serde_json::from_str::<Cidr>(&json).ok(), Some(c), "JSON {json}");
+        assert_eq!(
+            serde_json::from_str::<Cidr>(&json).ok(),
+            Some(c),
+            "JSON {json}"
+        );
         if let Ok(other) = u.arbitrary::<Cidr>() {
             if c.covers(&other) {
                 assert!(c.contains(other.network()));
@@ -278,16 +375,28 @@ pub fn cidr(data: &[u8]) {
 /// itself; its host is an IP literal or a lower-case DNS name; its port is
 /// never 0.
 pub fn host_port(data: &[u8]) {
-    let Ok(s) = std::str::from_utf8(data) else { return };
-    let Ok(hp) = s.parse::<HostPort>() else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(hp) = s.parse::<HostPort>() else {
+        return;
+    };
     let printed = hp.to_string();
-    assert_eq!(printed.parse::<HostPort>().as_ref(), Ok(&hp), "reparse of {printed:?} (from {s:?})");
+    assert_eq!(
+        printed.parse::<HostPort>().as_ref(),
+        Ok(&hp),
+        "reparse of {printed:?} (from {s:?})"
+    );
     assert_ne!(hp.port, Some(0));
     match hp.host.parse::<IpAddr>() {
         Ok(ip) => assert_eq!(ip.to_string(), hp.host, "IP hosts are printed canonically"),
         Err(_) => {
             assert!(is_valid_dns_name(&hp.host), "host {:?} from {s:?}", hp.host);
-            assert!(!hp.host.bytes().any(|b| b.is_ascii_uppercase()), "host {:?} is lower-case", hp.host);
+            assert!(
+                !hp.host.bytes().any(|b| b.is_ascii_uppercase()),
+                "host {:?} is lower-case",
+                hp.host
+            );
         }
     }
 }
@@ -297,7 +406,9 @@ pub fn host_port(data: &[u8]) {
 /// a valid DNS name under the partition's suffix, and every service name it
 /// builds parses back to the same region and service.
 pub fn region(data: &[u8]) {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     let Ok(r) = Region::parse(s) else { return };
     assert_eq!(r.name(), s.trim());
     assert_eq!(r.to_string().parse::<Region>().as_ref(), Ok(&r));
@@ -307,7 +418,11 @@ pub fn region(data: &[u8]) {
     let account: AccountId = "123456789012".parse().expect("twelve digits");
     for svc in catalog::SERVICES {
         let host = svc.host(&r, Some(&account)).expect("an account was given");
-        assert!(is_valid_dns_name(&host), "{}: host {host:?} for {r}", svc.id);
+        assert!(
+            is_valid_dns_name(&host),
+            "{}: host {host:?} for {r}",
+            svc.id
+        );
         if host != catalog::MANAGEMENT_PLANE_HOST {
             let suffix = r.partition().dns_suffix();
             assert!(
@@ -318,10 +433,17 @@ pub fn region(data: &[u8]) {
         }
         let name = svc.service_name(&r);
         let parsed = name.parse::<ServiceName>();
-        assert!(parsed.is_ok(), "{}: service name {name:?} for {r} must parse: {parsed:?}", svc.id);
+        assert!(
+            parsed.is_ok(),
+            "{}: service name {name:?} for {r} must parse: {parsed:?}",
+            svc.id
+        );
         let parsed = parsed.expect("checked just above");
         assert_eq!(parsed.to_string(), name);
-        if let ServiceName::Regional { region, service, .. } = &parsed {
+        if let ServiceName::Regional {
+            region, service, ..
+        } = &parsed
+        {
             assert_eq!(region, &r, "{name}");
             assert_eq!(service, svc.id, "{name}");
         }
@@ -332,8 +454,12 @@ pub fn region(data: &[u8]) {
 /// as given (service names are identifiers: what is accepted is canonical)
 /// and parses back to itself.
 pub fn service_name(data: &[u8]) {
-    let Ok(s) = std::str::from_utf8(data) else { return };
-    let Ok(n) = s.parse::<ServiceName>() else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(n) = s.parse::<ServiceName>() else {
+        return;
+    };
     let printed = n.to_string();
     assert_eq!(printed, s, "service name {s:?} parsed as {n:?}");
     assert_eq!(printed.parse::<ServiceName>().as_ref(), Ok(&n));
@@ -347,7 +473,9 @@ pub fn service_name(data: &[u8]) {
 /// Target `report_json`: any JSON the report accepts prints, and the print
 /// parses back to an equal report that prints identically.
 pub fn report_json(data: &[u8]) {
-    let Ok(report) = serde_json::from_slice::<Report>(data) else { return };
+    let Ok(report) = serde_json::from_slice::<Report>(data) else {
+        return;
+    };
     let printed = serde_json::to_string(&report).expect("a parsed report serialises");
     let again: Report = match serde_json::from_str(&printed) {
         Ok(r) => r,
@@ -366,19 +494,35 @@ pub fn report_json(data: &[u8]) {
 /// report entry survives a JSON round trip.
 pub fn assess(data: &[u8]) {
     let mut u = Unstructured::new(data);
-    let Ok(case) = assess_case(&mut u) else { return };
+    let Ok(case) = assess_case(&mut u) else {
+        return;
+    };
     let (obs, public_ip, vpc, cap) = case;
-    let ctx = TaskContext { public_ip, vpc_cidrs: &vpc };
+    let ctx = TaskContext {
+        public_ip,
+        vpc_cidrs: &vpc,
+    };
     let a = assess_endpoint(&obs, &ctx, cap);
     let e = &a.endpoint;
     assert_ne!(e.reachable, Reachability::Unknown, "the probe always knows");
-    let connected = e.addresses.iter().any(|x| x.outcome == TcpOutcome::Connected);
+    let connected = e
+        .addresses
+        .iter()
+        .any(|x| x.outcome == TcpOutcome::Connected);
     assert_eq!(e.reachable == Reachability::Reachable, connected, "{e:?}");
-    assert_eq!(e.failure.is_none(), e.reachable == Reachability::Reachable, "{e:?}");
+    assert_eq!(
+        e.failure.is_none(),
+        e.reachable == Reachability::Reachable,
+        "{e:?}"
+    );
     if e.failure.is_some() {
         assert!(!e.hints.is_empty(), "every failure carries a hint");
     }
-    let dialled = e.addresses.iter().filter(|x| x.outcome.was_dialled()).count();
+    let dialled = e
+        .addresses
+        .iter()
+        .filter(|x| x.outcome.was_dialled())
+        .count();
     assert!(dialled <= cap.max(1), "{dialled} dials with cap {cap}");
     match &obs.dns {
         DnsAnswer::Failed(f) => {
@@ -398,7 +542,11 @@ pub fn assess(data: &[u8]) {
             for x in &e.addresses {
                 let c = classify(x.ip, &vpc);
                 assert_eq!(x.class, c.class);
-                assert_eq!(c.class.is_special(), x.outcome == TcpOutcome::SkippedSinkhole, "{x:?}");
+                assert_eq!(
+                    c.class.is_special(),
+                    x.outcome == TcpOutcome::SkippedSinkhole,
+                    "{x:?}"
+                );
             }
             let all_special = e.addresses.iter().all(|x| x.class.is_special());
             assert_eq!(e.access_type.is_none(), all_special, "{e:?}");
@@ -413,7 +561,10 @@ pub fn assess(data: &[u8]) {
         }
     }
     let status = rules::overall_status([e.reachable]);
-    assert_eq!(status == netready_core::Status::Ready, e.reachable == Reachability::Reachable);
+    assert_eq!(
+        status == netready_core::Status::Ready,
+        e.reachable == Reachability::Reachable
+    );
 
     let mut report = Report::new(ReportKind::Probe, Some("us-east-1".into()));
     report.endpoints.push(e.clone());
@@ -443,11 +594,19 @@ fn assess_case(u: &mut Unstructured<'_>) -> arbitrary::Result<AssessCase> {
             answer.push(address_and_context(u)?.0);
         }
     }
-    let dns = if u.ratio(1u8, 5)? { DnsAnswer::Failed(u.arbitrary()?) } else { DnsAnswer::from_addresses(answer.clone()) };
+    let dns = if u.ratio(1u8, 5)? {
+        DnsAnswer::Failed(u.arbitrary()?)
+    } else {
+        DnsAnswer::from_addresses(answer.clone())
+    };
     let mut dials = Vec::new();
     for ip in &answer {
         if u.ratio(5u8, 6)? {
-            let ms = if u.arbitrary()? { Some(f64::from(u.int_in_range(0u16..=5000)?) / 10.0) } else { None };
+            let ms = if u.arbitrary()? {
+                Some(f64::from(u.int_in_range(0u16..=5000)?) / 10.0)
+            } else {
+                None
+            };
             dials.push((*ip, u.arbitrary::<TcpOutcome>()?, ms));
         }
     }
@@ -458,8 +617,23 @@ fn assess_case(u: &mut Unstructured<'_>) -> arbitrary::Result<AssessCase> {
         vpc.push(u.arbitrary::<Cidr>()?);
     }
     let cap = usize::from(u.int_in_range(0u8..=8)?);
-    let service = u.choose(&["secretsmanager", "logs", "ecr.api", "ecr.dkr", "s3", "custom"])?.to_string();
-    let obs = Observation { service, host: "h.example.com".into(), port: 443, dns, dials };
+    let service = u
+        .choose(&[
+            "secretsmanager",
+            "logs",
+            "ecr.api",
+            "ecr.dkr",
+            "s3",
+            "custom",
+        ])?
+        .to_string();
+    let obs = Observation {
+        service,
+        host: "h.example.com".into(),
+        port: 443,
+        dns,
+        dials,
+    };
     Ok((obs, public_ip, vpc, cap))
 }
 
@@ -520,5 +694,9 @@ pub fn quote(data: &[u8]) {
     let sh = shell_quote(&s);
     assert_eq!(read_sh_word(&sh).as_deref(), Some(&*s), "shell word {sh:?}");
     let ps = ps_quote(&s);
-    assert_eq!(read_ps_string(&ps).as_deref(), Some(&*s), "PowerShell string {ps:?}");
+    assert_eq!(
+        read_ps_string(&ps).as_deref(),
+        Some(&*s),
+        "PowerShell string {ps:?}"
+    );
 }

@@ -9,6 +9,8 @@
 //! * [`http`]: a fake HTTP/1.1 server (ECS task metadata, IMDSv2);
 //! * [`netns`]: network namespaces with a Drop guard, veth links, and a way
 //!   to run commands inside;
+//! * [`sim`]: a deterministic simulated network on smoltcp (virtual time,
+//!   fault injection) implementing the probe's resolver and dialer traits;
 //! * [`thread`]: the plumbing: each server runs on its own thread with its
 //!   own tokio runtime, optionally inside a namespace, and stops on drop.
 //!
@@ -20,4 +22,5 @@ pub mod dns_server;
 pub mod http;
 pub mod listeners;
 pub mod netns;
+pub mod sim;
 pub mod thread;

@@ -16,15 +16,24 @@ mod fuzz_targets;
 use std::path::{Path, PathBuf};
 
 fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("fuzz")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("fuzz")
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut out: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     out.sort();
     out
@@ -55,26 +64,50 @@ fn corpus_and_regressions_replay() {
     let mut failures = Vec::new();
     let mut counts = Vec::new();
     for (target, body) in fuzz_targets::TARGETS {
-        let corpus = replay(target, *body, &fuzz_dir().join("corpus").join(target), &mut failures);
-        let crashes = replay(target, *body, &fuzz_dir().join("regressions").join(target), &mut failures);
-        assert!(corpus > 0, "fuzz/corpus/{target}/ is empty or missing: the seed corpus must be committed");
-        counts.push(format!("{target}: {corpus} corpus + {crashes} regression inputs"));
+        let corpus = replay(
+            target,
+            *body,
+            &fuzz_dir().join("corpus").join(target),
+            &mut failures,
+        );
+        let crashes = replay(
+            target,
+            *body,
+            &fuzz_dir().join("regressions").join(target),
+            &mut failures,
+        );
+        assert!(
+            corpus > 0,
+            "fuzz/corpus/{target}/ is empty or missing: the seed corpus must be committed"
+        );
+        counts.push(format!(
+            "{target}: {corpus} corpus + {crashes} regression inputs"
+        ));
     }
     std::panic::set_hook(quiet);
     eprintln!("{}", counts.join("\n"));
-    assert!(failures.is_empty(), "{} inputs fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} inputs fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_target_has_a_cargo_fuzz_binary() {
-    let manifest = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).expect("fuzz/Cargo.toml exists");
+    let manifest =
+        std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).expect("fuzz/Cargo.toml exists");
     for (target, _) in fuzz_targets::TARGETS {
         assert!(
             manifest.contains(&format!("name = \"{target}\"")),
             "fuzz/Cargo.toml has no [[bin]] for {target}"
         );
         assert!(
-            fuzz_dir().join("fuzz_targets").join(format!("{target}.rs")).exists(),
+            fuzz_dir()
+                .join("fuzz_targets")
+                .join(format!("{target}.rs"))
+                .exists(),
             "fuzz/fuzz_targets/{target}.rs is missing"
         );
     }
