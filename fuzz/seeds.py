@@ -5,7 +5,7 @@ the catalog's own vocabulary. Deterministic: rerunning it gives the same files
 
     python3 fuzz/seeds.py          # from the repository root
 
-Structured targets (assess, vpc_model) get a few fixed pseudo-random byte
+Structured targets (assess, vpc_eval) get a few fixed pseudo-random byte
 strings: libFuzzer grows from them quickly, and the replay test still runs them.
 """
 import hashlib
@@ -127,21 +127,49 @@ put("report_json", json.dumps(probe, indent=1))
 put("report_json", json.dumps(validate))
 put("report_json", json.dumps({"schema": "netready.report/v1", "kind": "probe", "status": "ready",
                                "region": None}))
+# The three smallest real reports under tests/data (the corpus stays small).
+reports = []
 for dirpath, _, files in os.walk(os.path.join(ROOT, "tests", "data")):
     for f in sorted(files):
         if f.endswith(".json"):
             with open(os.path.join(dirpath, f), "rb") as fh:
                 raw = fh.read()
-            if b"netready.report/v1" in raw and len(raw) < 64 * 1024:
-                put("report_json", raw)
+            if b"netready.report/v1" in raw:
+                reports.append(raw)
+for raw in sorted(set(reports), key=lambda r: (len(r), r))[:3]:
+    put("report_json", raw)
 
 # quote: hostile IDs.
 for q in ["subnet-0abc", "sg-1 ; rm -rf /", "it's", "$(id)", "`id`", "a\nb", "\u2019x\u2018",
           "", "--dry-run", "tab\there", "\\", "\"dq\""]:
     put("quote", q)
 
+# vpc_parse: every distinct describe-* document of tests/data/validate/, and
+# a few whole scenarios (documents separated by NUL bytes, as the target
+# splits them).
+vdir = os.path.join(ROOT, "tests", "data", "validate")
+if os.path.isdir(vdir):
+    scenarios = sorted(d for d in os.listdir(vdir) if os.path.isdir(os.path.join(vdir, d)))
+    for d in scenarios:
+        for f in sorted(os.listdir(os.path.join(vdir, d))):
+            if f.startswith("describe-") and f.endswith(".json"):
+                with open(os.path.join(vdir, d, f), "rb") as fh:
+                    put("vpc_parse", fh.read())
+    for d in ["nat-gateway", "ipv6-only-nat64"]:
+        path = os.path.join(vdir, d)
+        if os.path.isdir(path):
+            docs = []
+            for f in sorted(os.listdir(path)):
+                if f.startswith("describe-") and f.endswith(".json"):
+                    with open(os.path.join(path, f), "rb") as fh:
+                        docs.append(fh.read())
+            put("vpc_parse", b"\0".join(docs))
+for bad in ["", "{", "[]", '{"Subnets": 5}', '{"RouteTables": [{"Routes": [{"DestinationCidrBlock": "10.0.0.1/8"}]}]}',
+            "[" * 200, '{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}\0{"Vpcs": []}']:
+    put("vpc_parse", bad)
+
 # Structured targets: fixed pseudo-random bytes.
 rng = random.Random(6)
-for target in ["assess"] + sys.argv[1:]:
+for target in ["assess", "vpc_eval"] + sys.argv[1:]:
     for n in [16, 32, 64, 128, 256, 512]:
         put(target, bytes(rng.randrange(256) for _ in range(n)))

@@ -49,6 +49,8 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("report_json", report_json),
     ("assess", assess),
     ("quote", quote),
+    ("vpc_parse", vpc_parse),
+    ("vpc_eval", vpc_eval),
 ];
 
 // ---------------------------------------------------------------------------
@@ -699,4 +701,603 @@ pub fn quote(data: &[u8]) {
         Some(&*s),
         "PowerShell string {ps:?}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// The validator: describe-* JSON and the evaluation
+// ---------------------------------------------------------------------------
+
+use netready_core::catalog::Profile;
+use netready_core::report::PathReport;
+use netready_core::vpc::model::{
+    AclEntry, Collection, DhcpOptions, EndpointIpType, InternetGateway, NatGateway, NetworkAcl,
+    PortRange, Protocol, Route, RouteDestination, RouteState, RouteTable, RouteTarget, RuleAction,
+    SecurityGroup, SgRule, Subnet, Switch, Vpc, VpcDnsAttributes, VpcEndpoint, VpcEndpointKind,
+    VpcInput,
+};
+use netready_core::vpc::{self, AssignPublicIp, InputError, ValidateOptions};
+
+/// Target `vpc_parse`: any bytes, read as up to 8 documents separated by NUL
+/// bytes, parse to a model or to an error naming the document; parsing the
+/// same documents twice over gives the same model (first occurrence kept);
+/// the model evaluates without panicking, to a report whose JSON round trips.
+pub fn vpc_parse(data: &[u8]) {
+    let texts: Vec<String> = data
+        .split(|b| *b == 0)
+        .take(8)
+        .map(|d| String::from_utf8_lossy(d).into_owned())
+        .collect();
+    let names: Vec<String> = (0..texts.len()).map(|i| format!("doc{i}.json")).collect();
+    let docs: Vec<(&str, &str)> = names
+        .iter()
+        .map(String::as_str)
+        .zip(texts.iter().map(String::as_str))
+        .collect();
+    let input = match vpc::parse(&docs) {
+        Ok(input) => input,
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(!msg.is_empty());
+            if let InputError::Json { document, .. } | InputError::Shape { document, .. } = &e {
+                assert!(
+                    names.contains(document),
+                    "error names an unknown document: {msg}"
+                );
+                assert!(msg.contains(document.as_str()), "{msg}");
+            }
+            return;
+        }
+    };
+    let twice: Vec<(&str, &str)> = docs.iter().chain(docs.iter()).copied().collect();
+    assert_eq!(
+        vpc::parse(&twice).as_ref(),
+        Ok(&input),
+        "the same documents twice"
+    );
+    let options = ValidateOptions {
+        region: Region::parse("eu-west-1").ok(),
+        ..ValidateOptions::default()
+    };
+    if let Ok(report) = vpc::evaluate(&input, &options) {
+        check_validate_report(&report, &input, &options);
+    }
+}
+
+fn check_validate_report(report: &Report, input: &VpcInput, options: &ValidateOptions) {
+    assert_eq!(report.kind, ReportKind::Validate);
+    let expected_subnets = if options.subnets.is_empty() {
+        input.subnets.items.len()
+    } else {
+        options.subnets.len()
+    };
+    assert_eq!(
+        report.subnets.len(),
+        expected_subnets,
+        "one entry per task subnet"
+    );
+    let entries = catalog::services(options.profile).count();
+    for s in &report.subnets {
+        assert_eq!(
+            s.endpoints.len(),
+            entries,
+            "{}: one path per catalog entry",
+            s.subnet_id
+        );
+        for p in &s.endpoints {
+            if p.reachable == Reachability::Reachable {
+                assert_eq!(
+                    p.failure, None,
+                    "{} {}: reachable with a failure",
+                    s.subnet_id, p.service
+                );
+            }
+        }
+    }
+    let json = serde_json::to_string(report).expect("a report serialises");
+    let back: Report = match serde_json::from_str(&json) {
+        Ok(r) => r,
+        Err(e) => panic!("validate report does not parse back: {e}: {json}"),
+    };
+    assert_eq!(&back, report);
+}
+
+const VPC_CIDR: &str = "10.0.0.0/16";
+const VPC_V6: &str = "2a05:d018:400::/56";
+const PEER_CIDRS: &[&str] = &[
+    "0.0.0.0/0",
+    "10.0.0.0/16",
+    "10.0.0.0/8",
+    "10.0.1.0/24",
+    "10.0.0.0/25",
+    "52.0.0.0/8",
+    "::/0",
+    "2a05:d018:400::/56",
+    "192.168.0.0/16",
+];
+const ENDPOINT_SERVICES: &[&str] = &[
+    "com.amazonaws.eu-west-1.secretsmanager",
+    "com.amazonaws.eu-west-1.logs",
+    "com.amazonaws.eu-west-1.ecr.api",
+    "com.amazonaws.eu-west-1.ecr.dkr",
+    "com.amazonaws.eu-west-1.s3",
+    "com.amazonaws.eu-west-1.dynamodb",
+    "com.amazonaws.eu-west-1.sts",
+    "com.amazonaws.eu-west-1.ssm",
+    "com.amazonaws.iam",
+    "com.amazonaws.vpce.us-east-1.vpce-svc-08de744d433e60ff2",
+    "com.amazonaws.us-east-1.logs",
+    "not a service",
+];
+
+fn peer_cidr(u: &mut Unstructured<'_>) -> arbitrary::Result<Cidr> {
+    if u.ratio(1u8, 5)? {
+        u.arbitrary()
+    } else {
+        Ok(u.choose(PEER_CIDRS)?
+            .parse()
+            .expect("the peer table holds canonical CIDRs"))
+    }
+}
+
+fn ports(u: &mut Unstructured<'_>) -> arbitrary::Result<PortRange> {
+    Ok(match u.int_in_range(0u8..=5)? {
+        0 => PortRange::ALL,
+        1 => PortRange { from: 443, to: 443 },
+        2 => PortRange {
+            from: 1024,
+            to: 65535,
+        },
+        3 => PortRange {
+            from: 32768,
+            to: 40000,
+        },
+        4 => PortRange { from: 80, to: 80 },
+        _ => {
+            let (a, b): (u16, u16) = (u.arbitrary()?, u.arbitrary()?);
+            PortRange {
+                from: a.min(b),
+                to: a.max(b),
+            }
+        }
+    })
+}
+
+fn pick_some(
+    u: &mut Unstructured<'_>,
+    pool: &[String],
+    max: usize,
+) -> arbitrary::Result<Vec<String>> {
+    let n = u.int_in_range(0..=max)?;
+    let mut out = Vec::new();
+    for _ in 0..n {
+        if !pool.is_empty() {
+            out.push(u.choose(pool)?.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn sg_rule(u: &mut Unstructured<'_>, groups: &[String]) -> arbitrary::Result<SgRule> {
+    let mut rule = SgRule {
+        protocol: u.arbitrary()?,
+        ports: ports(u)?,
+        cidrs: Vec::new(),
+        group_ids: Vec::new(),
+        prefix_list_ids: Vec::new(),
+    };
+    match u.int_in_range(0u8..=3)? {
+        0 | 1 => rule.cidrs.push(peer_cidr(u)?),
+        2 => rule.group_ids.push(if u.ratio(1u8, 6)? {
+            "sg-404".into()
+        } else {
+            u.choose(groups)?.clone()
+        }),
+        _ => rule
+            .prefix_list_ids
+            .push(u.choose(&["pl-6da54004", "pl-0123"])?.to_string()),
+    }
+    Ok(rule)
+}
+
+fn acl_entry(u: &mut Unstructured<'_>, rule_number: u32) -> arbitrary::Result<AclEntry> {
+    Ok(AclEntry {
+        rule_number,
+        direction: u.arbitrary()?,
+        protocol: u.arbitrary()?,
+        action: u.arbitrary()?,
+        cidr: peer_cidr(u)?,
+        ports: ports(u)?,
+    })
+}
+
+fn given<T>(u: &mut Unstructured<'_>, items: Vec<T>) -> arbitrary::Result<Collection<T>> {
+    // A document is missing now and then: the verdicts it decides must
+    // become unknown, never a guess.
+    Ok(Collection {
+        given: !u.ratio(1u8, 12)?,
+        items,
+    })
+}
+
+/// A structured VPC whose references mostly resolve (ids come from small
+/// pools, with a dangling one now and then), and the options to evaluate it
+/// with. The leaf values come from core's `Arbitrary` derives.
+pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, ValidateOptions)> {
+    let vpc_id = "vpc-1".to_string();
+    let ipv6 = u.ratio(1u8, 3)?;
+    let n_sub = u.int_in_range(1usize..=4)?;
+    let mut subnets = Vec::new();
+    for i in 0..n_sub {
+        let v6_only = ipv6 && u.ratio(1u8, 4)?;
+        subnets.push(Subnet {
+            id: format!("subnet-{i}"),
+            vpc_id: vpc_id.clone(),
+            availability_zone: Some(format!("eu-west-1{}", *u.choose(&["a", "b", "c"])?)),
+            cidr: if v6_only {
+                None
+            } else {
+                Some(format!("10.0.{i}.0/24").parse().expect("canonical"))
+            },
+            ipv6_cidrs: if ipv6 {
+                vec![
+                    format!("2a05:d018:400:{i}::/64")
+                        .parse()
+                        .expect("canonical"),
+                ]
+            } else {
+                Vec::new()
+            },
+            dns64: u.arbitrary()?,
+            arn: None,
+            owner_id: None,
+        });
+    }
+    let sub_ids: Vec<String> = subnets.iter().map(|s| s.id.clone()).collect();
+    let groups: Vec<String> = (0..u.int_in_range(1usize..=4)?)
+        .map(|i| format!("sg-{i}"))
+        .collect();
+    let mut security_groups = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let mut ingress = Vec::new();
+        let mut egress = Vec::new();
+        for _ in 0..u.int_in_range(0u8..=3)? {
+            ingress.push(sg_rule(u, &groups)?);
+        }
+        for _ in 0..u.int_in_range(0u8..=3)? {
+            egress.push(sg_rule(u, &groups)?);
+        }
+        security_groups.push(SecurityGroup {
+            id: g.clone(),
+            name: if i == 0 {
+                "default".into()
+            } else {
+                format!("g{i}")
+            },
+            vpc_id: Some(vpc_id.clone()),
+            ingress,
+            egress,
+        });
+    }
+    let mut nats = Vec::new();
+    for i in 0..u.int_in_range(0usize..=2)? {
+        nats.push(NatGateway {
+            id: format!("nat-{i}"),
+            vpc_id: Some(vpc_id.clone()),
+            subnet_id: u.choose(&sub_ids)?.clone(),
+            state: u.arbitrary()?,
+            connectivity: u.arbitrary()?,
+        });
+    }
+    let n_rt = u.int_in_range(1usize..=3)?;
+    let rt_ids: Vec<String> = (0..n_rt).map(|i| format!("rtb-{i}")).collect();
+    let mut endpoints = Vec::new();
+    for i in 0..u.int_in_range(0usize..=6)? {
+        let kind: VpcEndpointKind = u.arbitrary()?;
+        endpoints.push(VpcEndpoint {
+            id: format!("vpce-{i}"),
+            vpc_id: vpc_id.clone(),
+            service_name: u.choose(ENDPOINT_SERVICES)?.to_string(),
+            kind,
+            state: u.arbitrary()?,
+            private_dns: u.arbitrary()?,
+            subnet_ids: pick_some(u, &sub_ids, 3)?,
+            security_group_ids: pick_some(u, &groups, 2)?,
+            route_table_ids: pick_some(u, &rt_ids, 2)?,
+            ip_type: u.arbitrary::<EndpointIpType>()?,
+            service_region: if u.ratio(1u8, 8)? {
+                Some("us-east-1".into())
+            } else {
+                None
+            },
+        });
+    }
+    let mut targets = vec![
+        RouteTarget::Local,
+        RouteTarget::InternetGateway("igw-1".into()),
+        RouteTarget::EgressOnlyInternetGateway("eigw-1".into()),
+        RouteTarget::NatGateway("nat-404".into()),
+        RouteTarget::Transit("tgw-1".into()),
+        RouteTarget::Unknown,
+    ];
+    targets.extend(nats.iter().map(|n| RouteTarget::NatGateway(n.id.clone())));
+    targets.extend(
+        endpoints
+            .iter()
+            .map(|e| RouteTarget::VpcEndpoint(e.id.clone())),
+    );
+    let mut route_tables = Vec::new();
+    for (i, id) in rt_ids.iter().enumerate() {
+        let mut routes = vec![Route {
+            destination: RouteDestination::Cidr(VPC_CIDR.parse().expect("canonical")),
+            target: RouteTarget::Local,
+            state: RouteState::Active,
+        }];
+        for _ in 0..u.int_in_range(0u8..=3)? {
+            let destination = match u.int_in_range(0u8..=4)? {
+                0 | 1 => RouteDestination::Cidr("0.0.0.0/0".parse().expect("canonical")),
+                2 => RouteDestination::Cidr("::/0".parse().expect("canonical")),
+                3 => {
+                    RouteDestination::PrefixList(u.choose(&["pl-6da54004", "pl-0123"])?.to_string())
+                }
+                _ => RouteDestination::Cidr(peer_cidr(u)?),
+            };
+            routes.push(Route {
+                destination,
+                target: u.choose(&targets)?.clone(),
+                state: u.arbitrary()?,
+            });
+        }
+        let mut associated = Vec::new();
+        for s in &sub_ids {
+            if i > 0 && u.ratio(1u8, 3)? {
+                associated.push(s.clone());
+            }
+        }
+        route_tables.push(RouteTable {
+            id: id.clone(),
+            vpc_id: vpc_id.clone(),
+            main: i == 0,
+            subnet_ids: associated,
+            routes,
+        });
+    }
+    let n_acl = u.int_in_range(1usize..=2)?;
+    let mut network_acls = Vec::new();
+    for i in 0..n_acl {
+        let mut entries: Vec<AclEntry> = Vec::new();
+        for _ in 0..u.int_in_range(0u8..=6)? {
+            let n = u32::from(u.int_in_range(1u8..=40)?) * 10;
+            entries.push(acl_entry(u, n)?);
+        }
+        entries.sort_by_key(|e| e.rule_number);
+        entries.dedup_by_key(|e| (e.rule_number, e.direction));
+        network_acls.push(NetworkAcl {
+            id: format!("acl-{i}"),
+            vpc_id: vpc_id.clone(),
+            is_default: i == 0,
+            subnet_ids: sub_ids
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| k % n_acl == i)
+                .map(|(_, s)| s.clone())
+                .collect(),
+            entries,
+        });
+    }
+    let dhcp = if u.arbitrary()? {
+        vec![DhcpOptions {
+            id: "dopt-1".into(),
+            domain_name_servers: vec![u.choose(&["AmazonProvidedDNS", "10.0.0.53"])?.to_string()],
+        }]
+    } else {
+        Vec::new()
+    };
+    let mut vpc_cidrs: Vec<Cidr> = vec![VPC_CIDR.parse().expect("canonical")];
+    if ipv6 {
+        vpc_cidrs.push(VPC_V6.parse().expect("canonical"));
+    }
+    let igw_attached = if u.ratio(1u8, 5)? {
+        Vec::new()
+    } else {
+        vec![vpc_id.clone()]
+    };
+    let mut input = VpcInput {
+        vpcs: given(
+            u,
+            vec![Vpc {
+                id: vpc_id.clone(),
+                cidrs: vpc_cidrs,
+                dhcp_options_id: if dhcp.is_empty() {
+                    None
+                } else {
+                    Some("dopt-1".into())
+                },
+                owner_id: None,
+            }],
+        )?,
+        subnets: Collection {
+            given: true,
+            items: subnets,
+        },
+        route_tables: given(u, route_tables)?,
+        endpoints: given(u, endpoints)?,
+        security_groups: given(u, security_groups)?,
+        network_acls: given(u, network_acls)?,
+        nat_gateways: given(u, nats)?,
+        internet_gateways: given(
+            u,
+            vec![InternetGateway {
+                id: "igw-1".into(),
+                attached_vpc_ids: igw_attached,
+            }],
+        )?,
+        dhcp_options: Collection {
+            given: !dhcp.is_empty(),
+            items: dhcp,
+        },
+        ..VpcInput::default()
+    };
+    input.dns_attributes.insert(
+        vpc_id,
+        VpcDnsAttributes {
+            dns_support: u.arbitrary::<Option<Switch>>()?,
+            dns_hostnames: u.arbitrary::<Option<Switch>>()?,
+        },
+    );
+    let options = ValidateOptions {
+        region: Region::parse("eu-west-1").ok(),
+        profile: if u.arbitrary()? {
+            Profile::Private
+        } else {
+            Profile::Runner
+        },
+        subnets: if u.arbitrary()? {
+            Vec::new()
+        } else {
+            vec![u.choose(&sub_ids)?.clone()]
+        },
+        security_groups: if u.arbitrary()? || !input.security_groups.given {
+            Vec::new()
+        } else {
+            vec![u.choose(&groups)?.clone()]
+        },
+        assign_public_ip: if u.arbitrary()? {
+            AssignPublicIp::Enabled
+        } else {
+            AssignPublicIp::Disabled
+        },
+        fix_format: u.arbitrary()?,
+    };
+    Ok((input, options))
+}
+
+fn verdicts(report: &Report) -> Vec<(String, String, String, Reachability)> {
+    let mut out = Vec::new();
+    for s in &report.subnets {
+        for p in &s.endpoints {
+            let PathReport {
+                service,
+                host,
+                reachable,
+                ..
+            } = p;
+            out.push((
+                s.subnet_id.clone(),
+                service.clone(),
+                host.clone(),
+                *reachable,
+            ));
+        }
+    }
+    out
+}
+
+/// Target `vpc_eval`: the evaluation over structured VPC models never
+/// panics, answers for every task subnet × catalog entry, and keeps the
+/// validator's monotonicity: adding an allow rule (security group or network
+/// ACL) never turns a reachable path unreachable or unknown, nor an unknown
+/// one unreachable; removing every route and endpoint leaves nothing
+/// reachable.
+pub fn vpc_eval(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok((input, options)) = vpc_model(&mut u) else {
+        return;
+    };
+    let Ok(before) = vpc::evaluate(&input, &options) else {
+        return;
+    };
+    check_validate_report(&before, &input, &options);
+
+    // One more allow rule.
+    let mut more = input.clone();
+    let added = add_allow_rule(&mut u, &mut more);
+    if let Ok(Some(what)) = added {
+        let after =
+            vpc::evaluate(&more, &options).expect("the same ids and options evaluate again");
+        for (b, a) in verdicts(&before).iter().zip(verdicts(&after)) {
+            assert_eq!(
+                (&b.0, &b.1, &b.2),
+                (&a.0, &a.1, &a.2),
+                "same paths in the same order"
+            );
+            let ok = match b.3 {
+                Reachability::Reachable => a.3 == Reachability::Reachable,
+                Reachability::Unknown => a.3 != Reachability::Unreachable,
+                Reachability::Unreachable => true,
+            };
+            assert!(
+                ok,
+                "{} {} ({}): {:?} became {:?} after adding {what}",
+                b.0, b.1, b.2, b.3, a.3
+            );
+        }
+    }
+
+    // No route and no endpoint: nothing is reachable.
+    let mut bare = input.clone();
+    for t in &mut bare.route_tables.items {
+        t.routes.clear();
+    }
+    bare.endpoints.items.clear();
+    let after = vpc::evaluate(&bare, &options).expect("the same ids and options evaluate again");
+    for v in verdicts(&after) {
+        assert_ne!(
+            v.3,
+            Reachability::Reachable,
+            "{} {} reachable without routes or endpoints",
+            v.0,
+            v.1
+        );
+    }
+}
+
+fn add_allow_rule(
+    u: &mut Unstructured<'_>,
+    input: &mut VpcInput,
+) -> arbitrary::Result<Option<String>> {
+    let groups: Vec<String> = input
+        .security_groups
+        .items
+        .iter()
+        .map(|g| g.id.clone())
+        .collect();
+    if u.arbitrary()? {
+        if input.security_groups.items.is_empty() {
+            return Ok(None);
+        }
+        let k = u.choose_index(input.security_groups.items.len())?;
+        let mut rule = sg_rule(u, &groups)?;
+        if u.arbitrary()? {
+            rule.protocol = Protocol::All;
+            rule.ports = PortRange::ALL;
+        }
+        let what = format!("{rule:?} to {}", input.security_groups.items[k].id);
+        let g = &mut input.security_groups.items[k];
+        if u.arbitrary()? {
+            g.ingress.push(rule)
+        } else {
+            g.egress.push(rule)
+        }
+        Ok(Some(what))
+    } else {
+        if input.network_acls.items.is_empty() {
+            return Ok(None);
+        }
+        let k = u.choose_index(input.network_acls.items.len())?;
+        let n = u32::from(u.int_in_range(1u8..=45)?) * 10 - 5;
+        let mut entry = acl_entry(u, n)?;
+        entry.action = RuleAction::Allow;
+        let acl = &mut input.network_acls.items[k];
+        if acl
+            .entries
+            .iter()
+            .any(|e| e.rule_number == n && e.direction == entry.direction)
+        {
+            return Ok(None);
+        }
+        let what = format!("{entry:?} to {}", acl.id);
+        acl.entries.push(entry);
+        acl.entries.sort_by_key(|e| e.rule_number);
+        Ok(Some(what))
+    }
 }

@@ -112,3 +112,36 @@ fn every_target_has_a_cargo_fuzz_binary() {
         );
     }
 }
+
+/// A hundred deterministic pseudo-random inputs per target, on top of
+/// the corpus: cheap, and it runs on every `cargo test` where the fuzzer
+/// does not.
+#[test]
+fn pseudo_random_inputs() {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failures = Vec::new();
+    for (target, body) in fuzz_targets::TARGETS {
+        for round in 0..100 {
+            let len = (next() % 512) as usize;
+            let bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            if std::panic::catch_unwind(|| body(&bytes)).is_err() {
+                failures.push(format!("{target}: round {round}: {bytes:02x?}"));
+            }
+        }
+    }
+    std::panic::set_hook(quiet);
+    assert!(
+        failures.is_empty(),
+        "{} inputs fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -47,6 +47,7 @@ pub struct Vpc {
 
 /// An on/off VPC attribute as `describe-vpc-attribute` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Switch {
     /// `{"Value": true}`
     On,
@@ -117,6 +118,7 @@ pub enum RouteDestination {
 
 /// A route's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum RouteState {
     /// The target exists.
     Active,
@@ -152,6 +154,7 @@ pub struct RouteTable {
 
 /// The kind of a VPC endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum VpcEndpointKind {
     /// Interface (PrivateLink).
     Interface,
@@ -163,6 +166,7 @@ pub enum VpcEndpointKind {
 
 /// A VPC endpoint's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum EndpointState {
     /// `available`
     Available,
@@ -172,6 +176,7 @@ pub enum EndpointState {
 
 /// The IP address type of an interface endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum EndpointIpType {
     /// IPv4 addresses only (the default).
     Ipv4,
@@ -210,6 +215,7 @@ pub struct VpcEndpoint {
 
 /// An IP protocol as security groups and network ACLs name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Protocol {
     /// `-1`: every protocol.
     All,
@@ -221,6 +227,7 @@ pub enum Protocol {
 
 /// An inclusive port range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct PortRange {
     /// First port.
     pub from: u16,
@@ -269,6 +276,7 @@ pub struct SecurityGroup {
 
 /// Allow or deny.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum RuleAction {
     /// `allow`
     Allow,
@@ -278,6 +286,7 @@ pub enum RuleAction {
 
 /// Inbound or outbound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Direction {
     /// Into the subnet.
     Ingress,
@@ -319,6 +328,7 @@ pub struct NetworkAcl {
 
 /// A NAT gateway's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum NatState {
     /// `available`
     Available,
@@ -328,6 +338,7 @@ pub enum NatState {
 
 /// A NAT gateway's connectivity type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum NatConnectivity {
     /// `public` (the default).
     Public,
