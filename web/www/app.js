@@ -41,7 +41,14 @@ function addDoc(name = '', text = '') {
   labelText();
   nameInput.addEventListener('input', labelText);
   docsBox.append(box);
-  const changed = () => { describeDoc(box); refreshChoices(); scheduleCheck(); };
+  // Looking into a large paste (JSON.parse) on every keystroke would make
+  // typing lag: the box's info line and the choices wait for a pause too.
+  let infoTimer = 0;
+  const changed = () => {
+    clearTimeout(infoTimer);
+    infoTimer = setTimeout(() => { describeDoc(box); refreshChoices(); }, 200);
+    scheduleCheck();
+  };
   textarea.addEventListener('input', changed);
   nameInput.addEventListener('input', scheduleCheck);
   remove.addEventListener('click', () => {

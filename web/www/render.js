@@ -94,6 +94,8 @@ function renderStatus(report, ms) {
 // ---------------------------------------------------------------- matrix
 
 let current = null; // { report, columns }
+let renderToken = 0;
+const ROW_CHUNK = 150;
 
 function columnsOf(report, services) {
   const first = report.subnets[0];
@@ -115,35 +117,49 @@ function renderMatrix(report, services) {
   clear(tbody);
   const hr = el('tr', {}, [el('th', { scope: 'col' }, 'Subnet')]);
   for (const c of columns) {
-    hr.append(el('th', { scope: 'col', title: c.name }, [c.service, el('span', { class: 'host' }, c.host)]));
+    hr.append(el('th', { scope: 'col', title: `${c.name}: ${c.host}` }, [c.service, el('span', { class: 'host' }, c.host)]));
   }
   thead.append(hr);
-  const frag = document.createDocumentFragment();
-  report.subnets.forEach((s, row) => {
-    const tr = el('tr', { 'data-subnet': s.subnet_id });
-    tr.append(el('th', { scope: 'row' }, [
-      s.subnet_id,
-      s.availability_zone ? el('span', { class: 'az' }, s.availability_zone) : null,
-      el('span', { class: `badge ${s.status}` }, s.status),
-    ]));
-    s.endpoints.forEach((e, col) => {
-      const a = accessKey(e.access_type);
-      const r = REACH[String(e.reachable)] || REACH.null;
-      const label = `${s.subnet_id} to ${e.host}: ${ACCESS[a].long}, ${r.word}${e.failure ? ` (${e.failure})` : ''}`;
-      const b = el('button', {
-        type: 'button',
-        class: `cell at-${a} r-${String(e.reachable)}`,
-        'data-row': row,
-        'data-col': col,
-        'aria-label': label,
-        title: label,
-        tabindex: row === 0 && col === 0 ? '0' : '-1',
-      }, [el('span', { class: 'label' }, ACCESS[a].short), el('span', { class: 'mark', 'aria-hidden': 'true' }, r.mark)]);
-      tr.append(el('td', {}, b));
-    });
-    frag.append(tr);
-  });
-  tbody.append(frag);
+  // Rows are built from one prototype cell (cloneNode is much cheaper than
+  // building each button), and a large VPC is rendered in chunks between
+  // which the browser can paint and handle input, so the page never freezes.
+  const proto = el('button', { type: 'button' }, [el('span', { class: 'label' }), el('span', { class: 'mark', 'aria-hidden': 'true' })]);
+  const token = ++renderToken;
+  const renderRows = (start) => {
+    if (token !== renderToken) return; // a newer report replaced this one
+    const frag = document.createDocumentFragment();
+    const end = Math.min(report.subnets.length, start + ROW_CHUNK);
+    for (let row = start; row < end; row += 1) {
+      const s = report.subnets[row];
+      const tr = el('tr', { 'data-subnet': s.subnet_id });
+      tr.append(el('th', { scope: 'row' }, [
+        s.subnet_id,
+        s.availability_zone ? el('span', { class: 'az' }, s.availability_zone) : null,
+        el('span', { class: `badge ${s.status}` }, s.status),
+      ]));
+      s.endpoints.forEach((e, col) => {
+        const a = accessKey(e.access_type);
+        const r = REACH[String(e.reachable)] || REACH.null;
+        const label = `${s.subnet_id} to ${e.host}: ${ACCESS[a].long}, ${r.word}${e.failure ? ` (${e.failure})` : ''}`;
+        const b = proto.cloneNode(true);
+        b.className = `cell at-${a} r-${String(e.reachable)}`;
+        b.dataset.row = row;
+        b.dataset.col = col;
+        b.setAttribute('aria-label', label);
+        b.title = label;
+        b.tabIndex = row === 0 && col === 0 ? 0 : -1;
+        b.firstChild.textContent = ACCESS[a].short;
+        b.lastChild.textContent = r.mark;
+        const td = document.createElement('td');
+        td.append(b);
+        tr.append(td);
+      });
+      frag.append(tr);
+    }
+    tbody.append(frag);
+    if (end < report.subnets.length) setTimeout(() => renderRows(end), 0);
+  };
+  renderRows(0);
   tbody.onclick = (ev) => {
     const b = ev.target.closest('button.cell');
     if (b) selectCell(current.report.subnets[+b.dataset.row].subnet_id, +b.dataset.col, true);
@@ -186,12 +202,14 @@ function selectCell(subnetId, col, scroll) {
   const subnet = report.subnets[row];
   for (const tr of $('matrix').querySelectorAll('tr.selected')) tr.classList.remove('selected');
   for (const c of $('matrix').querySelectorAll('button.cell.selected')) c.classList.remove('selected');
-  $('matrix').tBodies[0].rows[row].classList.add('selected');
+  $('matrix').tBodies[0].rows[row]?.classList.add('selected');
   if (col >= 0) {
     const cell = $('matrix').querySelector(`button.cell[data-row="${row}"][data-col="${col}"]`);
-    cell.classList.add('selected');
-    for (const c of $('matrix').querySelectorAll('button.cell[tabindex="0"]')) c.tabIndex = -1;
-    cell.tabIndex = 0;
+    if (cell) {
+      cell.classList.add('selected');
+      for (const c of $('matrix').querySelectorAll('button.cell[tabindex="0"]')) c.tabIndex = -1;
+      cell.tabIndex = 0;
+    }
   }
   renderPaths(subnet, columns, col, scroll);
 }
