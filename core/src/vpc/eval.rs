@@ -192,22 +192,24 @@ struct AclOutcome {
 /// A network ACL (stateless, first match by rule number) for TCP to the
 /// given ports of the peer in `dir`.
 fn acl_allows(acl: &NetworkAcl, dir: Direction, ports: PortRange, peer: &Peer) -> AclOutcome {
-    let entries: Vec<&AclEntry> = acl.entries.iter().filter(|e| e.direction == dir).collect();
     // Cut the port range into segments on which every entry either applies
-    // fully or not at all.
-    let mut cuts: BTreeSet<u32> = BTreeSet::new();
-    cuts.insert(u32::from(ports.from));
-    cuts.insert(u32::from(ports.to) + 1);
-    for e in &entries {
-        if e.protocol == Protocol::Tcp {
-            for c in [u32::from(e.ports.from), u32::from(e.ports.to) + 1] {
-                if c > u32::from(ports.from) && c <= u32::from(ports.to) {
-                    cuts.insert(c);
+    // fully or not at all (a single port needs no cut).
+    let mut cuts: Vec<u32> = Vec::new();
+    cuts.push(u32::from(ports.from));
+    cuts.push(u32::from(ports.to) + 1);
+    if ports.from != ports.to {
+        for e in acl.entries.iter().filter(|e| e.direction == dir) {
+            if e.protocol == Protocol::Tcp {
+                for c in [u32::from(e.ports.from), u32::from(e.ports.to) + 1] {
+                    if c > u32::from(ports.from) && c <= u32::from(ports.to) {
+                        cuts.push(c);
+                    }
                 }
             }
         }
+        cuts.sort_unstable();
+        cuts.dedup();
     }
-    let cuts: Vec<u32> = cuts.into_iter().collect();
     let mut verdict = Yes;
     let mut blocking_rule = 32767;
     for w in cuts.windows(2) {
@@ -217,7 +219,7 @@ fn acl_allows(acl: &NetworkAcl, dir: Direction, ports: PortRange, peer: &Peer) -
         };
         let (mut allow, mut deny) = (false, false);
         let mut decided = false;
-        for e in &entries {
+        for e in acl.entries.iter().filter(|e| e.direction == dir) {
             let applies = match e.protocol {
                 Protocol::All => true,
                 Protocol::Tcp => ports_overlap(e.ports, seg),
@@ -311,7 +313,7 @@ struct Ctx<'a> {
     vpcs: BTreeMap<&'a str, &'a Vpc>,
     dhcp: BTreeMap<&'a str, &'a DhcpOptions>,
     /// (vpc, service id) → endpoints.
-    endpoints: BTreeMap<(&'a str, String), Vec<&'a VpcEndpoint>>,
+    endpoints: BTreeMap<&'a str, BTreeMap<String, Vec<&'a VpcEndpoint>>>,
 }
 
 /// How a VPC resolves names.
@@ -488,7 +490,9 @@ impl<'a> Ctx<'a> {
         for e in &input.endpoints.items {
             if let Ok(name) = e.service_name.parse::<ServiceName>() {
                 ctx.endpoints
-                    .entry((e.vpc_id.as_str(), name.service_id().to_owned()))
+                    .entry(e.vpc_id.as_str())
+                    .or_default()
+                    .entry(name.service_id().to_owned())
                     .or_default()
                     .push(e);
             }
@@ -659,11 +663,8 @@ impl<'a> Ctx<'a> {
             Err(f) => b.check(Maybe, || f.clone(), || Some(f.clone())),
             Ok(groups) => {
                 let verdict = sg_allows(groups, Direction::Egress, peer, peer_groups, pl);
-                let group = groups
-                    .first()
-                    .map_or("<sg-id>", |g| g.id.as_str())
-                    .to_owned();
-                let to = match peer_groups.first() {
+                let group: &str = groups.first().map_or("<sg-id>", |g| g.id.as_str());
+                let to = || match peer_groups.first() {
                     Some(g) => RulePeer::Group((*g).to_owned()),
                     None => RulePeer::Cidr(peer.cidr_text()),
                 };
@@ -672,12 +673,12 @@ impl<'a> Ctx<'a> {
                     || Finding {
                         code: FindingCode::TaskSgEgress443,
                         severity: Severity::Error,
-                        resource: group.clone(),
+                        resource: group.to_owned(),
                         message: format!(
                             "The task's security group {group} does not allow outbound TCP 443 to {}.",
                             peer_groups.first().map_or_else(|| peer.cidr_text(), |g| (*g).to_owned())
                         ),
-                        fix: self.fix(&Fix::AuthorizeEgress443 { group_id: group.clone(), to: to.clone() }),
+                        fix: self.fix(&Fix::AuthorizeEgress443 { group_id: group.to_owned(), to: to() }),
                     },
                     || None,
                 );
@@ -723,7 +724,8 @@ impl<'a> Ctx<'a> {
             Direction::Ingress => AclDirection::Ingress,
             Direction::Egress => AclDirection::Egress,
         };
-        let fix = match free_rule_number(acl, dir, out.blocking_rule) {
+        // Built only when the ACL blocks: most checks pass.
+        let fix = || match free_rule_number(acl, dir, out.blocking_rule) {
             Some(n) => Fix::AllowAclEntry {
                 acl_id: acl.id.clone(),
                 direction,
@@ -772,7 +774,7 @@ impl<'a> Ctx<'a> {
                         out.blocking_rule.to_string()
                     },
                 ),
-                fix: self.fix(&fix),
+                fix: self.fix(&fix()),
             },
             || None,
         );
@@ -847,7 +849,8 @@ impl<'a> Ctx<'a> {
             }
             let candidates: Vec<&VpcEndpoint> = self
                 .endpoints
-                .get(&(vf.vpc_id, service.id.to_owned()))
+                .get(vf.vpc_id)
+                .and_then(|m| m.get(service.id))
                 .map(|v| {
                     v.iter()
                         .copied()
@@ -1258,11 +1261,8 @@ impl<'a> Ctx<'a> {
                         &task_group_ids,
                         None,
                     );
-                    let group = groups
-                        .first()
-                        .map_or("<sg-id>", |g| g.id.as_str())
-                        .to_owned();
-                    let from = match task_group_ids.first() {
+                    let group: &str = groups.first().map_or("<sg-id>", |g| g.id.as_str());
+                    let from = || match task_group_ids.first() {
                         Some(g) => RulePeer::Group((*g).to_owned()),
                         None => RulePeer::Cidr(task_range.to_string()),
                     };
@@ -1271,14 +1271,14 @@ impl<'a> Ctx<'a> {
                         || Finding {
                             code: FindingCode::EndpointSgIngress443,
                             severity: Severity::Error,
-                            resource: group.clone(),
+                            resource: group.to_owned(),
                             message: format!(
                                 "Security group {group} of endpoint {} does not admit TCP 443 from the task ({}{}).",
                                 ep.id,
                                 subnet.id,
                                 task_group_ids.first().map(|g| format!(", {g}")).unwrap_or_default()
                             ),
-                            fix: self.fix(&Fix::AuthorizeIngress443 { group_id: group.clone(), from: from.clone() }),
+                            fix: self.fix(&Fix::AuthorizeIngress443 { group_id: group.to_owned(), from: from() }),
                         },
                         || None,
                     );
@@ -1397,7 +1397,8 @@ impl<'a> Ctx<'a> {
         }
         let gateways: Vec<&VpcEndpoint> = self
             .endpoints
-            .get(&(vf.vpc_id, service.id.to_owned()))
+            .get(vf.vpc_id)
+            .and_then(|m| m.get(service.id))
             .map(|v| {
                 v.iter()
                     .copied()
@@ -1789,10 +1790,12 @@ impl<'a> Ctx<'a> {
             b.path = path;
             return b;
         };
-        let other_nat = self
-            .usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref())
-            .filter(|n| n.id != nat.id);
-        let replace_fix = |why: &str| match other_nat {
+        // Only failures need another NAT gateway to suggest.
+        let other_nat = || {
+            self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref())
+                .filter(|n| n.id != nat.id)
+        };
+        let replace_fix = |why: &str| match other_nat() {
             Some(n) => Fix::Route {
                 route_table_id: rt.id.clone(),
                 destination: "0.0.0.0/0".to_owned(),
@@ -1831,7 +1834,7 @@ impl<'a> Ctx<'a> {
                         "NAT gateway {} is private (ConnectivityType private): it cannot reach the internet.",
                         nat.id
                     ),
-                    fix: match other_nat {
+                    fix: match other_nat() {
                         Some(_) => self.fix(&replace_fix("")),
                         None => self.fix(&Fix::CreatePublicNatGateway),
                     },
@@ -2214,13 +2217,16 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
         }
     }
     let mut findings: Vec<Finding> = Vec::new();
+    // (code, resource, fix) → index, so that thousands of paths stay linear.
+    let mut seen: BTreeMap<(FindingCode, String, Option<String>), usize> = BTreeMap::new();
     for f in all {
-        match findings
-            .iter_mut()
-            .find(|g| g.code == f.code && g.resource == f.resource && g.fix == f.fix)
-        {
-            Some(g) => g.severity = g.severity.min(f.severity),
-            None => findings.push(f),
+        let key = (f.code, f.resource.clone(), f.fix.clone());
+        match seen.get(&key) {
+            Some(&i) => findings[i].severity = findings[i].severity.min(f.severity),
+            None => {
+                seen.insert(key, findings.len());
+                findings.push(f);
+            }
         }
     }
     findings.sort_by_key(|f| f.severity);
@@ -2264,7 +2270,7 @@ fn cost(
     let mut present = 0u32;
     for s in &interface {
         for v in vpc_ids {
-            if let Some(eps) = ctx.endpoints.get(&(*v, s.id.to_owned())) {
+            if let Some(eps) = ctx.endpoints.get(*v).and_then(|m| m.get(s.id)) {
                 for e in eps.iter().filter(|e| e.kind == VpcEndpointKind::Interface) {
                     present += e.subnet_ids.len() as u32;
                 }
