@@ -297,6 +297,13 @@ fn dangling_finding(id: &str, referenced_by: &str, command: &str) -> Finding {
     }
 }
 
+/// A subnet and its network ACL, looked up once per path (the lookups
+/// dominated the evaluation's profile).
+struct AclOf<'a> {
+    subnet_id: &'a str,
+    acl: Option<&'a NetworkAcl>,
+}
+
 /// The indexes the evaluation looks things up in.
 struct Ctx<'a> {
     input: &'a VpcInput,
@@ -515,6 +522,16 @@ impl<'a> Ctx<'a> {
         self.acl_by_subnet.get(subnet_id).copied()
     }
 
+    fn acl_at<'s>(&self, subnet_id: &'s str) -> AclOf<'s>
+    where
+        'a: 's,
+    {
+        AclOf {
+            subnet_id,
+            acl: self.acl_of(subnet_id),
+        }
+    }
+
     fn missing(&self, key: &str) -> Finding {
         let command = super::input::KNOWN_KEYS
             .iter()
@@ -691,18 +708,19 @@ impl<'a> Ctx<'a> {
     fn acl(
         &self,
         b: &mut PathBuild,
-        subnet_id: &str,
+        at: &AclOf<'_>,
         dir: Direction,
         ports: PortRange,
         peer: &Peer,
         what: &str,
     ) {
+        let subnet_id = at.subnet_id;
         if !self.input.network_acls.given {
             let f = self.missing("NetworkAcls");
             b.check(Maybe, || f.clone(), || Some(f.clone()));
             return;
         }
-        let Some(acl) = self.acl_of(subnet_id) else {
+        let Some(acl) = at.acl else {
             let f = dangling_finding(
                 &format!("network ACL of {subnet_id}"),
                 "the path",
@@ -782,9 +800,10 @@ impl<'a> Ctx<'a> {
 
     /// ACLs of the task subnet towards a public peer: 443 out, return in.
     fn task_acls_public(&self, b: &mut PathBuild, subnet: &Subnet, peer: &Peer) {
+        let task_acl = self.acl_at(&subnet.id);
         self.acl(
             b,
-            &subnet.id,
+            &task_acl,
             Direction::Egress,
             HTTPS,
             peer,
@@ -792,7 +811,7 @@ impl<'a> Ctx<'a> {
         );
         self.acl(
             b,
-            &subnet.id,
+            &task_acl,
             Direction::Ingress,
             TASK_EPHEMERAL,
             peer,
@@ -1215,6 +1234,7 @@ impl<'a> Ctx<'a> {
             Err(_) => Vec::new(),
         };
         let ep_group_ids: Vec<&str> = ep.security_group_ids.iter().map(String::as_str).collect();
+        let task_acl = self.acl_at(&subnet.id);
         let mut overall = No;
         let mut leg_findings: Vec<Finding> = Vec::new();
         let mut any_blocked = false;
@@ -1286,9 +1306,10 @@ impl<'a> Ctx<'a> {
             }
             // ACLs do not filter traffic between two addresses of one subnet.
             if es.id != subnet.id {
+                let es_acl = self.acl_at(&es.id);
                 self.acl(
                     &mut leg,
-                    &subnet.id,
+                    &task_acl,
                     Direction::Egress,
                     HTTPS,
                     &to_ep,
@@ -1296,7 +1317,7 @@ impl<'a> Ctx<'a> {
                 );
                 self.acl(
                     &mut leg,
-                    &es.id,
+                    &es_acl,
                     Direction::Ingress,
                     HTTPS,
                     &from_task,
@@ -1304,7 +1325,7 @@ impl<'a> Ctx<'a> {
                 );
                 self.acl(
                     &mut leg,
-                    &es.id,
+                    &es_acl,
                     Direction::Egress,
                     TASK_EPHEMERAL,
                     &from_task,
@@ -1312,7 +1333,7 @@ impl<'a> Ctx<'a> {
                 );
                 self.acl(
                     &mut leg,
-                    &subnet.id,
+                    &task_acl,
                     Direction::Ingress,
                     TASK_EPHEMERAL,
                     &to_ep,
@@ -1956,11 +1977,13 @@ impl<'a> Ctx<'a> {
         } else {
             Peer::Internet
         };
+        let task_acl = self.acl_at(&subnet.id);
+        let nat_acl = self.acl_at(&nat.subnet_id);
         self.task_egress(&mut b, vf, &to_internet, &[], None);
         if nat.subnet_id != subnet.id {
             self.acl(
                 &mut b,
-                &subnet.id,
+                &task_acl,
                 Direction::Egress,
                 HTTPS,
                 &to_internet,
@@ -1968,7 +1991,7 @@ impl<'a> Ctx<'a> {
             );
             self.acl(
                 &mut b,
-                &subnet.id,
+                &task_acl,
                 Direction::Ingress,
                 TASK_EPHEMERAL,
                 &to_internet,
@@ -1978,7 +2001,7 @@ impl<'a> Ctx<'a> {
                 let task = Peer::Range(tr);
                 self.acl(
                     &mut b,
-                    &nat.subnet_id,
+                    &nat_acl,
                     Direction::Ingress,
                     HTTPS,
                     &task,
@@ -1986,7 +2009,7 @@ impl<'a> Ctx<'a> {
                 );
                 self.acl(
                     &mut b,
-                    &nat.subnet_id,
+                    &nat_acl,
                     Direction::Egress,
                     TASK_EPHEMERAL,
                     &task,
@@ -1996,7 +2019,7 @@ impl<'a> Ctx<'a> {
         }
         self.acl(
             &mut b,
-            &nat.subnet_id,
+            &nat_acl,
             Direction::Egress,
             HTTPS,
             &Peer::Internet,
@@ -2004,7 +2027,7 @@ impl<'a> Ctx<'a> {
         );
         self.acl(
             &mut b,
-            &nat.subnet_id,
+            &nat_acl,
             Direction::Ingress,
             NAT_EPHEMERAL,
             &Peer::Internet,
