@@ -161,10 +161,7 @@ impl Resolver for DnsResolver {
             }
             let left = u32::try_from(self.servers.len() - i).unwrap_or(u32::MAX);
             let attempt_deadline = now + (deadline - now) / left;
-            let (a, aaaa) = tokio::join!(
-                self.query(server, &name, RecordType::A, attempt_deadline),
-                self.query(server, &name, RecordType::AAAA, attempt_deadline),
-            );
+            let (a, aaaa) = self.query_pair(server, &name, attempt_deadline).await;
             match combine(a, aaaa) {
                 Combined::Final(answer, cnames) => {
                     return Resolution {
@@ -242,36 +239,65 @@ fn combine(a: QueryOutcome, aaaa: QueryOutcome) -> Combined {
 }
 
 impl DnsResolver {
-    async fn query(
+    /// Asks `server` for A and AAAA at once, over one UDP socket (half the
+    /// sockets and system calls of one socket per query), then over TCP for
+    /// a type whose reply was truncated. Both queries count against the
+    /// in-flight cap.
+    async fn query_pair(
         &self,
         server: SocketAddr,
         name: &Name,
-        rtype: RecordType,
         deadline: Instant,
-    ) -> QueryOutcome {
-        let Ok(Ok(_permit)) = timeout_at(deadline, self.in_flight.acquire()).await else {
-            return QueryOutcome::Timeout;
+    ) -> (QueryOutcome, QueryOutcome) {
+        use QueryOutcome::{ServFail, Timeout};
+        let Ok(Ok(_permits)) = timeout_at(deadline, self.in_flight.acquire_many(2)).await else {
+            return (Timeout, Timeout);
         };
-        let request = build_query(name, rtype);
-        let Ok(bytes) = request.to_vec() else {
-            return QueryOutcome::ServFail;
+        let requests = [
+            build_query(name, RecordType::A),
+            build_query(name, RecordType::AAAA),
+        ];
+        let (Ok(a_bytes), Ok(aaaa_bytes)) = (requests[0].to_vec(), requests[1].to_vec()) else {
+            return (ServFail, ServFail);
         };
-        let id = request.metadata.id;
-        let reply = match timeout_at(deadline, udp_exchange(server, &bytes, id, name, rtype)).await
-        {
-            Ok(Some(reply)) => reply,
-            Ok(None) | Err(_) => return QueryOutcome::Timeout,
-        };
-        let reply = if reply.metadata.truncation {
-            match timeout_at(deadline, tcp_exchange(server, &bytes, id, name, rtype)).await {
-                Ok(Some(reply)) => reply,
-                Ok(None) | Err(_) => return QueryOutcome::Timeout,
-            }
-        } else {
-            reply
-        };
-        interpret(&reply, name, rtype)
+        let asked = [
+            Asked {
+                bytes: &a_bytes,
+                id: requests[0].metadata.id,
+                rtype: RecordType::A,
+            },
+            Asked {
+                bytes: &aaaa_bytes,
+                id: requests[1].metadata.id,
+                rtype: RecordType::AAAA,
+            },
+        ];
+        let replies = udp_exchange(server, &asked, name, deadline).await;
+        let mut outcomes = [Timeout, Timeout];
+        for (i, reply) in replies.into_iter().enumerate() {
+            let Some(reply) = reply else { continue };
+            let q = &asked[i];
+            let reply = if reply.metadata.truncation {
+                match timeout_at(deadline, tcp_exchange(server, q.bytes, q.id, name, q.rtype)).await
+                {
+                    Ok(Some(full)) => full,
+                    Ok(None) | Err(_) => continue,
+                }
+            } else {
+                reply
+            };
+            outcomes[i] = interpret(&reply, name, q.rtype);
+        }
+        let [a, aaaa] = outcomes;
+        (a, aaaa)
     }
+}
+
+/// One query sent: its bytes, id and type.
+struct Asked<'a> {
+    bytes: &'a [u8],
+    id: u16,
+    rtype: RecordType,
 }
 
 fn build_query(name: &Name, rtype: RecordType) -> Message {
@@ -294,35 +320,53 @@ fn matches(reply: &Message, id: u16, name: &Name, rtype: RecordType) -> bool {
         && reply.queries[0].name().to_lowercase() == name.to_lowercase()
 }
 
+/// Sends every query of `asked` on one socket connected to `server` and
+/// collects the matching replies until all came or `deadline` passed.
 async fn udp_exchange(
     server: SocketAddr,
-    bytes: &[u8],
-    id: u16,
+    asked: &[Asked<'_>; 2],
     name: &Name,
-    rtype: RecordType,
-) -> Option<Message> {
+    deadline: Instant,
+) -> [Option<Message>; 2] {
+    let mut replies = [None, None];
     let local: SocketAddr = match server {
         SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
         SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
     };
-    let socket = UdpSocket::bind(local).await.ok()?;
+    let Ok(socket) = UdpSocket::bind(local).await else {
+        return replies;
+    };
     // A connected socket only receives datagrams from the server.
-    socket.connect(server).await.ok()?;
-    socket.send(bytes).await.ok()?;
+    if socket.connect(server).await.is_err() {
+        return replies;
+    }
+    for q in asked {
+        if timeout_at(deadline, socket.send(q.bytes)).await.is_err() {
+            return replies;
+        }
+    }
     // EDNS asks for at most EDNS_PAYLOAD bytes; a larger datagram is cut
     // short, fails to parse and is ignored like any other garbage.
     let mut buf = vec![0u8; 4096];
-    loop {
-        // An error here is mostly ICMP port unreachable: nobody listens.
-        let n = socket.recv(&mut buf).await.ok()?;
-        if let Ok(reply) = Message::from_vec(&buf[..n])
-            && matches(&reply, id, name, rtype)
-        {
-            return Some(reply);
+    while replies.iter().any(Option::is_none) {
+        // An error is mostly ICMP port unreachable (nobody listens); the
+        // deadline bounds the wait.
+        let Ok(Ok(n)) = timeout_at(deadline, socket.recv(&mut buf)).await else {
+            break;
+        };
+        let Ok(reply) = Message::from_vec(&buf[..n]) else {
+            continue;
+        };
+        for (i, q) in asked.iter().enumerate() {
+            if replies[i].is_none() && matches(&reply, q.id, name, q.rtype) {
+                replies[i] = Some(reply);
+                break;
+            }
         }
         // Anything else (a late reply to an earlier query, garbage) is
-        // ignored; the caller's deadline bounds the wait.
+        // ignored.
     }
+    replies
 }
 
 async fn tcp_exchange(
