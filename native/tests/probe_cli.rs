@@ -6,6 +6,10 @@
 //! `--dns-server` at the test's own DNS server on 127.0.0.1. Its answers are
 //! DNS failures or sinkholes, so nothing but loopback is ever dialled (the
 //! namespace tests in `probe_netns.rs` cover reachable endpoints).
+//!
+//! Time bounds assert only that things end by their deadline (plus a wide
+//! margin, since a loaded machine delays scheduling); speed is measured by
+//! `bench/probe.sh`, never here.
 
 use netready_core::report::{Report, Status};
 use netready_tests::dns_server::{Answer, DnsServer};
@@ -266,7 +270,7 @@ fn silent_dns_ends_within_the_timeout() {
     ]);
     let took = began.elapsed();
     assert_eq!(out.status.code(), Some(1));
-    assert!(took < Duration::from_millis(1300), "{took:?}");
+    assert!(took < Duration::from_millis(2500), "{took:?}");
     let report: Report = serde_json::from_slice(&out.stdout).expect("report");
     assert!(
         report

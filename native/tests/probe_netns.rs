@@ -19,6 +19,10 @@
 //!
 //! Neither namespace has a default route or any link to the machine's
 //! network. Where namespaces cannot be made, each test says so and passes.
+//!
+//! Time bounds assert only that things end by their deadline (plus a wide
+//! margin, since a loaded machine delays scheduling); speed is measured by
+//! `bench/probe.sh`, never here.
 
 use netready_core::report::{Report, Status};
 use netready_tests::dns_server::{Answer, DnsServer};
@@ -410,17 +414,17 @@ fn drop_reject_no_route_and_refused() {
         .find(|e| e.host == "drop.example")
         .and_then(|e| e.addresses[0].ms);
     assert!(
-        drop_ms.is_some_and(|ms| (1400.0..1700.0).contains(&ms)),
+        drop_ms.is_some_and(|ms| (1400.0..2500.0).contains(&ms)),
         "{drop_ms:?}"
     );
-    assert!(took < Duration::from_millis(2300), "{took:?}");
+    assert!(took < Duration::from_millis(3500), "{took:?}");
     // Unreachable is told at once, not at the deadline.
     let reject_ms = r
         .endpoints
         .iter()
         .find(|e| e.host == "reject.example")
         .and_then(|e| e.addresses[0].ms);
-    assert!(reject_ms.is_some_and(|ms| ms < 500.0), "{reject_ms:?}");
+    assert!(reject_ms.is_some_and(|ms| ms < 1000.0), "{reject_ms:?}");
 }
 
 #[test]
@@ -465,7 +469,7 @@ fn many_black_holed_endpoints_end_within_the_timeout() {
     let (out, took) = n.probe(&refs, &[]);
     let r = json(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(took < Duration::from_millis(1800), "{took:?}");
+    assert!(took < Duration::from_millis(3000), "{took:?}");
     let count = |code: &str| {
         r.endpoints
             .iter()

@@ -9,6 +9,10 @@
 //! address-to-port table is the test's. What loopback cannot show (timeouts,
 //! ICMP unreachable, public addresses, the binary's environment) is in
 //! `native/tests/probe_netns.rs`.
+//!
+//! Time bounds assert only that things end by their deadline (plus a wide
+//! margin, since a loaded machine delays scheduling); speed is measured by
+//! `bench/probe.sh`, never here.
 
 use netready::probe::context::{self, ContextFlags, Environment, PublicIpSetting};
 use netready::probe::dial::TcpDialer;
@@ -199,7 +203,7 @@ async fn dns_failures_are_told_apart() {
     // The silent name times out within the DNS share of the budget (1 s).
     let took = began.elapsed();
     assert!(
-        took >= Duration::from_millis(950) && took < Duration::from_millis(1500),
+        took >= Duration::from_millis(950) && took < Duration::from_millis(2500),
         "{took:?}"
     );
     assert_eq!(r.status, Status::Degraded);
@@ -233,7 +237,7 @@ async fn a_resolver_that_never_answers() {
     assert_eq!(res.resolver, None);
     let took = began.elapsed();
     assert!(
-        took >= Duration::from_millis(390) && took < Duration::from_millis(600),
+        took >= Duration::from_millis(390) && took < Duration::from_millis(1500),
         "{took:?}"
     );
     drop(w);
@@ -450,7 +454,7 @@ async fn many_names_with_a_delaying_server_stay_concurrent() {
     assert_eq!(r.status, Status::Ready);
     // 400 queries, 64 at a time, 100 ms each: about 7 rounds, far below
     // the 20 s a sequential probe would take.
-    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert!(took < Duration::from_secs(6), "{took:?}");
     assert_eq!(w.listeners.wait_accepted(0, 200, SETTLE), 200);
 }
 
@@ -658,7 +662,7 @@ async fn context_from_ecs_then_imds() {
     };
     let began = std::time::Instant::now();
     let g = context::gather(&ContextFlags::default(), &env).await;
-    assert!(began.elapsed() < Duration::from_secs(1));
+    assert!(began.elapsed() < Duration::from_secs(2));
     assert_eq!(
         g.context.region,
         Sourced {
@@ -801,7 +805,8 @@ async fn metadata_that_does_not_answer_costs_little() {
     let began = std::time::Instant::now();
     let g = context::gather(&ContextFlags::default(), &env).await;
     let took = began.elapsed();
-    assert!(took < Duration::from_millis(900), "{took:?}");
+    // 300 ms for the token request, plus scheduling on a busy machine.
+    assert!(took < Duration::from_millis(1500), "{took:?}");
     assert_eq!(g.region, None);
     assert_eq!(g.context.public_ip.value, PublicIp::Unknown);
     assert!(
