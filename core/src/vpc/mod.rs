@@ -28,7 +28,8 @@
 //!
 //! # What the evaluation guarantees
 //! * Every task subnet (the `subnets` option, else every subnet given) ×
-//!   every entry of the profile's catalog gets a [`PathReport`]: the access
+//!   every entry of the profile's catalog gets a
+//!   [`PathReport`](crate::report::PathReport): the access
 //!   type the traffic takes, reachable / unreachable / unknown, the resources
 //!   it crosses, and findings with a ready-to-run fix filled with the user's
 //!   IDs (quoted for the shell, since IDs come from pasted JSON).
@@ -60,8 +61,6 @@ pub use model::VpcInput;
 
 use crate::catalog::{Profile, Region, RegionError};
 use crate::commands::FixFormat;
-#[allow(unused_imports)]
-use crate::report::PathReport;
 use crate::report::Report;
 use alloc::string::String;
 use alloc::vec::Vec;
