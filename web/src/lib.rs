@@ -88,7 +88,7 @@ export interface ValidateOptions {
  * the other fields say where the problem is, when it is in one place.
  */
 export interface ValidateError extends Error {
-  /** "json", "shape", "no_documents", "unknown_subnet", "unknown_security_group", "region", "options" or "input". */
+  /** "json", "shape", "no_documents", "unknown_subnet", "unknown_security_group", "region", "documents", "options" or "input". */
   kind: string;
   /** The name of the document at fault (kinds "json" and "shape"). */
   document?: string;
@@ -318,9 +318,8 @@ pub fn classify(
     to_js(&doc)
 }
 
-/// One document as the page hands it in.
+/// One document as the page hands it in (other properties are ignored).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct DocumentIn {
     name: String,
     text: String,
@@ -372,15 +371,18 @@ fn input_error(e: &InputError) -> JsValue {
     error.into()
 }
 
-fn options_error(message: impl core::fmt::Display) -> JsValue {
-    let error = js_sys::Error::new(&format!("options: {message}"));
+/// A `ValidateError` about an argument rather than a document: `kind` is
+/// the argument's name (`documents` or `options`), as is the message's prefix.
+fn argument_error(kind: &str, message: impl core::fmt::Display) -> JsValue {
+    let error = js_sys::Error::new(&format!("{kind}: {message}"));
     error.set_name("ValidateError");
-    let _ = js_sys::Reflect::set(
-        &error,
-        &JsValue::from_str("kind"),
-        &JsValue::from_str("options"),
-    );
+    // Setting a property on a fresh, unfrozen Error object cannot fail.
+    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("kind"), &JsValue::from_str(kind));
     error.into()
+}
+
+fn options_error(message: impl core::fmt::Display) -> JsValue {
+    argument_error("options", message)
 }
 
 /// Validates describe-* documents, exactly as `netready validate` does, and
@@ -392,9 +394,10 @@ pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let documents: Vec<DocumentIn> = serde_wasm_bindgen::from_value(documents).map_err(|e| {
-        options_error(format_args!(
-            "documents: expected an array of {{name, text}} objects: {e}"
-        ))
+        argument_error(
+            "documents",
+            format_args!("expected an array of {{name, text}} objects: {e}"),
+        )
     })?;
     let options: ValidateOptions = if options.is_undefined() || options.is_null() {
         ValidateOptions::default()
@@ -402,8 +405,7 @@ pub fn validate(
         // Through JSON text: serde-wasm-bindgen reads only the fields a struct
         // names, so a misspelt option would pass unnoticed, while
         // `ValidateOptions` denies unknown fields, as the CLI denies unknown
-        // flags. (serde_json's text parser is in the module anyway; its
-        // `Value` deserialiser would add 15 KB gzipped.)
+        // flags. (serde_json's text parser is in the module anyway.)
         let text = js_sys::JSON::stringify(&options)
             .map_err(|_| options_error("expected a plain object of options"))?;
         serde_json::from_str(&String::from(text)).map_err(options_error)?

@@ -262,7 +262,7 @@ fn validate_option_errors() {
         netready_web::validate(JsValue::from_str("not a list"), JsValue::UNDEFINED)
             .expect_err("not docs"),
     );
-    assert_eq!(prop(&e, "kind"), "options");
+    assert_eq!(prop(&e, "kind"), "documents");
     let e =
         as_error(netready_web::validate(docs(&[]), JsValue::UNDEFINED).expect_err("no documents"));
     assert_eq!(prop(&e, "kind"), "no_documents");

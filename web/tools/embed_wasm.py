@@ -39,6 +39,9 @@ def main() -> int:
             '  return bytes;\n'
             '}\n'
         )
+    with open(sys.argv[2][:-3] + '.d.ts', 'w', encoding='utf-8') as out:
+        out.write('/** The optimised netready_web_bg.wasm module, as bytes (pass to initSync). */\n')
+        out.write('export function wasmBytes(): Uint8Array;\n')
     return 0
 
 

@@ -41,6 +41,7 @@ function addDoc(name = '', text = '') {
   labelText();
   nameInput.addEventListener('input', labelText);
   docsBox.append(box);
+  docsBox.classList.toggle('many', docsBox.children.length > 3);
   // Looking into a large paste (JSON.parse) on every keystroke would make
   // typing lag: the box's info line and the choices wait for a pause too.
   let infoTimer = 0;
@@ -54,6 +55,7 @@ function addDoc(name = '', text = '') {
   remove.addEventListener('click', () => {
     const next = box.nextElementSibling || box.previousElementSibling;
     box.remove();
+    docsBox.classList.toggle('many', docsBox.children.length > 3);
     if (!docsBox.children.length) addDoc();
     (next?.querySelector('textarea') || $('add-doc')).focus();
     refreshChoices();
