@@ -1105,7 +1105,26 @@ impl<'a> Ctx<'a> {
             return b;
         }
         match takes {
-            Yes => self.interface_path(vf, subnet, ep),
+            Yes => {
+                let mut b = self.interface_path(vf, subnet, ep);
+                if b.reachable == No {
+                    // The endpoint's private DNS took the name away from a
+                    // path that would work: say so, it is a classic surprise.
+                    let fallback = self.route_path_or_gateway(vf, subnet, service);
+                    if let (Yes, Some(access)) = (fallback.reachable, fallback.access) {
+                        for f in &mut b.findings {
+                            if f.severity == Severity::Error {
+                                f.message.push_str(&format!(
+                                    " Without endpoint {} this name would resolve publicly and work through {access} ({}): the endpoint's private DNS takes the traffic.",
+                                    ep.id,
+                                    fallback.path.join(" → ")
+                                ));
+                            }
+                        }
+                    }
+                }
+                b
+            }
             No => {
                 let mut b = self.route_path_or_gateway(vf, subnet, service);
                 let severity = if b.reachable == Yes {

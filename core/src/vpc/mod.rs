@@ -36,7 +36,10 @@
 //! * A document that is needed but missing never yields a guess: the verdicts
 //!   it decides are *unknown*, and a `missing-input` finding names the command
 //!   to run. Without `describe-dhcp-options` the validator assumes
-//!   AmazonProvidedDNS and says so (info).
+//!   AmazonProvidedDNS and says so (info). Without
+//!   `describe-internet-gateways`, an internet gateway behind an `active`
+//!   route is taken as attached: AWS itself marks routes to a detached
+//!   gateway `blackhole`.
 //! * Overall status: with explicit subnets, the worst subnet (any degraded →
 //!   `degraded`, else any unknown → `unknown`, else `ready`). Without them the
 //!   question is *which subnets can host the runner*: `ready` when at least
