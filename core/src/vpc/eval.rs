@@ -56,7 +56,15 @@ const NAT_EPHEMERAL: PortRange = PortRange {
 };
 const HTTPS: PortRange = PortRange { from: 443, to: 443 };
 /// About $7.20 a month per interface endpoint per AZ (operators' guide).
-const USD_PER_ENDPOINT_AZ_MONTH: f64 = 7.20;
+const CENTS_PER_ENDPOINT_AZ_MONTH: u32 = 720;
+/// The same, as text.
+const USD_PER_ENDPOINT_AZ_MONTH: &str = "7.20";
+
+/// Dollars from cents without float formatting (which would add ~20 KB of
+/// `core::fmt` float code to the browser's wasm module).
+fn usd(cents: u32) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
 
 fn and(a: Reachability, b: Reachability) -> Reachability {
     match (a, b) {
@@ -914,7 +922,7 @@ impl<'a> Ctx<'a> {
         let name = service.service_name(&self.region);
         let cost = match service.endpoint_type {
             EndpointType::Interface => format!(
-                " An interface endpoint costs about ${USD_PER_ENDPOINT_AZ_MONTH:.2} a month per AZ ({} AZ(s) here) plus data processing.",
+                " An interface endpoint costs about ${USD_PER_ENDPOINT_AZ_MONTH} a month per AZ ({} AZ(s) here) plus data processing.",
                 vf.placement.subnet_ids.len().max(1)
             ),
             EndpointType::Gateway => " Gateway endpoints are free.".to_owned(),
@@ -1400,7 +1408,7 @@ impl<'a> Ctx<'a> {
                 severity: Severity::Info,
                 resource: ep.id.clone(),
                 message: format!(
-                    "Endpoint {} has no subnet in {} ({}): traffic crosses AZs (inter-AZ data charges, and an outage of the other AZ cuts this one off). Adding this AZ costs about ${USD_PER_ENDPOINT_AZ_MONTH:.2} a month.",
+                    "Endpoint {} has no subnet in {} ({}): traffic crosses AZs (inter-AZ data charges, and an outage of the other AZ cuts this one off). Adding this AZ costs about ${USD_PER_ENDPOINT_AZ_MONTH} a month.",
                     ep.id,
                     subnet.availability_zone.as_deref().unwrap_or_default(),
                     subnet.id
@@ -2319,14 +2327,15 @@ fn cost(
             }
         }
     }
-    let monthly = f64::from(needed) * USD_PER_ENDPOINT_AZ_MONTH;
-    let s3_interface = f64::from(az_count) * USD_PER_ENDPOINT_AZ_MONTH;
+    let monthly_cents = needed.saturating_mul(CENTS_PER_ENDPOINT_AZ_MONTH);
+    let monthly = usd(monthly_cents);
+    let s3_interface = usd(az_count.saturating_mul(CENTS_PER_ENDPOINT_AZ_MONTH));
     CostSummary {
         interface_endpoint_azs_present: present,
         interface_endpoint_azs_needed: needed,
-        monthly_usd_needed: monthly,
+        monthly_usd_needed: f64::from(monthly_cents) / 100.0,
         message: format!(
-            "Without internet egress the {profile} profile needs {} interface endpoints in {az_count} AZ(s): {needed} endpoint-AZs at about ${USD_PER_ENDPOINT_AZ_MONTH:.2} a month each = about ${monthly:.2} a month plus data processing ({present} exist). The S3 gateway endpoint is free: it saves about ${s3_interface:.2} a month against an S3 interface endpoint in the same AZs (which ECR cannot use for layers anyway), and NAT data-processing charges on image layers.",
+            "Without internet egress the {profile} profile needs {} interface endpoints in {az_count} AZ(s): {needed} endpoint-AZs at about ${USD_PER_ENDPOINT_AZ_MONTH} a month each = about ${monthly} a month plus data processing ({present} exist). The S3 gateway endpoint is free: it saves about ${s3_interface} a month against an S3 interface endpoint in the same AZs (which ECR cannot use for layers anyway), and NAT data-processing charges on image layers.",
             interface.len()
         ),
     }
