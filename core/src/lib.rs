@@ -13,6 +13,9 @@
 //! * [`report`]: the `netready.report/v1` JSON schema shared by probe and
 //!   validator;
 //! * [`commands`]: ready-to-run `aws ec2 …` fix commands.
+//! * [`vpc`]: the validator: describe-* JSON → a verdict per subnet and
+//!   endpoint with fixes (`vpc::validate`, the entry point the browser page
+//!   and `netready validate` share).
 //!
 //! ## What this crate guarantees
 //! It is `#![no_std]` (with `alloc`) and pure: it reads no clock, opens no
