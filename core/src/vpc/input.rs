@@ -16,7 +16,7 @@
 //!   only one resource is held as a `serde_json::Value` at a time, so memory
 //!   stays near the size of the input plus the model.
 //!
-//! Not done here: deciding anything about the VPC (see [`super::eval`]).
+//! Not done here: deciding anything about the VPC (see [`super::evaluate`]).
 
 use super::InputError;
 use super::model::*;

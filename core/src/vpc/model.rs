@@ -7,7 +7,7 @@
 //! command to run) instead of guessing from an absent document.
 //!
 //! Not done here: parsing (see [`super::input`]) or deciding anything (see
-//! [`super::eval`]).
+//! [`super::evaluate`]).
 
 use crate::net::Cidr;
 use alloc::collections::BTreeMap;
