@@ -508,3 +508,72 @@ fn generated_models_cover_every_verdict() {
         "yes {yes}, no {no}, unknown {unknown}"
     );
 }
+
+/// Every scenario document, as text: the seeds for the mutation property.
+fn scenario_texts() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/validate");
+    let mut out = Vec::new();
+    for dir in [
+        "nat-gateway",
+        "vpc-endpoints",
+        "nacl-blocks-return",
+        "ipv6-only-nat64",
+    ] {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+            .expect("scenario dir")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("expected.json"))
+            .collect();
+        files.sort();
+        out.extend(
+            files
+                .iter()
+                .map(|p| std::fs::read_to_string(p).expect("readable")),
+        );
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Real documents, mutated (a byte replaced, a value's type changed, cut
+    /// short): parsing and evaluation return a report or an error, never panic.
+    #[test]
+    fn mutated_documents_never_panic(doc in 0usize..1000, at in any::<u64>(), how in 0u8..4, byte in any::<u8>()) {
+        let texts = scenario_texts();
+        let text = &texts[doc % texts.len()];
+        let mut bytes = text.clone().into_bytes();
+        let i = (at as usize) % bytes.len();
+        match how {
+            0 => bytes[i] = byte,
+            1 => bytes.truncate(i),
+            2 => {
+                // Turn a value into another type: the next string becomes a number.
+                if let Some(q) = bytes[i..].iter().position(|b| *b == b'"') {
+                    let start = i + q;
+                    if let Some(end) = bytes[start + 1..].iter().position(|b| *b == b'"') {
+                        bytes.splice(start..start + end + 2, *b"12345");
+                    }
+                }
+            }
+            _ => {
+                // Wrap a value in an array.
+                if let Some(c) = bytes[i..].iter().position(|b| *b == b':') {
+                    bytes.insert(i + c + 1, b'[');
+                    if let Some(e) = bytes[i + c + 2..].iter().position(|b| *b == b',' || *b == b'}') {
+                        bytes.insert(i + c + 2 + e, b']');
+                    }
+                }
+            }
+        }
+        let Ok(mutated) = String::from_utf8(bytes) else { return Ok(()) };
+        let mut docs: Vec<(&str, &str)> = texts.iter().map(|t| ("doc.json", t.as_str())).collect();
+        docs[doc % texts.len()] = ("mutated.json", mutated.as_str());
+        let options = ValidateOptions { region: Some("eu-west-1".parse().expect("valid")), ..ValidateOptions::default() };
+        match vpc::validate(&docs, &options) {
+            Ok(report) => prop_assert!(!report.subnets.is_empty() || report.status.as_str() == "unknown"),
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
+}
