@@ -238,6 +238,7 @@ export function check() {
     subnets: checkedValues($('subnet-choices')),
     security_groups: checkedValues($('sg-choices')),
     assign_public_ip: radio('public-ip') === 'true',
+    fix_format: radio('fix-format'),
   };
   if (region) {
     // The catalog export checks the region with core's own rule, and says
@@ -324,7 +325,7 @@ function wire() {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); check(); }
   });
   $('region').addEventListener('input', () => { scheduleCheck(); updateCollect(); });
-  for (const input of document.querySelectorAll('input[name="profile"], input[name="public-ip"]')) input.addEventListener('change', scheduleCheck);
+  for (const input of document.querySelectorAll('input[name="profile"], input[name="public-ip"], input[name="fix-format"]')) input.addEventListener('change', scheduleCheck);
   $('auto-check').addEventListener('change', () => { if ($('auto-check').checked) check(); });
   $('collect-vpc').addEventListener('input', updateCollect);
   $('copy-report').addEventListener('click', () => {

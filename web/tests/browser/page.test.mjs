@@ -99,8 +99,17 @@ test('an example loads, is checked, and the matrix and findings match the scenar
   await page.waitForSelector('#toast.show');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), fix);
 
+  // The same fixes as PowerShell, when asked.
+  await page.check('input[name="fix-format"][value="powershell"]');
+  await page.click('#check');
+  await page.waitForFunction(() => !/^aws ec2 /.test(document.querySelector('#findings .finding .fix pre').textContent));
+  assert.match(await page.textContent('#findings .finding .fix pre'), /EC2/);
+  await page.check('input[name="fix-format"][value="aws-cli"]');
+  await page.click('#check');
+  await page.waitForFunction(() => /^aws ec2 /.test(document.querySelector('#findings .finding .fix pre').textContent));
+
   // Selecting a blocked cell draws its path: subnet → … → host, broken at the end.
-  await blocked[0].click();
+  await page.click('#matrix button.cell.r-false');
   const path = await page.$$eval('.path.focused .diagram .node', (n) => n.map((x) => x.textContent));
   assert.ok(path[0].includes('subnet-'), `path starts at the subnet: ${path}`);
   assert.ok(path.some((p) => p.includes('vpce-')), `path crosses the endpoint: ${path}`);
@@ -116,8 +125,7 @@ test('invalid JSON is reported next to the box that holds it', async () => {
   await page.waitForSelector('#report:not([hidden])');
   const boxes = await page.$$('.doc');
   assert.ok(boxes.length >= 1);
-  // Break the second box only.
-  const broken = await page.$('.doc:nth-child(1) textarea');
+  // Add a box and break that one only.
   await page.getByRole('button', { name: '+ Add a paste box' }).click();
   const fresh = page.locator('.doc').last();
   await fresh.locator('.doc-head input').fill('my-subnets.json');
@@ -140,7 +148,6 @@ test('invalid JSON is reported next to the box that holds it', async () => {
   await page.click('#check');
   await page.waitForSelector('#report:not([hidden])');
   assert.equal(await page.$$eval('.doc.has-error', (b) => b.length), 0);
-  void broken;
   await context.close();
 });
 
