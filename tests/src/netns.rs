@@ -94,8 +94,25 @@ impl NetNs {
     }
 
     /// Sets a sysctl inside the namespace (e.g. `net.ipv4.icmp_ratelimit=0`).
+    /// Falls back to writing `/proc/sys` when `sysctl` (procps) is missing.
     pub fn sysctl(&self, setting: &str) -> Result<(), String> {
-        self.exec("sysctl", &["-q", "-w", setting]).map(|_| ())
+        let via_sysctl = self.exec("sysctl", &["-q", "-w", setting]);
+        if via_sysctl.is_ok() {
+            return Ok(());
+        }
+        let (key, value) = setting
+            .split_once('=')
+            .ok_or_else(|| format!("expected KEY=VALUE, got {setting:?}"))?;
+        if !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+        {
+            return Err(format!("unexpected sysctl key {key:?}"));
+        }
+        let path = format!("/proc/sys/{}", key.replace('.', "/"));
+        self.exec("sh", &["-c", &format!("echo {} > {path}", value.trim())])
+            .map(|_| ())
+            .map_err(|e| format!("{e} (and sysctl: {})", via_sysctl.err().unwrap_or_default()))
     }
 }
 
