@@ -103,11 +103,16 @@ impl NetNs {
         let (key, value) = setting
             .split_once('=')
             .ok_or_else(|| format!("expected KEY=VALUE, got {setting:?}"))?;
-        if !key
+        // Both go into a shell command line: keep them to plain characters.
+        let plain_key = key
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
-        {
-            return Err(format!("unexpected sysctl key {key:?}"));
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+        let plain_value = value
+            .trim()
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !plain_key || !plain_value {
+            return Err(format!("unexpected sysctl setting {setting:?}"));
         }
         let path = format!("/proc/sys/{}", key.replace('.', "/"));
         self.exec("sh", &["-c", &format!("echo {} > {path}", value.trim())])
