@@ -1740,7 +1740,20 @@ impl<'a> Ctx<'a> {
                 }
                 if self.assign_public_ip == AssignPublicIp::Disabled {
                     let nat = self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref());
+                    // Re-pointing this table's default route at a NAT gateway
+                    // would cut off every NAT gateway whose own subnet uses the
+                    // same table: the NAT needs its internet-gateway route.
+                    let serves_a_nat = self.nats.values().any(|n| {
+                        self.subnets
+                            .get(n.subnet_id.as_str())
+                            .and_then(|s| self.route_table_of(s))
+                            .is_some_and(|t| t.id == rt.id)
+                    });
                     let fix = match nat {
+                        Some(_) if serves_a_nat => Fix::Comment(format!(
+                            "{} is a public route table that NAT gateways rely on: keep its internet-gateway route, and run the runner in a private subnet whose route table sends 0.0.0.0/0 to a NAT gateway, or deploy it with the AssignPublicIp parameter set to true",
+                            rt.id
+                        )),
                         Some(n) => Fix::Route {
                             route_table_id: rt.id.clone(),
                             destination: default_dest.to_owned(),
