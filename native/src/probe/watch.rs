@@ -563,3 +563,98 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         "(non-string panic payload)".to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hyper::{Method, StatusCode};
+    use netready_core::report::ReportKind;
+
+    fn ready_report() -> Report {
+        let mut r = Report::new(ReportKind::Probe, None);
+        r.finish();
+        r
+    }
+
+    #[test]
+    fn before_the_first_check() {
+        let shared = Shared::new(Duration::from_secs(60));
+        let r = http::respond(&Method::GET, "/readyz", &shared);
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let r = http::respond(&Method::GET, "/status", &shared);
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let r = http::respond(&Method::GET, "/healthz", &shared);
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = http::respond(&Method::GET, "/metrics", &shared);
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn healthz_fails_when_the_loop_stalls_or_stops() {
+        let shared = Shared::new(Duration::ZERO);
+        std::thread::sleep(Duration::from_millis(2));
+        assert_eq!(shared.liveness(), Liveness::Stalled);
+        let r = http::respond(&Method::GET, "/healthz", &shared);
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let shared = Shared::new(Duration::from_secs(60));
+        shared.with(|s| s.stopped = true);
+        let r = http::respond(&Method::HEAD, "/healthz", &shared);
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[test]
+    fn a_failed_check_keeps_the_report_and_marks_it_stale() {
+        let shared = Shared::new(Duration::from_secs(60));
+        shared.record(Ok(ready_report()), Duration::from_millis(3));
+        assert_eq!(
+            http::respond(&Method::GET, "/readyz", &shared).status(),
+            StatusCode::OK
+        );
+        shared.record(
+            Err(CheckFailure::Panicked("boom".into())),
+            Duration::from_millis(1),
+        );
+        assert_eq!(
+            http::respond(&Method::GET, "/readyz", &shared).status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        let r = http::respond(&Method::GET, "/status", &shared);
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.headers()
+                .get("netready-report-stale")
+                .map(|v| v.as_bytes()),
+            Some(&b"true"[..])
+        );
+        let snap = shared.snapshot();
+        assert_eq!(snap.readiness, Readiness::CheckFailed);
+        assert_eq!(snap.counters.count(CheckResultKind::Panic), 1);
+        assert_eq!(snap.counters.count(CheckResultKind::Ready), 1);
+    }
+
+    #[test]
+    fn routing() {
+        let shared = Shared::new(Duration::from_secs(60));
+        assert_eq!(
+            http::respond(&Method::GET, "/x", &shared).status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            http::respond(&Method::POST, "/x", &shared).status(),
+            StatusCode::NOT_FOUND
+        );
+        let r = http::respond(&Method::POST, "/metrics", &shared);
+        assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(
+            r.headers().get("allow").map(|v| v.as_bytes()),
+            Some(&b"GET, HEAD"[..])
+        );
+    }
+
+    #[test]
+    fn panic_messages() {
+        assert_eq!(panic_message(&"static"), "static");
+        assert_eq!(panic_message(&String::from("owned")), "owned");
+        assert_eq!(panic_message(&42u8), "(non-string panic payload)");
+    }
+}
