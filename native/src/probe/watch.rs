@@ -31,7 +31,10 @@
 //! `interval + check_deadline + 5 s`).
 //!
 //! Not done here: the check itself (the probe), TLS or authentication on the
-//! HTTP server (bind it to an address only the monitoring can reach).
+//! HTTP server (bind it to an address only the monitoring can reach). tokio
+//! is cooperative: a check that blocks its thread without ever yielding
+//! cannot be pre-empted, and on a current-thread runtime it would starve the
+//! deadline and the server too; the probe only awaits I/O, so it yields.
 
 pub mod http;
 pub mod metrics;
