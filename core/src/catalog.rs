@@ -191,7 +191,9 @@ impl fmt::Display for RegionError {
 
 impl core::error::Error for RegionError {}
 
-const AREAS: [&str; 11] = ["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "eusc"];
+const AREAS: [&str; 11] = [
+    "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "eusc",
+];
 
 impl Region {
     /// Parses and validates a region name.
@@ -205,9 +207,9 @@ impl Region {
             && rest[..rest.len() - 1]
                 .iter()
                 .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-            && rest
-                .last()
-                .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+            && rest.last().is_some_and(|n| {
+                (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
+            })
             && !area.is_empty()
             && area.bytes().all(|b| b.is_ascii_lowercase());
         if !well_formed {
@@ -216,7 +218,10 @@ impl Region {
         if !AREAS.contains(&area) {
             return Err(RegionError::UnknownArea);
         }
-        Ok(Region { name: name.to_owned(), partition: Partition::of_region_name(name) })
+        Ok(Region {
+            name: name.to_owned(),
+            partition: Partition::of_region_name(name),
+        })
     }
 
     /// The region's name, e.g. `eu-west-1`.
@@ -238,7 +243,10 @@ impl Region {
     /// Every region known to this release, partition by partition.
     pub fn all_known() -> impl Iterator<Item = Region> {
         Partition::ALL.into_iter().flat_map(|p| {
-            p.regions().iter().map(move |r| Region { name: (*r).to_owned(), partition: p })
+            p.regions().iter().map(move |r| Region {
+                name: (*r).to_owned(),
+                partition: p,
+            })
         })
     }
 }
@@ -417,7 +425,10 @@ enum NamePattern {
     /// region.
     Global,
     /// A PrivateLink endpoint service in a fixed region.
-    EndpointService { region: &'static str, name: &'static str },
+    EndpointService {
+        region: &'static str,
+        name: &'static str,
+    },
 }
 
 /// Whether this entry owns its VPC endpoint or shares another entry's.
@@ -500,12 +511,32 @@ pub enum Availability {
 /// services in this catalog plus `s3` (whose *interface* service takes the
 /// prefix; the S3 *gateway* service keeps `com.amazonaws`).
 pub const SERVICE_NAME_PREFIX_EXCEPTIONS: &[(&str, &str, &[&str])] = &[
-    ("cn-north-1", "cn.com.amazonaws", &["cloudformation", "ec2", "ecr.api", "ecr.dkr", "s3", "sts"]),
-    ("cn-northwest-1", "cn.com.amazonaws", &["cloudformation", "ec2", "ecr.api", "ecr.dkr", "s3", "sts"]),
+    (
+        "cn-north-1",
+        "cn.com.amazonaws",
+        &["cloudformation", "ec2", "ecr.api", "ecr.dkr", "s3", "sts"],
+    ),
+    (
+        "cn-northwest-1",
+        "cn.com.amazonaws",
+        &["cloudformation", "ec2", "ecr.api", "ecr.dkr", "s3", "sts"],
+    ),
     ("eusc-de-east-1", "eu.amazonaws", &["ecr.api", "ecr.dkr"]),
-    ("us-iso-east-1", "gov.ic.c2s", &["ec2", "ecr.api", "ecr.dkr"]),
-    ("us-iso-west-1", "gov.ic.c2s", &["ec2", "ecr.api", "ecr.dkr"]),
-    ("us-isob-east-1", "gov.sgov.sc2s", &["ec2", "ecr.api", "ecr.dkr"]),
+    (
+        "us-iso-east-1",
+        "gov.ic.c2s",
+        &["ec2", "ecr.api", "ecr.dkr"],
+    ),
+    (
+        "us-iso-west-1",
+        "gov.ic.c2s",
+        &["ec2", "ecr.api", "ecr.dkr"],
+    ),
+    (
+        "us-isob-east-1",
+        "gov.sgov.sc2s",
+        &["ec2", "ecr.api", "ecr.dkr"],
+    ),
     ("us-isob-west-1", "gov.sgov.sc2s", &["ecr.api", "ecr.dkr"]),
     ("us-isof-south-1", "gov.ic.hci.csp", &["ecr.api", "ecr.dkr"]),
     ("us-isof-east-1", "gov.ic.hci.csp", &["ecr.api", "ecr.dkr"]),
@@ -524,7 +555,8 @@ pub const SERVICE_NAME_PREFIXES: [&str; 7] = [
 ];
 
 /// The management plane's PrivateLink endpoint service.
-pub const MANAGEMENT_PLANE_SERVICE: &str = "com.amazonaws.vpce.us-east-1.vpce-svc-08de744d433e60ff2";
+pub const MANAGEMENT_PLANE_SERVICE: &str =
+    "com.amazonaws.vpce.us-east-1.vpce-svc-08de744d433e60ff2";
 /// The management plane's host, which private DNS points at the endpoint.
 pub const MANAGEMENT_PLANE_HOST: &str = "app.gitpod.io";
 
@@ -543,7 +575,12 @@ pub fn service_name_prefix(service: &str, region: &str, kind: EndpointType) -> &
 /// The VPC endpoint service name of an AWS service in a region:
 /// `com.amazonaws.eu-west-1.logs`, `cn.com.amazonaws.cn-north-1.ecr.api`, …
 pub fn service_name(service: &str, region: &Region, kind: EndpointType) -> String {
-    format!("{}.{}.{}", service_name_prefix(service, region.name(), kind), region.name(), service)
+    format!(
+        "{}.{}.{}",
+        service_name_prefix(service, region.name(), kind),
+        region.name(),
+        service
+    )
 }
 
 /// The catalog, in report order: the runner's direct endpoints first.
@@ -677,7 +714,9 @@ pub const SERVICES: &[Service] = &[
         purpose: "the ECS agent's poll endpoint",
         endpoint_type: EndpointType::Interface,
         endpoint_use: EndpointUse::Own,
-        note: Some("the agent dials ecs-a-N.<region>…; ecs-a.<region>… is the zone its private DNS serves"),
+        note: Some(
+            "the agent dials ecs-a-N.<region>…; ecs-a.<region>… is the zone its private DNS serves",
+        ),
         host: HostPattern::Regional("ecs-a"),
         name_pattern: NamePattern::Regional,
         profiles: PRIVATE,
@@ -688,7 +727,9 @@ pub const SERVICES: &[Service] = &[
         purpose: "the ECS agent's telemetry",
         endpoint_type: EndpointType::Interface,
         endpoint_use: EndpointUse::Own,
-        note: Some("the agent dials ecs-t-N.<region>…; ecs-t.<region>… is the zone its private DNS serves"),
+        note: Some(
+            "the agent dials ecs-t-N.<region>…; ecs-t.<region>… is the zone its private DNS serves",
+        ),
         host: HostPattern::Regional("ecs-t"),
         name_pattern: NamePattern::Regional,
         profiles: PRIVATE,
@@ -815,7 +856,11 @@ impl Service {
                     // Only account hosts can lack an account.
                     return String::new();
                 };
-                format!("<account>.{label}.{}.{}", region.name(), region.partition().dns_suffix())
+                format!(
+                    "<account>.{label}.{}.{}",
+                    region.name(),
+                    region.partition().dns_suffix()
+                )
             }
         }
     }
@@ -835,7 +880,9 @@ impl Service {
             NamePattern::Regional => Availability::InRegion,
             NamePattern::Global => match region.partition() {
                 Partition::Aws if region.name() != "us-east-1" => {
-                    Availability::ControlPlaneRegionOnly { region: "us-east-1" }
+                    Availability::ControlPlaneRegionOnly {
+                        region: "us-east-1",
+                    }
                 }
                 _ => Availability::InRegion,
             },
@@ -845,7 +892,9 @@ impl Service {
                 } else if region.name() == home {
                     Availability::InRegion
                 } else {
-                    Availability::CrossRegion { service_region: home }
+                    Availability::CrossRegion {
+                        service_region: home,
+                    }
                 }
             }
         }
@@ -864,7 +913,9 @@ pub fn endpoints(profile: Profile) -> impl Iterator<Item = &'static Service> {
 
 /// The catalog entry owning the endpoint for a service id, if any.
 pub fn service_by_id(id: &str) -> Option<&'static Service> {
-    SERVICES.iter().find(|s| s.id == id && s.endpoint_use == EndpointUse::Own)
+    SERVICES
+        .iter()
+        .find(|s| s.id == id && s.endpoint_use == EndpointUse::Own)
 }
 
 /// A parsed VPC endpoint service name.
@@ -948,28 +999,44 @@ impl FromStr for ServiceName {
             .filter_map(|p| Some((*p, s.strip_prefix(p)?.strip_prefix('.')?)))
             .max_by_key(|(p, _)| p.len())
             .ok_or(ServiceNameError::UnknownPrefix)?;
-        let valid_service = |svc: &str| is_valid_dns_name(svc) && svc.bytes().all(|b| !b.is_ascii_uppercase());
+        let valid_service =
+            |svc: &str| is_valid_dns_name(svc) && svc.bytes().all(|b| !b.is_ascii_uppercase());
         if let Some(vpce) = rest.strip_prefix("vpce.") {
-            let (region, id) = vpce.split_once('.').ok_or(ServiceNameError::BadEndpointService)?;
+            let (region, id) = vpce
+                .split_once('.')
+                .ok_or(ServiceNameError::BadEndpointService)?;
             let region = region_label(region).ok_or(ServiceNameError::BadEndpointService)?;
-            let hex = id.strip_prefix("vpce-svc-").ok_or(ServiceNameError::BadEndpointService)?;
-            if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            let hex = id
+                .strip_prefix("vpce-svc-")
+                .ok_or(ServiceNameError::BadEndpointService)?;
+            if hex.is_empty()
+                || !hex
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            {
                 return Err(ServiceNameError::BadEndpointService);
             }
-            return Ok(ServiceName::EndpointService { prefix, region, id: id.to_owned() });
+            return Ok(ServiceName::EndpointService {
+                prefix,
+                region,
+                id: id.to_owned(),
+            });
         }
         // A region has at least three dash-separated parts; a global service
         // (iam) does not look like one.
         let mut labels = rest.splitn(2, '.');
         let first = labels.next().unwrap_or_default();
         match (region_label(first), labels.next()) {
-            (Some(region), Some(service)) if valid_service(service) => {
-                Ok(ServiceName::Regional { prefix, region, service: service.to_owned() })
-            }
+            (Some(region), Some(service)) if valid_service(service) => Ok(ServiceName::Regional {
+                prefix,
+                region,
+                service: service.to_owned(),
+            }),
             (Some(_), _) => Err(ServiceNameError::BadService),
-            (None, _) if valid_service(rest) => {
-                Ok(ServiceName::Global { prefix, service: rest.to_owned() })
-            }
+            (None, _) if valid_service(rest) => Ok(ServiceName::Global {
+                prefix,
+                service: rest.to_owned(),
+            }),
             (None, _) => Err(ServiceNameError::BadService),
         }
     }
@@ -978,7 +1045,11 @@ impl FromStr for ServiceName {
 impl fmt::Display for ServiceName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ServiceName::Regional { prefix, region, service } => {
+            ServiceName::Regional {
+                prefix,
+                region,
+                service,
+            } => {
                 write!(f, "{prefix}.{region}.{service}")
             }
             ServiceName::Global { prefix, service } => write!(f, "{prefix}.{service}"),
@@ -1038,30 +1109,46 @@ mod tests {
         assert_eq!(name("ecr.api"), "cn.com.amazonaws.cn-north-1.ecr.api");
         assert_eq!(name("ecr.dkr"), "cn.com.amazonaws.cn-north-1.ecr.dkr");
         assert_eq!(name("logs"), "com.amazonaws.cn-north-1.logs");
-        assert_eq!(name("secretsmanager"), "com.amazonaws.cn-north-1.secretsmanager");
+        assert_eq!(
+            name("secretsmanager"),
+            "com.amazonaws.cn-north-1.secretsmanager"
+        );
         assert_eq!(name("s3"), "com.amazonaws.cn-north-1.s3");
-        assert_eq!(service_name("s3", &cn, EndpointType::Interface), "cn.com.amazonaws.cn-north-1.s3");
+        assert_eq!(
+            service_name("s3", &cn, EndpointType::Interface),
+            "cn.com.amazonaws.cn-north-1.s3"
+        );
     }
 
     #[test]
     fn hosts() {
         let eu = r("eu-west-1");
         let acct: AccountId = "123456789012".parse().unwrap();
-        let hosts: Vec<String> =
-            services(Profile::Runner).map(|s| s.host(&eu, Some(&acct)).unwrap()).collect();
-        assert_eq!(hosts, [
-            "secretsmanager.eu-west-1.amazonaws.com",
-            "logs.eu-west-1.amazonaws.com",
-            "api.ecr.eu-west-1.amazonaws.com",
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
-            "s3.eu-west-1.amazonaws.com",
-            "prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com",
-        ]);
+        let hosts: Vec<String> = services(Profile::Runner)
+            .map(|s| s.host(&eu, Some(&acct)).unwrap())
+            .collect();
+        assert_eq!(
+            hosts,
+            [
+                "secretsmanager.eu-west-1.amazonaws.com",
+                "logs.eu-west-1.amazonaws.com",
+                "api.ecr.eu-west-1.amazonaws.com",
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+                "s3.eu-west-1.amazonaws.com",
+                "prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com",
+            ]
+        );
         let dkr = service_by_id("ecr.dkr").unwrap();
         assert_eq!(dkr.host(&eu, None), Err(HostError::NeedsAccount));
-        assert_eq!(dkr.host_template(&eu), "<account>.dkr.ecr.eu-west-1.amazonaws.com");
         assert_eq!(
-            service_by_id("logs").unwrap().host(&r("cn-northwest-1"), None).unwrap(),
+            dkr.host_template(&eu),
+            "<account>.dkr.ecr.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            service_by_id("logs")
+                .unwrap()
+                .host(&r("cn-northwest-1"), None)
+                .unwrap(),
             "logs.cn-northwest-1.amazonaws.com.cn"
         );
     }
@@ -1083,9 +1170,14 @@ mod tests {
         assert_eq!(mp.availability(&r("us-east-1")), Availability::InRegion);
         assert_eq!(
             mp.availability(&r("eu-west-1")),
-            Availability::CrossRegion { service_region: "us-east-1" }
+            Availability::CrossRegion {
+                service_region: "us-east-1"
+            }
         );
-        assert_eq!(mp.availability(&r("cn-north-1")), Availability::NotInPartition);
+        assert_eq!(
+            mp.availability(&r("cn-north-1")),
+            Availability::NotInPartition
+        );
         assert_eq!(mp.service_name(&r("eu-west-1")), MANAGEMENT_PLANE_SERVICE);
     }
 
@@ -1100,6 +1192,10 @@ mod tests {
             }
         }
         assert!("org.example.x".parse::<ServiceName>().is_err());
-        assert!("com.amazonaws.vpce.us-east-1.nope".parse::<ServiceName>().is_err());
+        assert!(
+            "com.amazonaws.vpce.us-east-1.nope"
+                .parse::<ServiceName>()
+                .is_err()
+        );
     }
 }

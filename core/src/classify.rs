@@ -308,8 +308,11 @@ fn classify_v6(addr: Ipv6Addr, vpc_cidrs: &[Cidr]) -> Classified {
         None => {
             if a >> 32 == MAPPED_PREFIX >> 32 || a >> 32 == NAT64_PREFIX >> 32 {
                 let v4 = Ipv4Addr::from_bits(a as u32);
-                let translation =
-                    if a >> 32 == NAT64_PREFIX >> 32 { Translation::Nat64 } else { Translation::Ipv4Mapped };
+                let translation = if a >> 32 == NAT64_PREFIX >> 32 {
+                    Translation::Nat64
+                } else {
+                    Translation::Ipv4Mapped
+                };
                 return Classified {
                     class: classify_v4(v4, vpc_cidrs),
                     translation,
@@ -319,12 +322,17 @@ fn classify_v6(addr: Ipv6Addr, vpc_cidrs: &[Cidr]) -> Classified {
             classify_v6_slow(a)
         }
     };
-    let class = if vpc_cidrs.is_empty() || class.is_special() || !in_vpc(IpAddr::V6(addr), vpc_cidrs) {
-        class
-    } else {
-        AddressClass::Private(PrivateRange::VpcCidr)
-    };
-    Classified { class, translation: Translation::Native, effective: IpAddr::V6(addr) }
+    let class =
+        if vpc_cidrs.is_empty() || class.is_special() || !in_vpc(IpAddr::V6(addr), vpc_cidrs) {
+            class
+        } else {
+            AddressClass::Private(PrivateRange::VpcCidr)
+        };
+    Classified {
+        class,
+        translation: Translation::Native,
+        effective: IpAddr::V6(addr),
+    }
 }
 
 fn classify_v6_slow(a: u128) -> AddressClass {
@@ -368,21 +376,54 @@ mod tests {
     #[test]
     fn spot_checks() {
         assert_eq!(c("10.1.2.3"), AddressClass::Private(PrivateRange::Rfc1918));
-        assert_eq!(c("172.31.255.255"), AddressClass::Private(PrivateRange::Rfc1918));
+        assert_eq!(
+            c("172.31.255.255"),
+            AddressClass::Private(PrivateRange::Rfc1918)
+        );
         assert_eq!(c("172.32.0.1"), AddressClass::Public);
-        assert_eq!(c("100.127.0.1"), AddressClass::Private(PrivateRange::SharedAddressSpace));
+        assert_eq!(
+            c("100.127.0.1"),
+            AddressClass::Private(PrivateRange::SharedAddressSpace)
+        );
         assert_eq!(c("100.128.0.1"), AddressClass::Public);
-        assert_eq!(c("198.18.0.1"), AddressClass::Special(SpecialRange::Benchmarking));
-        assert_eq!(c("198.19.255.1"), AddressClass::Special(SpecialRange::Benchmarking));
+        assert_eq!(
+            c("198.18.0.1"),
+            AddressClass::Special(SpecialRange::Benchmarking)
+        );
+        assert_eq!(
+            c("198.19.255.1"),
+            AddressClass::Special(SpecialRange::Benchmarking)
+        );
         assert_eq!(c("198.20.0.1"), AddressClass::Public);
-        assert_eq!(c("192.88.99.1"), AddressClass::Special(SpecialRange::Reserved));
-        assert_eq!(c("2001:db8::1"), AddressClass::Special(SpecialRange::Documentation));
-        assert_eq!(c("2001:1ff::1"), AddressClass::Special(SpecialRange::ProtocolAssignment));
+        assert_eq!(
+            c("192.88.99.1"),
+            AddressClass::Special(SpecialRange::Reserved)
+        );
+        assert_eq!(
+            c("2001:db8::1"),
+            AddressClass::Special(SpecialRange::Documentation)
+        );
+        assert_eq!(
+            c("2001:1ff::1"),
+            AddressClass::Special(SpecialRange::ProtocolAssignment)
+        );
         assert_eq!(c("2001:200::1"), AddressClass::Public);
-        assert_eq!(c("3fff:fff::1"), AddressClass::Special(SpecialRange::Documentation));
-        assert_eq!(c("fd00::1"), AddressClass::Private(PrivateRange::UniqueLocal));
-        assert_eq!(c("100::1"), AddressClass::Special(SpecialRange::DiscardOnly));
-        assert_eq!(c("::ffff:127.0.0.1"), AddressClass::Special(SpecialRange::Loopback));
+        assert_eq!(
+            c("3fff:fff::1"),
+            AddressClass::Special(SpecialRange::Documentation)
+        );
+        assert_eq!(
+            c("fd00::1"),
+            AddressClass::Private(PrivateRange::UniqueLocal)
+        );
+        assert_eq!(
+            c("100::1"),
+            AddressClass::Special(SpecialRange::DiscardOnly)
+        );
+        assert_eq!(
+            c("::ffff:127.0.0.1"),
+            AddressClass::Special(SpecialRange::Loopback)
+        );
     }
 
     #[test]

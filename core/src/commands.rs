@@ -40,7 +40,8 @@ impl core::str::FromStr for FixFormat {
 /// Quotes `s` for a POSIX shell when it holds anything but `[A-Za-z0-9._:/=@,+-]`.
 pub fn shell_quote(s: &str) -> String {
     let safe = !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._:/=@,+-".contains(&b));
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._:/=@,+-".contains(&b));
     if safe {
         return s.into();
     }
@@ -96,13 +97,22 @@ pub struct EndpointPlacement {
 }
 
 fn or_placeholder(ids: &[String], placeholder: &str) -> Vec<String> {
-    if ids.is_empty() { alloc::vec![placeholder.into()] } else { ids.to_vec() }
+    if ids.is_empty() {
+        alloc::vec![placeholder.into()]
+    } else {
+        ids.to_vec()
+    }
 }
 
 /// The command that creates the VPC endpoint for `service` in `region`.
 /// Services that cannot be created in `region` give a `#` comment saying why
 /// and where.
-pub fn create_endpoint(format: FixFormat, service: &Service, region: &Region, at: &EndpointPlacement) -> String {
+pub fn create_endpoint(
+    format: FixFormat,
+    service: &Service,
+    region: &Region,
+    at: &EndpointPlacement,
+) -> String {
     let service_name = service.service_name(region);
     let service_region = match service.availability(region) {
         Availability::InRegion => None,
@@ -115,7 +125,11 @@ pub fn create_endpoint(format: FixFormat, service: &Service, region: &Region, at
             );
         }
         Availability::NotInPartition => {
-            return format!("# {}: {service_name} is not offered in the {} partition", service.name, region.partition());
+            return format!(
+                "# {}: {service_name} is not offered in the {} partition",
+                service.name,
+                region.partition()
+            );
         }
     };
     let vpc = at.vpc_id.clone().unwrap_or_else(|| "<vpc-id>".into());
@@ -313,11 +327,18 @@ pub enum Fix {
 /// PowerShell hashtables: an AWS id or CIDR. Anything else is replaced by a
 /// placeholder so a hostile id cannot change the meaning of the shorthand.
 fn shorthand_safe(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-./:".contains(&b))
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-./:".contains(&b))
 }
 
 fn shorthand(s: &str, placeholder: &str) -> String {
-    if shorthand_safe(s) { s.into() } else { placeholder.into() }
+    if shorthand_safe(s) {
+        s.into()
+    } else {
+        placeholder.into()
+    }
 }
 
 /// Renders a fix as one ready-to-run command for `region`. Every value is
@@ -364,7 +385,9 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
         }
         (FixFormat::AwsCli, Fix::AuthorizeEgress443 { group_id, to }) => {
             let peer = match to {
-                RulePeer::Group(g) => format!("UserIdGroupPairs=[{{GroupId={}}}]", shorthand(g, "<sg-id>")),
+                RulePeer::Group(g) => {
+                    format!("UserIdGroupPairs=[{{GroupId={}}}]", shorthand(g, "<sg-id>"))
+                }
                 RulePeer::Cidr(c) if c.contains(':') => {
                     format!("Ipv6Ranges=[{{CidrIpv6={}}}]", shorthand(c, "<cidr>"))
                 }
@@ -376,7 +399,13 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                 q(&format!("IpProtocol=tcp,FromPort=443,ToPort=443,{peer}"))
             )
         }
-        (FixFormat::PowerShell, Fix::AuthorizeIngress443 { group_id, from: peer })
+        (
+            FixFormat::PowerShell,
+            Fix::AuthorizeIngress443 {
+                group_id,
+                from: peer,
+            },
+        )
         | (FixFormat::PowerShell, Fix::AuthorizeEgress443 { group_id, to: peer }) => {
             let verb = if matches!(fix, Fix::AuthorizeIngress443 { .. }) {
                 "Grant-EC2SecurityGroupIngress"
@@ -393,7 +422,10 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                     q(c)
                 ),
                 RulePeer::Cidr(c) => {
-                    format!("Ipv4Ranges=(New-Object Amazon.EC2.Model.IpRange -Property @{{CidrIp={}}})", q(c))
+                    format!(
+                        "Ipv4Ranges=(New-Object Amazon.EC2.Model.IpRange -Property @{{CidrIp={}}})",
+                        q(c)
+                    )
                 }
             };
             format!(
@@ -402,8 +434,22 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                 q(group_id)
             )
         }
-        (FixFormat::AwsCli, Fix::AllowAclEntry { acl_id, direction, rule_number, from_port, to_port, cidr }) => {
-            let cidr_flag = if cidr.contains(':') { "--ipv6-cidr-block" } else { "--cidr-block" };
+        (
+            FixFormat::AwsCli,
+            Fix::AllowAclEntry {
+                acl_id,
+                direction,
+                rule_number,
+                from_port,
+                to_port,
+                cidr,
+            },
+        ) => {
+            let cidr_flag = if cidr.contains(':') {
+                "--ipv6-cidr-block"
+            } else {
+                "--cidr-block"
+            };
             format!(
                 "aws ec2 create-network-acl-entry --region {r} --network-acl-id {} {} --rule-number {rule_number} --protocol tcp --port-range From={from_port},To={to_port} {cidr_flag} {} --rule-action allow",
                 q(acl_id),
@@ -414,8 +460,22 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                 q(cidr)
             )
         }
-        (FixFormat::PowerShell, Fix::AllowAclEntry { acl_id, direction, rule_number, from_port, to_port, cidr }) => {
-            let cidr_flag = if cidr.contains(':') { "-Ipv6CidrBlock" } else { "-CidrBlock" };
+        (
+            FixFormat::PowerShell,
+            Fix::AllowAclEntry {
+                acl_id,
+                direction,
+                rule_number,
+                from_port,
+                to_port,
+                cidr,
+            },
+        ) => {
+            let cidr_flag = if cidr.contains(':') {
+                "-Ipv6CidrBlock"
+            } else {
+                "-CidrBlock"
+            };
             format!(
                 "New-EC2NetworkAclEntry -Region {} -NetworkAclId {} -Egress {} -RuleNumber {rule_number} -Protocol '6' -PortRange_From {from_port} -PortRange_To {to_port} {cidr_flag} {} -RuleAction 'allow'",
                 q(r),
@@ -427,39 +487,83 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                 q(cidr)
             )
         }
-        (FixFormat::AwsCli, Fix::Route { route_table_id, destination, to, replace }) => {
-            let dest_flag = if destination.contains(':') { "--destination-ipv6-cidr-block" } else { "--destination-cidr-block" };
+        (
+            FixFormat::AwsCli,
+            Fix::Route {
+                route_table_id,
+                destination,
+                to,
+                replace,
+            },
+        ) => {
+            let dest_flag = if destination.contains(':') {
+                "--destination-ipv6-cidr-block"
+            } else {
+                "--destination-cidr-block"
+            };
             let target = match to {
                 RouteTo::NatGateway(id) => format!("--nat-gateway-id {}", q(id)),
                 RouteTo::InternetGateway(id) => format!("--gateway-id {}", q(id)),
             };
             format!(
                 "aws ec2 {} --region {r} --route-table-id {} {dest_flag} {} {target}",
-                if *replace { "replace-route" } else { "create-route" },
+                if *replace {
+                    "replace-route"
+                } else {
+                    "create-route"
+                },
                 q(route_table_id),
                 q(destination)
             )
         }
-        (FixFormat::PowerShell, Fix::Route { route_table_id, destination, to, replace }) => {
-            let dest_flag = if destination.contains(':') { "-DestinationIpv6CidrBlock" } else { "-DestinationCidrBlock" };
+        (
+            FixFormat::PowerShell,
+            Fix::Route {
+                route_table_id,
+                destination,
+                to,
+                replace,
+            },
+        ) => {
+            let dest_flag = if destination.contains(':') {
+                "-DestinationIpv6CidrBlock"
+            } else {
+                "-DestinationCidrBlock"
+            };
             let target = match to {
                 RouteTo::NatGateway(id) => format!("-NatGatewayId {}", q(id)),
                 RouteTo::InternetGateway(id) => format!("-GatewayId {}", q(id)),
             };
             format!(
                 "{} -Region {} -RouteTableId {} {dest_flag} {} {target}",
-                if *replace { "Set-EC2Route" } else { "New-EC2Route" },
+                if *replace {
+                    "Set-EC2Route"
+                } else {
+                    "New-EC2Route"
+                },
                 q(r),
                 q(route_table_id),
                 q(destination)
             )
         }
-        (FixFormat::AwsCli, Fix::AssociateRouteTable { route_table_id, subnet_id }) => format!(
+        (
+            FixFormat::AwsCli,
+            Fix::AssociateRouteTable {
+                route_table_id,
+                subnet_id,
+            },
+        ) => format!(
             "aws ec2 associate-route-table --region {r} --route-table-id {} --subnet-id {}",
             q(route_table_id),
             q(subnet_id)
         ),
-        (FixFormat::PowerShell, Fix::AssociateRouteTable { route_table_id, subnet_id }) => format!(
+        (
+            FixFormat::PowerShell,
+            Fix::AssociateRouteTable {
+                route_table_id,
+                subnet_id,
+            },
+        ) => format!(
             "Register-EC2RouteTable -Region {} -RouteTableId {} -SubnetId {}",
             q(r),
             q(route_table_id),
@@ -474,23 +578,47 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
             q(r),
             q(endpoint_id)
         ),
-        (FixFormat::AwsCli, Fix::AddEndpointRouteTable { endpoint_id, route_table_id }) => format!(
+        (
+            FixFormat::AwsCli,
+            Fix::AddEndpointRouteTable {
+                endpoint_id,
+                route_table_id,
+            },
+        ) => format!(
             "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --add-route-table-ids {}",
             q(endpoint_id),
             q(route_table_id)
         ),
-        (FixFormat::PowerShell, Fix::AddEndpointRouteTable { endpoint_id, route_table_id }) => format!(
+        (
+            FixFormat::PowerShell,
+            Fix::AddEndpointRouteTable {
+                endpoint_id,
+                route_table_id,
+            },
+        ) => format!(
             "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -AddRouteTableId {}",
             q(r),
             q(endpoint_id),
             ps_array(core::slice::from_ref(route_table_id))
         ),
-        (FixFormat::AwsCli, Fix::AddEndpointSubnet { endpoint_id, subnet_id }) => format!(
+        (
+            FixFormat::AwsCli,
+            Fix::AddEndpointSubnet {
+                endpoint_id,
+                subnet_id,
+            },
+        ) => format!(
             "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --add-subnet-ids {}",
             q(endpoint_id),
             q(subnet_id)
         ),
-        (FixFormat::PowerShell, Fix::AddEndpointSubnet { endpoint_id, subnet_id }) => format!(
+        (
+            FixFormat::PowerShell,
+            Fix::AddEndpointSubnet {
+                endpoint_id,
+                subnet_id,
+            },
+        ) => format!(
             "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -AddSubnetId {}",
             q(r),
             q(endpoint_id),
@@ -548,7 +676,9 @@ mod tests {
             "New-EC2VpcEndpoint -Region 'eu-west-1' -VpcId 'vpc-1' -VpcEndpointType 'Gateway' -ServiceName 'com.amazonaws.eu-west-1.s3' -RouteTableId @('rtb-1')"
         );
         let mp = service_by_id("management-plane").unwrap();
-        assert!(create_endpoint(FixFormat::AwsCli, mp, &r, &at).ends_with("--service-region us-east-1"));
+        assert!(
+            create_endpoint(FixFormat::AwsCli, mp, &r, &at).ends_with("--service-region us-east-1")
+        );
         let use1 = Region::parse("us-east-1").unwrap();
         assert!(!create_endpoint(FixFormat::AwsCli, mp, &use1, &at).contains("--service-region"));
         let iam = service_by_id("iam").unwrap();
@@ -568,12 +698,18 @@ mod fix_tests {
     #[test]
     fn fixes_quote_hostile_ids() {
         let evil = "sg-1'; rm -rf / #".to_string();
-        let f = Fix::AuthorizeIngress443 { group_id: evil.clone(), from: RulePeer::Group("sg-2".into()) };
+        let f = Fix::AuthorizeIngress443 {
+            group_id: evil.clone(),
+            from: RulePeer::Group("sg-2".into()),
+        };
         let cli = fix_command(FixFormat::AwsCli, &r(), &f);
         assert!(cli.contains("'sg-1'\\''; rm -rf / #'"), "{cli}");
         let ps = fix_command(FixFormat::PowerShell, &r(), &f);
         assert!(ps.contains("'sg-1''; rm -rf / #'"), "{ps}");
-        let f = Fix::AuthorizeEgress443 { group_id: "sg-1".into(), to: RulePeer::Group(evil) };
+        let f = Fix::AuthorizeEgress443 {
+            group_id: "sg-1".into(),
+            to: RulePeer::Group(evil),
+        };
         let cli = fix_command(FixFormat::AwsCli, &r(), &f);
         assert!(cli.contains("GroupId=<sg-id>"), "{cli}");
         let c = fix_command(FixFormat::AwsCli, &r(), &Fix::Comment("a\nrm -rf /".into()));
@@ -582,7 +718,10 @@ mod fix_tests {
 
     #[test]
     fn fix_forms() {
-        let f = Fix::EnableDnsAttribute { vpc_id: "vpc-1".into(), attribute: DnsAttribute::Hostnames };
+        let f = Fix::EnableDnsAttribute {
+            vpc_id: "vpc-1".into(),
+            attribute: DnsAttribute::Hostnames,
+        };
         assert_eq!(
             fix_command(FixFormat::AwsCli, &r(), &f),
             "aws ec2 modify-vpc-attribute --region eu-west-1 --vpc-id vpc-1 --enable-dns-hostnames '{\"Value\":true}'"
@@ -617,7 +756,10 @@ mod fix_tests {
             fix_command(FixFormat::PowerShell, &r(), &f),
             "Set-EC2Route -Region 'eu-west-1' -RouteTableId 'rtb-1' -DestinationCidrBlock '0.0.0.0/0' -NatGatewayId 'nat-1'"
         );
-        let f = Fix::AuthorizeEgress443 { group_id: "sg-1".into(), to: RulePeer::Cidr("0.0.0.0/0".into()) };
+        let f = Fix::AuthorizeEgress443 {
+            group_id: "sg-1".into(),
+            to: RulePeer::Cidr("0.0.0.0/0".into()),
+        };
         assert_eq!(
             fix_command(FixFormat::AwsCli, &r(), &f),
             "aws ec2 authorize-security-group-egress --region eu-west-1 --group-id sg-1 --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'"

@@ -40,7 +40,10 @@ pub struct Ipv6Cidr {
 impl<'a> arbitrary::Arbitrary<'a> for Ipv4Cidr {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let len = u.int_in_range(0..=32)?;
-        Ok(Ipv4Cidr::new_truncating(Ipv4Addr::from(u32::arbitrary(u)?), len))
+        Ok(Ipv4Cidr::new_truncating(
+            Ipv4Addr::from(u32::arbitrary(u)?),
+            len,
+        ))
     }
 }
 
@@ -48,16 +51,27 @@ impl<'a> arbitrary::Arbitrary<'a> for Ipv4Cidr {
 impl<'a> arbitrary::Arbitrary<'a> for Ipv6Cidr {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let len = u.int_in_range(0..=128)?;
-        Ok(Ipv6Cidr::new_truncating(Ipv6Addr::from(u128::arbitrary(u)?), len))
+        Ok(Ipv6Cidr::new_truncating(
+            Ipv6Addr::from(u128::arbitrary(u)?),
+            len,
+        ))
     }
 }
 
 const fn mask_v4(len: u8) -> u32 {
-    if len == 0 { 0 } else { u32::MAX << (32 - len as u32) }
+    if len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - len as u32)
+    }
 }
 
 const fn mask_v6(len: u8) -> u128 {
-    if len == 0 { 0 } else { u128::MAX << (128 - len as u32) }
+    if len == 0 {
+        0
+    } else {
+        u128::MAX << (128 - len as u32)
+    }
 }
 
 impl Ipv4Cidr {
@@ -65,7 +79,10 @@ impl Ipv4Cidr {
     /// `len` above 32 is clamped to 32.
     pub const fn new_truncating(addr: Ipv4Addr, len: u8) -> Self {
         let len = if len > 32 { 32 } else { len };
-        Self { base: addr.to_bits() & mask_v4(len), len }
+        Self {
+            base: addr.to_bits() & mask_v4(len),
+            len,
+        }
     }
     /// The first address of the network.
     pub const fn network(&self) -> Ipv4Addr {
@@ -87,7 +104,10 @@ impl Ipv6Cidr {
     /// `len` above 128 is clamped to 128.
     pub const fn new_truncating(addr: Ipv6Addr, len: u8) -> Self {
         let len = if len > 128 { 128 } else { len };
-        Self { base: addr.to_bits() & mask_v6(len), len }
+        Self {
+            base: addr.to_bits() & mask_v6(len),
+            len,
+        }
     }
     /// The first address of the network.
     pub const fn network(&self) -> Ipv6Addr {
@@ -167,7 +187,10 @@ impl fmt::Display for CidrError {
                 write!(f, "the prefix length must be a number from 0 to {max}")
             }
             CidrError::HostBitsSet { canonical } => {
-                write!(f, "host bits are set below the prefix; did you mean {canonical}?")
+                write!(
+                    f,
+                    "host bits are set below the prefix; did you mean {canonical}?"
+                )
             }
         }
     }
@@ -186,7 +209,9 @@ impl FromStr for Cidr {
         if len.is_empty() || len.len() > 3 || !len.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CidrError::BadPrefixLength { max });
         }
-        let len: u8 = len.parse().map_err(|_| CidrError::BadPrefixLength { max })?;
+        let len: u8 = len
+            .parse()
+            .map_err(|_| CidrError::BadPrefixLength { max })?;
         if len > max {
             return Err(CidrError::BadPrefixLength { max });
         }
@@ -273,7 +298,9 @@ pub fn is_valid_dns_name(name: &str) -> bool {
     name.split('.').all(|label| {
         !label.is_empty()
             && label.len() <= 63
-            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && !label.starts_with('-')
             && !label.ends_with('-')
     })
@@ -302,13 +329,21 @@ impl FromStr for HostPort {
             let addr: Ipv6Addr = inside.parse().map_err(|_| HostPortError::BadHost)?;
             let port = match after {
                 "" => None,
-                p => Some(parse_port(p.strip_prefix(':').ok_or(HostPortError::BadPort)?)?),
+                p => Some(parse_port(
+                    p.strip_prefix(':').ok_or(HostPortError::BadPort)?,
+                )?),
             };
-            return Ok(HostPort { host: addr.to_string(), port });
+            return Ok(HostPort {
+                host: addr.to_string(),
+                port,
+            });
         }
         if s.matches(':').count() > 1 {
             return match s.parse::<Ipv6Addr>() {
-                Ok(a) => Ok(HostPort { host: a.to_string(), port: None }),
+                Ok(a) => Ok(HostPort {
+                    host: a.to_string(),
+                    port: None,
+                }),
                 Err(_) => Err(HostPortError::UnbracketedIpv6),
             };
         }
@@ -318,12 +353,18 @@ impl FromStr for HostPort {
         };
         let host = host.strip_suffix('.').unwrap_or(host);
         if let Ok(a) = host.parse::<Ipv4Addr>() {
-            return Ok(HostPort { host: a.to_string(), port });
+            return Ok(HostPort {
+                host: a.to_string(),
+                port,
+            });
         }
         if !is_valid_dns_name(host) {
             return Err(HostPortError::BadHost);
         }
-        Ok(HostPort { host: host.to_ascii_lowercase(), port })
+        Ok(HostPort {
+            host: host.to_ascii_lowercase(),
+            port,
+        })
     }
 }
 
@@ -344,26 +385,49 @@ mod tests {
 
     #[test]
     fn cidr_parse_and_print() {
-        for s in ["10.0.0.0/16", "0.0.0.0/0", "2600:1f18:abcd::/56", "::/0", "1.2.3.4/32"] {
+        for s in [
+            "10.0.0.0/16",
+            "0.0.0.0/0",
+            "2600:1f18:abcd::/56",
+            "::/0",
+            "1.2.3.4/32",
+        ] {
             let c: Cidr = s.parse().unwrap();
             assert_eq!(c.to_string(), s);
         }
-        assert_eq!("10.0.1.5/16".parse::<Cidr>().unwrap_err().to_string(),
-            "host bits are set below the prefix; did you mean 10.0.0.0/16?");
-        assert_eq!("10.0.0.0/33".parse::<Cidr>(), Err(CidrError::BadPrefixLength { max: 32 }));
+        assert_eq!(
+            "10.0.1.5/16".parse::<Cidr>().unwrap_err().to_string(),
+            "host bits are set below the prefix; did you mean 10.0.0.0/16?"
+        );
+        assert_eq!(
+            "10.0.0.0/33".parse::<Cidr>(),
+            Err(CidrError::BadPrefixLength { max: 32 })
+        );
         assert_eq!("10.0.0.0".parse::<Cidr>(), Err(CidrError::MissingSlash));
-        assert_eq!("10.0.0.0/+8".parse::<Cidr>(), Err(CidrError::BadPrefixLength { max: 32 }));
+        assert_eq!(
+            "10.0.0.0/+8".parse::<Cidr>(),
+            Err(CidrError::BadPrefixLength { max: 32 })
+        );
         assert_eq!("x/8".parse::<Cidr>(), Err(CidrError::BadAddress));
     }
 
     #[test]
     fn host_port() {
         let hp: HostPort = "Example.COM:8443".parse().unwrap();
-        assert_eq!(hp, HostPort { host: "example.com".into(), port: Some(8443) });
+        assert_eq!(
+            hp,
+            HostPort {
+                host: "example.com".into(),
+                port: Some(8443)
+            }
+        );
         let hp: HostPort = "[::1]:443".parse().unwrap();
         assert_eq!(hp.to_string(), "[::1]:443");
         assert_eq!("::1".parse::<HostPort>().unwrap().port, None);
-        assert_eq!("fe80::1:443x".parse::<HostPort>(), Err(HostPortError::UnbracketedIpv6));
+        assert_eq!(
+            "fe80::1:443x".parse::<HostPort>(),
+            Err(HostPortError::UnbracketedIpv6)
+        );
         assert_eq!("a..b".parse::<HostPort>(), Err(HostPortError::BadHost));
         assert_eq!("host:0".parse::<HostPort>(), Err(HostPortError::BadPort));
         assert_eq!("host:".parse::<HostPort>(), Err(HostPortError::BadPort));

@@ -360,7 +360,10 @@ impl TcpOutcome {
     pub const fn was_dialled(self) -> bool {
         matches!(
             self,
-            TcpOutcome::Connected | TcpOutcome::Refused | TcpOutcome::Timeout | TcpOutcome::Unreachable
+            TcpOutcome::Connected
+                | TcpOutcome::Refused
+                | TcpOutcome::Timeout
+                | TcpOutcome::Unreachable
         )
     }
     /// The stable name.
@@ -463,7 +466,13 @@ impl TryFrom<AddressWire> for AddressReport {
             Some("nat64") => Translation::Nat64,
             Some(_) => return Err("via must be ipv4_mapped or nat64"),
         };
-        Ok(AddressReport { ip: w.ip, class, via, outcome: w.outcome, ms: w.ms })
+        Ok(AddressReport {
+            ip: w.ip,
+            class,
+            via,
+            outcome: w.outcome,
+            ms: w.ms,
+        })
     }
 }
 
@@ -699,8 +708,12 @@ impl Report {
     /// [`crate::rules::overall_status`]).
     pub fn finish(&mut self) {
         self.status = match self.kind {
-            ReportKind::Probe => crate::rules::overall_status(self.endpoints.iter().map(|e| e.reachable)),
-            ReportKind::Validate => crate::rules::combine_statuses(self.subnets.iter().map(|s| s.status)),
+            ReportKind::Probe => {
+                crate::rules::overall_status(self.endpoints.iter().map(|e| e.reachable))
+            }
+            ReportKind::Validate => {
+                crate::rules::combine_statuses(self.subnets.iter().map(|s| s.status))
+            }
         };
     }
 }

@@ -37,7 +37,9 @@ use core::net::IpAddr;
 use core::str::FromStr;
 
 /// Whether the task has a public IP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum PublicIp {
@@ -181,7 +183,11 @@ pub struct PlannedAddress {
 /// Classifies every answered address, drops duplicates (keeping answer
 /// order) and decides which to dial: every real address, up to
 /// `max_dials_per_host` (at least one).
-pub fn plan_dials(addresses: &[IpAddr], ctx: &TaskContext<'_>, max_dials_per_host: usize) -> Vec<PlannedAddress> {
+pub fn plan_dials(
+    addresses: &[IpAddr],
+    ctx: &TaskContext<'_>,
+    max_dials_per_host: usize,
+) -> Vec<PlannedAddress> {
     let cap = max_dials_per_host.max(1);
     let mut plan: Vec<PlannedAddress> = Vec::with_capacity(addresses.len());
     let mut dials = 0usize;
@@ -198,7 +204,11 @@ pub fn plan_dials(addresses: &[IpAddr], ctx: &TaskContext<'_>, max_dials_per_hos
         } else {
             DialAction::SkipCap
         };
-        plan.push(PlannedAddress { ip, classified, action });
+        plan.push(PlannedAddress {
+            ip,
+            classified,
+            action,
+        });
     }
     plan
 }
@@ -246,7 +256,11 @@ pub struct Assessment {
 
 /// Assesses one endpoint. `max_dials_per_host` must be the cap the plan was
 /// made with, so that skipped addresses are reported as such.
-pub fn assess_endpoint(obs: &Observation, ctx: &TaskContext<'_>, max_dials_per_host: usize) -> Assessment {
+pub fn assess_endpoint(
+    obs: &Observation,
+    ctx: &TaskContext<'_>,
+    max_dials_per_host: usize,
+) -> Assessment {
     let mut endpoint = EndpointReport {
         service: obs.service.clone(),
         host: obs.host.clone(),
@@ -263,7 +277,9 @@ pub fn assess_endpoint(obs: &Observation, ctx: &TaskContext<'_>, max_dials_per_h
     let answered = match &obs.dns {
         DnsAnswer::Failed(f) => {
             endpoint.failure = Some(f.code());
-            endpoint.hints.push(hint(f.code(), None, &obs.service).to_owned());
+            endpoint
+                .hints
+                .push(hint(f.code(), None, &obs.service).to_owned());
             return Assessment { endpoint, findings };
         }
         DnsAnswer::Addresses(a) => a,
@@ -279,7 +295,13 @@ pub fn assess_endpoint(obs: &Observation, ctx: &TaskContext<'_>, max_dials_per_h
                 .find(|(ip, _, _)| *ip == p.ip)
                 // A "skipped" outcome for a planned dial is not something the
                 // dialler can claim; only a real dial or the deadline.
-                .map(|(_, o, ms)| if o.was_dialled() { (*o, *ms) } else { (TcpOutcome::SkippedDeadline, None) })
+                .map(|(_, o, ms)| {
+                    if o.was_dialled() {
+                        (*o, *ms)
+                    } else {
+                        (TcpOutcome::SkippedDeadline, None)
+                    }
+                })
                 .unwrap_or((TcpOutcome::SkippedDeadline, None)),
         };
         endpoint.addresses.push(AddressReport {
@@ -299,16 +321,24 @@ pub fn assess_endpoint(obs: &Observation, ctx: &TaskContext<'_>, max_dials_per_h
     let sinkholes = plan.len() - real.len();
     if real.is_empty() {
         endpoint.failure = Some(FailureCode::DnsSinkhole);
-        endpoint.hints.push(hint(FailureCode::DnsSinkhole, None, &obs.service).to_owned());
+        endpoint
+            .hints
+            .push(hint(FailureCode::DnsSinkhole, None, &obs.service).to_owned());
         return Assessment { endpoint, findings };
     }
 
-    let connected = real.iter().find(|(_, a)| a.outcome == TcpOutcome::Connected);
+    let connected = real
+        .iter()
+        .find(|(_, a)| a.outcome == TcpOutcome::Connected);
     let lead = connected.unwrap_or(&real[0]).0;
     endpoint.access_type = access_type_of(&lead.classified, ctx.public_ip);
 
-    let has_private = real.iter().any(|(p, _)| matches!(p.classified.class, AddressClass::Private(_)));
-    let has_public = real.iter().any(|(p, _)| p.classified.class == AddressClass::Public);
+    let has_private = real
+        .iter()
+        .any(|(p, _)| matches!(p.classified.class, AddressClass::Private(_)));
+    let has_public = real
+        .iter()
+        .any(|(p, _)| p.classified.class == AddressClass::Public);
     if (has_private && has_public) || sinkholes > 0 {
         let what = if sinkholes > 0 {
             "real addresses and addresses that are never a real endpoint (a sinkhole or firewall answer)"
@@ -319,14 +349,24 @@ pub fn assess_endpoint(obs: &Observation, ctx: &TaskContext<'_>, max_dials_per_h
             code: FindingCode::MixedAnswers,
             severity: Severity::Warning,
             resource: obs.host.clone(),
-            message: format!("{} resolved to {what}: {}", obs.host, address_list(&endpoint.addresses)),
+            message: format!(
+                "{} resolved to {what}: {}",
+                obs.host,
+                address_list(&endpoint.addresses)
+            ),
             fix: None,
         });
     }
 
-    let dialled: Vec<TcpOutcome> =
-        real.iter().map(|(_, a)| a.outcome).filter(|o| o.was_dialled()).collect();
-    let failed = dialled.iter().filter(|o| **o != TcpOutcome::Connected).count();
+    let dialled: Vec<TcpOutcome> = real
+        .iter()
+        .map(|(_, a)| a.outcome)
+        .filter(|o| o.was_dialled())
+        .collect();
+    let failed = dialled
+        .iter()
+        .filter(|o| **o != TcpOutcome::Connected)
+        .count();
     if connected.is_some() {
         endpoint.reachable = Reachability::Reachable;
         if failed > 0 {
@@ -353,7 +393,9 @@ pub fn assess_endpoint(obs: &Observation, ctx: &TaskContext<'_>, max_dials_per_h
     } else {
         let code = tcp_failure(&dialled);
         endpoint.failure = Some(code);
-        endpoint.hints.push(hint(code, endpoint.access_type, &obs.service).to_owned());
+        endpoint
+            .hints
+            .push(hint(code, endpoint.access_type, &obs.service).to_owned());
     }
     if let Some(extra) = access_hint(endpoint.access_type, &obs.service) {
         endpoint.hints.push(extra.to_owned());
@@ -362,7 +404,10 @@ pub fn assess_endpoint(obs: &Observation, ctx: &TaskContext<'_>, max_dials_per_h
 }
 
 fn address_list(addresses: &[AddressReport]) -> String {
-    let parts: Vec<String> = addresses.iter().map(|a| format!("{} ({})", a.ip, a.class)).collect();
+    let parts: Vec<String> = addresses
+        .iter()
+        .map(|a| format!("{} ({})", a.ip, a.class))
+        .collect();
     parts.join(", ")
 }
 
@@ -461,9 +506,13 @@ pub fn hint(code: FailureCode, access: Option<AccessType>, service: &str) -> &'s
 /// A hint about the access type itself, when there is something to know.
 fn access_hint(access: Option<AccessType>, service: &str) -> Option<&'static str> {
     match access {
-        Some(AccessType::NatGateway | AccessType::InternetGateway | AccessType::Public) if service == "s3" => Some(
-            "S3 answers public addresses even when an S3 gateway endpoint routes the traffic: the probe cannot tell a gateway endpoint from a NAT gateway (netready validate can).",
-        ),
+        Some(AccessType::NatGateway | AccessType::InternetGateway | AccessType::Public)
+            if service == "s3" =>
+        {
+            Some(
+                "S3 answers public addresses even when an S3 gateway endpoint routes the traffic: the probe cannot tell a gateway endpoint from a NAT gateway (netready validate can).",
+            )
+        }
         Some(AccessType::Public) => Some(
             "Public addresses, and whether the task has a public IP is unknown: pass --public-ip yes or no to tell a NAT gateway path from an internet gateway path.",
         ),
