@@ -5,7 +5,7 @@
 //!
 //! * [`catalog`]: partitions, regions, the AWS services a runner needs, their
 //!   host names, VPC endpoint service names and profiles;
-//! * [`net`] and [`classify`]: CIDRs and what an address is (private, public,
+//! * [`net`] and [`classify`](mod@classify): CIDRs and what an address is (private, public,
 //!   NAT64, or something that is never a real endpoint);
 //! * [`rules`]: from one endpoint's DNS answer and per-address TCP outcomes to
 //!   its access type, reachability, failure code and hints, and from all

@@ -5,7 +5,7 @@
 //! mask and a compare. Parsing never panics and reports what was expected.
 //!
 //! Not done here: anything about what an address *means* (see
-//! [`crate::classify`]).
+//! [`crate::classify`](mod@crate::classify)).
 
 use alloc::string::{String, ToString};
 use core::fmt;
@@ -127,7 +127,7 @@ impl Ipv6Cidr {
 impl Cidr {
     /// Whether `addr` lies inside this network. An IPv4 address is never inside
     /// an IPv6 network and vice versa (callers unwrap IPv4-mapped addresses
-    /// first, see [`crate::classify`]).
+    /// first, see [`crate::classify`](mod@crate::classify)).
     #[inline]
     pub fn contains(&self, addr: IpAddr) -> bool {
         match (self, addr) {
