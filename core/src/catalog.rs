@@ -1199,3 +1199,114 @@ mod tests {
         );
     }
 }
+
+/// The `netready.catalog/v1` document: one profile's entries in one region,
+/// as `netready catalog --format json` prints it and the web page returns it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CatalogDocument<'a> {
+    /// Always `netready.catalog/v1`.
+    pub schema: &'static str,
+    /// The region.
+    pub region: &'a str,
+    /// Its partition id.
+    pub partition: &'static str,
+    /// Whether this release knows the region.
+    pub region_known: bool,
+    /// The profile.
+    pub profile: &'static str,
+    /// The entries, in report order.
+    pub services: alloc::vec::Vec<CatalogEntry>,
+}
+
+/// One entry of a [`CatalogDocument`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CatalogEntry {
+    /// The endpoint service suffix.
+    pub service: &'static str,
+    /// A human name.
+    pub name: &'static str,
+    /// Why the runner needs it.
+    pub purpose: &'static str,
+    /// The host (with `<account>` where no account was given).
+    pub host: String,
+    /// The VPC endpoint service name.
+    pub endpoint_service_name: String,
+    /// Interface or gateway.
+    pub endpoint_type: EndpointType,
+    /// `own` when this entry's endpoint is to be created, `shared` when
+    /// another entry's serves it.
+    pub endpoint: &'static str,
+    /// Where the endpoint is created.
+    pub availability: AvailabilityDocument,
+    /// A note, when there is something to know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
+}
+
+/// [`Availability`] as it appears in a [`CatalogDocument`].
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AvailabilityDocument {
+    /// In the VPC's region.
+    InRegion,
+    /// A cross-region endpoint.
+    CrossRegion {
+        /// Where the service lives.
+        service_region: &'static str,
+    },
+    /// Only in the control-plane region.
+    ControlPlaneRegionOnly {
+        /// That region.
+        region: &'static str,
+    },
+    /// Not offered in the partition.
+    NotInPartition,
+}
+
+impl From<Availability> for AvailabilityDocument {
+    fn from(a: Availability) -> Self {
+        match a {
+            Availability::InRegion => AvailabilityDocument::InRegion,
+            Availability::CrossRegion { service_region } => {
+                AvailabilityDocument::CrossRegion { service_region }
+            }
+            Availability::ControlPlaneRegionOnly { region } => {
+                AvailabilityDocument::ControlPlaneRegionOnly { region }
+            }
+            Availability::NotInPartition => AvailabilityDocument::NotInPartition,
+        }
+    }
+}
+
+/// Builds the catalog document for `profile` in `region`.
+pub fn document<'a>(
+    region: &'a Region,
+    profile: Profile,
+    account: Option<&AccountId>,
+) -> CatalogDocument<'a> {
+    CatalogDocument {
+        schema: "netready.catalog/v1",
+        region: region.name(),
+        partition: region.partition().id(),
+        region_known: region.is_known(),
+        profile: profile.as_str(),
+        services: services(profile)
+            .map(|s| CatalogEntry {
+                service: s.id,
+                name: s.name,
+                purpose: s.purpose,
+                host: s
+                    .host(region, account)
+                    .unwrap_or_else(|_| s.host_template(region)),
+                endpoint_service_name: s.service_name(region),
+                endpoint_type: s.endpoint_type,
+                endpoint: match s.endpoint_use {
+                    EndpointUse::Own => "own",
+                    EndpointUse::Shared => "shared",
+                },
+                availability: s.availability(region).into(),
+                note: s.note,
+            })
+            .collect(),
+    }
+}

@@ -12,7 +12,6 @@ use netready_core::catalog::{
     self, AccountId, Availability, EndpointUse, Profile, Region, Service,
 };
 use netready_core::commands::{self, EndpointPlacement, FixFormat};
-use serde::Serialize;
 use std::io::Write;
 
 /// Output formats of `netready catalog`.
@@ -92,55 +91,6 @@ pub fn profile_from(name: &str) -> Result<Profile, UsageError> {
         .map_err(|e| UsageError(format!("--profile {name:?}: {e}")))
 }
 
-#[derive(Serialize)]
-struct CatalogJson<'a> {
-    schema: &'static str,
-    region: &'a str,
-    partition: &'static str,
-    region_known: bool,
-    profile: &'static str,
-    services: Vec<ServiceJson>,
-}
-
-#[derive(Serialize)]
-struct ServiceJson {
-    service: &'static str,
-    name: &'static str,
-    purpose: &'static str,
-    host: String,
-    endpoint_service_name: String,
-    endpoint_type: catalog::EndpointType,
-    /// `own` when this entry's endpoint is to be created, `shared` when another entry's serves it.
-    endpoint: &'static str,
-    availability: AvailabilityJson,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-enum AvailabilityJson {
-    InRegion,
-    CrossRegion { service_region: &'static str },
-    ControlPlaneRegionOnly { region: &'static str },
-    NotInPartition,
-}
-
-impl From<Availability> for AvailabilityJson {
-    fn from(a: Availability) -> Self {
-        match a {
-            Availability::InRegion => AvailabilityJson::InRegion,
-            Availability::CrossRegion { service_region } => {
-                AvailabilityJson::CrossRegion { service_region }
-            }
-            Availability::ControlPlaneRegionOnly { region } => {
-                AvailabilityJson::ControlPlaneRegionOnly { region }
-            }
-            Availability::NotInPartition => AvailabilityJson::NotInPartition,
-        }
-    }
-}
-
 fn host_of(s: &Service, region: &Region, account: Option<&AccountId>) -> String {
     s.host(region, account)
         .unwrap_or_else(|_| s.host_template(region))
@@ -176,29 +126,7 @@ pub fn render(
         CatalogFormat::Terraform => terraform(region, profile, args),
         CatalogFormat::Cloudformation => cloudformation(region, profile, args),
         CatalogFormat::Json => {
-            let doc = CatalogJson {
-                schema: "netready.catalog/v1",
-                region: region.name(),
-                partition: region.partition().id(),
-                region_known: region.is_known(),
-                profile: profile.as_str(),
-                services: catalog::services(profile)
-                    .map(|s| ServiceJson {
-                        service: s.id,
-                        name: s.name,
-                        purpose: s.purpose,
-                        host: host_of(s, region, account),
-                        endpoint_service_name: s.service_name(region),
-                        endpoint_type: s.endpoint_type,
-                        endpoint: match s.endpoint_use {
-                            EndpointUse::Own => "own",
-                            EndpointUse::Shared => "shared",
-                        },
-                        availability: s.availability(region).into(),
-                        note: s.note,
-                    })
-                    .collect(),
-            };
+            let doc = catalog::document(region, profile, account);
             let mut s = serde_json::to_string_pretty(&doc)
                 .expect("catalog JSON: plain structs always serialise");
             s.push('\n');

@@ -21,7 +21,7 @@
 #![forbid(unsafe_code)]
 
 use core::net::IpAddr;
-use netready_core::catalog::{self, Availability, EndpointType, EndpointUse, Profile, Region};
+use netready_core::catalog::{self, Profile, Region};
 use netready_core::classify::{AddressClass, PrivateRange};
 use netready_core::net::Cidr;
 use netready_core::vpc::{self, InputError, ValidateOptions};
@@ -183,82 +183,6 @@ fn field_error(field: &str, value: &str, error: impl core::fmt::Display) -> JsVa
     e.into()
 }
 
-/// The catalog as `netready catalog --format json` prints it
-/// (`netready.catalog/v1`).
-#[derive(Serialize)]
-struct CatalogDoc<'a> {
-    schema: &'static str,
-    region: &'a str,
-    partition: &'static str,
-    region_known: bool,
-    profile: &'static str,
-    services: Vec<ServiceDoc>,
-}
-
-#[derive(Serialize)]
-struct ServiceDoc {
-    service: &'static str,
-    name: &'static str,
-    purpose: &'static str,
-    host: String,
-    endpoint_service_name: String,
-    endpoint_type: EndpointType,
-    endpoint: &'static str,
-    availability: AvailabilityDoc,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-enum AvailabilityDoc {
-    InRegion,
-    CrossRegion { service_region: &'static str },
-    ControlPlaneRegionOnly { region: &'static str },
-    NotInPartition,
-}
-
-impl From<Availability> for AvailabilityDoc {
-    fn from(a: Availability) -> Self {
-        match a {
-            Availability::InRegion => AvailabilityDoc::InRegion,
-            Availability::CrossRegion { service_region } => {
-                AvailabilityDoc::CrossRegion { service_region }
-            }
-            Availability::ControlPlaneRegionOnly { region } => {
-                AvailabilityDoc::ControlPlaneRegionOnly { region }
-            }
-            Availability::NotInPartition => AvailabilityDoc::NotInPartition,
-        }
-    }
-}
-
-fn catalog_doc(region: &Region, profile: Profile) -> CatalogDoc<'_> {
-    CatalogDoc {
-        schema: "netready.catalog/v1",
-        region: region.name(),
-        partition: region.partition().id(),
-        region_known: region.is_known(),
-        profile: profile.as_str(),
-        services: catalog::services(profile)
-            .map(|s| ServiceDoc {
-                service: s.id,
-                name: s.name,
-                purpose: s.purpose,
-                host: s.host_template(region),
-                endpoint_service_name: s.service_name(region),
-                endpoint_type: s.endpoint_type,
-                endpoint: match s.endpoint_use {
-                    EndpointUse::Own => "own",
-                    EndpointUse::Shared => "shared",
-                },
-                availability: s.availability(region).into(),
-                note: s.note,
-            })
-            .collect(),
-    }
-}
-
 /// The endpoints a profile checks in a region, as `netready catalog --format
 /// json` prints them. Throws on a malformed region or an unknown profile.
 #[wasm_bindgen(unchecked_return_type = "Catalog")]
@@ -267,7 +191,7 @@ pub fn catalog(region: &str, profile: &str) -> Result<JsValue, JsValue> {
     let profile_parsed: Profile = profile
         .parse()
         .map_err(|e| field_error("profile", profile, e))?;
-    to_js(&catalog_doc(&region_parsed, profile_parsed))
+    to_js(&catalog::document(&region_parsed, profile_parsed, None))
 }
 
 #[derive(Serialize)]
