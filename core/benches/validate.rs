@@ -5,18 +5,20 @@
 //!
 //! Run: `cargo bench -p netready-core --bench validate`
 //!
-//! Measured in *thread CPU time* (`/proc/thread-self/schedstat`, Linux),
+//! Measured in *thread CPU time* (see `common/mod.rs`, Linux),
 //! not wall time: on a shared 2-core machine where other builds run, wall
 //! time mostly measures the scheduler. CPU time still includes cache and
 //! memory-bandwidth contention, so figures from a busy machine are upper
 //! bounds.
 
-use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use netready_core::catalog::{self, Profile};
 use netready_core::vpc::{self, ValidateOptions};
 use serde_json::{Value, json};
 use std::hint::black_box;
+
+mod common;
+use common::ThreadCpu;
 
 /// The generated VPC's size.
 struct Size {
@@ -179,74 +181,6 @@ fn generate(n: &Size) -> String {
         "DhcpOptions": [{"DhcpOptionsId": "dopt-0", "DhcpConfigurations": [{"Key": "domain-name-servers", "Values": [{"Value": "AmazonProvidedDNS"}]}]}]
     })
     .to_string()
-}
-
-/// CPU time of the benchmarking thread, in nanoseconds.
-struct ThreadCpu;
-
-fn thread_cpu_ns() -> u64 {
-    // The first field of schedstat is the time spent running on a CPU, in ns.
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
-        .expect("/proc/thread-self/schedstat is readable (Linux)")
-}
-
-impl Measurement for ThreadCpu {
-    type Intermediate = u64;
-    type Value = u64;
-    fn start(&self) -> u64 {
-        thread_cpu_ns()
-    }
-    fn end(&self, start: u64) -> u64 {
-        thread_cpu_ns().saturating_sub(start)
-    }
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-    fn zero(&self) -> u64 {
-        0
-    }
-    fn to_f64(&self, v: &u64) -> f64 {
-        *v as f64
-    }
-    fn formatter(&self) -> &dyn ValueFormatter {
-        &CpuFormatter
-    }
-}
-
-struct CpuFormatter;
-
-impl ValueFormatter for CpuFormatter {
-    fn scale_values(&self, _typical: f64, values: &mut [f64]) -> &'static str {
-        for v in values {
-            *v /= 1e6;
-        }
-        "ms CPU"
-    }
-    fn scale_throughputs(
-        &self,
-        _typical: f64,
-        throughput: &Throughput,
-        values: &mut [f64],
-    ) -> &'static str {
-        let (n, unit) = match *throughput {
-            Throughput::Bytes(b) | Throughput::BytesDecimal(b) => {
-                (b as f64 / (1024.0 * 1024.0), "MiB/s CPU")
-            }
-            Throughput::Elements(e) | Throughput::ElementsAndBytes { elements: e, .. } => {
-                (e as f64 / 1000.0, "K paths/s CPU")
-            }
-            Throughput::Bits(b) => (b as f64 / 1e6, "Mbit/s CPU"),
-        };
-        for v in values {
-            *v = n * 1e9 / *v;
-        }
-        unit
-    }
-    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
-        "ns"
-    }
 }
 
 fn options(profile: Profile) -> ValidateOptions {

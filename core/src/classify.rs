@@ -19,7 +19,8 @@
 //! Not done here: deciding the access type (that needs the task's context; see
 //! [`crate::rules`]).
 
-use crate::net::Cidr;
+use crate::net::{Cidr, mask_v4, mask_v6};
+use alloc::vec::Vec;
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -192,22 +193,140 @@ const MAPPED_PREFIX: u128 = 0x0000_0000_0000_0000_0000_ffff_0000_0000;
 ///
 /// The order is: special-purpose ranges first (a VPC CIDR never makes a
 /// loopback answer real), then the caller's VPC CIDRs, then the private
-/// ranges, else public.
+/// ranges, else public. To classify many addresses against the same CIDRs,
+/// build a [`Classifier`] once: it holds the CIDRs as precomputed masks.
 #[inline]
 pub fn classify(ip: IpAddr, vpc_cidrs: &[Cidr]) -> Classified {
-    match ip {
-        IpAddr::V4(v4) => Classified {
-            class: classify_v4(v4, vpc_cidrs),
-            translation: Translation::Native,
-            effective: ip,
-        },
-        IpAddr::V6(v6) => classify_v6(v6, vpc_cidrs),
+    classify_in(ip, vpc_cidrs)
+}
+
+/// The caller's VPC CIDRs as the classifier consults them.
+trait VpcRanges {
+    fn contains_v4(&self, a: u32) -> bool;
+    fn contains_v6(&self, a: u128) -> bool;
+}
+
+impl VpcRanges for [Cidr] {
+    #[inline]
+    fn contains_v4(&self, a: u32) -> bool {
+        self.iter()
+            .any(|c| c.contains(IpAddr::V4(Ipv4Addr::from_bits(a))))
+    }
+    #[inline]
+    fn contains_v6(&self, a: u128) -> bool {
+        self.iter()
+            .any(|c| c.contains(IpAddr::V6(Ipv6Addr::from_bits(a))))
     }
 }
 
-#[inline]
-fn in_vpc(ip: IpAddr, vpc_cidrs: &[Cidr]) -> bool {
-    vpc_cidrs.iter().any(|c| c.contains(ip))
+/// A set of VPC CIDRs prepared for classifying many addresses: the IPv4 and
+/// IPv6 networks are kept apart as (mask, network) pairs in blocks of
+/// [`LANES`], so a membership test is a branch-free AND and compare per CIDR
+/// of the address's family (VPCs have a handful of CIDRs: 5 per family by
+/// default, 50 at most).
+///
+/// `Classifier::new(cidrs).classify(ip)` always equals
+/// `classify(ip, cidrs)` (a property test checks it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Classifier {
+    v4: Vec<Block<u32>>,
+    v6: Vec<Block<u128>>,
+}
+
+const LANES: usize = 4;
+
+/// `LANES` networks as masks and bases. Unused lanes hold mask 0 and base 1,
+/// which no address matches (`a & 0 == 0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Block<T> {
+    masks: [T; LANES],
+    bases: [T; LANES],
+}
+
+macro_rules! block_impl {
+    ($t:ty) => {
+        impl Block<$t> {
+            const EMPTY: Self = Self {
+                masks: [0; LANES],
+                bases: [1; LANES],
+            };
+            #[inline(always)]
+            fn contains(&self, a: $t) -> bool {
+                // `|` rather than `||`: all lanes are compared, no branch.
+                let mut hit = false;
+                for lane in 0..LANES {
+                    hit |= a & self.masks[lane] == self.bases[lane];
+                }
+                hit
+            }
+        }
+    };
+}
+block_impl!(u32);
+block_impl!(u128);
+
+fn push_lane<T: Copy>(blocks: &mut Vec<Block<T>>, empty: Block<T>, mask: T, base: T, used: usize) {
+    let lane = used % LANES;
+    if lane == 0 {
+        blocks.push(empty);
+    }
+    let block = blocks
+        .last_mut()
+        .expect("a block was pushed when the previous one filled up");
+    block.masks[lane] = mask;
+    block.bases[lane] = base;
+}
+
+impl Classifier {
+    /// Prepares `vpc_cidrs`.
+    pub fn new(vpc_cidrs: &[Cidr]) -> Self {
+        let (mut v4, mut v6) = (Vec::new(), Vec::new());
+        let (mut n4, mut n6) = (0, 0);
+        for cidr in vpc_cidrs {
+            match cidr {
+                Cidr::V4(c) => {
+                    let (mask, base) = (mask_v4(c.prefix_len()), c.network().to_bits());
+                    push_lane(&mut v4, Block::<u32>::EMPTY, mask, base, n4);
+                    n4 += 1;
+                }
+                Cidr::V6(c) => {
+                    let (mask, base) = (mask_v6(c.prefix_len()), c.network().to_bits());
+                    push_lane(&mut v6, Block::<u128>::EMPTY, mask, base, n6);
+                    n6 += 1;
+                }
+            }
+        }
+        Self { v4, v6 }
+    }
+
+    /// Classifies `ip` as [`classify`] does with this classifier's CIDRs.
+    #[inline]
+    pub fn classify(&self, ip: IpAddr) -> Classified {
+        classify_in(ip, self)
+    }
+}
+
+impl VpcRanges for Classifier {
+    #[inline]
+    fn contains_v4(&self, a: u32) -> bool {
+        self.v4.iter().any(|b| b.contains(a))
+    }
+    #[inline]
+    fn contains_v6(&self, a: u128) -> bool {
+        self.v6.iter().any(|b| b.contains(a))
+    }
+}
+
+#[inline(always)]
+fn classify_in<R: VpcRanges + ?Sized>(ip: IpAddr, vpc: &R) -> Classified {
+    match ip {
+        IpAddr::V4(v4) => Classified {
+            class: classify_v4(v4.to_bits(), vpc),
+            translation: Translation::Native,
+            effective: ip,
+        },
+        IpAddr::V6(v6) => classify_v6(v6.to_bits(), vpc),
+    }
 }
 
 /// The class of an IPv4 address by its first octet alone, or `None` where the
@@ -259,17 +378,17 @@ static V6_BY_FIRST_BYTE: [Option<AddressClass>; 256] = {
     t
 };
 
-#[inline]
-fn classify_v4(addr: Ipv4Addr, vpc_cidrs: &[Cidr]) -> AddressClass {
-    let a = addr.to_bits();
+#[inline(always)]
+fn classify_v4<R: VpcRanges + ?Sized>(a: u32, vpc: &R) -> AddressClass {
     let class = match V4_BY_FIRST_OCTET[(a >> 24) as usize] {
         Some(c) => c,
         None => classify_v4_slow(a),
     };
-    if vpc_cidrs.is_empty() || class.is_special() {
-        return class;
-    }
-    if in_vpc(IpAddr::V4(addr), vpc_cidrs) {
+    // Both tests run unconditionally so the choice can compile to a
+    // conditional move: whether an answer is special is data, and a
+    // mispredicted branch costs more than the few compares.
+    let in_vpc = vpc.contains_v4(a);
+    if in_vpc & !class.is_special() {
         AddressClass::Private(PrivateRange::VpcCidr)
     } else {
         class
@@ -300,38 +419,42 @@ fn classify_v4_slow(a: u32) -> AddressClass {
     }
 }
 
-#[inline]
-fn classify_v6(addr: Ipv6Addr, vpc_cidrs: &[Cidr]) -> Classified {
-    let a = addr.to_bits();
+#[inline(always)]
+fn classify_v6<R: VpcRanges + ?Sized>(a: u128, vpc: &R) -> Classified {
     let class = match V6_BY_FIRST_BYTE[(a >> 120) as usize] {
         Some(c) => c,
+        // 2000::/8 is nearly all global unicast: only 2001::/16 and 2002::/16
+        // hold special blocks, so test the second byte before the slow path.
+        None if a >> 120 == 0x20 && ((a >> 112) as u16).wrapping_sub(0x2001) > 1 => {
+            AddressClass::Public
+        }
         None => {
             if a >> 32 == MAPPED_PREFIX >> 32 || a >> 32 == NAT64_PREFIX >> 32 {
-                let v4 = Ipv4Addr::from_bits(a as u32);
+                let v4 = a as u32;
                 let translation = if a >> 32 == NAT64_PREFIX >> 32 {
                     Translation::Nat64
                 } else {
                     Translation::Ipv4Mapped
                 };
                 return Classified {
-                    class: classify_v4(v4, vpc_cidrs),
+                    class: classify_v4(v4, vpc),
                     translation,
-                    effective: IpAddr::V4(v4),
+                    effective: IpAddr::V4(Ipv4Addr::from_bits(v4)),
                 };
             }
             classify_v6_slow(a)
         }
     };
-    let class =
-        if vpc_cidrs.is_empty() || class.is_special() || !in_vpc(IpAddr::V6(addr), vpc_cidrs) {
-            class
-        } else {
-            AddressClass::Private(PrivateRange::VpcCidr)
-        };
+    let in_vpc = vpc.contains_v6(a);
+    let class = if in_vpc & !class.is_special() {
+        AddressClass::Private(PrivateRange::VpcCidr)
+    } else {
+        class
+    };
     Classified {
         class,
         translation: Translation::Native,
-        effective: IpAddr::V6(addr),
+        effective: IpAddr::V6(Ipv6Addr::from_bits(a)),
     }
 }
 

@@ -44,6 +44,6 @@ pub mod rules;
 pub mod vpc;
 
 pub use catalog::{Partition, Profile, Region};
-pub use classify::{AddressClass, Classified, classify};
+pub use classify::{AddressClass, Classified, Classifier, classify};
 pub use net::Cidr;
 pub use report::{Report, Status};

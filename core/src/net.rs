@@ -58,7 +58,7 @@ impl<'a> arbitrary::Arbitrary<'a> for Ipv6Cidr {
     }
 }
 
-const fn mask_v4(len: u8) -> u32 {
+pub(crate) const fn mask_v4(len: u8) -> u32 {
     if len == 0 {
         0
     } else {
@@ -66,7 +66,7 @@ const fn mask_v4(len: u8) -> u32 {
     }
 }
 
-const fn mask_v6(len: u8) -> u128 {
+pub(crate) const fn mask_v6(len: u8) -> u128 {
     if len == 0 {
         0
     } else {

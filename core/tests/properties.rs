@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is the test failing
 
 use netready_core::catalog::{self, AccountId, Partition, Profile, Region};
-use netready_core::classify::{AddressClass, PrivateRange, Translation, classify};
+use netready_core::classify::{AddressClass, Classifier, PrivateRange, Translation, classify};
 use netready_core::net::{Cidr, is_valid_dns_name};
 use netready_core::report::{Reachability, Report, ReportKind, Status, TcpOutcome};
 use netready_core::rules::{
@@ -60,6 +60,35 @@ proptest! {
     fn unique_local_is_private(r in any::<u128>(), vpc in arb_cidrs()) {
         let a = Ipv6Addr::from_bits(0xfc00u128 << 112 | (r & ((1u128 << 121) - 1)));
         prop_assert!(matches!(classify(IpAddr::V6(a), &vpc).class, AddressClass::Private(_)));
+    }
+
+    #[test]
+    fn classifier_equals_classify(
+        vpc in prop::collection::vec(arb_cidrs(), 1..4).prop_map(|v| v.concat()),
+        pick in any::<prop::sample::Index>(),
+        host in any::<u128>(),
+        which in 0u8..4,
+    ) {
+        // Addresses inside a CIDR (its network plus random host bits), their
+        // mapped and NAT64 forms, and addresses anywhere; up to 12 CIDRs, so
+        // more than one block of lanes.
+        let ip = match (vpc.is_empty(), which) {
+            (false, 0) => match vpc[pick.index(vpc.len())] {
+                Cidr::V4(c) => {
+                    let host_mask = u32::MAX.checked_shr(u32::from(c.prefix_len())).unwrap_or(0);
+                    IpAddr::V4(Ipv4Addr::from_bits(c.network().to_bits() | (host as u32 & host_mask)))
+                }
+                Cidr::V6(c) => {
+                    let host_mask = u128::MAX.checked_shr(u32::from(c.prefix_len())).unwrap_or(0);
+                    IpAddr::V6(Ipv6Addr::from_bits(c.network().to_bits() | (host & host_mask)))
+                }
+            },
+            (_, 1) => IpAddr::V6(Ipv4Addr::from_bits(host as u32).to_ipv6_mapped()),
+            (_, 2) => IpAddr::V6(Ipv6Addr::from_bits(0x0064_ff9b_u128 << 96 | (host & 0xffff_ffff))),
+            (_, 3) => IpAddr::V4(Ipv4Addr::from_bits(host as u32)),
+            _ => IpAddr::V6(Ipv6Addr::from_bits(host)),
+        };
+        prop_assert_eq!(Classifier::new(&vpc).classify(ip), classify(ip, &vpc));
     }
 
     #[test]

@@ -264,6 +264,11 @@ pub fn classify_target(data: &[u8]) {
     assert_eq!(got.class, class, "class of {ip} with VPC CIDRs {vpc:?}");
     assert_eq!(got.translation, translation, "translation of {ip}");
     assert_eq!(got.effective, effective, "effective address of {ip}");
+    assert_eq!(
+        netready_core::Classifier::new(&vpc).classify(ip),
+        got,
+        "the prepared Classifier agrees with classify for {ip}"
+    );
 
     // Equivalence: the IPv4 address, its mapped form and its NAT64 form.
     if let IpAddr::V4(v4) = effective {
