@@ -15,7 +15,8 @@
 # usage: sudo bench/probe.sh            (root: it makes namespaces)
 # needs: ip (iproute2), hyperfine, nc (netcat-openbsd), curl, python3, /usr/bin/time
 # env:   CARGO_TARGET_DIR (default ./target), NO_BUILD=1 to skip the release build,
-#        RUNS (default 10) for the big cases.
+#        RUNS (default 10) for the big cases, QUICK=1 for the probe's own rows
+#        only (no nc/curl comparisons, no start-up and memory figures).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -98,6 +99,21 @@ ip netns exec "$C" python3 "$ROOT/bench/probe_floor.py" 10.99.0.2 53 h1.bench.ex
 ip netns exec "$C" python3 "$ROOT/bench/probe_floor.py" 10.99.0.3 53 h1.bench.example 443 10
 
 HF="hyperfine --style basic --warmup 2 --export-markdown"
+if [ "${QUICK:-0}" = 1 ]; then
+  echo; echo "## netready probe only (QUICK=1)"
+  ip netns exec "$C" $HF "$WORK/q.md" --runs "$RUNS" \
+    -n "6 endpoints" "$PROBE --dns-server 10.99.0.2" \
+    -n "500 endpoints" "$PROBE --dns-server 10.99.0.2 $(cat "$WORK/endpoints494")" \
+    -n "6 endpoints, DNS after 200 ms" "$PROBE --dns-server 10.99.0.3" \
+    -n "500 endpoints, DNS after 200 ms" "$PROBE --dns-server 10.99.0.3 --timeout 10s $(cat "$WORK/endpoints494")" \
+    >/dev/null
+  cat "$WORK/q.md"
+  for n in 1 2 3; do
+    ip netns exec "$C" /usr/bin/time -f "500 endpoints: %e s wall, %U s user, %S s system, %M KiB max RSS" \
+      $PROBE --dns-server 10.99.0.2 $(cat "$WORK/endpoints494") >/dev/null
+  done
+  exit 0
+fi
 echo; echo "## 6 endpoints (runner profile), immediate DNS"
 ip netns exec "$C" $HF "$WORK/r6.md" --runs 30 -i \
   -n "netready probe" "$PROBE --dns-server 10.99.0.2" \

@@ -345,8 +345,12 @@ pub enum TcpOutcome {
     Refused,
     /// No answer before the deadline (dropped).
     Timeout,
-    /// ICMP unreachable or no local route.
+    /// ICMP unreachable, or a local firewall's reject.
     Unreachable,
+    /// This host has no route to the address, so nothing was sent: e.g. an
+    /// AAAA answer in a subnet without IPv6. Counts as unreachable when no
+    /// address connects, but is no sign of a broken path when another does.
+    NoLocalRoute,
     /// Not dialled: the address is never a real endpoint (sinkhole).
     SkippedSinkhole,
     /// Not dialled: more addresses than the per-host cap.
@@ -364,6 +368,7 @@ impl TcpOutcome {
                 | TcpOutcome::Refused
                 | TcpOutcome::Timeout
                 | TcpOutcome::Unreachable
+                | TcpOutcome::NoLocalRoute
         )
     }
     /// The stable name.
@@ -373,6 +378,7 @@ impl TcpOutcome {
             TcpOutcome::Refused => "refused",
             TcpOutcome::Timeout => "timeout",
             TcpOutcome::Unreachable => "unreachable",
+            TcpOutcome::NoLocalRoute => "no_local_route",
             TcpOutcome::SkippedSinkhole => "skipped_sinkhole",
             TcpOutcome::SkippedCap => "skipped_cap",
             TcpOutcome::SkippedDeadline => "skipped_deadline",
@@ -586,6 +592,8 @@ pub struct SubnetReport {
 pub enum Source {
     /// A command-line flag.
     Flag,
+    /// An environment variable (`AWS_REGION`, `AWS_DEFAULT_REGION`).
+    Environment,
     /// ECS task metadata v4.
     EcsMetadata,
     /// EC2 instance metadata (IMDSv2).

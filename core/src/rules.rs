@@ -333,12 +333,14 @@ pub fn assess_endpoint(
     let lead = connected.unwrap_or(&real[0]).0;
     endpoint.access_type = access_type_of(&lead.classified, ctx.public_ip);
 
-    let has_private = real
-        .iter()
-        .any(|(p, _)| matches!(p.classified.class, AddressClass::Private(_)));
-    let has_public = real
-        .iter()
-        .any(|(p, _)| p.classified.class == AddressClass::Public);
+    // Addresses this host cannot route to are not part of its answer's mix
+    // (a dual-stack endpoint's AAAA in a subnet without IPv6).
+    let routed = || {
+        real.iter()
+            .filter(|(_, a)| a.outcome != TcpOutcome::NoLocalRoute)
+    };
+    let has_private = routed().any(|(p, _)| matches!(p.classified.class, AddressClass::Private(_)));
+    let has_public = routed().any(|(p, _)| p.classified.class == AddressClass::Public);
     if (has_private && has_public) || sinkholes > 0 {
         let what = if sinkholes > 0 {
             "real addresses and addresses that are never a real endpoint (a sinkhole or firewall answer)"
@@ -363,17 +365,32 @@ pub fn assess_endpoint(
         .map(|(_, a)| a.outcome)
         .filter(|o| o.was_dialled())
         .collect();
+    // Addresses this host has no route to (AAAA answers in a subnet without
+    // IPv6) say nothing about the endpoint's path while another address
+    // works: clients fall back to it. They are a hint, not a warning.
     let failed = dialled
         .iter()
-        .filter(|o| **o != TcpOutcome::Connected)
+        .filter(|o| !matches!(o, TcpOutcome::Connected | TcpOutcome::NoLocalRoute))
+        .count();
+    let no_local_route = dialled
+        .iter()
+        .filter(|o| **o == TcpOutcome::NoLocalRoute)
         .count();
     if connected.is_some() {
         endpoint.reachable = Reachability::Reachable;
+        if no_local_route > 0 {
+            endpoint.hints.push(format!(
+                "{no_local_route} of the addresses answered have no route from this host (no_local_route: nothing was sent), typically AAAA answers in a subnet without IPv6; clients use the addresses that connected. Give the subnet IPv6 and a route if the runner should use IPv6."
+            ));
+        }
         if failed > 0 {
             let bad: Vec<String> = endpoint
                 .addresses
                 .iter()
-                .filter(|a| a.outcome.was_dialled() && a.outcome != TcpOutcome::Connected)
+                .filter(|a| {
+                    a.outcome.was_dialled()
+                        && !matches!(a.outcome, TcpOutcome::Connected | TcpOutcome::NoLocalRoute)
+                })
                 .map(|a| format!("{} ({})", a.ip, a.outcome.as_str()))
                 .collect();
             findings.push(Finding {
@@ -383,8 +400,8 @@ pub fn assess_endpoint(
                 message: format!(
                     "{}: {} of {} addresses connected; not: {}. An interface endpoint has one address per AZ: check the security group and network ACLs of the endpoint's subnet in that AZ.",
                     obs.host,
-                    dialled.len() - failed,
-                    dialled.len(),
+                    dialled.len() - failed - no_local_route,
+                    dialled.len() - no_local_route,
                     bad.join(", ")
                 ),
                 fix: None,
@@ -419,7 +436,10 @@ fn tcp_failure(dialled: &[TcpOutcome]) -> FailureCode {
     let count = |o: TcpOutcome| dialled.iter().filter(|d| **d == o).count();
     let candidates = [
         (count(TcpOutcome::Refused), FailureCode::TcpRefused),
-        (count(TcpOutcome::Unreachable), FailureCode::TcpUnreachable),
+        (
+            count(TcpOutcome::Unreachable) + count(TcpOutcome::NoLocalRoute),
+            FailureCode::TcpUnreachable,
+        ),
         (count(TcpOutcome::Timeout), FailureCode::TcpTimeout),
     ];
     let mut best = (0, FailureCode::TcpTimeout);

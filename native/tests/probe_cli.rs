@@ -11,8 +11,9 @@
 //! margin, since a loaded machine delays scheduling); speed is measured by
 //! `bench/probe.sh`, never here.
 
-use netready_core::report::{Report, Status};
+use netready_core::report::{Report, Source, Status};
 use netready_tests::dns_server::{Answer, DnsServer};
+use netready_tests::http::{HttpServer, Route};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -279,6 +280,61 @@ fn silent_dns_ends_within_the_timeout() {
             .filter(|e| e.service != "ecr.dkr")
             .all(|e| e.failure.map(|f| f.to_string()).as_deref() == Some("dns_timeout"))
     );
+}
+
+#[test]
+fn hanging_instance_metadata_stays_inside_the_timeout() {
+    // A fake IMDS on loopback hands out a token and then never answers a
+    // GET; the DNS server never answers either. The whole run must still
+    // end by --timeout (1 s) plus start-up and scheduling: the metadata
+    // lookups get a quarter of the budget, the checks the rest.
+    let imds = HttpServer::start("127.0.0.1:0".parse().expect("literal")).expect("fake IMDS");
+    imds.route("PUT", "/latest/api/token", Route::ok("T"));
+    for path in [
+        "/latest/meta-data/placement/region",
+        "/latest/dynamic/instance-identity/document",
+        "/latest/meta-data/public-ipv4",
+        "/latest/meta-data/mac",
+    ] {
+        imds.route(
+            "GET",
+            path,
+            Route {
+                delay: Duration::from_secs(30),
+                ..Route::ok("x")
+            },
+        );
+    }
+    let d = dns();
+    d.set_default(Answer::Silence, Duration::ZERO);
+    let addr = d.addr().to_string();
+    let began = Instant::now();
+    let out = Command::new(BIN)
+        .args([
+            "probe",
+            "--dns-server",
+            &addr,
+            "--timeout",
+            "1s",
+            "--format",
+            "json",
+        ])
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url())
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env_remove("ECS_CONTAINER_METADATA_URI_V4")
+        .env("AWS_REGION", "eu-west-1")
+        .env_remove("AWS_DEFAULT_REGION")
+        .output()
+        .expect("run netready");
+    let took = began.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(took < Duration::from_millis(1800), "{took:?}");
+    let report: Report = serde_json::from_slice(&out.stdout).expect("report");
+    let ctx = report.context.expect("a probe report has its context");
+    assert_eq!(ctx.region.value.as_deref(), Some("eu-west-1"));
+    assert_eq!(ctx.region.source, Source::Environment);
+    assert_eq!(ctx.public_ip.source, Source::Unknown);
+    assert!(!imds.seen().is_empty(), "instance metadata was asked");
 }
 
 #[test]

@@ -357,6 +357,12 @@ fn drop_reject_no_route_and_refused() {
         "half.example",
         Answer::Addresses(vec![ip("10.99.1.1"), ip("10.99.1.4")]),
     );
+    // An A and an AAAA answer in a namespace without any IPv6 route: the
+    // IPv6 address cannot be dialled from here at all (no packet leaves).
+    n.dns.set(
+        "dual.example",
+        Answer::Addresses(vec![ip("10.99.1.2"), ip("2600:1f18::5")]),
+    );
     let (out, took) = n.probe(
         &[
             "--ecr-account",
@@ -377,6 +383,8 @@ fn drop_reject_no_route_and_refused() {
             "refused.example",
             "--endpoint",
             "half.example",
+            "--endpoint",
+            "dual.example",
         ],
         &[],
     );
@@ -404,7 +412,26 @@ fn drop_reject_no_route_and_refused() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.code.as_str() == "partial-reachability")
+            .any(|f| f.code.as_str() == "partial-reachability" && f.resource == "half.example")
+    );
+    let outcomes = |h: &str| -> Vec<&'static str> {
+        r.endpoints
+            .iter()
+            .find(|e| e.host == h)
+            .map(|e| e.addresses.iter().map(|a| a.outcome.as_str()).collect())
+            .unwrap_or_default()
+    };
+    // No route here (nothing sent) and an ICMP reject from the far side are
+    // told apart; both make an endpoint with no other address unreachable.
+    assert_eq!(outcomes("noroute.example"), ["no_local_route"]);
+    assert_eq!(outcomes("reject.example"), ["unreachable"]);
+    // The IPv6 answer without a route is a hint, not a partial failure.
+    assert_eq!(failure("dual.example"), None);
+    assert_eq!(outcomes("dual.example"), ["connected", "no_local_route"]);
+    assert!(
+        !r.findings.iter().any(|f| f.resource == "dual.example"),
+        "{:?}",
+        r.findings
     );
     // The black-holed address times out at the deadline, not before, and
     // the whole probe ends right after it.

@@ -155,11 +155,20 @@ impl DnsServer {
 }
 
 async fn setup(bind: SocketAddr, shared: Arc<Shared>) -> Result<(Serve, SocketAddr), String> {
-    let udp = bind_udp(bind)?;
-    let addr = udp.local_addr().map_err(|e| e.to_string())?;
-    let tcp = TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("DNS server TCP bind {addr}: {e}"))?;
+    // With port 0 the kernel picks a free UDP port, and the same TCP port may
+    // be taken (another test's ephemeral connection): pick again a few times.
+    let attempts = if bind.port() == 0 { 20 } else { 1 };
+    let mut attempt = 0;
+    let (udp, tcp, addr) = loop {
+        attempt += 1;
+        let udp = bind_udp(bind)?;
+        let addr = udp.local_addr().map_err(|e| e.to_string())?;
+        match TcpListener::bind(addr).await {
+            Ok(tcp) => break (udp, tcp, addr),
+            Err(e) if attempt < attempts && e.kind() == std::io::ErrorKind::AddrInUse => {}
+            Err(e) => return Err(format!("DNS server TCP bind {addr}: {e}")),
+        }
+    };
     let udp = Rc::new(udp);
     let serve: Serve = Box::pin(async move {
         let tcp_shared = shared.clone();

@@ -659,9 +659,10 @@ async fn context_from_ecs_then_imds() {
         imds_endpoint: imds.url(),
         imds_disabled: false,
         resolv_conf: resolv.clone(),
+        aws_region: None,
     };
     let began = std::time::Instant::now();
-    let g = context::gather(&ContextFlags::default(), &env).await;
+    let g = context::gather(&ContextFlags::default(), &env, soon()).await;
     assert!(began.elapsed() < Duration::from_secs(2));
     assert_eq!(
         g.context.region,
@@ -740,7 +741,7 @@ async fn context_from_ecs_then_imds() {
         dns_servers: vec!["127.0.0.1:5353".parse().expect("literal")],
         ..ContextFlags::default()
     };
-    let g = context::gather(&flags, &env2).await;
+    let g = context::gather(&flags, &env2, soon()).await;
     assert_eq!(
         g.context.region,
         Sourced {
@@ -771,7 +772,7 @@ async fn context_from_ecs_then_imds() {
         public_ip: PublicIpSetting::Auto,
         ..ContextFlags::default()
     };
-    let g = context::gather(&flags, &env3).await;
+    let g = context::gather(&flags, &env3, soon()).await;
     assert_eq!(g.context.region.source, Source::Flag);
     assert_eq!(
         g.context.public_ip,
@@ -782,6 +783,103 @@ async fn context_from_ecs_then_imds() {
     );
     assert!(imds3.seen().is_empty());
     let _ = std::fs::remove_file(resolv);
+}
+
+/// A gathering deadline far enough not to matter.
+fn soon() -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_secs(10)
+}
+
+#[tokio::test]
+async fn aws_region_comes_before_task_metadata() {
+    // ECS task metadata would say eu-central-1 and the account; AWS_REGION
+    // wins for the region, the account still comes from the task ARN.
+    let ecs = HttpServer::start(any_port()).expect("fake ECS metadata");
+    ecs.route(
+        "GET",
+        "/v4/abc/task",
+        Route::ok(r#"{"TaskARN":"arn:aws:ecs:eu-central-1:210987654321:task/c/0123"}"#),
+    );
+    let env = Environment {
+        ecs_metadata_uri: Some(format!("{}/v4/abc", ecs.url())),
+        imds_endpoint: "http://127.0.0.1:9".into(),
+        imds_disabled: true,
+        resolv_conf: "/nonexistent/resolv.conf".into(),
+        aws_region: Some(("AWS_REGION", "ap-southeast-2".into())),
+    };
+    let g = context::gather(&ContextFlags::default(), &env, soon()).await;
+    assert_eq!(
+        g.context.region,
+        Sourced {
+            value: Some("ap-southeast-2".into()),
+            source: Source::Environment
+        }
+    );
+    assert_eq!(
+        g.context.ecr_account,
+        Sourced {
+            value: Some("210987654321".into()),
+            source: Source::EcsMetadata
+        }
+    );
+
+    // A value that is not a region is noted and not trusted.
+    let env = Environment {
+        aws_region: Some(("AWS_DEFAULT_REGION", "not a region".into())),
+        ..env
+    };
+    let g = context::gather(&ContextFlags::default(), &env, soon()).await;
+    assert_eq!(g.context.region.source, Source::EcsMetadata);
+    assert!(
+        g.notes.iter().any(|n| n.contains("AWS_DEFAULT_REGION")),
+        "{:?}",
+        g.notes
+    );
+
+    // A flag beats the environment.
+    let flags = ContextFlags {
+        region: Some("eu-west-1".parse().expect("valid region")),
+        ..ContextFlags::default()
+    };
+    let g = context::gather(&flags, &env, soon()).await;
+    assert_eq!(g.context.region.source, Source::Flag);
+}
+
+#[tokio::test]
+async fn metadata_that_answers_slowly_stops_at_the_deadline() {
+    // The token comes at once, then every GET hangs: without the overall
+    // deadline each of the five lookups would take its own 300 ms.
+    let imds = HttpServer::start(any_port()).expect("fake IMDS");
+    imds.route("PUT", "/latest/api/token", Route::ok("T"));
+    for path in [
+        "/latest/meta-data/placement/region",
+        "/latest/dynamic/instance-identity/document",
+        "/latest/meta-data/public-ipv4",
+        "/latest/meta-data/mac",
+    ] {
+        imds.route(
+            "GET",
+            path,
+            Route {
+                delay: Duration::from_secs(30),
+                ..Route::ok("x")
+            },
+        );
+    }
+    let env = Environment {
+        ecs_metadata_uri: None,
+        imds_endpoint: imds.url(),
+        imds_disabled: false,
+        resolv_conf: "/nonexistent/resolv.conf".into(),
+        aws_region: None,
+    };
+    let began = std::time::Instant::now();
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(400);
+    let g = context::gather(&ContextFlags::default(), &env, deadline).await;
+    let took = began.elapsed();
+    assert!(took < Duration::from_millis(1000), "{took:?}");
+    assert_eq!(g.region, None);
+    assert_eq!(g.context.public_ip.value, PublicIp::Unknown);
 }
 
 #[tokio::test]
@@ -801,9 +899,10 @@ async fn metadata_that_does_not_answer_costs_little() {
         imds_endpoint: slow.url(),
         imds_disabled: false,
         resolv_conf: "/nonexistent/resolv.conf".into(),
+        aws_region: None,
     };
     let began = std::time::Instant::now();
-    let g = context::gather(&ContextFlags::default(), &env).await;
+    let g = context::gather(&ContextFlags::default(), &env, soon()).await;
     let took = began.elapsed();
     // 300 ms for the token request, plus scheduling on a busy machine.
     assert!(took < Duration::from_millis(1500), "{took:?}");

@@ -8,8 +8,11 @@
 //! * bad flags are a usage error (exit 2) naming the flag, the value and
 //!   what was expected; otherwise the exit code is the status's (0 ready,
 //!   1 degraded, 3 unknown);
-//! * the whole probe ends within `--timeout` plus the context lookups'
-//!   short deadlines, however many endpoints are black-holed;
+//! * a one-shot probe ends within `--timeout` (plus scheduling), however
+//!   many endpoints are black-holed and however slowly the metadata
+//!   services answer: the context lookups get at most a quarter of the
+//!   budget (and never more than [`CONTEXT_BUDGET`]), the endpoint checks
+//!   what is left;
 //! * colour only when standard output is a terminal and `NO_COLOR` is unset;
 //! * the environment's proxy variables are never read.
 //!
@@ -298,8 +301,20 @@ pub fn run(args: ProbeArgs) -> CliResult {
     runtime.block_on(run_async(settings, Environment::from_process()))
 }
 
-async fn run_async(settings: Settings, env: Environment) -> CliResult {
-    let gathered = context::gather(&settings.context, &env).await;
+/// The most the context lookups (ECS task metadata, instance metadata) may
+/// take of the probe's budget; on AWS they take a few milliseconds.
+pub const CONTEXT_BUDGET: Duration = Duration::from_secs(1);
+
+async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
+    let started = tokio::time::Instant::now();
+    let budget = settings.options.timeout;
+    let context_deadline = started + (budget / 4).min(CONTEXT_BUDGET);
+    let gathered = context::gather(&settings.context, &env, context_deadline).await;
+    // Watch mode checks every interval with the whole budget; a one-shot
+    // probe spends what the context lookups left.
+    if settings.watch.is_none() {
+        settings.options.timeout = budget.saturating_sub(started.elapsed());
+    }
     for note in &gathered.notes {
         tracing::debug!("{note}");
     }

@@ -2,7 +2,9 @@
 //! resolvers, each with where it came from (core's [`ProbeContext`]).
 //!
 //! Order of sources, per value:
-//! * region and ECR account: the flags, else ECS task metadata v4 (the task
+//! * region and ECR account: the flags, else (region only) `AWS_REGION`, else
+//!   `AWS_DEFAULT_REGION` (what the runner's own SDK calls use; ECS sets
+//!   both to the task's region), else ECS task metadata v4 (the task
 //!   ARN `arn:PARTITION:ecs:REGION:ACCOUNT:task/…` holds both), else EC2
 //!   instance metadata (IMDSv2: `placement/region` and the identity
 //!   document's `accountId`);
@@ -17,9 +19,10 @@
 //! Guarantees: instance metadata is not asked when
 //! `AWS_EC2_METADATA_DISABLED=true` or when nothing is missing; each
 //! metadata request has a short deadline ([`ECS_DEADLINE`],
-//! [`IMDS_DEADLINE`]), so off AWS this costs well under a second; a value a
-//! metadata service returns that does not parse is ignored with a note, never
-//! trusted.
+//! [`IMDS_DEADLINE`]) and none outlives the caller's deadline for the whole
+//! gathering, so a metadata service that accepts and never answers costs at
+//! most that; a value a metadata service (or the environment) gives that
+//! does not parse is ignored with a note, never trusted.
 //!
 //! Not done here: deciding anything from the context (core does).
 
@@ -80,6 +83,8 @@ pub struct Environment {
     pub imds_disabled: bool,
     /// `/etc/resolv.conf`.
     pub resolv_conf: PathBuf,
+    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, with the variable's name.
+    pub aws_region: Option<(&'static str, String)>,
 }
 
 impl Environment {
@@ -93,6 +98,9 @@ impl Environment {
             imds_disabled: var("AWS_EC2_METADATA_DISABLED")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
             resolv_conf: PathBuf::from("/etc/resolv.conf"),
+            aws_region: ["AWS_REGION", "AWS_DEFAULT_REGION"]
+                .into_iter()
+                .find_map(|k| var(k).map(|v| (k, v))),
         }
     }
 }
@@ -113,16 +121,26 @@ pub struct Gathered {
     pub notes: Vec<String>,
 }
 
-/// Gathers the context.
-pub async fn gather(flags: &ContextFlags, env: &Environment) -> Gathered {
+/// Gathers the context; every metadata request ends by `deadline`.
+pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) -> Gathered {
     let mut notes = Vec::new();
     let mut region = flags.region.clone().map(|r| (r, Source::Flag));
     let mut account = flags.ecr_account.clone().map(|a| (a, Source::Flag));
+    let by = |each: Duration| (Instant::now() + each).min(deadline);
+
+    if region.is_none()
+        && let Some((var, value)) = &env.aws_region
+    {
+        match Region::parse(value.trim()) {
+            Ok(r) => region = Some((r, Source::Environment)),
+            Err(e) => notes.push(format!("{var} {value:?}: {e}")),
+        }
+    }
 
     if (region.is_none() || account.is_none())
         && let Some(uri) = &env.ecs_metadata_uri
     {
-        match metadata::ecs_task_arn(uri, Instant::now() + ECS_DEADLINE).await {
+        match metadata::ecs_task_arn(uri, by(ECS_DEADLINE)).await {
             Ok(arn) => {
                 if region.is_none() {
                     match Region::parse(&arn.region) {
@@ -150,7 +168,7 @@ pub async fn gather(flags: &ContextFlags, env: &Environment) -> Gathered {
         || flags.public_ip == PublicIpSetting::Auto
         || flags.vpc_cidrs.is_empty();
     let imds = if wants_imds && !env.imds_disabled {
-        match Imds::connect(&env.imds_endpoint, Instant::now() + IMDS_DEADLINE).await {
+        match Imds::connect(&env.imds_endpoint, by(IMDS_DEADLINE)).await {
             Ok(s) => Some(s),
             Err(e) => {
                 notes.push(format!(
@@ -163,7 +181,7 @@ pub async fn gather(flags: &ContextFlags, env: &Environment) -> Gathered {
     } else {
         None
     };
-    let get = |path: &str| imds_get(imds.as_ref(), path.to_owned());
+    let get = |path: &str| imds_get(imds.as_ref(), path.to_owned(), by(IMDS_DEADLINE));
 
     if imds.is_some() && region.is_none() {
         match get("/latest/meta-data/placement/region").await {
@@ -245,7 +263,7 @@ pub async fn gather(flags: &ContextFlags, env: &Environment) -> Gathered {
             source: Source::Flag,
         }
     } else if imds.is_some() {
-        match imds_vpc_cidrs(imds.as_ref(), &mut notes).await {
+        match imds_vpc_cidrs(imds.as_ref(), &mut notes, deadline).await {
             Some(c) if !c.is_empty() => Sourced {
                 value: c,
                 source: Source::InstanceMetadata,
@@ -299,15 +317,24 @@ pub async fn gather(flags: &ContextFlags, env: &Environment) -> Gathered {
     }
 }
 
-async fn imds_get(imds: Option<&Imds>, path: String) -> Result<Option<String>, MetadataError> {
+async fn imds_get(
+    imds: Option<&Imds>,
+    path: String,
+    deadline: Instant,
+) -> Result<Option<String>, MetadataError> {
     match imds {
-        Some(s) => s.get(&path, Instant::now() + IMDS_DEADLINE).await,
+        Some(s) => s.get(&path, deadline).await,
         None => Err(MetadataError::Io("no instance metadata".into())),
     }
 }
 
-async fn imds_vpc_cidrs(imds: Option<&Imds>, notes: &mut Vec<String>) -> Option<Vec<Cidr>> {
-    let mac = match imds_get(imds, "/latest/meta-data/mac".into()).await {
+async fn imds_vpc_cidrs(
+    imds: Option<&Imds>,
+    notes: &mut Vec<String>,
+    deadline: Instant,
+) -> Option<Vec<Cidr>> {
+    let by = || (Instant::now() + IMDS_DEADLINE).min(deadline);
+    let mac = match imds_get(imds, "/latest/meta-data/mac".into(), by()).await {
         Ok(Some(m)) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') => m,
         Ok(_) => return None,
         Err(e) => {
@@ -318,7 +345,7 @@ async fn imds_vpc_cidrs(imds: Option<&Imds>, notes: &mut Vec<String>) -> Option<
     let mut cidrs = Vec::new();
     for family in ["vpc-ipv4-cidr-blocks", "vpc-ipv6-cidr-blocks"] {
         let path = format!("/latest/meta-data/network/interfaces/macs/{mac}/{family}");
-        let text = match imds_get(imds, path).await {
+        let text = match imds_get(imds, path, by()).await {
             Ok(Some(t)) => t,
             Ok(None) => continue,
             Err(e) => {

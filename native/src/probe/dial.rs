@@ -5,9 +5,11 @@
 //! * no proxy is ever consulted: `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`,
 //!   `NO_PROXY` and their lower-case forms are never read; the connect goes
 //!   to the resolved address itself;
-//! * refused (RST), timed out (nothing before the deadline) and unreachable
-//!   (ICMP host/net unreachable, no local route, a local firewall's reject)
-//!   are told apart;
+//! * refused (RST), timed out (nothing before the deadline), unreachable
+//!   (ICMP host/net unreachable, a local firewall's reject) and no local
+//!   route (this host has no route to the address, so nothing was sent;
+//!   told by a route lookup — a UDP `connect`, which sends nothing — after
+//!   an unreachable connect) are told apart;
 //! * the connection is closed as soon as the handshake completes: no byte is
 //!   sent (the probe proves the path, not the service).
 //!
@@ -45,6 +47,23 @@ pub fn outcome_of(error: &io::Error) -> TcpOutcome {
     }
 }
 
+/// Whether this host has a route to `addr`: a UDP socket's `connect` looks
+/// the route up and sends nothing. A family the kernel does not support has
+/// no route either.
+pub fn has_local_route(addr: SocketAddr) -> bool {
+    let any: SocketAddr = match addr {
+        SocketAddr::V4(_) => (std::net::Ipv4Addr::UNSPECIFIED, 0).into(),
+        SocketAddr::V6(_) => (std::net::Ipv6Addr::UNSPECIFIED, 0).into(),
+    };
+    match std::net::UdpSocket::bind(any) {
+        Ok(socket) => !matches!(
+            socket.connect(addr),
+            Err(e) if e.kind() == io::ErrorKind::NetworkUnreachable
+        ),
+        Err(_) => false,
+    }
+}
+
 /// Opens a TCP connection to `addr` before `deadline`; the stream is
 /// returned so the TLS step can use it.
 pub async fn connect(
@@ -55,11 +74,18 @@ pub async fn connect(
         SocketAddr::V4(_) => TcpSocket::new_v4(),
         SocketAddr::V6(_) => TcpSocket::new_v6(),
     }
-    .map_err(|e| outcome_of(&e))?;
-    match timeout_at(deadline, socket.connect(addr)).await {
-        Ok(Ok(stream)) => Ok(stream),
-        Ok(Err(e)) => Err(outcome_of(&e)),
-        Err(_) => Err(TcpOutcome::Timeout),
+    .map_err(|e| outcome_of(&e));
+    let result = match socket {
+        Err(o) => Err(o),
+        Ok(socket) => match timeout_at(deadline, socket.connect(addr)).await {
+            Ok(Ok(stream)) => Ok(stream),
+            Ok(Err(e)) => Err(outcome_of(&e)),
+            Err(_) => Err(TcpOutcome::Timeout),
+        },
+    };
+    match result {
+        Err(TcpOutcome::Unreachable) if !has_local_route(addr) => Err(TcpOutcome::NoLocalRoute),
+        other => other,
     }
 }
 

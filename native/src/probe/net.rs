@@ -110,9 +110,9 @@ pub trait Resolver {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Dialed {
     /// One of [`TcpOutcome::Connected`], [`TcpOutcome::Refused`] (RST),
-    /// [`TcpOutcome::Timeout`] (no answer before the deadline) or
-    /// [`TcpOutcome::Unreachable`] (ICMP host/net unreachable, no local
-    /// route). The `Skipped*` outcomes are the engine's to decide; a dialer
+    /// [`TcpOutcome::Timeout`] (no answer before the deadline),
+    /// [`TcpOutcome::Unreachable`] (ICMP host/net unreachable) or
+    /// [`TcpOutcome::NoLocalRoute`] (nothing sent). The `Skipped*` outcomes are the engine's to decide; a dialer
     /// returning one is recorded as `SkippedDeadline`.
     pub outcome: TcpOutcome,
     /// Time from starting the connect to its outcome, in milliseconds
