@@ -10,11 +10,22 @@
 //!   shape is an [`InputError::Shape`] naming the document, the JSON path
 //!   (`RouteTables[3].Routes[0].DestinationCidrBlock`) and what was expected;
 //! * never a stack overflow and never a panic, whatever the input: the
-//!   top-level pass skips nested values with serde_json's iterative skipper,
-//!   and each resource is then parsed on its own under serde_json's
+//!   top-level pass checks the whole document's syntax with serde_json's
+//!   iterative skipper, and each resource is then read on its own by a small
+//!   recursive reader (the [`tree`] below) that stops at serde_json's
 //!   recursion limit (128 levels), so 10,000-deep nesting is a clean error;
-//!   only one resource is held as a `serde_json::Value` at a time, so memory
-//!   stays near the size of the input plus the model.
+//!   only one resource is held as a tree at a time (its strings borrowed
+//!   from the input), so memory stays near the size of the input plus the
+//!   model;
+//! * the same verdict, value for value and error for error, as reading each
+//!   resource into a `serde_json::Value` would give (the reader accepts and
+//!   rejects exactly what serde_json does on text that passed the top-level
+//!   pass: lone surrogates, numbers beyond `f64`, nesting; a test compares it
+//!   with that reference implementation on mutated documents).
+//!
+//! Why not `serde_json::Value` per resource: it allocates a `String` per key
+//! and value and a map per object, and its generic deserialiser was the
+//! largest part of the browser page's WebAssembly module.
 //!
 //! Not done here: deciding anything about the VPC (see [`super::evaluate`]).
 
@@ -28,7 +39,12 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+use tree::{Arena, Val, read_items, read_one};
+
+#[cfg(test)]
+mod reference;
+#[cfg(test)]
+mod tests;
 
 /// The top-level keys the validator reads, with the command that prints them.
 pub const KNOWN_KEYS: &[(&str, &str)] = &[
@@ -69,19 +85,17 @@ impl fmt::Display for P<'_> {
     }
 }
 
+/// A value of the resource being read (see [`tree`]).
+type V<'t> = tree::Value<'t>;
+
+/// The callback of [`Doc::each_obj`]: one object and its path.
+type Each<'f, 't> = dyn FnMut(V<'t>, &P<'_>) -> Result<(), InputError> + 'f;
+
+/// The callback of [`each`]: one resource (read into the arena) and its path.
+type EachItem<'f> = dyn for<'t> FnMut(V<'t>, &P<'_>) -> Result<(), InputError> + 'f;
+
 struct Doc<'a> {
     name: &'a str,
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 impl Doc<'_> {
@@ -94,20 +108,19 @@ impl Doc<'_> {
         }
     }
 
-    fn obj<'v>(&self, v: &'v Value, p: &P<'_>) -> Result<&'v Map<String, Value>, InputError> {
-        v.as_object()
-            .ok_or_else(|| self.shape(p, "an object", kind_of(v)))
+    fn obj<'t>(&self, v: V<'t>, p: &P<'_>) -> Result<V<'t>, InputError> {
+        match v.val() {
+            Val::Obj => Ok(v),
+            _ => Err(self.shape(p, "an object", v.kind())),
+        }
     }
 
-    fn req_str<'v>(
-        &self,
-        m: &'v Map<String, Value>,
-        key: &str,
-        p: &P<'_>,
-    ) -> Result<&'v str, InputError> {
+    fn req_str<'t>(&self, m: V<'t>, key: &str, p: &P<'_>) -> Result<&'t str, InputError> {
         match m.get(key) {
-            Some(Value::String(s)) => Ok(s),
-            Some(v) => Err(self.shape(&P::Field(p, key), "a string", kind_of(v))),
+            Some(v) => match v.val() {
+                Val::Str(s) => Ok(s),
+                _ => Err(self.shape(&P::Field(p, key), "a string", v.kind())),
+            },
             None => Err(self.shape(
                 &P::Field(p, key),
                 "a string (the field is required)",
@@ -116,76 +129,98 @@ impl Doc<'_> {
         }
     }
 
-    fn opt_str<'v>(
-        &self,
-        m: &'v Map<String, Value>,
-        key: &str,
-        p: &P<'_>,
-    ) -> Result<Option<&'v str>, InputError> {
-        match m.get(key) {
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(Value::Null) | None => Ok(None),
-            Some(v) => Err(self.shape(&P::Field(p, key), "a string", kind_of(v))),
+    fn opt_str<'t>(&self, m: V<'t>, key: &str, p: &P<'_>) -> Result<Option<&'t str>, InputError> {
+        let Some(v) = m.get(key) else { return Ok(None) };
+        match v.val() {
+            Val::Str(s) => Ok(Some(s)),
+            Val::Null => Ok(None),
+            _ => Err(self.shape(&P::Field(p, key), "a string", v.kind())),
         }
     }
 
-    fn opt_bool(
-        &self,
-        m: &Map<String, Value>,
-        key: &str,
-        p: &P<'_>,
-    ) -> Result<Option<bool>, InputError> {
-        match m.get(key) {
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(Value::Null) | None => Ok(None),
-            Some(v) => Err(self.shape(&P::Field(p, key), "true or false", kind_of(v))),
+    fn opt_owned(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Option<String>, InputError> {
+        Ok(self.opt_str(m, key, p)?.map(str::to_owned))
+    }
+
+    fn opt_bool(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Option<bool>, InputError> {
+        let Some(v) = m.get(key) else { return Ok(None) };
+        match v.val() {
+            Val::Bool(b) => Ok(Some(*b)),
+            Val::Null => Ok(None),
+            _ => Err(self.shape(&P::Field(p, key), "true or false", v.kind())),
         }
     }
 
-    fn opt_int(
-        &self,
-        m: &Map<String, Value>,
-        key: &str,
-        p: &P<'_>,
-    ) -> Result<Option<i64>, InputError> {
-        match m.get(key) {
-            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
+    fn opt_int(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Option<i64>, InputError> {
+        let Some(v) = m.get(key) else { return Ok(None) };
+        match v.val() {
+            Val::Num(n) => tree::as_i64(n).map(Some).ok_or_else(|| {
                 self.shape(
                     &P::Field(p, key),
                     "an integer",
                     "a fractional or huge number",
                 )
             }),
-            Some(Value::Null) | None => Ok(None),
-            Some(v) => Err(self.shape(&P::Field(p, key), "an integer", kind_of(v))),
+            Val::Null => Ok(None),
+            _ => Err(self.shape(&P::Field(p, key), "an integer", v.kind())),
         }
     }
 
-    fn opt_arr<'v>(
+    /// The array under `key` (absent and `null` read as empty).
+    fn opt_arr<'t>(
         &self,
-        m: &'v Map<String, Value>,
+        m: V<'t>,
         key: &str,
         p: &P<'_>,
-    ) -> Result<&'v [Value], InputError> {
-        match m.get(key) {
-            Some(Value::Array(a)) => Ok(a),
-            Some(Value::Null) | None => Ok(&[]),
-            Some(v) => Err(self.shape(&P::Field(p, key), "an array", kind_of(v))),
+    ) -> Result<impl Iterator<Item = V<'t>> + use<'t>, InputError> {
+        let v = m.get(key);
+        match v.map(|v| (v, v.val())) {
+            Some((v, Val::Arr)) => Ok(v.children()),
+            Some((_, Val::Null)) | None => Ok(m.no_children()),
+            Some((v, _)) => Err(self.shape(&P::Field(p, key), "an array", v.kind())),
         }
     }
 
-    fn strs(
+    /// Calls `f` on each element of the array under `key`, each of which
+    /// must be an object, with its path `p.key[i]`.
+    fn each_obj<'t>(
         &self,
-        m: &Map<String, Value>,
+        m: V<'t>,
         key: &str,
+        p: &P<'_>,
+        f: &mut Each<'_, 't>,
+    ) -> Result<(), InputError> {
+        let kp = P::Field(p, key);
+        for (i, v) in self.opt_arr(m, key, p)?.enumerate() {
+            let ip = P::Index(&kp, i);
+            f(self.obj(v, &ip)?, &ip)?;
+        }
+        Ok(())
+    }
+
+    /// The string field `field` of each object of the array under `key`.
+    fn each_str(
+        &self,
+        m: V<'_>,
+        key: &str,
+        field: &str,
         p: &P<'_>,
     ) -> Result<Vec<String>, InputError> {
+        let mut out = Vec::new();
+        self.each_obj(m, key, p, &mut |o, ip| {
+            out.push(self.req_str(o, field, ip)?.to_owned());
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn strs(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Vec<String>, InputError> {
         let fp = P::Field(p, key);
         let mut out = Vec::new();
-        for (i, v) in self.opt_arr(m, key, p)?.iter().enumerate() {
-            match v {
-                Value::String(s) => out.push(s.clone()),
-                other => return Err(self.shape(&P::Index(&fp, i), "a string", kind_of(other))),
+        for (i, v) in self.opt_arr(m, key, p)?.enumerate() {
+            match v.val() {
+                Val::Str(s) => out.push(String::from(&**s)),
+                _ => return Err(self.shape(&P::Index(&fp, i), "a string", v.kind())),
             }
         }
         Ok(out)
@@ -204,49 +239,29 @@ impl Doc<'_> {
         }
     }
 
-    fn opt_cidr(
-        &self,
-        m: &Map<String, Value>,
-        key: &str,
-        p: &P<'_>,
-    ) -> Result<Option<Cidr>, InputError> {
+    fn opt_cidr(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Option<Cidr>, InputError> {
         match self.opt_str(m, key, p)? {
             Some(s) => Ok(Some(self.cidr(s, &P::Field(p, key))?)),
             None => Ok(None),
         }
     }
 
-    fn protocol(
-        &self,
-        m: &Map<String, Value>,
-        key: &str,
-        p: &P<'_>,
-    ) -> Result<Protocol, InputError> {
+    fn protocol(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Protocol, InputError> {
+        const EXPECTED: &str = "a protocol such as \"-1\", \"tcp\" or \"6\"";
         let fp = P::Field(p, key);
-        let s = match m.get(key) {
-            Some(Value::String(s)) => s.as_str(),
-            Some(Value::Number(n)) if n.as_i64() == Some(-1) => "-1",
-            Some(Value::Number(n)) if n.as_i64() == Some(6) => "6",
-            Some(Value::Number(_)) => "other",
-            Some(v) => {
-                return Err(self.shape(
-                    &fp,
-                    "a protocol such as \"-1\", \"tcp\" or \"6\"",
-                    kind_of(v),
-                ));
-            }
-            None => {
-                return Err(self.shape(
-                    &fp,
-                    "a protocol such as \"-1\", \"tcp\" or \"6\"",
-                    "nothing",
-                ));
-            }
+        let Some(v) = m.get(key) else {
+            return Err(self.shape(&fp, EXPECTED, "nothing"));
         };
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "-1" | "all" => Protocol::All,
-            "tcp" | "6" => Protocol::Tcp,
-            _ => Protocol::Other,
+        Ok(match v.val() {
+            Val::Str(s) if &**s == "-1" || s.eq_ignore_ascii_case("all") => Protocol::All,
+            Val::Str(s) if &**s == "6" || s.eq_ignore_ascii_case("tcp") => Protocol::Tcp,
+            Val::Str(_) => Protocol::Other,
+            Val::Num(n) => match tree::as_i64(n) {
+                Some(-1) => Protocol::All,
+                Some(6) => Protocol::Tcp,
+                _ => Protocol::Other,
+            },
+            _ => return Err(self.shape(&fp, EXPECTED, v.kind())),
         })
     }
 
@@ -263,6 +278,15 @@ impl Doc<'_> {
                 )
             }),
         }
+    }
+
+    /// A resource's bad nesting (or a value serde_json refuses inside it).
+    fn nesting(&self, p: &P<'_>, why: tree::Refused) -> InputError {
+        self.shape(
+            p,
+            "a value nested at most 128 levels deep",
+            &format!("deeper nesting ({})", why.message()),
+        )
     }
 }
 
@@ -297,14 +321,36 @@ pub fn parse(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
     Ok(input)
 }
 
+/// Resource kinds, for [`Seen`].
+#[derive(Clone, Copy)]
+enum Kind {
+    Vpc,
+    Subnet,
+    RouteTable,
+    Endpoint,
+    SecurityGroup,
+    NetworkAcl,
+    NatGateway,
+    InternetGateway,
+    DhcpOptions,
+}
+
+/// The ids read so far, one set per [`Kind`].
 #[derive(Default)]
 struct Seen {
-    ids: BTreeSet<(u8, String)>,
+    ids: [BTreeSet<String>; 9],
 }
 
 impl Seen {
-    fn first(&mut self, kind: u8, id: &str) -> bool {
-        self.ids.insert((kind, id.to_owned()))
+    /// Whether this is the first resource of `kind` with this id.
+    fn first(&mut self, kind: Kind, id: &str) -> bool {
+        let Some(set) = self.ids.get_mut(kind as usize) else {
+            // Unreachable: one set per Kind variant.
+            return true;
+        };
+        // Look before allocating the key: most ids are new, but a lookup
+        // by &str costs no allocation either way.
+        !set.contains(id) && set.insert(id.to_owned())
     }
 }
 
@@ -315,6 +361,10 @@ fn parse_document(
     seen: &mut Seen,
 ) -> Result<(), InputError> {
     let doc = Doc { name };
+    let mut arena = Arena::default();
+    let arena = &mut arena;
+    // serde_json checks the whole document's syntax (iteratively) and
+    // splits it at its top-level keys; the values stay unparsed text.
     let top: BTreeMap<String, &RawValue> = match serde_json::from_str(text) {
         Ok(t) => t,
         Err(e) if e.classify() == serde_json::error::Category::Data => {
@@ -337,323 +387,55 @@ fn parse_document(
     }
     for (key, raw) in &top {
         let key = key.as_str();
-        match key {
-            "Vpcs" => each(&doc, key, raw, |m, p| {
-                let id = doc.req_str(m, "VpcId", p)?;
-                if !seen.first(0, id) {
-                    return Ok(());
-                }
-                let mut cidrs = Vec::new();
-                if let Some(c) = doc.opt_cidr(m, "CidrBlock", p)? {
-                    cidrs.push(c);
-                }
-                let cp = P::Field(p, "CidrBlockAssociationSet");
-                for (i, a) in doc
-                    .opt_arr(m, "CidrBlockAssociationSet", p)?
-                    .iter()
-                    .enumerate()
-                {
-                    let ip = P::Index(&cp, i);
-                    if let Some(c) = doc.opt_cidr(doc.obj(a, &ip)?, "CidrBlock", &ip)?
-                        && !cidrs.contains(&c)
-                    {
-                        cidrs.push(c);
-                    }
-                }
-                let cp = P::Field(p, "Ipv6CidrBlockAssociationSet");
-                for (i, a) in doc
-                    .opt_arr(m, "Ipv6CidrBlockAssociationSet", p)?
-                    .iter()
-                    .enumerate()
-                {
-                    let ip = P::Index(&cp, i);
-                    if let Some(c) = doc.opt_cidr(doc.obj(a, &ip)?, "Ipv6CidrBlock", &ip)? {
-                        cidrs.push(c);
-                    }
-                }
-                input.vpcs.items.push(Vpc {
-                    id: id.to_owned(),
-                    cidrs,
-                    dhcp_options_id: doc.opt_str(m, "DhcpOptionsId", p)?.map(str::to_owned),
-                    owner_id: doc.opt_str(m, "OwnerId", p)?.map(str::to_owned),
-                });
-                Ok(())
-            })
-            .map(|()| input.vpcs.given = true)?,
-            "Subnets" => each(&doc, key, raw, |m, p| {
-                let id = doc.req_str(m, "SubnetId", p)?;
-                if !seen.first(1, id) {
-                    return Ok(());
-                }
-                let mut ipv6_cidrs = Vec::new();
-                let cp = P::Field(p, "Ipv6CidrBlockAssociationSet");
-                for (i, a) in doc
-                    .opt_arr(m, "Ipv6CidrBlockAssociationSet", p)?
-                    .iter()
-                    .enumerate()
-                {
-                    let ip = P::Index(&cp, i);
-                    if let Some(c) = doc.opt_cidr(doc.obj(a, &ip)?, "Ipv6CidrBlock", &ip)? {
-                        ipv6_cidrs.push(c);
-                    }
-                }
-                input.subnets.items.push(Subnet {
-                    id: id.to_owned(),
-                    vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
-                    availability_zone: doc.opt_str(m, "AvailabilityZone", p)?.map(str::to_owned),
-                    cidr: doc.opt_cidr(m, "CidrBlock", p)?,
-                    ipv6_cidrs,
-                    dns64: switch(doc.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
-                    arn: doc.opt_str(m, "SubnetArn", p)?.map(str::to_owned),
-                    owner_id: doc.opt_str(m, "OwnerId", p)?.map(str::to_owned),
-                });
-                Ok(())
-            })
-            .map(|()| input.subnets.given = true)?,
-            "RouteTables" => each(&doc, key, raw, |m, p| {
-                let id = doc.req_str(m, "RouteTableId", p)?;
-                if !seen.first(2, id) {
-                    return Ok(());
-                }
-                let mut main = false;
-                let mut subnet_ids = Vec::new();
-                let ap = P::Field(p, "Associations");
-                for (i, a) in doc.opt_arr(m, "Associations", p)?.iter().enumerate() {
-                    let ip = P::Index(&ap, i);
-                    let a = doc.obj(a, &ip)?;
-                    // A disassociated (or failed) association no longer applies.
-                    let state = match a.get("AssociationState") {
-                        Some(s @ Value::Object(_)) => {
-                            let sp = P::Field(&ip, "AssociationState");
-                            doc.opt_str(doc.obj(s, &sp)?, "State", &sp)?
-                                .unwrap_or("associated")
-                        }
-                        _ => "associated",
-                    };
-                    if state != "associated" {
-                        continue;
-                    }
-                    if doc.opt_bool(a, "Main", &ip)?.unwrap_or(false) {
-                        main = true;
-                    }
-                    if let Some(s) = doc.opt_str(a, "SubnetId", &ip)? {
-                        subnet_ids.push(s.to_owned());
-                    }
-                }
-                let mut routes = Vec::new();
-                let rp = P::Field(p, "Routes");
-                for (i, r) in doc.opt_arr(m, "Routes", p)?.iter().enumerate() {
-                    let ip = P::Index(&rp, i);
-                    if let Some(route) = parse_route(&doc, doc.obj(r, &ip)?, &ip)? {
-                        routes.push(route);
-                    }
-                }
-                input.route_tables.items.push(RouteTable {
-                    id: id.to_owned(),
-                    vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
-                    main,
-                    subnet_ids,
-                    routes,
-                });
-                Ok(())
-            })
-            .map(|()| input.route_tables.given = true)?,
-            "VpcEndpoints" => each(&doc, key, raw, |m, p| {
-                let id = doc.req_str(m, "VpcEndpointId", p)?;
-                if !seen.first(3, id) {
-                    return Ok(());
-                }
-                let kind = match doc
-                    .req_str(m, "VpcEndpointType", p)?
-                    .to_ascii_lowercase()
-                    .as_str()
-                {
-                    "interface" => VpcEndpointKind::Interface,
-                    "gateway" => VpcEndpointKind::Gateway,
-                    _ => VpcEndpointKind::Other,
-                };
-                let state = match doc
-                    .opt_str(m, "State", p)?
-                    .map(str::to_ascii_lowercase)
-                    .as_deref()
-                {
-                    Some("available") => EndpointState::Available,
-                    _ => EndpointState::NotAvailable,
-                };
-                let mut security_group_ids = Vec::new();
-                let gp = P::Field(p, "Groups");
-                for (i, g) in doc.opt_arr(m, "Groups", p)?.iter().enumerate() {
-                    let ip = P::Index(&gp, i);
-                    security_group_ids
-                        .push(doc.req_str(doc.obj(g, &ip)?, "GroupId", &ip)?.to_owned());
-                }
-                let ip_type = match doc
-                    .opt_str(m, "IpAddressType", p)?
-                    .map(str::to_ascii_lowercase)
-                    .as_deref()
-                {
-                    Some("dualstack") => EndpointIpType::Dualstack,
-                    Some("ipv6") => EndpointIpType::Ipv6,
-                    _ => EndpointIpType::Ipv4,
-                };
-                input.endpoints.items.push(VpcEndpoint {
-                    id: id.to_owned(),
-                    vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
-                    service_name: doc.req_str(m, "ServiceName", p)?.to_owned(),
-                    kind,
-                    state,
-                    private_dns: switch(doc.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false)),
-                    subnet_ids: doc.strs(m, "SubnetIds", p)?,
-                    security_group_ids,
-                    route_table_ids: doc.strs(m, "RouteTableIds", p)?,
-                    ip_type,
-                    service_region: doc.opt_str(m, "ServiceRegion", p)?.map(str::to_owned),
-                });
-                Ok(())
-            })
-            .map(|()| input.endpoints.given = true)?,
-            "SecurityGroups" => each(&doc, key, raw, |m, p| {
-                let id = doc.req_str(m, "GroupId", p)?;
-                if !seen.first(4, id) {
-                    return Ok(());
-                }
-                let ingress = sg_rules(&doc, m, "IpPermissions", p)?;
-                let egress = sg_rules(&doc, m, "IpPermissionsEgress", p)?;
-                input.security_groups.items.push(SecurityGroup {
-                    id: id.to_owned(),
-                    name: doc
-                        .opt_str(m, "GroupName", p)?
-                        .unwrap_or_default()
-                        .to_owned(),
-                    vpc_id: doc.opt_str(m, "VpcId", p)?.map(str::to_owned),
-                    ingress,
-                    egress,
-                });
-                Ok(())
-            })
-            .map(|()| input.security_groups.given = true)?,
-            "NetworkAcls" => each(&doc, key, raw, |m, p| {
-                let id = doc.req_str(m, "NetworkAclId", p)?;
-                if !seen.first(5, id) {
-                    return Ok(());
-                }
-                let mut subnet_ids = Vec::new();
-                let ap = P::Field(p, "Associations");
-                for (i, a) in doc.opt_arr(m, "Associations", p)?.iter().enumerate() {
-                    let ip = P::Index(&ap, i);
-                    subnet_ids.push(doc.req_str(doc.obj(a, &ip)?, "SubnetId", &ip)?.to_owned());
-                }
-                let mut entries = Vec::new();
-                let ep = P::Field(p, "Entries");
-                for (i, e) in doc.opt_arr(m, "Entries", p)?.iter().enumerate() {
-                    let ip = P::Index(&ep, i);
-                    entries.push(acl_entry(&doc, doc.obj(e, &ip)?, &ip)?);
-                }
-                input.network_acls.items.push(NetworkAcl {
-                    id: id.to_owned(),
-                    vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
-                    is_default: doc.opt_bool(m, "IsDefault", p)?.unwrap_or(false),
-                    subnet_ids,
-                    entries,
-                });
-                Ok(())
-            })
-            .map(|()| input.network_acls.given = true)?,
-            "NatGateways" => each(&doc, key, raw, |m, p| {
-                let id = doc.req_str(m, "NatGatewayId", p)?;
-                if !seen.first(6, id) {
-                    return Ok(());
-                }
-                let state = match doc
-                    .opt_str(m, "State", p)?
-                    .map(str::to_ascii_lowercase)
-                    .as_deref()
-                {
-                    Some("available") => NatState::Available,
-                    _ => NatState::NotAvailable,
-                };
-                let connectivity = match doc
-                    .opt_str(m, "ConnectivityType", p)?
-                    .map(str::to_ascii_lowercase)
-                    .as_deref()
-                {
-                    Some("private") => NatConnectivity::Private,
-                    _ => NatConnectivity::Public,
-                };
-                input.nat_gateways.items.push(NatGateway {
-                    id: id.to_owned(),
-                    vpc_id: doc.opt_str(m, "VpcId", p)?.map(str::to_owned),
-                    subnet_id: doc.req_str(m, "SubnetId", p)?.to_owned(),
-                    state,
-                    connectivity,
-                });
-                Ok(())
-            })
-            .map(|()| input.nat_gateways.given = true)?,
-            "InternetGateways" => each(&doc, key, raw, |m, p| {
-                let id = doc.req_str(m, "InternetGatewayId", p)?;
-                if !seen.first(7, id) {
-                    return Ok(());
-                }
-                let mut attached_vpc_ids = Vec::new();
-                let ap = P::Field(p, "Attachments");
-                for (i, a) in doc.opt_arr(m, "Attachments", p)?.iter().enumerate() {
-                    let ip = P::Index(&ap, i);
-                    let a = doc.obj(a, &ip)?;
-                    let state = doc.opt_str(a, "State", &ip)?.unwrap_or("available");
-                    if matches!(state, "available" | "attached") {
-                        attached_vpc_ids.push(doc.req_str(a, "VpcId", &ip)?.to_owned());
-                    }
-                }
-                input.internet_gateways.items.push(InternetGateway {
-                    id: id.to_owned(),
-                    attached_vpc_ids,
-                });
-                Ok(())
-            })
-            .map(|()| input.internet_gateways.given = true)?,
-            "DhcpOptions" => each(&doc, key, raw, |m, p| {
-                let id = doc.req_str(m, "DhcpOptionsId", p)?;
-                if !seen.first(8, id) {
-                    return Ok(());
-                }
-                let mut domain_name_servers = Vec::new();
-                let cp = P::Field(p, "DhcpConfigurations");
-                for (i, c) in doc.opt_arr(m, "DhcpConfigurations", p)?.iter().enumerate() {
-                    let ip = P::Index(&cp, i);
-                    let c = doc.obj(c, &ip)?;
-                    if doc.req_str(c, "Key", &ip)? != "domain-name-servers" {
-                        continue;
-                    }
-                    let vp = P::Field(&ip, "Values");
-                    for (j, v) in doc.opt_arr(c, "Values", &ip)?.iter().enumerate() {
-                        let jp = P::Index(&vp, j);
-                        domain_name_servers
-                            .push(doc.req_str(doc.obj(v, &jp)?, "Value", &jp)?.to_owned());
-                    }
-                }
-                input.dhcp_options.items.push(DhcpOptions {
-                    id: id.to_owned(),
-                    domain_name_servers,
-                });
-                Ok(())
-            })
-            .map(|()| input.dhcp_options.given = true)?,
-            _ => {}
-        }
+        let (given, f): (&mut bool, &mut EachItem<'_>) = match key {
+            "Vpcs" => (&mut input.vpcs.given, &mut |m, p| {
+                vpc(&doc, seen, &mut input.vpcs.items, m, p)
+            }),
+            "Subnets" => (&mut input.subnets.given, &mut |m, p| {
+                subnet(&doc, seen, &mut input.subnets.items, m, p)
+            }),
+            "RouteTables" => (&mut input.route_tables.given, &mut |m, p| {
+                route_table(&doc, seen, &mut input.route_tables.items, m, p)
+            }),
+            "VpcEndpoints" => (&mut input.endpoints.given, &mut |m, p| {
+                endpoint(&doc, seen, &mut input.endpoints.items, m, p)
+            }),
+            "SecurityGroups" => (&mut input.security_groups.given, &mut |m, p| {
+                security_group(&doc, seen, &mut input.security_groups.items, m, p)
+            }),
+            "NetworkAcls" => (&mut input.network_acls.given, &mut |m, p| {
+                network_acl(&doc, seen, &mut input.network_acls.items, m, p)
+            }),
+            "NatGateways" => (&mut input.nat_gateways.given, &mut |m, p| {
+                nat_gateway(&doc, seen, &mut input.nat_gateways.items, m, p)
+            }),
+            "InternetGateways" => (&mut input.internet_gateways.given, &mut |m, p| {
+                internet_gateway(&doc, seen, &mut input.internet_gateways.items, m, p)
+            }),
+            "DhcpOptions" => (&mut input.dhcp_options.given, &mut |m, p| {
+                dhcp_options(&doc, seen, &mut input.dhcp_options.items, m, p)
+            }),
+            _ => continue,
+        };
+        each(&doc, key, raw.get(), arena, f)?;
+        *given = true;
     }
     // describe-vpc-attribute: {"VpcId": …, "EnableDnsSupport": {"Value": true}}
     let support = top.get("EnableDnsSupport");
     let hostnames = top.get("EnableDnsHostnames");
     if support.is_some() || hostnames.is_some() {
+        let p = P::Key("VpcId");
         let vpc_id = match top.get("VpcId") {
-            Some(raw) => match item_value(&doc, raw, &P::Key("VpcId"))? {
-                Value::String(s) => s,
-                other => return Err(doc.shape(&P::Key("VpcId"), "a string", kind_of(&other))),
-            },
+            Some(raw) => {
+                let v = read_one(raw.get(), arena).map_err(|why| doc.nesting(&p, why))?;
+                match v.val() {
+                    Val::Str(s) => String::from(&**s),
+                    _ => return Err(doc.shape(&p, "a string", v.kind())),
+                }
+            }
             None => {
                 return Err(doc.shape(
-                    &P::Key("VpcId"),
+                    &p,
                     "a string beside EnableDnsSupport/EnableDnsHostnames (the output of describe-vpc-attribute)",
                     "nothing",
                 ));
@@ -666,8 +448,8 @@ fn parse_document(
         ] {
             let Some(raw) = raw else { continue };
             let p = P::Key(key);
-            let v = item_value(&doc, raw, &p)?;
-            let m = doc.obj(&v, &p)?;
+            let v = read_one(raw.get(), arena).map_err(|why| doc.nesting(&p, why))?;
+            let m = doc.obj(v, &p)?;
             match doc.opt_bool(m, "Value", &p)? {
                 Some(b) => *slot = Some(switch(b)),
                 None => return Err(doc.shape(&P::Field(&p, "Value"), "true or false", "nothing")),
@@ -677,58 +459,340 @@ fn parse_document(
     Ok(())
 }
 
+/// Calls `f` on each object of the array `raw` (the value of top-level
+/// `key`), one at a time; `null` is an empty array.
+fn each<'a>(
+    doc: &Doc<'_>,
+    key: &str,
+    raw: &'a str,
+    arena: &mut Arena<'a>,
+    f: &mut EachItem<'_>,
+) -> Result<(), InputError> {
+    let p = P::Key(key);
+    let found = match raw.as_bytes().first() {
+        Some(b'[') => None,
+        Some(b'n') => return Ok(()),
+        Some(b'{') => Some("an object"),
+        Some(b'"') => Some("a string"),
+        Some(b't' | b'f') => Some("a boolean"),
+        _ => Some("a number"),
+    };
+    if let Some(found) = found {
+        return Err(doc.shape(&p, "an array", found));
+    }
+    read_items(
+        raw,
+        arena,
+        &|i, why| doc.nesting(&P::Index(&p, i), why),
+        &mut |i, v| {
+            let ip = P::Index(&p, i);
+            f(doc.obj(v, &ip)?, &ip)
+        },
+    )
+}
+
 fn switch(b: bool) -> Switch {
     if b { Switch::On } else { Switch::Off }
 }
 
-/// Parses one raw value as a `Value`, under serde_json's recursion limit.
-fn item_value(doc: &Doc<'_>, raw: &RawValue, p: &P<'_>) -> Result<Value, InputError> {
-    serde_json::from_str(raw.get()).map_err(|e| {
-        let why = json_error("", &e);
-        let InputError::Json { message, .. } = why else {
-            return why;
-        };
-        doc.shape(
-            p,
-            "a value nested at most 128 levels deep",
-            &format!("deeper nesting ({message})"),
-        )
-    })
+/// `s` compared case-insensitively with each of `names`: the index matched.
+fn one_of(s: Option<&str>, names: &[&str]) -> Option<usize> {
+    let s = s?;
+    names.iter().position(|n| s.eq_ignore_ascii_case(n))
 }
 
-/// Calls `f` on each object of the array under `key`, one at a time.
-fn each(
+fn vpc(
     doc: &Doc<'_>,
-    key: &str,
-    raw: &RawValue,
-    mut f: impl FnMut(&Map<String, Value>, &P<'_>) -> Result<(), InputError>,
+    seen: &mut Seen,
+    out: &mut Vec<Vpc>,
+    m: V<'_>,
+    p: &P<'_>,
 ) -> Result<(), InputError> {
-    let p = P::Key(key);
-    let items: Vec<&RawValue> = match serde_json::from_str::<Option<Vec<&RawValue>>>(raw.get()) {
-        Ok(items) => items.unwrap_or_default(),
-        Err(_) => {
-            let found = match raw.get().trim_start().as_bytes().first() {
-                Some(b'{') => "an object",
-                Some(b'"') => "a string",
-                Some(b't' | b'f') => "a boolean",
-                _ => "a number",
-            };
-            return Err(doc.shape(&p, "an array", found));
-        }
-    };
-    for (i, raw) in items.into_iter().enumerate() {
-        let ip = P::Index(&p, i);
-        let v = item_value(doc, raw, &ip)?;
-        f(doc.obj(&v, &ip)?, &ip)?;
+    let id = doc.req_str(m, "VpcId", p)?;
+    if !seen.first(Kind::Vpc, id) {
+        return Ok(());
     }
+    let mut cidrs = Vec::new();
+    if let Some(c) = doc.opt_cidr(m, "CidrBlock", p)? {
+        cidrs.push(c);
+    }
+    doc.each_obj(m, "CidrBlockAssociationSet", p, &mut |a, ip| {
+        if let Some(c) = doc.opt_cidr(a, "CidrBlock", ip)?
+            && !cidrs.contains(&c)
+        {
+            cidrs.push(c);
+        }
+        Ok(())
+    })?;
+    doc.each_obj(m, "Ipv6CidrBlockAssociationSet", p, &mut |a, ip| {
+        cidrs.extend(doc.opt_cidr(a, "Ipv6CidrBlock", ip)?);
+        Ok(())
+    })?;
+    out.push(Vpc {
+        id: id.to_owned(),
+        cidrs,
+        dhcp_options_id: doc.opt_owned(m, "DhcpOptionsId", p)?,
+        owner_id: doc.opt_owned(m, "OwnerId", p)?,
+    });
     Ok(())
 }
 
-fn parse_route(
+fn subnet(
     doc: &Doc<'_>,
-    m: &Map<String, Value>,
+    seen: &mut Seen,
+    out: &mut Vec<Subnet>,
+    m: V<'_>,
     p: &P<'_>,
-) -> Result<Option<Route>, InputError> {
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "SubnetId", p)?;
+    if !seen.first(Kind::Subnet, id) {
+        return Ok(());
+    }
+    let mut ipv6_cidrs = Vec::new();
+    doc.each_obj(m, "Ipv6CidrBlockAssociationSet", p, &mut |a, ip| {
+        ipv6_cidrs.extend(doc.opt_cidr(a, "Ipv6CidrBlock", ip)?);
+        Ok(())
+    })?;
+    out.push(Subnet {
+        id: id.to_owned(),
+        vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
+        availability_zone: doc.opt_owned(m, "AvailabilityZone", p)?,
+        cidr: doc.opt_cidr(m, "CidrBlock", p)?,
+        ipv6_cidrs,
+        dns64: switch(doc.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
+        arn: doc.opt_owned(m, "SubnetArn", p)?,
+        owner_id: doc.opt_owned(m, "OwnerId", p)?,
+    });
+    Ok(())
+}
+
+fn route_table(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    out: &mut Vec<RouteTable>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "RouteTableId", p)?;
+    if !seen.first(Kind::RouteTable, id) {
+        return Ok(());
+    }
+    let mut main = false;
+    let mut subnet_ids = Vec::new();
+    doc.each_obj(m, "Associations", p, &mut |a, ip| {
+        // A disassociated (or failed) association no longer applies.
+        let state = match a.get("AssociationState") {
+            Some(s) if matches!(s.val(), Val::Obj) => {
+                let sp = P::Field(ip, "AssociationState");
+                doc.opt_str(s, "State", &sp)?.unwrap_or("associated")
+            }
+            _ => "associated",
+        };
+        if state != "associated" {
+            return Ok(());
+        }
+        if doc.opt_bool(a, "Main", ip)?.unwrap_or(false) {
+            main = true;
+        }
+        if let Some(s) = doc.opt_str(a, "SubnetId", ip)? {
+            subnet_ids.push(s.to_owned());
+        }
+        Ok(())
+    })?;
+    let mut routes = Vec::new();
+    doc.each_obj(m, "Routes", p, &mut |r, ip| {
+        routes.extend(parse_route(doc, r, ip)?);
+        Ok(())
+    })?;
+    out.push(RouteTable {
+        id: id.to_owned(),
+        vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
+        main,
+        subnet_ids,
+        routes,
+    });
+    Ok(())
+}
+
+fn endpoint(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    out: &mut Vec<VpcEndpoint>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "VpcEndpointId", p)?;
+    if !seen.first(Kind::Endpoint, id) {
+        return Ok(());
+    }
+    let kind = match one_of(
+        Some(doc.req_str(m, "VpcEndpointType", p)?),
+        &["interface", "gateway"],
+    ) {
+        Some(0) => VpcEndpointKind::Interface,
+        Some(_) => VpcEndpointKind::Gateway,
+        None => VpcEndpointKind::Other,
+    };
+    let state = match one_of(doc.opt_str(m, "State", p)?, &["available"]) {
+        Some(_) => EndpointState::Available,
+        None => EndpointState::NotAvailable,
+    };
+    let security_group_ids = doc.each_str(m, "Groups", "GroupId", p)?;
+    let ip_type = match one_of(doc.opt_str(m, "IpAddressType", p)?, &["dualstack", "ipv6"]) {
+        Some(0) => EndpointIpType::Dualstack,
+        Some(_) => EndpointIpType::Ipv6,
+        None => EndpointIpType::Ipv4,
+    };
+    out.push(VpcEndpoint {
+        id: id.to_owned(),
+        vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
+        service_name: doc.req_str(m, "ServiceName", p)?.to_owned(),
+        kind,
+        state,
+        private_dns: switch(doc.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false)),
+        subnet_ids: doc.strs(m, "SubnetIds", p)?,
+        security_group_ids,
+        route_table_ids: doc.strs(m, "RouteTableIds", p)?,
+        ip_type,
+        service_region: doc.opt_owned(m, "ServiceRegion", p)?,
+    });
+    Ok(())
+}
+
+fn security_group(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    out: &mut Vec<SecurityGroup>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "GroupId", p)?;
+    if !seen.first(Kind::SecurityGroup, id) {
+        return Ok(());
+    }
+    let ingress = sg_rules(doc, m, "IpPermissions", p)?;
+    let egress = sg_rules(doc, m, "IpPermissionsEgress", p)?;
+    out.push(SecurityGroup {
+        id: id.to_owned(),
+        name: doc
+            .opt_str(m, "GroupName", p)?
+            .unwrap_or_default()
+            .to_owned(),
+        vpc_id: doc.opt_owned(m, "VpcId", p)?,
+        ingress,
+        egress,
+    });
+    Ok(())
+}
+
+fn network_acl(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    out: &mut Vec<NetworkAcl>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "NetworkAclId", p)?;
+    if !seen.first(Kind::NetworkAcl, id) {
+        return Ok(());
+    }
+    let subnet_ids = doc.each_str(m, "Associations", "SubnetId", p)?;
+    let mut entries = Vec::new();
+    doc.each_obj(m, "Entries", p, &mut |e, ip| {
+        entries.push(acl_entry(doc, e, ip)?);
+        Ok(())
+    })?;
+    out.push(NetworkAcl {
+        id: id.to_owned(),
+        vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
+        is_default: doc.opt_bool(m, "IsDefault", p)?.unwrap_or(false),
+        subnet_ids,
+        entries,
+    });
+    Ok(())
+}
+
+fn nat_gateway(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    out: &mut Vec<NatGateway>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "NatGatewayId", p)?;
+    if !seen.first(Kind::NatGateway, id) {
+        return Ok(());
+    }
+    let state = match one_of(doc.opt_str(m, "State", p)?, &["available"]) {
+        Some(_) => NatState::Available,
+        None => NatState::NotAvailable,
+    };
+    let connectivity = match one_of(doc.opt_str(m, "ConnectivityType", p)?, &["private"]) {
+        Some(_) => NatConnectivity::Private,
+        None => NatConnectivity::Public,
+    };
+    out.push(NatGateway {
+        id: id.to_owned(),
+        vpc_id: doc.opt_owned(m, "VpcId", p)?,
+        subnet_id: doc.req_str(m, "SubnetId", p)?.to_owned(),
+        state,
+        connectivity,
+    });
+    Ok(())
+}
+
+fn internet_gateway(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    out: &mut Vec<InternetGateway>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "InternetGatewayId", p)?;
+    if !seen.first(Kind::InternetGateway, id) {
+        return Ok(());
+    }
+    let mut attached_vpc_ids = Vec::new();
+    doc.each_obj(m, "Attachments", p, &mut |a, ip| {
+        let state = doc.opt_str(a, "State", ip)?.unwrap_or("available");
+        if matches!(state, "available" | "attached") {
+            attached_vpc_ids.push(doc.req_str(a, "VpcId", ip)?.to_owned());
+        }
+        Ok(())
+    })?;
+    out.push(InternetGateway {
+        id: id.to_owned(),
+        attached_vpc_ids,
+    });
+    Ok(())
+}
+
+fn dhcp_options(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    out: &mut Vec<DhcpOptions>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "DhcpOptionsId", p)?;
+    if !seen.first(Kind::DhcpOptions, id) {
+        return Ok(());
+    }
+    let mut domain_name_servers = Vec::new();
+    doc.each_obj(m, "DhcpConfigurations", p, &mut |c, ip| {
+        if doc.req_str(c, "Key", ip)? == "domain-name-servers" {
+            domain_name_servers.extend(doc.each_str(c, "Values", "Value", ip)?);
+        }
+        Ok(())
+    })?;
+    out.push(DhcpOptions {
+        id: id.to_owned(),
+        domain_name_servers,
+    });
+    Ok(())
+}
+
+fn parse_route(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<Option<Route>, InputError> {
     let destination = if let Some(c) = doc.opt_cidr(m, "DestinationCidrBlock", p)? {
         RouteDestination::Cidr(c)
     } else if let Some(c) = doc.opt_cidr(m, "DestinationIpv6CidrBlock", p)? {
@@ -739,8 +803,7 @@ fn parse_route(
         // A route without a destination matches nothing.
         return Ok(None);
     };
-    let s = |k: &str| doc.opt_str(m, k, p);
-    let target = if let Some(g) = s("GatewayId")? {
+    let target = if let Some(g) = doc.opt_str(m, "GatewayId", p)? {
         if g == "local" {
             RouteTarget::Local
         } else if g.starts_with("igw-") {
@@ -750,28 +813,31 @@ fn parse_route(
         } else {
             RouteTarget::Transit(g.to_owned())
         }
-    } else if let Some(n) = s("NatGatewayId")? {
+    } else if let Some(n) = doc.opt_str(m, "NatGatewayId", p)? {
         RouteTarget::NatGateway(n.to_owned())
-    } else if let Some(e) = s("EgressOnlyInternetGatewayId")? {
+    } else if let Some(e) = doc.opt_str(m, "EgressOnlyInternetGatewayId", p)? {
         RouteTarget::EgressOnlyInternetGateway(e.to_owned())
-    } else if let Some(t) = s("TransitGatewayId")? {
-        RouteTarget::Transit(t.to_owned())
-    } else if let Some(t) = s("VpcPeeringConnectionId")? {
-        RouteTarget::Transit(t.to_owned())
-    } else if let Some(t) = s("NetworkInterfaceId")? {
-        RouteTarget::Transit(t.to_owned())
-    } else if let Some(t) = s("InstanceId")? {
-        RouteTarget::Transit(t.to_owned())
-    } else if let Some(t) = s("LocalGatewayId")? {
-        RouteTarget::Transit(t.to_owned())
-    } else if let Some(t) = s("CarrierGatewayId")? {
-        RouteTarget::Transit(t.to_owned())
-    } else if let Some(t) = s("CoreNetworkArn")? {
-        RouteTarget::Transit(t.to_owned())
     } else {
-        RouteTarget::Unknown
+        // Every other target is a path the validator cannot see past; the
+        // first field present names it, in this order.
+        let mut target = RouteTarget::Unknown;
+        for k in [
+            "TransitGatewayId",
+            "VpcPeeringConnectionId",
+            "NetworkInterfaceId",
+            "InstanceId",
+            "LocalGatewayId",
+            "CarrierGatewayId",
+            "CoreNetworkArn",
+        ] {
+            if let Some(t) = doc.opt_str(m, k, p)? {
+                target = RouteTarget::Transit(t.to_owned());
+                break;
+            }
+        }
+        target
     };
-    let state = match s("State")? {
+    let state = match doc.opt_str(m, "State", p)? {
         Some("blackhole") => RouteState::Blackhole,
         _ => RouteState::Active,
     };
@@ -782,61 +848,37 @@ fn parse_route(
     }))
 }
 
-fn sg_rules(
-    doc: &Doc<'_>,
-    m: &Map<String, Value>,
-    key: &str,
-    p: &P<'_>,
-) -> Result<Vec<SgRule>, InputError> {
+fn sg_rules(doc: &Doc<'_>, m: V<'_>, key: &str, p: &P<'_>) -> Result<Vec<SgRule>, InputError> {
     let mut out = Vec::new();
-    let kp = P::Field(p, key);
-    for (i, r) in doc.opt_arr(m, key, p)?.iter().enumerate() {
-        let ip = P::Index(&kp, i);
-        let r = doc.obj(r, &ip)?;
-        let protocol = doc.protocol(r, "IpProtocol", &ip)?;
-        let from = doc.port(doc.opt_int(r, "FromPort", &ip)?, &ip, "FromPort")?;
-        let to = doc.port(doc.opt_int(r, "ToPort", &ip)?, &ip, "ToPort")?;
+    doc.each_obj(m, key, p, &mut |r, ip| {
+        let protocol = doc.protocol(r, "IpProtocol", ip)?;
+        let from = doc.port(doc.opt_int(r, "FromPort", ip)?, ip, "FromPort")?;
+        let to = doc.port(doc.opt_int(r, "ToPort", ip)?, ip, "ToPort")?;
         let ports = match (protocol, from, to) {
             (Protocol::Tcp, Some(from), Some(to)) => PortRange { from, to },
             _ => PortRange::ALL,
         };
         let mut cidrs = Vec::new();
         for (list, field) in [("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")] {
-            let lp = P::Field(&ip, list);
-            for (j, c) in doc.opt_arr(r, list, &ip)?.iter().enumerate() {
-                let jp = P::Index(&lp, j);
-                let c = doc.obj(c, &jp)?;
-                let s = doc.req_str(c, field, &jp)?;
-                cidrs.push(doc.cidr(s, &P::Field(&jp, field))?);
-            }
-        }
-        let mut group_ids = Vec::new();
-        let gp = P::Field(&ip, "UserIdGroupPairs");
-        for (j, g) in doc.opt_arr(r, "UserIdGroupPairs", &ip)?.iter().enumerate() {
-            let jp = P::Index(&gp, j);
-            group_ids.push(doc.req_str(doc.obj(g, &jp)?, "GroupId", &jp)?.to_owned());
-        }
-        let mut prefix_list_ids = Vec::new();
-        let lp = P::Field(&ip, "PrefixListIds");
-        for (j, g) in doc.opt_arr(r, "PrefixListIds", &ip)?.iter().enumerate() {
-            let jp = P::Index(&lp, j);
-            prefix_list_ids.push(
-                doc.req_str(doc.obj(g, &jp)?, "PrefixListId", &jp)?
-                    .to_owned(),
-            );
+            doc.each_obj(r, list, ip, &mut |c, jp| {
+                let s = doc.req_str(c, field, jp)?;
+                cidrs.push(doc.cidr(s, &P::Field(jp, field))?);
+                Ok(())
+            })?;
         }
         out.push(SgRule {
             protocol,
             ports,
             cidrs,
-            group_ids,
-            prefix_list_ids,
+            group_ids: doc.each_str(r, "UserIdGroupPairs", "GroupId", ip)?,
+            prefix_list_ids: doc.each_str(r, "PrefixListIds", "PrefixListId", ip)?,
         });
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
-fn acl_entry(doc: &Doc<'_>, m: &Map<String, Value>, p: &P<'_>) -> Result<AclEntry, InputError> {
+fn acl_entry(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<AclEntry, InputError> {
     let rule_number = match doc.opt_int(m, "RuleNumber", p)? {
         Some(n) if (1..=32767).contains(&n) => n as u32,
         Some(_) => {
@@ -866,14 +908,10 @@ fn acl_entry(doc: &Doc<'_>, m: &Map<String, Value>, p: &P<'_>) -> Result<AclEntr
         }
     };
     let protocol = doc.protocol(m, "Protocol", p)?;
-    let action = match doc
-        .req_str(m, "RuleAction", p)?
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "allow" => RuleAction::Allow,
-        "deny" => RuleAction::Deny,
-        _ => {
+    let action = match one_of(Some(doc.req_str(m, "RuleAction", p)?), &["allow", "deny"]) {
+        Some(0) => RuleAction::Allow,
+        Some(_) => RuleAction::Deny,
+        None => {
             return Err(doc.shape(
                 &P::Field(p, "RuleAction"),
                 "\"allow\" or \"deny\"",
@@ -895,9 +933,8 @@ fn acl_entry(doc: &Doc<'_>, m: &Map<String, Value>, p: &P<'_>) -> Result<AclEntr
         }
     };
     let ports = match (protocol, m.get("PortRange")) {
-        (Protocol::Tcp, Some(r @ Value::Object(_))) => {
+        (Protocol::Tcp, Some(r)) if matches!(r.val(), Val::Obj) => {
             let rp = P::Field(p, "PortRange");
-            let r = doc.obj(r, &rp)?;
             let from = doc.port(doc.opt_int(r, "From", &rp)?, &rp, "From")?;
             let to = doc.port(doc.opt_int(r, "To", &rp)?, &rp, "To")?;
             match (from, to) {
@@ -916,3 +953,5 @@ fn acl_entry(doc: &Doc<'_>, m: &Map<String, Value>, p: &P<'_>) -> Result<AclEntr
         ports,
     })
 }
+
+mod tree;

@@ -1,0 +1,420 @@
+//! The parser against its reference (`reference.rs`, each resource read into
+//! a `serde_json::Value`): the same model or the same error, on the
+//! scenarios of tests/data/validate, the fuzz corpus, and documents mutated
+//! at random (values replaced by other types, escapes, numbers at the edge
+//! of `i64` and `f64`, deep nesting, lone surrogates).
+
+extern crate std;
+
+use super::{parse, reference, tree};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use proptest::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn same(docs: &[(&str, &str)]) {
+    let new = parse(docs);
+    let old = reference::parse(docs);
+    assert_eq!(new, old, "documents: {docs:?}");
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("core/ sits in the repository")
+        .to_path_buf()
+}
+
+/// Every scenario's documents: (directory, [(file name, text)]).
+fn scenarios() -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let dir = repo().join("tests/data/validate");
+    let mut dirs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/data/validate exists")
+        .map(|e| e.expect("readable directory entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for d in dirs {
+        let mut files: Vec<_> = std::fs::read_dir(&d)
+            .expect("scenario directory is readable")
+            .map(|e| e.expect("readable directory entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        let docs = files
+            .iter()
+            .map(|f| {
+                let name = f
+                    .file_name()
+                    .expect("a file")
+                    .to_string_lossy()
+                    .into_owned();
+                (
+                    name,
+                    std::fs::read_to_string(f).expect("scenario file is UTF-8"),
+                )
+            })
+            .collect();
+        out.push((d.display().to_string(), docs));
+    }
+    out
+}
+
+fn as_pairs(docs: &[(String, String)]) -> Vec<(&str, &str)> {
+    docs.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect()
+}
+
+#[test]
+fn scenarios_parse_as_the_reference_does() {
+    let all = scenarios();
+    assert!(all.len() > 20, "found the scenarios");
+    for (_, docs) in &all {
+        same(&as_pairs(docs));
+        for d in as_pairs(docs) {
+            same(&[d]);
+        }
+    }
+}
+
+#[test]
+fn fuzz_corpus_parses_as_the_reference_does() {
+    let mut n = 0;
+    for dir in ["fuzz/corpus/vpc_parse", "fuzz/regressions/vpc_parse"] {
+        let Ok(entries) = std::fs::read_dir(repo().join(dir)) else {
+            continue;
+        };
+        for e in entries {
+            let data = std::fs::read(e.expect("readable directory entry").path())
+                .expect("corpus file is readable");
+            // As the vpc_parse target reads its input: NUL-separated documents.
+            let texts: Vec<String> = data
+                .split(|b| *b == 0)
+                .take(8)
+                .map(|d| String::from_utf8_lossy(d).into_owned())
+                .collect();
+            let names: Vec<String> = (0..texts.len()).map(|i| format!("doc{i}.json")).collect();
+            let docs: Vec<(&str, &str)> = names
+                .iter()
+                .map(String::as_str)
+                .zip(texts.iter().map(String::as_str))
+                .collect();
+            same(&docs);
+            n += 1;
+        }
+    }
+    assert!(n > 10, "found the corpus ({n} inputs)");
+}
+
+/// serde_json's reading of one number, with float_roundtrip (the reference).
+fn serde_number(text: &str) -> Result<Option<i64>, ()> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Number(n)) => Ok(n.as_i64()),
+        Ok(other) => panic!("{text} read as {other:?}"),
+        Err(e) if e.to_string().starts_with("number out of range") => Err(()),
+        Err(e) => panic!("{text} is not a JSON number: {e}"),
+    }
+}
+
+fn tree_number(text: &str) -> Result<Option<i64>, ()> {
+    let mut arena = tree::Arena::default();
+    match tree::read_one(text, &mut arena) {
+        Ok(v) => match v.val() {
+            tree::Val::Num(n) => Ok(tree::as_i64(n)),
+            _ => panic!("{text} is not a number"),
+        },
+        Err(tree::Refused::OutOfRange) => Err(()),
+        Err(e) => panic!("{text}: {e:?}"),
+    }
+}
+
+const MAX_MIDPOINT: &str = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+
+/// Numbers at the edges: i64's bounds, -0, f64::MAX and the midpoint above
+/// it written in several ways.
+fn edge_numbers() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "6",
+        "443",
+        "65535",
+        "65536",
+        "-0.0",
+        "0.0",
+        "1.0",
+        "1e2",
+        "1E2",
+        "-1e0",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "18446744073709551615",
+        "18446744073709551616",
+        "1e308",
+        "1e309",
+        "-1e309",
+        "1.7976931348623157e308",
+        "1.7976931348623158e308",
+        "1.7976931348623159e308",
+        "17976931348623157e292",
+        "0.17976931348623157e309",
+        "0e99999999999999999999",
+        "0.0e999",
+        "1e-99999999999999",
+        "1e99999999999999",
+        "1e+308",
+        "10e307",
+        "0.000001e314",
+        "1.797693134862315807937289714053034150799e308",
+        "1.797693134862315807937289714053034150798e308",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let mid = MAX_MIDPOINT;
+    let minus_one = format!("{}1", &mid[..mid.len() - 1]);
+    v.push(mid.to_string());
+    v.push(minus_one.clone());
+    v.push(format!("-{mid}"));
+    v.push(format!("{mid}.0"));
+    v.push(format!("{minus_one}.99999999999"));
+    v.push(format!("{}.{}e1", &mid[..308], &mid[308..]));
+    v.push(format!("0.{mid}e309"));
+    v.push(format!("0.{minus_one}e309"));
+    v.push(format!("{mid}0e-1"));
+    v.push(format!("{minus_one}0e-1"));
+    v.push(format!("{}e-1", &mid[..308]));
+    v
+}
+
+#[test]
+fn numbers_read_as_serde_json_reads_them() {
+    for n in edge_numbers() {
+        assert_eq!(tree_number(&n), serde_number(&n), "{n}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn numbers_near_the_edges(
+        int in "[1-9][0-9]{0,20}",
+        frac in proptest::option::of("[0-9]{1,20}"),
+        exp in proptest::option::of(-400i32..400),
+        neg in any::<bool>(),
+        cut in 1usize..320,
+        bump in 0u8..10,
+    ) {
+        let mut cases = vec![];
+        let mut n = if neg { String::from("-") } else { String::new() };
+        n.push_str(&int);
+        if let Some(f) = &frac { n.push('.'); n.push_str(f); }
+        if let Some(e) = exp { n.push_str(&format!("e{e}")); }
+        cases.push(n);
+        // The midpoint's digits, cut and changed in the last place.
+        let cut = cut.min(MAX_MIDPOINT.len());
+        let mut d: Vec<u8> = MAX_MIDPOINT.as_bytes()[..cut].to_vec();
+        if let Some(last) = d.last_mut() { *last = b'0' + bump.max(u8::from(cut == 1)); }
+        let d = String::from_utf8(d).expect("digits");
+        cases.push(format!("{}e{}", d, 309 - cut as i32));
+        if d.len() > 1 {
+            cases.push(format!("{}.{}e{}", &d[..1], &d[1..], 308));
+        }
+        for c in cases {
+            prop_assert_eq!(tree_number(&c), serde_number(&c), "{}", c);
+        }
+    }
+}
+
+/// Raw JSON put in place of a value by the mutations.
+fn snippets() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "null",
+        "true",
+        "false",
+        "0",
+        "-1",
+        "6",
+        "\"6\"",
+        "\"-1\"",
+        "\"ALL\"",
+        "\"Tcp\"",
+        "17",
+        "443",
+        "65536",
+        "-0",
+        "1.5",
+        "32767",
+        "32768",
+        "\"\"",
+        "[]",
+        "{}",
+        "[1]",
+        "{\"a\":1}",
+        "\"10.0.0.0/16\"",
+        "\"10.0.0.1/16\"",
+        "\"::/0\"",
+        "\"bad\"",
+        "\"\\uD800\"",
+        "\"\\uDC00\"",
+        "\"\\uD800\\u0041\"",
+        "\"\\uD800\\n\"",
+        "\"\\uD83D\\uDE00\"",
+        "\"a\\u0000b\"",
+        "\"sub\\u006eet-\\\"x\\\"\"",
+        "\"\\/\\b\\f\\n\\r\\t\"",
+        "1e309",
+        "-1e400",
+        "1.7976931348623157e308",
+        "{\"a\":1,\"a\":\"x\"}",
+        "\"available\"",
+        "\"AVAILABLE\"",
+        "\"blackhole\"",
+        "\"local\"",
+        "\"igw-1\"",
+        "\"vpce-1\"",
+        "\"Allow\"",
+        "\"DENY\"",
+        "\"interface\"",
+        "\"Gateway\"",
+        "\"dualstack\"",
+        "\"private\"",
+        "{\"State\":\"disassociated\"}",
+        "{\"State\":5}",
+        "{\"From\":443,\"To\":443}",
+        "{\"From\":-1,\"To\":70000}",
+        "[{\"CidrBlock\":\"10.1.0.0/16\"}]",
+        "[{\"Ipv6CidrBlock\":\"2001:db8::/56\"}]",
+        "[{\"GroupId\":\"sg-1\"}]",
+        "[\"x\",1]",
+        "[{\"Key\":\"domain-name-servers\",\"Values\":[{\"Value\":\"10.0.0.2\"}]}]",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for depth in [126, 127, 128, 129] {
+        v.push(format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+        v.push(format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth)));
+    }
+    v.extend(edge_numbers());
+    v
+}
+
+/// Where a mutation puts its snippet, by a pre-order index over the values.
+fn mutate(v: &mut Value, target: &mut usize, snippet: &str, escape: bool) -> bool {
+    if *target == 0 {
+        *v = if escape {
+            match v {
+                // The same string with every character escaped.
+                Value::String(s) => Value::String(format!("@@ESC{s}@@")),
+                _ => Value::String(format!("@@RAW{snippet}@@")),
+            }
+        } else {
+            Value::String(format!("@@RAW{snippet}@@"))
+        };
+        return true;
+    }
+    *target -= 1;
+    match v {
+        Value::Array(a) => a.iter_mut().any(|x| mutate(x, target, snippet, escape)),
+        Value::Object(m) => m.values_mut().any(|x| mutate(x, target, snippet, escape)),
+        _ => false,
+    }
+}
+
+/// Replaces the markers `mutate` left with raw JSON.
+fn splice(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("\"@@") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 3..];
+        let end = after.find("@@\"").expect("marker closes");
+        let body = &after[..end];
+        if let Some(raw) = body.strip_prefix("RAW") {
+            // The marker went through serde_json's string escaping.
+            out.push_str(&serde_json::from_str::<String>(&format!("\"{raw}\"")).expect("marker"));
+        } else if let Some(s) = body.strip_prefix("ESC") {
+            let s: String = serde_json::from_str(&format!("\"{s}\"")).expect("marker");
+            out.push('"');
+            for u in s.encode_utf16() {
+                out.push_str(&format!("\\u{u:04X}"));
+            }
+            out.push('"');
+        }
+        rest = &after[end + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(768))]
+    #[test]
+    fn mutated_documents_parse_as_the_reference_does(
+        scenario in any::<prop::sample::Index>(),
+        file in any::<prop::sample::Index>(),
+        mutations in prop::collection::vec(
+            (any::<prop::sample::Index>(), any::<prop::sample::Index>(), any::<bool>()), 1..4),
+        key_escape in any::<bool>(),
+    ) {
+        let all = scenarios();
+        let (_, docs) = scenario.get(&all);
+        let (name, text) = file.get(docs);
+        let mut v: Value = serde_json::from_str(text).expect("scenario files are JSON");
+        fn count(v: &Value) -> usize {
+            1 + match v {
+                Value::Array(a) => a.iter().map(count).sum(),
+                Value::Object(m) => m.values().map(count).sum(),
+                _ => 0,
+            }
+        }
+        let snippets = snippets();
+        for (at, which, escape) in mutations {
+            let mut target = at.index(count(&v));
+            mutate(&mut v, &mut target, which.get(&snippets).as_str(), escape);
+        }
+        let mut text = splice(&serde_json::to_string_pretty(&v).expect("prints"));
+        if key_escape {
+            // An escaped key must still name its field.
+            text = text.replacen("\"SubnetId\"", "\"Subnet\\u0049d\"", 1);
+        }
+        let mut both: Vec<(&str, &str)> = as_pairs(docs);
+        both.push((name, &text));
+        same(&[(name, &text)]);
+        same(&both);
+    }
+}
+
+#[test]
+fn deep_and_odd_items_fail_as_the_reference_does() {
+    for depth in [1usize, 126, 127, 128, 129, 10_000] {
+        let item = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        same(&[("d.json", &format!("{{\"Subnets\": [{item}]}}"))]);
+        same(&[("d.json", &format!("{{\"Subnets\": {item}}}"))]);
+        let nested = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+        same(&[(
+            "d.json",
+            &format!("{{\"Subnets\": [{{\"SubnetId\": \"s\", \"Tags\": {nested}}}]}}"),
+        )]);
+        same(&[(
+            "d.json",
+            &format!("{{\"VpcId\": {nested}, \"EnableDnsSupport\": {{\"Value\": true}}}}"),
+        )]);
+    }
+    for odd in snippets() {
+        same(&[("o.json", &format!("{{\"Subnets\": {odd}}}"))]);
+        same(&[("o.json", &format!("{{\"Subnets\": [{odd}]}}"))]);
+        same(&[(
+            "o.json",
+            &format!("{{\"VpcId\": {odd}, \"EnableDnsHostnames\": {{\"Value\": {odd}}}}}"),
+        )]);
+        same(&[("o.json", &format!("{{\"{odd}\": 1, \"Vpcs\": []}}"))]);
+    }
+}
