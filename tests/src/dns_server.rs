@@ -69,6 +69,8 @@ struct Zone {
 struct Shared {
     zone: Mutex<Zone>,
     queries: AtomicUsize,
+    /// The distinct addresses UDP queries came from.
+    udp_clients: Mutex<std::collections::BTreeSet<SocketAddr>>,
 }
 
 /// A running DNS server; it stops when dropped.
@@ -102,6 +104,7 @@ impl DnsServer {
                 },
             }),
             queries: AtomicUsize::new(0),
+            udp_clients: Mutex::default(),
         });
         let for_thread = shared.clone();
         let (thread, addr) = ServerThread::start(netns, move || setup(bind, for_thread))?;
@@ -144,6 +147,16 @@ impl DnsServer {
     /// Queries received so far (UDP and TCP).
     pub fn queries(&self) -> usize {
         self.shared.queries.load(Ordering::SeqCst)
+    }
+
+    /// How many distinct source addresses (IP and port) UDP queries came
+    /// from: one per client socket.
+    pub fn udp_client_sockets(&self) -> usize {
+        self.shared
+            .udp_clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     fn zone(&self) -> std::sync::MutexGuard<'_, Zone> {
@@ -198,6 +211,11 @@ async fn serve_udp(socket: Rc<UdpSocket>, shared: Arc<Shared>) {
             continue;
         };
         shared.queries.fetch_add(1, Ordering::SeqCst);
+        shared
+            .udp_clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(peer);
         let Ok(query) = Message::from_vec(&buf[..n]) else {
             continue;
         };

@@ -223,6 +223,59 @@ async fn dns_failures_are_told_apart() {
 }
 
 #[tokio::test]
+async fn udp_sockets_are_reused_across_names_without_cross_talk() {
+    // 200 names, each with its own address, 8 queries (4 names) in flight:
+    // every name must get its own answer, and the queries come from a
+    // handful of sockets rather than 200.
+    let dns = DnsServer::start(any_port()).expect("start the DNS server on loopback");
+    let names: Vec<String> = (0..200).map(|i| format!("n{i}.example")).collect();
+    for (i, n) in names.iter().enumerate() {
+        let a = IpAddr::from([10, 1, (i / 250) as u8, (i % 250) as u8 + 1]);
+        dns.set(n, Answer::Addresses(vec![a]));
+    }
+    // One name that never answers: its socket must not be reused (a late
+    // reply could be pending on it), and the rest must not wait for it.
+    dns.set("silent.example", Answer::Silence);
+    let resolver = DnsResolver::new(vec![dns.addr()], 8);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let silent = {
+        let r = resolver.clone();
+        tokio::spawn(async move {
+            r.resolve(
+                "silent.example",
+                Instant::now() + Duration::from_millis(300),
+            )
+            .await
+        })
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, n) in names.iter().enumerate() {
+        let (r, n) = (resolver.clone(), n.clone());
+        tasks.spawn(async move { (i, r.resolve(&n, deadline).await) });
+    }
+    let mut all = vec![None; names.len()];
+    while let Some(done) = tasks.join_next().await {
+        let (i, r) = done.expect("a resolve task does not panic");
+        all[i] = Some(r);
+    }
+    let all: Vec<_> = all
+        .into_iter()
+        .map(|r| r.expect("every name resolved"))
+        .collect();
+    let silent = silent.await.expect("the silent resolve does not panic");
+    assert_eq!(silent.answer, DnsAnswer::Failed(DnsFailure::Timeout));
+    for (i, (n, r)) in names.iter().zip(&all).enumerate() {
+        let a = IpAddr::from([10, 1, (i / 250) as u8, (i % 250) as u8 + 1]);
+        assert_eq!(r.answer, DnsAnswer::Addresses(vec![a]), "{n}");
+    }
+    let sockets = dns.udp_client_sockets();
+    assert!(
+        (1..=8).contains(&sockets),
+        "{sockets} client sockets for 201 names"
+    );
+}
+
+#[tokio::test]
 async fn a_resolver_that_never_answers() {
     let w = world();
     // A UDP socket that receives and never replies.

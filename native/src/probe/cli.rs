@@ -365,7 +365,9 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
     )
     .await;
     report.profile = Some(profile.as_str().to_owned());
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and a 500-endpoint JSON report has
+    // some 15,000 lines (as many write system calls as the DNS queries).
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match settings.format {
         ProbeFormat::Json => match serde_json::to_string_pretty(&report) {
             Ok(json) => writeln!(out, "{json}"),
@@ -379,7 +381,11 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
     {
         return Err(UsageError(format!("cannot write the report: {e}")));
     }
-    let _ = out.flush();
+    if let Err(e) = out.flush()
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(UsageError(format!("cannot write the report: {e}")));
+    }
     Ok(report.status.exit_code())
 }
 
