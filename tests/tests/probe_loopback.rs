@@ -685,7 +685,7 @@ async fn context_from_ecs_then_imds() {
         "/v4/abc/task",
         Route {
             chunked: true,
-            ..Route::ok(r#"{"Cluster":"c","TaskARN":"arn:aws:ecs:eu-central-1:210987654321:task/c/0123","AvailabilityZone":"eu-central-1a"}"#)
+            ..Route::ok(r#"{"Cluster":"c","TaskARN":"arn:aws:ecs:eu-central-1:210987654321:task/c/0123","AvailabilityZone":"eu-central-1a","Containers":[{"Name":"runner","Networks":[{"NetworkMode":"bridge","IPv4Addresses":["172.17.0.2"]}]}]}"#)
         },
     );
     let imds = HttpServer::start(any_port()).expect("fake IMDS");
@@ -896,6 +896,52 @@ async fn aws_region_comes_before_task_metadata() {
     };
     let g = context::gather(&flags, &env, soon()).await;
     assert_eq!(g.context.region.source, Source::Flag);
+}
+
+#[tokio::test]
+async fn awsvpc_task_does_not_take_the_instance_public_ip() {
+    // ECS on EC2 in awsvpc mode: the task has its own network interface;
+    // the instance's public-ipv4 says nothing about the task's traffic.
+    let ecs = HttpServer::start(any_port()).expect("fake ECS metadata");
+    ecs.route(
+        "GET",
+        "/v4/t/task",
+        Route::ok(
+            r#"{"TaskARN":"arn:aws:ecs:eu-west-1:210987654321:task/c/1","LaunchType":"EC2","Containers":[{"Networks":[{"NetworkMode":"awsvpc","IPv4Addresses":["10.0.1.7"]}]}]}"#,
+        ),
+    );
+    let imds = HttpServer::start(any_port()).expect("fake IMDS");
+    imds.route("PUT", "/latest/api/token", Route::ok("T"));
+    imds.route(
+        "GET",
+        "/latest/meta-data/public-ipv4",
+        Route::ok("52.1.2.3"),
+    );
+    let env = Environment {
+        ecs_metadata_uri: Some(format!("{}/v4/t", ecs.url())),
+        imds_endpoint: imds.url(),
+        imds_disabled: false,
+        resolv_conf: "/nonexistent/resolv.conf".into(),
+        aws_region: None,
+    };
+    let g = context::gather(&ContextFlags::default(), &env, soon()).await;
+    assert_eq!(g.context.region.source, Source::EcsMetadata);
+    assert_eq!(
+        g.context.public_ip,
+        Sourced {
+            value: PublicIp::Unknown,
+            source: Source::Unknown
+        }
+    );
+    assert!(
+        g.notes.iter().any(|n| n.contains("awsvpc")),
+        "{:?}",
+        g.notes
+    );
+    assert!(
+        !imds.seen().iter().any(|r| r.path.ends_with("public-ipv4")),
+        "the instance's public address was not asked"
+    );
 }
 
 #[tokio::test]

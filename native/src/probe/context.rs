@@ -10,7 +10,10 @@
 //!   document's `accountId`);
 //! * public IP: `--public-ip yes|no`; with `auto`, instance metadata's
 //!   `public-ipv4` (present: yes, absent: no); without instance metadata,
-//!   unknown (ECS task metadata does not say);
+//!   unknown (ECS task metadata does not say); and unknown too in an ECS task
+//!   whose network mode is `awsvpc` (or not given): its traffic leaves through
+//!   the task's own network interface, so the instance's public address says
+//!   nothing about it;
 //! * VPC CIDRs: `--vpc-cidr`, else instance metadata
 //!   (`network/interfaces/macs/<mac>/vpc-ipv4-cidr-blocks` and
 //!   `vpc-ipv6-cidr-blocks`);
@@ -27,7 +30,7 @@
 //! Not done here: deciding anything from the context (core does).
 
 use super::dns::parse_resolv_conf;
-use super::metadata::{self, Imds, MetadataError};
+use super::metadata::{self, EcsNetworkMode, Imds, MetadataError};
 use netready_core::catalog::{AccountId, Region};
 use netready_core::net::Cidr;
 use netready_core::report::{ProbeContext, Source, Sourced};
@@ -137,11 +140,19 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
         }
     }
 
-    if (region.is_none() || account.is_none())
+    // In an ECS task, instance metadata describes the instance, which is the
+    // task's network only in bridge and host mode.
+    let mut instance_is_task_network = true;
+    if (region.is_none() || account.is_none() || flags.public_ip == PublicIpSetting::Auto)
         && let Some(uri) = &env.ecs_metadata_uri
     {
-        match metadata::ecs_task_arn(uri, by(ECS_DEADLINE)).await {
-            Ok(arn) => {
+        match metadata::ecs_task(uri, by(ECS_DEADLINE)).await {
+            Ok(task) => {
+                instance_is_task_network = matches!(
+                    task.network_mode,
+                    EcsNetworkMode::Bridge | EcsNetworkMode::Host
+                );
+                let arn = task.arn;
                 if region.is_none() {
                     match Region::parse(&arn.region) {
                         Ok(r) => region = Some((r, Source::EcsMetadata)),
@@ -159,7 +170,12 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
                     }
                 }
             }
-            Err(e) => notes.push(format!("ECS task metadata ({uri}/task): {e}")),
+            Err(e) => {
+                // Whether this is an awsvpc task cannot be told: do not
+                // trust the instance's public address for it.
+                instance_is_task_network = false;
+                notes.push(format!("ECS task metadata ({uri}/task): {e}"))
+            }
         }
     }
 
@@ -224,6 +240,15 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
             value: PublicIp::No,
             source: Source::Flag,
         },
+        PublicIpSetting::Auto if imds.is_some() && !instance_is_task_network => {
+            notes.push(
+                "public IP unknown: in an awsvpc ECS task the instance's public address is not the task's; give --public-ip yes|no".into(),
+            );
+            Sourced {
+                value: PublicIp::Unknown,
+                source: Source::Unknown,
+            }
+        }
         PublicIpSetting::Auto if imds.is_some() => match get("/latest/meta-data/public-ipv4").await
         {
             Ok(Some(ip)) if ip.parse::<std::net::Ipv4Addr>().is_ok() => Sourced {

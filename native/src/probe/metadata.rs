@@ -266,9 +266,32 @@ pub fn parse_task_arn(arn: &str) -> Option<TaskArn> {
     }
 }
 
+/// A task's network mode, from its containers' `Networks[].NetworkMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EcsNetworkMode {
+    /// The task has its own network interface (Fargate always; EC2 often).
+    Awsvpc,
+    /// Docker's bridge on the instance: the instance's addresses.
+    Bridge,
+    /// The instance's network itself.
+    Host,
+    /// Not given, or a mode this version does not know.
+    Unknown,
+}
+
+/// What ECS task metadata v4 says about the task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EcsTask {
+    /// From `TaskARN`.
+    pub arn: TaskArn,
+    /// From the first container's first network.
+    pub network_mode: EcsNetworkMode,
+}
+
 /// Asks ECS task metadata v4 (`$ECS_CONTAINER_METADATA_URI_V4/task`) for the
-/// task ARN.
-pub async fn ecs_task_arn(base: &str, deadline: Instant) -> Result<TaskArn, MetadataError> {
+/// task ARN and network mode.
+pub async fn ecs_task(base: &str, deadline: Instant) -> Result<EcsTask, MetadataError> {
     let url = HttpUrl::parse(base)?;
     let resp = request(&url, "GET", "/task", &[], deadline).await?;
     if resp.status != 200 {
@@ -280,11 +303,21 @@ pub async fn ecs_task_arn(base: &str, deadline: Instant) -> Result<TaskArn, Meta
         .get("TaskARN")
         .and_then(|v| v.as_str())
         .ok_or_else(|| MetadataError::BadResponse("task metadata has no TaskARN".into()))?;
-    parse_task_arn(arn).ok_or_else(|| {
+    let arn = parse_task_arn(arn).ok_or_else(|| {
         MetadataError::BadResponse(format!(
             "TaskARN {arn:?} is not arn:PARTITION:ecs:REGION:ACCOUNT:task/…"
         ))
-    })
+    })?;
+    let mode = doc
+        .pointer("/Containers/0/Networks/0/NetworkMode")
+        .and_then(|v| v.as_str());
+    let network_mode = match mode {
+        Some("awsvpc") => EcsNetworkMode::Awsvpc,
+        Some("bridge") => EcsNetworkMode::Bridge,
+        Some("host") => EcsNetworkMode::Host,
+        _ => EcsNetworkMode::Unknown,
+    };
+    Ok(EcsTask { arn, network_mode })
 }
 
 /// An IMDSv2 session.
