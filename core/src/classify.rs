@@ -133,7 +133,42 @@ impl AddressClass {
     }
 }
 
+impl PrivateRange {
+    /// Every private range.
+    pub const ALL: [PrivateRange; 4] = [
+        PrivateRange::Rfc1918,
+        PrivateRange::SharedAddressSpace,
+        PrivateRange::UniqueLocal,
+        PrivateRange::VpcCidr,
+    ];
+
+    /// The stable name used in the JSON report's `range` field.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            PrivateRange::Rfc1918 => "rfc1918",
+            PrivateRange::SharedAddressSpace => "shared_address_space",
+            PrivateRange::UniqueLocal => "unique_local",
+            PrivateRange::VpcCidr => "vpc_cidr",
+        }
+    }
+}
+
 impl SpecialRange {
+    /// Every special-purpose range.
+    pub const ALL: [SpecialRange; 11] = [
+        SpecialRange::Unspecified,
+        SpecialRange::ThisNetwork,
+        SpecialRange::Loopback,
+        SpecialRange::LinkLocal,
+        SpecialRange::Multicast,
+        SpecialRange::Broadcast,
+        SpecialRange::Documentation,
+        SpecialRange::Benchmarking,
+        SpecialRange::ProtocolAssignment,
+        SpecialRange::DiscardOnly,
+        SpecialRange::Reserved,
+    ];
+
     /// The stable snake_case name.
     pub const fn as_str(&self) -> &'static str {
         match self {
@@ -152,20 +187,7 @@ impl SpecialRange {
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        const ALL: [SpecialRange; 11] = [
-            SpecialRange::Unspecified,
-            SpecialRange::ThisNetwork,
-            SpecialRange::Loopback,
-            SpecialRange::LinkLocal,
-            SpecialRange::Multicast,
-            SpecialRange::Broadcast,
-            SpecialRange::Documentation,
-            SpecialRange::Benchmarking,
-            SpecialRange::ProtocolAssignment,
-            SpecialRange::DiscardOnly,
-            SpecialRange::Reserved,
-        ];
-        ALL.into_iter().find(|s| s.as_str() == name)
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
     }
 }
 
@@ -221,7 +243,7 @@ impl VpcRanges for [Cidr] {
 
 /// A set of VPC CIDRs prepared for classifying many addresses: the IPv4 and
 /// IPv6 networks are kept apart as (mask, network) pairs in blocks of
-/// [`LANES`], so a membership test is a branch-free AND and compare per CIDR
+/// four, so a membership test is a branch-free AND and compare per CIDR
 /// of the address's family (VPCs have a handful of CIDRs: 5 per family by
 /// default, 50 at most).
 ///

@@ -33,6 +33,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status (keep in step with the enum; `docs/report.md` is
+    /// checked against these lists).
+    pub const ALL: [Status; 3] = [Status::Ready, Status::Degraded, Status::Unknown];
     /// The process exit code for this status: 0 ready, 1 degraded, 3 unknown.
     pub const fn exit_code(self) -> u8 {
         match self {
@@ -88,6 +91,15 @@ pub enum AccessType {
 }
 
 impl AccessType {
+    /// Every access type.
+    pub const ALL: [AccessType; 6] = [
+        AccessType::VpcEndpoint,
+        AccessType::NatGateway,
+        AccessType::InternetGateway,
+        AccessType::GatewayEndpoint,
+        AccessType::Transit,
+        AccessType::Public,
+    ];
     /// The stable name.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -283,6 +295,31 @@ pub enum FindingCode {
 }
 
 impl FindingCode {
+    /// Every finding code.
+    pub const ALL: [FindingCode; 22] = [
+        FindingCode::DnsSupportDisabled,
+        FindingCode::DnsHostnamesDisabled,
+        FindingCode::EndpointPrivateDnsDisabled,
+        FindingCode::EndpointNotAvailable,
+        FindingCode::EndpointMissing,
+        FindingCode::EndpointSgIngress443,
+        FindingCode::TaskSgEgress443,
+        FindingCode::NaclBlocks443,
+        FindingCode::NaclBlocksReturn,
+        FindingCode::IgwWithoutPublicIp,
+        FindingCode::NoDefaultRoute,
+        FindingCode::BlackholeRoute,
+        FindingCode::NatGatewayNotPublic,
+        FindingCode::NatGatewayNoIgw,
+        FindingCode::GatewayEndpointNotAssociated,
+        FindingCode::TransitUnverified,
+        FindingCode::EndpointNotInAz,
+        FindingCode::MixedAnswers,
+        FindingCode::PartialReachability,
+        FindingCode::CustomDnsServers,
+        FindingCode::MissingInput,
+        FindingCode::NatGatewayNotAvailable,
+    ];
     /// The stable name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -360,6 +397,17 @@ pub enum TcpOutcome {
 }
 
 impl TcpOutcome {
+    /// Every outcome.
+    pub const ALL: [TcpOutcome; 8] = [
+        TcpOutcome::Connected,
+        TcpOutcome::Refused,
+        TcpOutcome::Timeout,
+        TcpOutcome::Unreachable,
+        TcpOutcome::NoLocalRoute,
+        TcpOutcome::SkippedSinkhole,
+        TcpOutcome::SkippedCap,
+        TcpOutcome::SkippedDeadline,
+    ];
     /// Whether the address was dialled at all.
     pub const fn was_dialled(self) -> bool {
         matches!(
@@ -426,12 +474,7 @@ const PRIVATE_RANGES: [PrivateRange; 4] = [
 ];
 
 fn range_name(r: PrivateRange) -> &'static str {
-    match r {
-        PrivateRange::Rfc1918 => "rfc1918",
-        PrivateRange::SharedAddressSpace => "shared_address_space",
-        PrivateRange::UniqueLocal => "unique_local",
-        PrivateRange::VpcCidr => "vpc_cidr",
-    }
+    r.as_str()
 }
 
 impl From<AddressReport> for AddressWire {
@@ -508,6 +551,16 @@ pub enum TlsOutcome {
     Failed,
     /// No address connected, so there was nothing to shake hands with.
     NotAttempted,
+}
+
+impl TlsOutcome {
+    /// Every outcome.
+    pub const ALL: [TlsOutcome; 4] = [
+        TlsOutcome::Trusted,
+        TlsOutcome::Untrusted,
+        TlsOutcome::Failed,
+        TlsOutcome::NotAttempted,
+    ];
 }
 
 /// What the TLS step did (probe with `--tls`).
@@ -602,6 +655,18 @@ pub enum Source {
     ResolvConf,
     /// Nowhere: not known.
     Unknown,
+}
+
+impl Source {
+    /// Every source.
+    pub const ALL: [Source; 6] = [
+        Source::Flag,
+        Source::Environment,
+        Source::EcsMetadata,
+        Source::InstanceMetadata,
+        Source::ResolvConf,
+        Source::Unknown,
+    ];
 }
 
 /// A value and where it came from.
@@ -723,5 +788,104 @@ impl Report {
                 crate::rules::combine_statuses(self.subnets.iter().map(|s| s.status))
             }
         };
+    }
+}
+
+#[cfg(test)]
+mod all_lists {
+    use super::*;
+
+    // Each match below has no wildcard, so a new variant does not compile
+    // until it gets a number here: a reminder to put it in its ALL list,
+    // which this test then checks is in the same order.
+    #[test]
+    fn all_lists_match_their_variants() {
+        for (i, o) in TcpOutcome::ALL.iter().enumerate() {
+            let n = match o {
+                TcpOutcome::Connected => 0,
+                TcpOutcome::Refused => 1,
+                TcpOutcome::Timeout => 2,
+                TcpOutcome::Unreachable => 3,
+                TcpOutcome::NoLocalRoute => 4,
+                TcpOutcome::SkippedSinkhole => 5,
+                TcpOutcome::SkippedCap => 6,
+                TcpOutcome::SkippedDeadline => 7,
+            };
+            assert_eq!(n, i);
+        }
+        for (i, s) in Source::ALL.iter().enumerate() {
+            let n = match s {
+                Source::Flag => 0,
+                Source::Environment => 1,
+                Source::EcsMetadata => 2,
+                Source::InstanceMetadata => 3,
+                Source::ResolvConf => 4,
+                Source::Unknown => 5,
+            };
+            assert_eq!(n, i);
+        }
+        for (i, t) in TlsOutcome::ALL.iter().enumerate() {
+            let n = match t {
+                TlsOutcome::Trusted => 0,
+                TlsOutcome::Untrusted => 1,
+                TlsOutcome::Failed => 2,
+                TlsOutcome::NotAttempted => 3,
+            };
+            assert_eq!(n, i);
+        }
+        for (i, a) in AccessType::ALL.iter().enumerate() {
+            let n = match a {
+                AccessType::VpcEndpoint => 0,
+                AccessType::NatGateway => 1,
+                AccessType::InternetGateway => 2,
+                AccessType::GatewayEndpoint => 3,
+                AccessType::Transit => 4,
+                AccessType::Public => 5,
+            };
+            assert_eq!(n, i);
+        }
+        for (i, c) in FindingCode::ALL.iter().enumerate() {
+            let n = match c {
+                FindingCode::DnsSupportDisabled => 0,
+                FindingCode::DnsHostnamesDisabled => 1,
+                FindingCode::EndpointPrivateDnsDisabled => 2,
+                FindingCode::EndpointNotAvailable => 3,
+                FindingCode::EndpointMissing => 4,
+                FindingCode::EndpointSgIngress443 => 5,
+                FindingCode::TaskSgEgress443 => 6,
+                FindingCode::NaclBlocks443 => 7,
+                FindingCode::NaclBlocksReturn => 8,
+                FindingCode::IgwWithoutPublicIp => 9,
+                FindingCode::NoDefaultRoute => 10,
+                FindingCode::BlackholeRoute => 11,
+                FindingCode::NatGatewayNotPublic => 12,
+                FindingCode::NatGatewayNoIgw => 13,
+                FindingCode::GatewayEndpointNotAssociated => 14,
+                FindingCode::TransitUnverified => 15,
+                FindingCode::EndpointNotInAz => 16,
+                FindingCode::MixedAnswers => 17,
+                FindingCode::PartialReachability => 18,
+                FindingCode::CustomDnsServers => 19,
+                FindingCode::MissingInput => 20,
+                FindingCode::NatGatewayNotAvailable => 21,
+            };
+            assert_eq!(n, i);
+        }
+        for (i, c) in FailureCode::ALL.iter().enumerate() {
+            let n = match c {
+                FailureCode::DnsNxdomain => 0,
+                FailureCode::DnsNoRecords => 1,
+                FailureCode::DnsServfail => 2,
+                FailureCode::DnsRefused => 3,
+                FailureCode::DnsTimeout => 4,
+                FailureCode::DnsSinkhole => 5,
+                FailureCode::TcpRefused => 6,
+                FailureCode::TcpTimeout => 7,
+                FailureCode::TcpUnreachable => 8,
+                FailureCode::NoRoute => 9,
+                FailureCode::Blocked => 10,
+            };
+            assert_eq!(n, i);
+        }
     }
 }
