@@ -237,7 +237,7 @@ fn build(s: &Scenario) -> World {
                     let outcome = if let AddrKind::Sinkhole(_) = kind {
                         TcpOutcome::SkippedSinkhole
                     } else if ip.is_ipv6() && !s.client_ipv6 {
-                        TcpOutcome::Unreachable
+                        TcpOutcome::NoLocalRoute
                     } else {
                         match b {
                             Behave::Accept | Behave::SlowInTime => TcpOutcome::Connected,
@@ -454,6 +454,26 @@ fn check(s: &Scenario, world: &World, run: &Run) -> Result<(), TestCaseError> {
                 if !lossy {
                     let should = expected.iter().any(|x| x.1 == TcpOutcome::Connected);
                     prop_assert_eq!(connected, should, "endpoint {} reachability", i);
+                    // Partial reachability is warned of exactly when some
+                    // address connected and another that could be sent to
+                    // (a route exists) did not.
+                    let failed_with_route = e.addresses.iter().any(|a| {
+                        a.outcome.was_dialled()
+                            && !matches!(
+                                a.outcome,
+                                TcpOutcome::Connected | TcpOutcome::NoLocalRoute
+                            )
+                    });
+                    let warned = report
+                        .findings
+                        .iter()
+                        .any(|f| f.code.as_str() == "partial-reachability" && f.resource == e.host);
+                    prop_assert_eq!(
+                        warned,
+                        connected && failed_with_route,
+                        "endpoint {} partial-reachability",
+                        i
+                    );
                 }
             }
         }

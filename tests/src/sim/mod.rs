@@ -27,9 +27,10 @@
 //! Guarantees: no real socket is opened and no real packet is sent; every
 //! call returns by its deadline; the simulation never needs root.
 //!
-//! Not done here: ICMP (so no `tcp_unreachable` from the network: that
-//! outcome arises only when the client has no address of the family, as an
-//! OS reports "no route"), TLS, CNAME chains, DNS over TCP.
+//! Not done here: ICMP (so no `unreachable` address outcome from the
+//! network; an address of a family the client has no address of is
+//! `no_local_route`, as the real dialler reports a missing route), TLS,
+//! CNAME chains, DNS over TCP.
 
 mod dns;
 mod world;
@@ -192,7 +193,7 @@ impl Dialer for SimNet {
         let began = Instant::now();
         let Some(handle) = self.world.borrow_mut().connect(addr.ip(), addr.port()) else {
             return Dialed {
-                outcome: TcpOutcome::Unreachable,
+                outcome: TcpOutcome::NoLocalRoute,
                 ms: ms(began),
             };
         };
