@@ -33,11 +33,11 @@ use super::InputError;
 use super::model::*;
 use crate::net::{Cidr, CidrError};
 use alloc::borrow::ToOwned;
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use tree::{Arena, Val, read_items, read_one};
 
@@ -316,13 +316,42 @@ pub fn parse(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
         parse_document(name, text, &mut input, &mut seen)?;
     }
     for acl in &mut input.network_acls.items {
-        acl.entries.sort_by_key(|e| e.rule_number);
+        acl.entries = sorted_by_rule(core::mem::take(&mut acl.entries));
     }
     Ok(input)
 }
 
+/// The entries by rule number, stably (same rule number: input order). A
+/// merge sort written for this one type: `sort_by_key` instantiated the
+/// standard library's stable sort, several KB of WebAssembly, for lists
+/// that hold a few dozen entries.
+fn sorted_by_rule(v: Vec<AclEntry>) -> Vec<AclEntry> {
+    if v.windows(2)
+        .all(|w| matches!(w, [a, b] if a.rule_number <= b.rule_number))
+    {
+        return v;
+    }
+    let mut left = v;
+    let right = left.split_off(left.len() / 2);
+    let (left, right) = (sorted_by_rule(left), sorted_by_rule(right));
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let (mut l, mut r) = (left.into_iter().peekable(), right.into_iter().peekable());
+    while let (Some(a), Some(b)) = (l.peek(), r.peek()) {
+        // Ties take the left side first: that keeps the sort stable.
+        let next = if a.rule_number <= b.rule_number {
+            l.next()
+        } else {
+            r.next()
+        };
+        out.extend(next);
+    }
+    out.extend(l);
+    out.extend(r);
+    out
+}
+
 /// Resource kinds, for [`Seen`].
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Vpc,
     Subnet,
@@ -335,22 +364,67 @@ enum Kind {
     DhcpOptions,
 }
 
-/// The ids read so far, one set per [`Kind`].
+/// The ids read so far: a small open-addressing hash set of (kind, id).
+/// (A `BTreeSet<String>` did the same with more code in the WebAssembly
+/// module and an allocation per lookup key.)
 #[derive(Default)]
 struct Seen {
-    ids: [BTreeSet<String>; 9],
+    ids: Vec<(Kind, String)>,
+    /// Power-of-two table of 1 + an index into `ids`; 0 is empty.
+    slots: Vec<u32>,
 }
 
 impl Seen {
+    fn hash(kind: Kind, id: &str) -> u64 {
+        // FNV-1a: ids are short and not chosen to collide on purpose by
+        // whoever pastes their own VPC; a collision only costs a probe.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ kind as u64;
+        for b in id.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        h
+    }
+
     /// Whether this is the first resource of `kind` with this id.
     fn first(&mut self, kind: Kind, id: &str) -> bool {
-        let Some(set) = self.ids.get_mut(kind as usize) else {
-            // Unreachable: one set per Kind variant.
-            return true;
-        };
-        // Look before allocating the key: most ids are new, but a lookup
-        // by &str costs no allocation either way.
-        !set.contains(id) && set.insert(id.to_owned())
+        if self.ids.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = Self::hash(kind, id) as usize & mask;
+        loop {
+            let Some(slot) = self.slots.get_mut(at) else {
+                return true; // unreachable: `at` is masked to the table
+            };
+            if *slot == 0 {
+                // At most u32::MAX resources: far beyond any input size.
+                *slot = u32::try_from(self.ids.len() + 1).unwrap_or(u32::MAX);
+                self.ids.push((kind, id.to_owned()));
+                return true;
+            }
+            if let Some((k, s)) = self.ids.get(*slot as usize - 1)
+                && *k == kind
+                && s == id
+            {
+                return false;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        self.slots = alloc::vec![0; size];
+        for (i, (kind, id)) in self.ids.iter().enumerate() {
+            let mut at = Self::hash(*kind, id) as usize & (size - 1);
+            while let Some(slot) = self.slots.get_mut(at) {
+                if *slot == 0 {
+                    *slot = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                    break;
+                }
+                at = (at + 1) & (size - 1);
+            }
+        }
     }
 }
 
@@ -365,7 +439,7 @@ fn parse_document(
     let arena = &mut arena;
     // serde_json checks the whole document's syntax (iteratively) and
     // splits it at its top-level keys; the values stay unparsed text.
-    let top: BTreeMap<String, &RawValue> = match serde_json::from_str(text) {
+    let top: Top<'_> = match serde_json::from_str(text) {
         Ok(t) => t,
         Err(e) if e.classify() == serde_json::error::Category::Data => {
             return Err(InputError::Shape {
@@ -377,7 +451,7 @@ fn parse_document(
         }
         Err(e) => return Err(json_error(name, &e)),
     };
-    if !KNOWN_KEYS.iter().any(|(k, _)| top.contains_key(*k)) {
+    if !KNOWN_KEYS.iter().any(|(k, _)| top.get(k).is_some()) {
         return Err(InputError::Shape {
             document: name.to_owned(),
             path: "(top level)".to_owned(),
@@ -385,8 +459,9 @@ fn parse_document(
             found: "none of their keys".to_owned(),
         });
     }
-    for (key, raw) in &top {
-        let key = key.as_str();
+    // In the keys' byte order, as the documents' keys were always taken.
+    for (&key, raw) in TOP_KEYS.iter().zip(top.0) {
+        let Some(raw) = raw else { continue };
         let (given, f): (&mut bool, &mut EachItem<'_>) = match key {
             "Vpcs" => (&mut input.vpcs.given, &mut |m, p| {
                 vpc(&doc, seen, &mut input.vpcs.items, m, p)
@@ -415,7 +490,7 @@ fn parse_document(
             "DhcpOptions" => (&mut input.dhcp_options.given, &mut |m, p| {
                 dhcp_options(&doc, seen, &mut input.dhcp_options.items, m, p)
             }),
-            _ => continue,
+            _ => continue, // read below, or not a resource list
         };
         each(&doc, key, raw.get(), arena, f)?;
         *given = true;
@@ -457,6 +532,79 @@ fn parse_document(
         }
     }
     Ok(())
+}
+
+/// The top-level keys read, in byte order: [`KNOWN_KEYS`] and `VpcId`
+/// (describe-vpc-attribute).
+const TOP_KEYS: [&str; 12] = [
+    "DhcpOptions",
+    "EnableDnsHostnames",
+    "EnableDnsSupport",
+    "InternetGateways",
+    "NatGateways",
+    "NetworkAcls",
+    "RouteTables",
+    "SecurityGroups",
+    "Subnets",
+    "VpcEndpoints",
+    "VpcId",
+    "Vpcs",
+];
+
+/// A document's top level: the unparsed value of each of [`TOP_KEYS`] (the
+/// last one when a key is repeated, as a map keeps it); other keys are
+/// checked for syntax and dropped. One small visitor instead of a
+/// `BTreeMap<String, &RawValue>`: no allocation per key, and no map code in
+/// the WebAssembly module.
+struct Top<'a>([Option<&'a RawValue>; TOP_KEYS.len()]);
+
+impl<'a> Top<'a> {
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        let i = TOP_KEYS.iter().position(|k| *k == key)?;
+        self.0.get(i).copied().flatten()
+    }
+}
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TopVisitor;
+        impl<'de> Visitor<'de> for TopVisitor {
+            type Value = Top<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'de>, A::Error> {
+                let mut top = Top([None; TOP_KEYS.len()]);
+                while let Some(TopKey(i)) = map.next_key()? {
+                    let raw: &'de RawValue = map.next_value()?;
+                    if let Some(slot) = i.and_then(|i| top.0.get_mut(i)) {
+                        *slot = Some(raw);
+                    }
+                }
+                Ok(top)
+            }
+        }
+        d.deserialize_map(TopVisitor)
+    }
+}
+
+/// A top-level key: its index in [`TOP_KEYS`], if it is one.
+struct TopKey(Option<usize>);
+
+impl<'de> Deserialize<'de> for TopKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = TopKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<TopKey, E> {
+                Ok(TopKey(TOP_KEYS.iter().position(|k| *k == s)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
 }
 
 /// Calls `f` on each object of the array `raw` (the value of top-level

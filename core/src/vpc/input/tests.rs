@@ -418,3 +418,69 @@ fn deep_and_odd_items_fail_as_the_reference_does() {
         same(&[("o.json", &format!("{{\"{odd}\": 1, \"Vpcs\": []}}"))]);
     }
 }
+
+#[test]
+fn top_level_keys_and_duplicates_as_the_reference_does() {
+    let subnet = |id: &str| {
+        format!("{{\"SubnetId\": \"{id}\", \"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/24\"}}")
+    };
+    let (a, b) = (subnet("subnet-a"), subnet("subnet-b"));
+    for doc in [
+        // A repeated key: the last one counts, as in a map.
+        format!("{{\"Subnets\": [{a}], \"Subnets\": [{b}]}}"),
+        format!("{{\"Subnets\": [{a}], \"Subnets\": 5}}"),
+        format!("{{\"Subnets\": 5, \"Subnets\": [{a}]}}"),
+        // Escaped keys name the same key.
+        format!("{{\"Sub\\u006eets\": [{a}, {a}, {b}]}}"),
+        // A lone surrogate in any key, even one not read, is an error.
+        format!("{{\"\\uD800\": 1, \"Subnets\": [{a}]}}"),
+        format!("{{\"x\\uDC00\": 1, \"Subnets\": [{a}]}}"),
+        String::from("{\"Other\": {\"deep\": [[[[1e999]]]]}, \"Vpcs\": []}"),
+        String::from("{\"Other\": 1}"),
+        String::from("{}"),
+        String::from("[]"),
+        String::from("null"),
+        String::from("{\"Vpcs\": []} x"),
+        String::from(
+            "{\"VpcId\": \"vpc-1\", \"EnableDnsSupport\": {\"Value\": true}, \"EnableDnsSupport\": {\"Value\": false}}",
+        ),
+        String::from("{\"VpcId\": 5, \"EnableDnsSupport\": {\"Value\": true}}"),
+        String::from("{\"EnableDnsHostnames\": {\"Value\": true}}"),
+        String::from("{\"VpcId\": \"v\", \"EnableDnsHostnames\": {}}"),
+    ] {
+        same(&[("t.json", &doc)]);
+        same(&[("t.json", &doc), ("u.json", &doc)]);
+    }
+}
+
+proptest! {
+    /// Entries in any order, rule numbers repeated (one per direction is
+    /// usual): the model keeps them sorted stably, as the reference does.
+    #[test]
+    fn acl_entries_sort_as_the_reference_does(
+        entries in prop::collection::vec((1u32..40, any::<bool>(), 0u8..4), 0..80),
+    ) {
+        let entries: Vec<String> = entries
+            .iter()
+            .map(|(n, egress, cidr)| format!(
+                "{{\"RuleNumber\": {n}, \"Egress\": {egress}, \"Protocol\": \"6\", \"RuleAction\": \"allow\", \"CidrBlock\": \"10.{cidr}.0.0/16\", \"PortRange\": {{\"From\": {n}, \"To\": 443}}}}"
+            ))
+            .collect();
+        let doc = format!(
+            "{{\"NetworkAcls\": [{{\"NetworkAclId\": \"acl-1\", \"VpcId\": \"vpc-1\", \"Entries\": [{}]}}]}}",
+            entries.join(",")
+        );
+        prop_assert_eq!(parse(&[("n.json", &doc)]), reference::parse(&[("n.json", &doc)]));
+    }
+}
+
+proptest! {
+    /// The eight-bytes-at-a-time scan finds what a byte loop finds.
+    #[test]
+    fn string_scan_finds_the_first_quote_or_backslash(
+        bytes in prop::collection::vec(prop_oneof![Just(b'"'), Just(b'\\'), any::<u8>(), Just(b'a'), Just(0x22 ^ 0x80), Just(0x5c ^ 0x01)], 0..40),
+    ) {
+        let expected = bytes.iter().position(|&c| c == b'"' || c == b'\\');
+        prop_assert_eq!(tree::quote_or_backslash(&bytes), expected);
+    }
+}

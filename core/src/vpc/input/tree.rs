@@ -358,7 +358,7 @@ impl<'a> Reader<'a, '_> {
         let bytes = self.text.as_bytes();
         let stop = bytes
             .get(start..)
-            .and_then(|rest| rest.iter().position(|&c| c == b'"' || c == b'\\'))
+            .and_then(quote_or_backslash)
             .ok_or(Refused::Syntax)?;
         self.pos = start + stop;
         let head = self.text.get(start..self.pos).ok_or(Refused::Syntax)?;
@@ -439,6 +439,33 @@ impl<'a> Reader<'a, '_> {
     }
 }
 
+/// The index of the first `"` or `\\` in `b`, eight bytes at a time: the
+/// reader's hottest loop (ids, ARNs and keys, mostly without escapes).
+pub(super) fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        // Bytes of q (s) are zero where w holds a quote (backslash). The
+        // classic has-a-zero-byte test marks the first zero byte exactly;
+        // only bytes after it can be marked falsely, and they do not count.
+        let (q, s) = (w ^ (ONES * u64::from(b'"')), w ^ (ONES * u64::from(b'\\')));
+        let zero = ((q.wrapping_sub(ONES) & !q) | (s.wrapping_sub(ONES) & !s)) & HIGH;
+        if zero != 0 {
+            return Some(at + (zero.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter()
+        .position(|&c| c == b'"' || c == b'\\')
+        .map(|p| at + p)
+}
+
 /// The number as `serde_json::Number::as_i64` reads it: an integer literal
 /// (no fraction, no exponent) within `i64`; `-0` is a float to serde_json.
 pub(super) fn as_i64(n: &str) -> Option<i64> {
@@ -471,13 +498,17 @@ const INFINITY_DIGITS: &[u8] = b"17976931348623158079372897140530341507993413271
 /// Whether a JSON number (valid syntax) is beyond `f64`, i.e. serde_json's
 /// "number out of range": its exact value, correctly rounded, is infinite.
 fn out_of_range(n: &str) -> bool {
+    // Fast path: no exponent and at most 308 digits before any point, i.e.
+    // below 10^308 (ports, rule numbers, counts: every number AWS prints).
+    if n.len() <= 308 && !n.bytes().any(|b| b | 0x20 == b'e') {
+        return false;
+    }
     let n = n.strip_prefix('-').unwrap_or(n);
     let (mantissa, exp) = match n.find(['e', 'E']) {
         Some(i) => (n.get(..i).unwrap_or(""), n.get(i + 1..).unwrap_or("")),
         None => (n, ""),
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    // Fast path: an integer below 10^308 without an exponent.
     if exp.is_empty() && int.len() <= 308 {
         return false;
     }
