@@ -249,8 +249,14 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+        let b = self.text.as_bytes();
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = b.get(self.pos) {
             self.pos += 1;
+            // The AWS CLI indents by four spaces a level: skip whole runs
+            // of eight at a time (one 64-bit compare).
+            while b.get(self.pos..self.pos + 8) == Some(b"        ") {
+                self.pos += 8;
+            }
         }
     }
 
