@@ -17,6 +17,9 @@ if ((${#need_apt[@]})); then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+# shellcheck source=scripts/ensure-rust.sh
+. "$(dirname "$0")/ensure-rust.sh"
+
 log "rustup components and targets"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 rustup target add wasm32-unknown-unknown x86_64-unknown-none >/dev/null
