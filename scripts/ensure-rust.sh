@@ -4,7 +4,7 @@
 # come from apt-get).
 if ! command -v cargo >/dev/null 2>&1; then
     if [ ! -x "$HOME/.cargo/bin/cargo" ]; then
-        if ! command -v curl >/dev/null 2>&1; then
+        if ! command -v curl >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
             _sudo=""
             [ "$(id -u)" -eq 0 ] || _sudo="sudo"
             $_sudo apt-get update -qq
