@@ -10,8 +10,9 @@
 //! Not done here: deciding that a fix is needed.
 
 use crate::catalog::{Availability, EndpointType, Region, Service};
+use alloc::borrow::Cow;
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write as _;
 
@@ -73,14 +74,82 @@ pub fn ps_quote(s: &str) -> String {
     out
 }
 
-fn ps_array(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| ps_quote(s)).collect();
-    format!("@({})", quoted.join(","))
+/// How one argument's value is written in each shell.
+enum Val<'a> {
+    /// Input (an id, a CIDR): quoted for the shell when needed, always in
+    /// PowerShell.
+    Quoted(Cow<'a, str>),
+    /// Several ids (`a b` / `@('a','b')`), or the placeholder when empty.
+    List(&'a [String], &'static str),
+    /// A number.
+    Number(u32),
+    /// A word of the EC2 API (`tcp`, `Interface`): bare for the AWS CLI,
+    /// quoted in PowerShell.
+    Word(&'static str),
+    /// Shell syntax as is, per shell (an empty AWS CLI value: a flag alone).
+    Literal(&'static str, &'static str),
+    /// Text built for the one shell whose flag is not empty.
+    Text(String),
 }
 
-fn sh_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| shell_quote(s)).collect();
-    quoted.join(" ")
+/// One argument: the AWS CLI flag, the PowerShell parameter (either empty
+/// when the other shell spells the same thing differently) and the value.
+struct Arg<'a>(&'static str, &'static str, Val<'a>);
+
+fn q(s: &str) -> Val<'_> {
+    Val::Quoted(Cow::Borrowed(s))
+}
+
+/// A flag alone for the AWS CLI, `$true` in PowerShell.
+const ON: Val<'static> = Val::Literal("", "$true");
+
+/// Renders one command: `aws ec2 <cli> --region …` or `<ps> -Region …`,
+/// then every argument the shell has.
+fn render(format: FixFormat, region: &Region, (cli, ps): (&str, &str), args: &[Arg<'_>]) -> String {
+    let mut out = match format {
+        FixFormat::AwsCli => format!("aws ec2 {cli} --region {}", shell_quote(region.name())),
+        FixFormat::PowerShell => format!("{ps} -Region {}", ps_quote(region.name())),
+    };
+    let quote = match format {
+        FixFormat::AwsCli => shell_quote,
+        FixFormat::PowerShell => ps_quote,
+    };
+    for Arg(cli_flag, ps_flag, value) in args {
+        let flag = match format {
+            FixFormat::AwsCli => cli_flag,
+            FixFormat::PowerShell => ps_flag,
+        };
+        if flag.is_empty() {
+            continue;
+        }
+        out.push(' ');
+        out.push_str(flag);
+        let value: Cow<'_, str> = match (format, value) {
+            (_, Val::Quoted(s)) => quote(s).into(),
+            (_, Val::List(ids, placeholder)) => {
+                let quoted: Vec<String> = if ids.is_empty() {
+                    alloc::vec![quote(placeholder)]
+                } else {
+                    ids.iter().map(|s| quote(s)).collect()
+                };
+                match format {
+                    FixFormat::AwsCli => quoted.join(" ").into(),
+                    FixFormat::PowerShell => format!("@({})", quoted.join(",")).into(),
+                }
+            }
+            (_, Val::Number(n)) => n.to_string().into(),
+            (FixFormat::AwsCli, Val::Word(w)) => Cow::Borrowed(*w),
+            (FixFormat::PowerShell, Val::Word(w)) => ps_quote(w).into(),
+            (FixFormat::AwsCli, Val::Literal(cli_text, _)) => Cow::Borrowed(*cli_text),
+            (FixFormat::PowerShell, Val::Literal(_, ps_text)) => Cow::Borrowed(*ps_text),
+            (_, Val::Text(t)) => Cow::Borrowed(t.as_str()),
+        };
+        if !value.is_empty() {
+            out.push(' ');
+            out.push_str(&value);
+        }
+    }
+    out
 }
 
 /// The resources a new endpoint goes into. Empty lists print placeholders.
@@ -94,14 +163,6 @@ pub struct EndpointPlacement {
     pub security_group_ids: Vec<String>,
     /// Route tables for a gateway endpoint.
     pub route_table_ids: Vec<String>,
-}
-
-fn or_placeholder(ids: &[String], placeholder: &str) -> Vec<String> {
-    if ids.is_empty() {
-        alloc::vec![placeholder.into()]
-    } else {
-        ids.to_vec()
-    }
 }
 
 /// The command that creates the VPC endpoint for `service` in `region`.
@@ -132,66 +193,52 @@ pub fn create_endpoint(
             );
         }
     };
-    let vpc = at.vpc_id.clone().unwrap_or_else(|| "<vpc-id>".into());
-    let subnets = or_placeholder(&at.subnet_ids, "<subnet-id>");
-    let sgs = or_placeholder(&at.security_group_ids, "<sg-id>");
-    let rtbs = or_placeholder(&at.route_table_ids, "<rtb-id>");
-    let mut out = String::new();
-    match format {
-        FixFormat::AwsCli => {
-            let _ = write!(
-                out,
-                "aws ec2 create-vpc-endpoint --region {} --vpc-id {} --vpc-endpoint-type {} --service-name {}",
-                region.name(),
-                shell_quote(&vpc),
-                service.endpoint_type.aws_name(),
-                shell_quote(&service_name)
-            );
-            match service.endpoint_type {
-                EndpointType::Interface => {
-                    let _ = write!(
-                        out,
-                        " --subnet-ids {} --security-group-ids {} --private-dns-enabled",
-                        sh_list(&subnets),
-                        sh_list(&sgs)
-                    );
-                }
-                EndpointType::Gateway => {
-                    let _ = write!(out, " --route-table-ids {}", sh_list(&rtbs));
-                }
-            }
-            if let Some(sr) = service_region {
-                let _ = write!(out, " --service-region {sr}");
-            }
-        }
-        FixFormat::PowerShell => {
-            let _ = write!(
-                out,
-                "New-EC2VpcEndpoint -Region {} -VpcId {} -VpcEndpointType {} -ServiceName {}",
-                ps_quote(region.name()),
-                ps_quote(&vpc),
-                ps_quote(service.endpoint_type.aws_name()),
-                ps_quote(&service_name)
-            );
-            match service.endpoint_type {
-                EndpointType::Interface => {
-                    let _ = write!(
-                        out,
-                        " -SubnetId {} -SecurityGroupId {} -PrivateDnsEnabled $true",
-                        ps_array(&subnets),
-                        ps_array(&sgs)
-                    );
-                }
-                EndpointType::Gateway => {
-                    let _ = write!(out, " -RouteTableId {}", ps_array(&rtbs));
-                }
-            }
-            if let Some(sr) = service_region {
-                let _ = write!(out, " -ServiceRegion {}", ps_quote(sr));
-            }
-        }
+    let mut args = alloc::vec![
+        Arg(
+            "--vpc-id",
+            "-VpcId",
+            q(at.vpc_id.as_deref().unwrap_or("<vpc-id>"))
+        ),
+        Arg(
+            "--vpc-endpoint-type",
+            "-VpcEndpointType",
+            Val::Word(service.endpoint_type.aws_name()),
+        ),
+        Arg(
+            "--service-name",
+            "-ServiceName",
+            Val::Quoted(service_name.into())
+        ),
+    ];
+    match service.endpoint_type {
+        EndpointType::Interface => args.extend([
+            Arg(
+                "--subnet-ids",
+                "-SubnetId",
+                Val::List(&at.subnet_ids, "<subnet-id>"),
+            ),
+            Arg(
+                "--security-group-ids",
+                "-SecurityGroupId",
+                Val::List(&at.security_group_ids, "<sg-id>"),
+            ),
+            Arg("--private-dns-enabled", "-PrivateDnsEnabled", ON),
+        ]),
+        EndpointType::Gateway => args.push(Arg(
+            "--route-table-ids",
+            "-RouteTableId",
+            Val::List(&at.route_table_ids, "<rtb-id>"),
+        )),
     }
-    out
+    if let Some(sr) = service_region {
+        args.push(Arg("--service-region", "-ServiceRegion", q(sr)));
+    }
+    render(
+        format,
+        region,
+        ("create-vpc-endpoint", "New-EC2VpcEndpoint"),
+        &args,
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -344,46 +391,48 @@ fn shorthand(s: &str, placeholder: &str) -> String {
 /// Renders a fix as one ready-to-run command for `region`. Every value is
 /// quoted for the target shell.
 pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
-    let r = region.name();
-    let q = |s: &str| match format {
-        FixFormat::AwsCli => shell_quote(s),
-        FixFormat::PowerShell => ps_quote(s),
-    };
-    match (format, fix) {
-        (_, Fix::Comment(text)) => {
+    let (verbs, args): ((&str, &str), Vec<Arg<'_>>) = match fix {
+        Fix::Comment(text) => {
             let mut out = String::from("# ");
             // A comment must stay one line: a newline would start a command.
             out.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
-            out
+            return out;
         }
-        (FixFormat::AwsCli, Fix::EnableDnsAttribute { vpc_id, attribute }) => format!(
-            "aws ec2 modify-vpc-attribute --region {r} --vpc-id {} {} '{{\"Value\":true}}'",
-            q(vpc_id),
-            match attribute {
-                DnsAttribute::Support => "--enable-dns-support",
-                DnsAttribute::Hostnames => "--enable-dns-hostnames",
-            }
+        Fix::EnableDnsAttribute { vpc_id, attribute } => (
+            ("modify-vpc-attribute", "Edit-EC2VpcAttribute"),
+            alloc::vec![
+                Arg("--vpc-id", "-VpcId", q(vpc_id)),
+                match attribute {
+                    DnsAttribute::Support => {
+                        Arg("--enable-dns-support", "-EnableDnsSupport", TRUE_ATTRIBUTE)
+                    }
+                    DnsAttribute::Hostnames => {
+                        Arg(
+                            "--enable-dns-hostnames",
+                            "-EnableDnsHostnames",
+                            TRUE_ATTRIBUTE,
+                        )
+                    }
+                },
+            ],
         ),
-        (FixFormat::PowerShell, Fix::EnableDnsAttribute { vpc_id, attribute }) => format!(
-            "Edit-EC2VpcAttribute -Region {} -VpcId {} {} $true",
-            q(r),
-            q(vpc_id),
-            match attribute {
-                DnsAttribute::Support => "-EnableDnsSupport",
-                DnsAttribute::Hostnames => "-EnableDnsHostnames",
-            }
+        Fix::AuthorizeIngress443 { group_id, from } => (
+            (
+                "authorize-security-group-ingress",
+                "Grant-EC2SecurityGroupIngress",
+            ),
+            alloc::vec![
+                Arg("--group-id", "-GroupId", q(group_id)),
+                Arg("--protocol", "", Val::Word("tcp")),
+                Arg("--port", "", Val::Number(443)),
+                match from {
+                    RulePeer::Group(g) => Arg("--source-group", "", q(g)),
+                    RulePeer::Cidr(c) => Arg("--cidr", "", q(c)),
+                },
+                Arg("", "-IpPermission", Val::Text(ps_permission_443(from))),
+            ],
         ),
-        (FixFormat::AwsCli, Fix::AuthorizeIngress443 { group_id, from }) => {
-            let peer = match from {
-                RulePeer::Group(g) => format!("--source-group {}", q(g)),
-                RulePeer::Cidr(c) => format!("--cidr {}", q(c)),
-            };
-            format!(
-                "aws ec2 authorize-security-group-ingress --region {r} --group-id {} --protocol tcp --port 443 {peer}",
-                q(group_id)
-            )
-        }
-        (FixFormat::AwsCli, Fix::AuthorizeEgress443 { group_id, to }) => {
+        Fix::AuthorizeEgress443 { group_id, to } => {
             let peer = match to {
                 RulePeer::Group(g) => {
                     format!("UserIdGroupPairs=[{{GroupId={}}}]", shorthand(g, "<sg-id>"))
@@ -393,254 +442,267 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                 }
                 RulePeer::Cidr(c) => format!("IpRanges=[{{CidrIp={}}}]", shorthand(c, "<cidr>")),
             };
-            format!(
-                "aws ec2 authorize-security-group-egress --region {r} --group-id {} --ip-permissions {}",
-                q(group_id),
-                q(&format!("IpProtocol=tcp,FromPort=443,ToPort=443,{peer}"))
+            (
+                (
+                    "authorize-security-group-egress",
+                    "Grant-EC2SecurityGroupEgress",
+                ),
+                alloc::vec![
+                    Arg("--group-id", "-GroupId", q(group_id)),
+                    Arg(
+                        "--ip-permissions",
+                        "",
+                        Val::Quoted(
+                            format!("IpProtocol=tcp,FromPort=443,ToPort=443,{peer}").into()
+                        ),
+                    ),
+                    Arg("", "-IpPermission", Val::Text(ps_permission_443(to))),
+                ],
             )
         }
-        (
-            FixFormat::PowerShell,
-            Fix::AuthorizeIngress443 {
-                group_id,
-                from: peer,
-            },
-        )
-        | (FixFormat::PowerShell, Fix::AuthorizeEgress443 { group_id, to: peer }) => {
-            let verb = if matches!(fix, Fix::AuthorizeIngress443 { .. }) {
-                "Grant-EC2SecurityGroupIngress"
+        Fix::AllowAclEntry {
+            acl_id,
+            direction,
+            rule_number,
+            from_port,
+            to_port,
+            cidr,
+        } => (
+            ("create-network-acl-entry", "New-EC2NetworkAclEntry"),
+            alloc::vec![
+                Arg("--network-acl-id", "-NetworkAclId", q(acl_id)),
+                match direction {
+                    AclDirection::Ingress =>
+                        Arg("--ingress", "-Egress", Val::Literal("", "$false")),
+                    AclDirection::Egress => Arg("--egress", "-Egress", Val::Literal("", "$true")),
+                },
+                Arg("--rule-number", "-RuleNumber", Val::Number(*rule_number)),
+                Arg("--protocol", "-Protocol", Val::Literal("tcp", "'6'")),
+                Arg(
+                    "--port-range",
+                    "",
+                    Val::Text(format!("From={from_port},To={to_port}"))
+                ),
+                Arg("", "-PortRange_From", Val::Number(u32::from(*from_port))),
+                Arg("", "-PortRange_To", Val::Number(u32::from(*to_port))),
+                if cidr.contains(':') {
+                    Arg("--ipv6-cidr-block", "-Ipv6CidrBlock", q(cidr))
+                } else {
+                    Arg("--cidr-block", "-CidrBlock", q(cidr))
+                },
+                Arg("--rule-action", "-RuleAction", Val::Word("allow")),
+            ],
+        ),
+        Fix::Route {
+            route_table_id,
+            destination,
+            to,
+            replace,
+        } => (
+            if *replace {
+                ("replace-route", "Set-EC2Route")
             } else {
-                "Grant-EC2SecurityGroupEgress"
-            };
-            let peer = match peer {
-                RulePeer::Group(g) => format!(
-                    "UserIdGroupPairs=(New-Object Amazon.EC2.Model.UserIdGroupPair -Property @{{GroupId={}}})",
-                    q(g)
-                ),
-                RulePeer::Cidr(c) if c.contains(':') => format!(
-                    "Ipv6Ranges=(New-Object Amazon.EC2.Model.Ipv6Range -Property @{{CidrIpv6={}}})",
-                    q(c)
-                ),
-                RulePeer::Cidr(c) => {
-                    format!(
-                        "Ipv4Ranges=(New-Object Amazon.EC2.Model.IpRange -Property @{{CidrIp={}}})",
-                        q(c)
+                ("create-route", "New-EC2Route")
+            },
+            alloc::vec![
+                Arg("--route-table-id", "-RouteTableId", q(route_table_id)),
+                if destination.contains(':') {
+                    Arg(
+                        "--destination-ipv6-cidr-block",
+                        "-DestinationIpv6CidrBlock",
+                        q(destination),
                     )
-                }
-            };
-            format!(
-                "{verb} -Region {} -GroupId {} -IpPermission @{{IpProtocol='tcp'; FromPort=443; ToPort=443; {peer}}}",
-                q(r),
-                q(group_id)
-            )
-        }
-        (
-            FixFormat::AwsCli,
-            Fix::AllowAclEntry {
-                acl_id,
-                direction,
-                rule_number,
-                from_port,
-                to_port,
-                cidr,
-            },
-        ) => {
-            let cidr_flag = if cidr.contains(':') {
-                "--ipv6-cidr-block"
-            } else {
-                "--cidr-block"
-            };
-            format!(
-                "aws ec2 create-network-acl-entry --region {r} --network-acl-id {} {} --rule-number {rule_number} --protocol tcp --port-range From={from_port},To={to_port} {cidr_flag} {} --rule-action allow",
-                q(acl_id),
-                match direction {
-                    AclDirection::Ingress => "--ingress",
-                    AclDirection::Egress => "--egress",
-                },
-                q(cidr)
-            )
-        }
-        (
-            FixFormat::PowerShell,
-            Fix::AllowAclEntry {
-                acl_id,
-                direction,
-                rule_number,
-                from_port,
-                to_port,
-                cidr,
-            },
-        ) => {
-            let cidr_flag = if cidr.contains(':') {
-                "-Ipv6CidrBlock"
-            } else {
-                "-CidrBlock"
-            };
-            format!(
-                "New-EC2NetworkAclEntry -Region {} -NetworkAclId {} -Egress {} -RuleNumber {rule_number} -Protocol '6' -PortRange_From {from_port} -PortRange_To {to_port} {cidr_flag} {} -RuleAction 'allow'",
-                q(r),
-                q(acl_id),
-                match direction {
-                    AclDirection::Ingress => "$false",
-                    AclDirection::Egress => "$true",
-                },
-                q(cidr)
-            )
-        }
-        (
-            FixFormat::AwsCli,
-            Fix::Route {
-                route_table_id,
-                destination,
-                to,
-                replace,
-            },
-        ) => {
-            let dest_flag = if destination.contains(':') {
-                "--destination-ipv6-cidr-block"
-            } else {
-                "--destination-cidr-block"
-            };
-            let target = match to {
-                RouteTo::NatGateway(id) => format!("--nat-gateway-id {}", q(id)),
-                RouteTo::InternetGateway(id) => format!("--gateway-id {}", q(id)),
-            };
-            format!(
-                "aws ec2 {} --region {r} --route-table-id {} {dest_flag} {} {target}",
-                if *replace {
-                    "replace-route"
                 } else {
-                    "create-route"
+                    Arg(
+                        "--destination-cidr-block",
+                        "-DestinationCidrBlock",
+                        q(destination),
+                    )
                 },
-                q(route_table_id),
-                q(destination)
-            )
-        }
-        (
-            FixFormat::PowerShell,
-            Fix::Route {
-                route_table_id,
-                destination,
-                to,
-                replace,
-            },
-        ) => {
-            let dest_flag = if destination.contains(':') {
-                "-DestinationIpv6CidrBlock"
-            } else {
-                "-DestinationCidrBlock"
-            };
-            let target = match to {
-                RouteTo::NatGateway(id) => format!("-NatGatewayId {}", q(id)),
-                RouteTo::InternetGateway(id) => format!("-GatewayId {}", q(id)),
-            };
-            format!(
-                "{} -Region {} -RouteTableId {} {dest_flag} {} {target}",
-                if *replace {
-                    "Set-EC2Route"
-                } else {
-                    "New-EC2Route"
+                match to {
+                    RouteTo::NatGateway(id) => Arg("--nat-gateway-id", "-NatGatewayId", q(id)),
+                    RouteTo::InternetGateway(id) => Arg("--gateway-id", "-GatewayId", q(id)),
                 },
-                q(r),
-                q(route_table_id),
-                q(destination)
-            )
-        }
-        (
-            FixFormat::AwsCli,
-            Fix::AssociateRouteTable {
-                route_table_id,
-                subnet_id,
-            },
-        ) => format!(
-            "aws ec2 associate-route-table --region {r} --route-table-id {} --subnet-id {}",
-            q(route_table_id),
-            q(subnet_id)
+            ],
         ),
-        (
-            FixFormat::PowerShell,
-            Fix::AssociateRouteTable {
-                route_table_id,
-                subnet_id,
-            },
-        ) => format!(
-            "Register-EC2RouteTable -Region {} -RouteTableId {} -SubnetId {}",
-            q(r),
-            q(route_table_id),
-            q(subnet_id)
+        Fix::AssociateRouteTable {
+            route_table_id,
+            subnet_id,
+        } => (
+            ("associate-route-table", "Register-EC2RouteTable"),
+            alloc::vec![
+                Arg("--route-table-id", "-RouteTableId", q(route_table_id)),
+                Arg("--subnet-id", "-SubnetId", q(subnet_id)),
+            ],
         ),
-        (FixFormat::AwsCli, Fix::EnableEndpointPrivateDns { endpoint_id }) => format!(
-            "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --private-dns-enabled",
-            q(endpoint_id)
+        Fix::EnableEndpointPrivateDns { endpoint_id } => (
+            MODIFY_ENDPOINT,
+            alloc::vec![
+                Arg("--vpc-endpoint-id", "-VpcEndpointId", q(endpoint_id)),
+                Arg("--private-dns-enabled", "-PrivateDnsEnabled", ON),
+            ],
         ),
-        (FixFormat::PowerShell, Fix::EnableEndpointPrivateDns { endpoint_id }) => format!(
-            "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -PrivateDnsEnabled $true",
-            q(r),
-            q(endpoint_id)
+        Fix::AddEndpointRouteTable {
+            endpoint_id,
+            route_table_id,
+        } => (
+            MODIFY_ENDPOINT,
+            alloc::vec![
+                Arg("--vpc-endpoint-id", "-VpcEndpointId", q(endpoint_id)),
+                Arg(
+                    "--add-route-table-ids",
+                    "-AddRouteTableId",
+                    Val::List(core::slice::from_ref(route_table_id), ""),
+                ),
+            ],
         ),
-        (
-            FixFormat::AwsCli,
-            Fix::AddEndpointRouteTable {
-                endpoint_id,
-                route_table_id,
-            },
-        ) => format!(
-            "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --add-route-table-ids {}",
-            q(endpoint_id),
-            q(route_table_id)
+        Fix::AddEndpointSubnet {
+            endpoint_id,
+            subnet_id,
+        } => (
+            MODIFY_ENDPOINT,
+            alloc::vec![
+                Arg("--vpc-endpoint-id", "-VpcEndpointId", q(endpoint_id)),
+                Arg(
+                    "--add-subnet-ids",
+                    "-AddSubnetId",
+                    Val::List(core::slice::from_ref(subnet_id), ""),
+                ),
+            ],
         ),
-        (
-            FixFormat::PowerShell,
-            Fix::AddEndpointRouteTable {
-                endpoint_id,
-                route_table_id,
-            },
-        ) => format!(
-            "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -AddRouteTableId {}",
-            q(r),
-            q(endpoint_id),
-            ps_array(core::slice::from_ref(route_table_id))
+        Fix::EndpointDualstack { endpoint_id } => (
+            MODIFY_ENDPOINT,
+            alloc::vec![
+                Arg("--vpc-endpoint-id", "-VpcEndpointId", q(endpoint_id)),
+                Arg(
+                    "--ip-address-type",
+                    "-IpAddressType",
+                    Val::Word("dualstack")
+                ),
+            ],
         ),
-        (
-            FixFormat::AwsCli,
-            Fix::AddEndpointSubnet {
-                endpoint_id,
-                subnet_id,
-            },
-        ) => format!(
-            "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --add-subnet-ids {}",
-            q(endpoint_id),
-            q(subnet_id)
+        Fix::CreatePublicNatGateway => (
+            ("create-nat-gateway", "New-EC2NatGateway"),
+            alloc::vec![
+                Arg(
+                    "--connectivity-type",
+                    "-ConnectivityType",
+                    Val::Word("public")
+                ),
+                Arg("--subnet-id", "-SubnetId", q("<public-subnet-id>")),
+                Arg("--allocation-id", "-AllocationId", q("<eipalloc-id>")),
+            ],
         ),
-        (
-            FixFormat::PowerShell,
-            Fix::AddEndpointSubnet {
-                endpoint_id,
-                subnet_id,
-            },
-        ) => format!(
-            "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -AddSubnetId {}",
-            q(r),
-            q(endpoint_id),
-            ps_array(core::slice::from_ref(subnet_id))
+    };
+    render(format, region, verbs, &args)
+}
+
+const MODIFY_ENDPOINT: (&str, &str) = ("modify-vpc-endpoint", "Edit-EC2VpcEndpoint");
+
+/// `'{"Value":true}'` for the AWS CLI, `$true` in PowerShell.
+const TRUE_ATTRIBUTE: Val<'static> = Val::Literal("'{\"Value\":true}'", "$true");
+
+/// PowerShell's `-IpPermission` hashtable for TCP 443 to or from `peer`.
+fn ps_permission_443(peer: &RulePeer) -> String {
+    let peer = match peer {
+        RulePeer::Group(g) => format!(
+            "UserIdGroupPairs=(New-Object Amazon.EC2.Model.UserIdGroupPair -Property @{{GroupId={}}})",
+            ps_quote(g)
         ),
-        (FixFormat::AwsCli, Fix::EndpointDualstack { endpoint_id }) => format!(
-            "aws ec2 modify-vpc-endpoint --region {r} --vpc-endpoint-id {} --ip-address-type dualstack",
-            q(endpoint_id)
+        RulePeer::Cidr(c) if c.contains(':') => format!(
+            "Ipv6Ranges=(New-Object Amazon.EC2.Model.Ipv6Range -Property @{{CidrIpv6={}}})",
+            ps_quote(c)
         ),
-        (FixFormat::PowerShell, Fix::EndpointDualstack { endpoint_id }) => format!(
-            "Edit-EC2VpcEndpoint -Region {} -VpcEndpointId {} -IpAddressType 'dualstack'",
-            q(r),
-            q(endpoint_id)
+        RulePeer::Cidr(c) => format!(
+            "Ipv4Ranges=(New-Object Amazon.EC2.Model.IpRange -Property @{{CidrIp={}}})",
+            ps_quote(c)
         ),
-        (FixFormat::AwsCli, Fix::CreatePublicNatGateway) => format!(
-            "aws ec2 create-nat-gateway --region {r} --connectivity-type public --subnet-id '<public-subnet-id>' --allocation-id '<eipalloc-id>'"
-        ),
-        (FixFormat::PowerShell, Fix::CreatePublicNatGateway) => format!(
-            "New-EC2NatGateway -Region {} -ConnectivityType 'public' -SubnetId '<public-subnet-id>' -AllocationId '<eipalloc-id>'",
-            q(r)
-        ),
+    };
+    format!("@{{IpProtocol='tcp'; FromPort=443; ToPort=443; {peer}}}")
+}
+
+// ---------------------------------------------------------------------------
+// Collecting the validator's input.
+// ---------------------------------------------------------------------------
+
+/// The VPC id the collect commands show when none is given.
+pub const EXAMPLE_VPC_ID: &str = "vpc-0123456789abcdef0";
+
+/// Whether `s` is a VPC id: `vpc-` then 8 or 17 lowercase hexadecimal
+/// digits (so it can go into a shell command unquoted).
+pub fn is_vpc_id(s: &str) -> bool {
+    s.strip_prefix("vpc-").is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
+/// A VPC id that [`is_vpc_id`] rejects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAVpcId;
+
+impl core::fmt::Display for NotAVpcId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "A VPC ID is vpc- followed by 8 or 17 hexadecimal digits, e.g. {EXAMPLE_VPC_ID}."
+        )
     }
+}
+
+impl core::error::Error for NotAVpcId {}
+
+/// How to ask for one input document of a VPC (`$VPC` is the VPC id):
+/// the arguments after the describe command, and the output file's stem.
+fn collect_args(key: &str) -> Option<(&'static str, &'static str)> {
+    const BY_VPC: &str = r#"--filters "Name=vpc-id,Values=$VPC""#;
+    Some(match key {
+        "Vpcs" => (r#"--vpc-ids "$VPC""#, "vpcs"),
+        "EnableDnsSupport" => (r#"--vpc-id "$VPC""#, "dns-support"),
+        "EnableDnsHostnames" => (r#"--vpc-id "$VPC""#, "dns-hostnames"),
+        "Subnets" => (BY_VPC, "subnets"),
+        "RouteTables" => (BY_VPC, "route-tables"),
+        "VpcEndpoints" => (BY_VPC, "vpc-endpoints"),
+        "SecurityGroups" => (BY_VPC, "security-groups"),
+        "NetworkAcls" => (BY_VPC, "network-acls"),
+        // describe-nat-gateways spells it --filter.
+        "NatGateways" => (r#"--filter "Name=vpc-id,Values=$VPC""#, "nat-gateways"),
+        "InternetGateways" => (
+            r#"--filters "Name=attachment.vpc-id,Values=$VPC""#,
+            "internet-gateways",
+        ),
+        "DhcpOptions" => (
+            r#"--dhcp-options-ids "$(aws ec2 describe-vpcs --vpc-ids "$VPC" --query 'Vpcs[0].DhcpOptionsId' --output text)""#,
+            "dhcp-options",
+        ),
+        _ => return None,
+    })
+}
+
+/// The AWS CLI commands, as one POSIX shell script, that write every
+/// document the validator reads (each command of
+/// [`vpc::input::KNOWN_KEYS`](crate::vpc::input::KNOWN_KEYS)) for one VPC
+/// in `region`, one JSON file each. The VPC id must pass [`is_vpc_id`].
+pub fn collect_commands(vpc_id: &str, region: &Region) -> Result<String, NotAVpcId> {
+    if !is_vpc_id(vpc_id) {
+        return Err(NotAVpcId);
+    }
+    let mut out = format!(
+        "# Run in a shell with AWS credentials for the account (read-only ec2:Describe* is enough).\nVPC={vpc_id}\nexport AWS_REGION={}\n",
+        region.name()
+    );
+    for (key, command) in crate::vpc::input::KNOWN_KEYS {
+        match collect_args(key) {
+            Some((args, file)) => {
+                let _ = writeln!(out, "{command} {args} --output json > {file}.json");
+            }
+            // A document this function does not know how to filter yet.
+            None => {
+                let _ = writeln!(out, "# and: {command} --output json (for {key})");
+            }
+        }
+    }
+    out.push_str("# Then drop the *.json files on the page, or run: netready validate *.json");
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -764,5 +826,33 @@ mod fix_tests {
             fix_command(FixFormat::AwsCli, &r(), &f),
             "aws ec2 authorize-security-group-egress --region eu-west-1 --group-id sg-1 --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'"
         );
+    }
+
+    #[test]
+    fn collect_commands_cover_every_known_document() {
+        let r = Region::parse("eu-west-1").unwrap();
+        let script = collect_commands("vpc-0123456789abcdef0", &r).unwrap();
+        assert!(script.contains("VPC=vpc-0123456789abcdef0\nexport AWS_REGION=eu-west-1\n"));
+        for (key, command) in crate::vpc::input::KNOWN_KEYS {
+            assert!(collect_args(key).is_some(), "{key} has collect arguments");
+            assert!(script.contains(command), "{command}");
+        }
+        assert!(script.contains(
+            "aws ec2 describe-nat-gateways --filter \"Name=vpc-id,Values=$VPC\" --output json > nat-gateways.json"
+        ));
+        assert!(script.contains(
+            "aws ec2 describe-vpc-attribute --attribute enableDnsSupport --vpc-id \"$VPC\""
+        ));
+        for bad in [
+            "",
+            "vpc-1; rm -rf ~",
+            "vpc-0123456",
+            "vpc-0123456789ABCDEF0",
+            "subnet-01234567",
+            "vpc-01234567 ",
+        ] {
+            assert_eq!(collect_commands(bad, &r), Err(NotAVpcId), "{bad:?}");
+        }
+        assert!(is_vpc_id("vpc-01234567"));
     }
 }

@@ -1,16 +1,16 @@
 //! # netready-web
 //!
-//! The in-browser validator's WebAssembly exports: `validate`, `catalog` and
-//! `classify`, each a thin conversion between JavaScript values and
-//! `netready-core`'s types.
+//! The in-browser validator's WebAssembly exports: `validate`, `catalog`,
+//! `classify` and `collectCommands`, each a thin conversion between
+//! JavaScript values and `netready-core`'s types.
 //!
 //! ## What this crate guarantees
 //! * It decides nothing: every verdict, host name, class and message comes
 //!   from `netready-core`, so the page can never disagree with the
 //!   `netready` binary (the parity test in `web/test.sh` compares them).
-//! * Results cross as plain JavaScript objects made by serde-wasm-bindgen's
-//!   JSON-compatible serialiser: `JSON.stringify(result)` is the same JSON the
-//!   command line prints (`None` becomes `null`, maps become objects).
+//! * Results cross as plain JavaScript objects made from serde_json's text
+//!   (`JSON.parse`): `JSON.stringify(result)` is the same JSON the command
+//!   line prints (`None` becomes `null`, maps become objects).
 //! * Every failure crosses as a JavaScript `Error` whose `message` is core's
 //!   own message (naming the document, the JSON path and what was expected);
 //!   no export panics on any input.
@@ -25,7 +25,7 @@ use netready_core::catalog::{self, Profile, Region};
 use netready_core::classify::{AddressClass, PrivateRange};
 use netready_core::net::Cidr;
 use netready_core::vpc::{self, InputError, ValidateOptions};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -166,12 +166,26 @@ export interface Classified {
 }
 "#;
 
-/// The JSON-compatible serialiser: `None` → `null`, maps → plain objects,
-/// so `JSON.stringify` of a result equals the CLI's JSON.
+/// A result as a plain JavaScript object: serialised to JSON text by
+/// serde_json (the same serialiser as the command line's `--format json`),
+/// then `JSON.parse`d. Measured (web/bench/steps.sh) about 3× faster than
+/// building the object property by property from wasm (serde-wasm-bindgen:
+/// one JS call per field and per string), and smaller.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(JsValue::from)
+    let text = serde_json::to_string(value)
+        .map_err(|e| js_sys::Error::new(&format!("cannot serialise the result: {e}")))?;
+    js_sys::JSON::parse(&text)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The platform's `TextEncoder` (browsers and Node alike).
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    /// UTF-8 bytes of a string, lone surrogates replaced by U+FFFD.
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &JsValue) -> js_sys::Uint8Array;
 }
 
 /// A JavaScript `Error` carrying core's message, prefixed by what was being
@@ -242,8 +256,24 @@ pub fn classify(
     to_js(&doc)
 }
 
-/// One document as the page hands it in (other properties are ignored).
-#[derive(Deserialize)]
+/// The AWS CLI commands (a shell script) that write every document the
+/// validator reads for one VPC, from core. Throws an `Error` with `field`
+/// `"vpcId"` for anything but a VPC id, `"region"` for a bad region.
+#[wasm_bindgen(js_name = "collectCommands")]
+pub fn collect_commands(
+    #[wasm_bindgen(js_name = "vpcId")] vpc_id: &str,
+    region: &str,
+) -> Result<String, JsValue> {
+    let region_parsed = Region::parse(region).map_err(|e| field_error("region", region, e))?;
+    netready_core::commands::collect_commands(vpc_id, &region_parsed).map_err(|e| {
+        let error = js_sys::Error::new(&e.to_string());
+        // Setting a property on a fresh, unfrozen Error object cannot fail.
+        let _ = js_sys::Reflect::set(&error, &"field".into(), &"vpcId".into());
+        error.into()
+    })
+}
+
+/// One document as the page hands it in.
 struct DocumentIn {
     name: String,
     text: String,
@@ -309,6 +339,61 @@ fn options_error(message: impl core::fmt::Display) -> JsValue {
     argument_error("options", message)
 }
 
+/// The page's documents argument, as core takes it: an array of `{name,
+/// text}` objects (other properties are ignored).
+///
+/// The texts are large (megabytes): they are encoded by the platform's
+/// `TextEncoder` and copied in one block, instead of wasm-bindgen's string
+/// passing, whose character-by-character ASCII loop in JavaScript took
+/// 17 ms for the 2.7 MB benchmark VPC.
+fn read_documents(documents: &JsValue) -> Result<Vec<DocumentIn>, JsValue> {
+    let expected = "expected an array of {name, text} objects";
+    if !js_sys::Array::is_array(documents) {
+        return Err(argument_error("documents", expected));
+    }
+    let array = js_sys::Array::from(documents);
+    let encoder = TextEncoder::new();
+    let mut out = Vec::with_capacity(array.length() as usize);
+    for (i, d) in array.iter().enumerate() {
+        let field = |key: &str| {
+            js_sys::Reflect::get(&d, &JsValue::from_str(key))
+                .ok()
+                .filter(JsValue::is_string)
+                .ok_or_else(|| {
+                    argument_error(
+                        "documents",
+                        format_args!("{expected}: documents[{i}].{key} is not a string"),
+                    )
+                })
+        };
+        let name = field("name")?.as_string().unwrap_or_default();
+        let bytes = encoder.encode(&field("text")?).to_vec();
+        // TextEncoder always produces UTF-8; the check is cheap.
+        let text = String::from_utf8(bytes).map_err(|_| {
+            argument_error(
+                "documents",
+                format_args!("documents[{i}].text is not UTF-8"),
+            )
+        })?;
+        out.push(DocumentIn { name, text });
+    }
+    Ok(out)
+}
+
+/// The page's options argument; `undefined` and `null` mean the defaults.
+fn read_options(options: &JsValue) -> Result<ValidateOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(ValidateOptions::default());
+    }
+    // Through JSON text: serde-wasm-bindgen reads only the fields a struct
+    // names, so a misspelt option would pass unnoticed, while
+    // `ValidateOptions` denies unknown fields, as the CLI denies unknown
+    // flags. (serde_json's text parser is in the module anyway.)
+    let text = js_sys::JSON::stringify(options)
+        .map_err(|_| options_error("expected a plain object of options"))?;
+    serde_json::from_str(&String::from(text)).map_err(options_error)
+}
+
 /// Validates describe-* documents, exactly as `netready validate` does, and
 /// returns the `netready.report/v1` report. Throws a `ValidateError` on bad
 /// input or bad options.
@@ -317,27 +402,49 @@ pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "ValidateDocument[]")] documents: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let documents: Vec<DocumentIn> = serde_wasm_bindgen::from_value(documents).map_err(|e| {
-        argument_error(
-            "documents",
-            format_args!("expected an array of {{name, text}} objects: {e}"),
-        )
-    })?;
-    let options: ValidateOptions = if options.is_undefined() || options.is_null() {
-        ValidateOptions::default()
-    } else {
-        // Through JSON text: serde-wasm-bindgen reads only the fields a struct
-        // names, so a misspelt option would pass unnoticed, while
-        // `ValidateOptions` denies unknown fields, as the CLI denies unknown
-        // flags. (serde_json's text parser is in the module anyway.)
-        let text = js_sys::JSON::stringify(&options)
-            .map_err(|_| options_error("expected a plain object of options"))?;
-        serde_json::from_str(&String::from(text)).map_err(options_error)?
-    };
+    let documents = read_documents(&documents)?;
+    let options = read_options(&options)?;
     let docs: Vec<(&str, &str)> = documents
         .iter()
         .map(|d| (d.name.as_str(), d.text.as_str()))
         .collect();
     let report = vpc::validate(&docs, &options).map_err(|e| input_error(&e))?;
     to_js(&report)
+}
+
+/// Benchmark only (cargo feature `bench-steps`, never in the page's
+/// module): `validate`'s steps timed one by one with `performance.now()`.
+#[cfg(feature = "bench-steps")]
+mod bench_steps {
+    use super::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = performance)]
+        fn now() -> f64;
+    }
+
+    /// Milliseconds spent in each step of one `validate` call: reading the
+    /// documents argument, parsing, evaluating, converting the report to a
+    /// JavaScript object. Returns `[read, parse, evaluate, convert]`.
+    #[wasm_bindgen(js_name = "benchSteps")]
+    pub fn bench_steps(documents: JsValue, options: JsValue) -> Result<Vec<f64>, JsValue> {
+        let t0 = now();
+        let documents = read_documents(&documents)?;
+        let options = read_options(&options)?;
+        let docs: Vec<(&str, &str)> = documents
+            .iter()
+            .map(|d| (d.name.as_str(), d.text.as_str()))
+            .collect();
+        let t1 = now();
+        let input = vpc::parse(&docs).map_err(|e| input_error(&e))?;
+        let t2 = now();
+        let report = vpc::evaluate(&input, &options).map_err(|e| input_error(&e))?;
+        let t3 = now();
+        let js = to_js(&report)?;
+        let t4 = now();
+        // Keep the result alive until after the clock is read.
+        drop(js);
+        Ok(vec![t1 - t0, t2 - t1, t3 - t2, t4 - t3])
+    }
 }

@@ -19,6 +19,7 @@
 //! partly covers the peer, a prefix list whose contents are not given, or a
 //! missing document make it unknown rather than a guess.
 
+use super::index::{IdIndex, Lookup};
 use super::model::*;
 use super::{AssignPublicIp, InputError, ValidateOptions};
 use crate::catalog::{
@@ -35,11 +36,11 @@ use crate::report::{
 };
 use crate::rules::{combine_statuses, overall_status};
 use alloc::borrow::ToOwned;
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 use Reachability::{Reachable as Yes, Unknown as Maybe, Unreachable as No};
@@ -200,85 +201,104 @@ struct AclOutcome {
 /// A network ACL (stateless, first match by rule number) for TCP to the
 /// given ports of the peer in `dir`.
 fn acl_allows(acl: &NetworkAcl, dir: Direction, ports: PortRange, peer: &Peer) -> AclOutcome {
+    let mut out = AclOutcome {
+        verdict: Yes,
+        blocking_rule: 32767,
+    };
     // Cut the port range into segments on which every entry either applies
-    // fully or not at all (a single port needs no cut).
-    let mut cuts: Vec<u32> = Vec::new();
-    cuts.push(u32::from(ports.from));
-    cuts.push(u32::from(ports.to) + 1);
-    if ports.from != ports.to {
-        for e in acl.entries.iter().filter(|e| e.direction == dir) {
-            if e.protocol == Protocol::Tcp {
-                for c in [u32::from(e.ports.from), u32::from(e.ports.to) + 1] {
-                    if c > u32::from(ports.from) && c <= u32::from(ports.to) {
-                        cuts.push(c);
+    // fully or not at all, walking from one cut to the next (no allocation:
+    // this runs for every ACL check of every path; an ACL has at most a few
+    // dozen entries, AWS's quota).
+    let end = u32::from(ports.to) + 1;
+    let mut start = u32::from(ports.from);
+    while start < end {
+        let mut next = end;
+        if ports.from != ports.to {
+            for e in &acl.entries {
+                if e.direction == dir && e.protocol == Protocol::Tcp {
+                    for c in [u32::from(e.ports.from), u32::from(e.ports.to) + 1] {
+                        if c > start && c < next {
+                            next = c;
+                        }
                     }
                 }
             }
         }
-        cuts.sort_unstable();
-        cuts.dedup();
-    }
-    let mut verdict = Yes;
-    let mut blocking_rule = 32767;
-    for w in cuts.windows(2) {
         let seg = PortRange {
-            from: w[0] as u16,
-            to: (w[1] - 1) as u16,
+            from: start as u16,
+            to: (next - 1) as u16,
         };
-        let (mut allow, mut deny) = (false, false);
-        let mut decided = false;
-        for e in acl.entries.iter().filter(|e| e.direction == dir) {
-            let applies = match e.protocol {
-                Protocol::All => true,
-                Protocol::Tcp => ports_overlap(e.ports, seg),
-                Protocol::Other => false,
-            };
-            if !applies {
-                continue;
-            }
-            let m = cidr_matches(&e.cidr, peer);
-            if m == No {
-                continue;
-            }
-            match e.action {
-                RuleAction::Allow => allow = true,
-                RuleAction::Deny => {
-                    if !deny {
-                        blocking_rule = blocking_rule.min(e.rule_number);
-                    }
-                    deny = true;
-                }
-            }
-            if m == Yes {
-                decided = true;
-                break;
-            }
-        }
-        if !decided {
-            deny = true;
-        }
-        let seg_verdict = match (allow, deny) {
-            (true, false) => Yes,
-            (false, _) => No,
-            (true, true) => Maybe,
-        };
-        verdict = and(verdict, seg_verdict);
+        segment(acl, dir, seg, peer, &mut out);
+        start = next;
     }
-    AclOutcome {
-        verdict,
-        blocking_rule,
-    }
+    out
 }
 
-/// A free rule number below `below` in the ACL's `dir` entries.
+/// Folds one port segment, on which every entry applies fully or not at
+/// all, into `out`.
+fn segment(acl: &NetworkAcl, dir: Direction, seg: PortRange, peer: &Peer, out: &mut AclOutcome) {
+    let (mut allow, mut deny) = (false, false);
+    let mut decided = false;
+    for e in acl.entries.iter().filter(|e| e.direction == dir) {
+        let applies = match e.protocol {
+            Protocol::All => true,
+            Protocol::Tcp => ports_overlap(e.ports, seg),
+            Protocol::Other => false,
+        };
+        if !applies {
+            continue;
+        }
+        let m = cidr_matches(&e.cidr, peer);
+        if m == No {
+            continue;
+        }
+        match e.action {
+            RuleAction::Allow => allow = true,
+            RuleAction::Deny => {
+                if !deny {
+                    out.blocking_rule = out.blocking_rule.min(e.rule_number);
+                }
+                deny = true;
+            }
+        }
+        if m == Yes {
+            decided = true;
+            break;
+        }
+    }
+    if !decided {
+        deny = true;
+    }
+    let seg_verdict = match (allow, deny) {
+        (true, false) => Yes,
+        (false, _) => No,
+        (true, true) => Maybe,
+    };
+    out.verdict = and(out.verdict, seg_verdict);
+}
+
+/// A free rule number below `below` in the ACL's `dir` entries (only asked
+/// when an ACL blocks).
 fn free_rule_number(acl: &NetworkAcl, dir: Direction, below: u32) -> Option<u32> {
-    let used: BTreeSet<u32> = acl
+    let mut used: Vec<u32> = acl
         .entries
         .iter()
-        .filter(|e| e.direction == dir)
+        .filter(|e| e.direction == dir && e.rule_number < below)
         .map(|e| e.rule_number)
         .collect();
-    (1..below).rev().find(|n| !used.contains(n))
+    used.sort_unstable();
+    let mut candidate = below.checked_sub(1)?;
+    for n in used.iter().rev() {
+        if *n == candidate {
+            if candidate <= 1 {
+                return None;
+            }
+            candidate -= 1;
+        } else if *n < candidate {
+            break;
+        }
+    }
+    (candidate >= 1).then_some(candidate)
 }
 
 fn missing_doc_finding(key: &str, command: &str) -> Finding {
@@ -312,23 +332,68 @@ struct AclOf<'a> {
     acl: Option<&'a NetworkAcl>,
 }
 
-/// The indexes the evaluation looks things up in.
+/// The indexes the evaluation looks things up in, built once.
 struct Ctx<'a> {
     input: &'a VpcInput,
     region: Region,
     format: FixFormat,
     assign_public_ip: AssignPublicIp,
-    subnets: BTreeMap<&'a str, &'a Subnet>,
-    rtb_by_subnet: BTreeMap<&'a str, &'a RouteTable>,
-    main_rtb: BTreeMap<&'a str, &'a RouteTable>,
-    acl_by_subnet: BTreeMap<&'a str, &'a NetworkAcl>,
-    sgs: BTreeMap<&'a str, &'a SecurityGroup>,
-    nats: BTreeMap<&'a str, &'a NatGateway>,
-    igws: BTreeMap<&'a str, &'a InternetGateway>,
-    vpcs: BTreeMap<&'a str, &'a Vpc>,
-    dhcp: BTreeMap<&'a str, &'a DhcpOptions>,
-    /// (vpc, service id) → endpoints.
-    endpoints: BTreeMap<&'a str, BTreeMap<String, Vec<&'a VpcEndpoint>>>,
+    subnets: Lookup<'a, Subnet>,
+    rtb_by_subnet: Lookup<'a, RouteTable>,
+    main_rtb: Lookup<'a, RouteTable>,
+    acl_by_subnet: Lookup<'a, NetworkAcl>,
+    sgs: Lookup<'a, SecurityGroup>,
+    nats: Lookup<'a, NatGateway>,
+    igws: Lookup<'a, InternetGateway>,
+    vpcs: Lookup<'a, Vpc>,
+    dhcp: Lookup<'a, DhcpOptions>,
+    /// Every endpoint whose service name parses, in input order, with what
+    /// its paths need resolved once.
+    endpoints: Vec<Endpoint<'a>>,
+    clean_legs: RefCell<CleanLegs>,
+}
+
+/// A VPC endpoint, its catalog service and its security groups and subnets
+/// looked up once (every path through it needs them).
+struct Endpoint<'a> {
+    ep: &'a VpcEndpoint,
+    /// The service id of its service name (`logs`, `ecr.api`, …).
+    service_id: String,
+    /// Its security groups, or why they are unknown.
+    sgs: Result<Vec<&'a SecurityGroup>, Finding>,
+    group_ids: Vec<&'a str>,
+    /// Its subnets (interface endpoints), each with its ACL when known.
+    subnets: Vec<(&'a str, Option<&'a Subnet>, Option<&'a NetworkAcl>)>,
+    /// The same number for endpoints with the same security groups.
+    sg_class: u32,
+    /// Its route tables (gateway endpoints).
+    route_tables: IdIndex<'a>,
+}
+
+/// The legs (task subnet → one endpoint subnet) of the task subnet being
+/// evaluated that were found open without a finding, by endpoint subnet and
+/// [`Endpoint::sg_class`]: such a leg is the same for every endpoint in
+/// those subnets with those groups (usually all of them), so each is
+/// checked once per task subnet, not once per service. A leg with any
+/// finding is always recomputed (its messages name the endpoint).
+#[derive(Default)]
+struct CleanLegs {
+    task_subnet: Option<*const Subnet>,
+    legs: Vec<(*const Subnet, u32)>,
+}
+
+impl CleanLegs {
+    fn contains(&self, task_subnet: *const Subnet, leg: (*const Subnet, u32)) -> bool {
+        self.task_subnet == Some(task_subnet) && self.legs.contains(&leg)
+    }
+
+    fn insert(&mut self, task_subnet: *const Subnet, leg: (*const Subnet, u32)) {
+        if self.task_subnet != Some(task_subnet) {
+            self.task_subnet = Some(task_subnet);
+            self.legs.clear();
+        }
+        self.legs.push(leg);
+    }
 }
 
 /// How a VPC resolves names.
@@ -342,15 +407,36 @@ enum Resolver {
 }
 
 /// Per-VPC facts shared by all its subnets' paths.
-struct VpcFacts<'a> {
+struct VpcFacts<'a, 'c> {
     vpc_id: &'a str,
     dns_support: Option<Switch>,
     dns_hostnames: Option<Switch>,
     resolver: Resolver,
     /// The task's security groups, or why they are unknown.
     task_sgs: Result<Vec<&'a SecurityGroup>, Finding>,
+    /// Their ids (empty when unknown).
+    task_group_ids: Vec<&'a str>,
+    /// For each service of the profile, the VPC's endpoints for it, in
+    /// input order.
+    endpoints: Vec<(&'static Service, Vec<&'c Endpoint<'a>>)>,
     /// Where a missing interface endpoint should go.
     placement: EndpointPlacement,
+}
+
+impl<'a, 'c> VpcFacts<'a, 'c> {
+    /// The VPC's endpoints of `kind` for `service`, in input order.
+    fn endpoints_for(
+        &self,
+        service: &Service,
+        kind: VpcEndpointKind,
+    ) -> impl Iterator<Item = &'c Endpoint<'a>> + '_ {
+        let service: *const Service = service;
+        self.endpoints
+            .iter()
+            .filter(move |(s, _)| core::ptr::eq(*s, service))
+            .flat_map(|(_, eps)| eps.iter().copied())
+            .filter(move |e| e.ep.kind == kind)
+    }
 }
 
 /// One path being built.
@@ -425,13 +511,13 @@ impl PathBuild {
         }
         self.reachable = and(self.reachable, verdict);
     }
-    fn finish(mut self, service: &Service, host: String) -> PathReport {
+    fn finish(mut self, service: &Service, host: &str) -> PathReport {
         if self.reachable != No {
             self.failure = None;
         }
         PathReport {
             service: service.id.to_owned(),
-            host,
+            host: host.to_owned(),
             access_type: self.access,
             reachable: self.reachable,
             failure: self.failure,
@@ -443,76 +529,105 @@ impl PathBuild {
 
 impl<'a> Ctx<'a> {
     fn new(input: &'a VpcInput, region: Region, options: &ValidateOptions) -> Self {
+        let route_tables = &input.route_tables.items[..];
         let mut ctx = Ctx {
             input,
             region,
             format: options.fix_format,
             assign_public_ip: options.assign_public_ip,
-            subnets: input
-                .subnets
-                .items
-                .iter()
-                .map(|s| (s.id.as_str(), s))
-                .collect(),
-            rtb_by_subnet: BTreeMap::new(),
-            main_rtb: BTreeMap::new(),
-            acl_by_subnet: BTreeMap::new(),
-            sgs: input
-                .security_groups
-                .items
-                .iter()
-                .map(|s| (s.id.as_str(), s))
-                .collect(),
-            nats: input
-                .nat_gateways
-                .items
-                .iter()
-                .map(|s| (s.id.as_str(), s))
-                .collect(),
-            igws: input
-                .internet_gateways
-                .items
-                .iter()
-                .map(|s| (s.id.as_str(), s))
-                .collect(),
-            vpcs: input
-                .vpcs
-                .items
-                .iter()
-                .map(|s| (s.id.as_str(), s))
-                .collect(),
-            dhcp: input
-                .dhcp_options
-                .items
-                .iter()
-                .map(|s| (s.id.as_str(), s))
-                .collect(),
-            endpoints: BTreeMap::new(),
+            subnets: Lookup::by_key(&input.subnets.items, |s| &s.id),
+            rtb_by_subnet: Lookup::by_keys(route_tables, |rt| {
+                rt.subnet_ids.iter().map(String::as_str)
+            }),
+            main_rtb: Lookup::by_keys(route_tables, |rt| rt.main.then_some(rt.vpc_id.as_str())),
+            acl_by_subnet: Lookup::by_keys(&input.network_acls.items, |acl| {
+                acl.subnet_ids.iter().map(String::as_str)
+            }),
+            sgs: Lookup::by_key(&input.security_groups.items, |g| &g.id),
+            nats: Lookup::by_key(&input.nat_gateways.items, |n| &n.id),
+            igws: Lookup::by_key(&input.internet_gateways.items, |i| &i.id),
+            vpcs: Lookup::by_key(&input.vpcs.items, |v| &v.id),
+            dhcp: Lookup::by_key(&input.dhcp_options.items, |d| &d.id),
+            endpoints: Vec::new(),
+            clean_legs: RefCell::default(),
         };
-        for rt in &input.route_tables.items {
-            if rt.main {
-                ctx.main_rtb.entry(rt.vpc_id.as_str()).or_insert(rt);
-            }
-            for s in &rt.subnet_ids {
-                ctx.rtb_by_subnet.entry(s.as_str()).or_insert(rt);
-            }
+        ctx.endpoints = input
+            .endpoints
+            .items
+            .iter()
+            .filter_map(|ep| {
+                let name = ep.service_name.parse::<ServiceName>().ok()?;
+                Some(ctx.endpoint(ep, name.service_id().to_owned()))
+            })
+            .collect();
+        // Number the distinct lists of security group ids (length-prefixed,
+        // so no id can run into the next).
+        let keys: Vec<String> = ctx
+            .endpoints
+            .iter()
+            .map(|e| {
+                let mut k = String::new();
+                for id in &e.ep.security_group_ids {
+                    k.push_str(&format!("{}:{id}", id.len()));
+                }
+                k
+            })
+            .collect();
+        let mut classes = IdIndex::with_capacity(keys.len());
+        for (i, k) in keys.iter().enumerate() {
+            classes.insert_first(k, i as u32);
         }
-        for acl in &input.network_acls.items {
-            for s in &acl.subnet_ids {
-                ctx.acl_by_subnet.entry(s.as_str()).or_insert(acl);
-            }
-        }
-        for e in &input.endpoints.items {
-            if let Ok(name) = e.service_name.parse::<ServiceName>() {
-                ctx.endpoints
-                    .entry(e.vpc_id.as_str())
-                    .or_default()
-                    .entry(name.service_id().to_owned())
-                    .or_default()
-                    .push(e);
-            }
+        for (e, k) in ctx.endpoints.iter_mut().zip(&keys) {
+            e.sg_class = classes.get(k).expect("every key was inserted above");
         }
         ctx
+    }
+
+    fn endpoint(&self, ep: &'a VpcEndpoint, service_id: String) -> Endpoint<'a> {
+        let sgs = if !self.input.security_groups.given {
+            Err(self.missing("SecurityGroups"))
+        } else {
+            let mut v = Vec::new();
+            let mut missing = None;
+            for id in &ep.security_group_ids {
+                match self.sgs.get(id) {
+                    Some(g) => v.push(g),
+                    None => {
+                        missing = Some(dangling_finding(
+                            id,
+                            &ep.id,
+                            &format!(
+                                "aws ec2 describe-security-groups --region {} --group-ids {id}",
+                                self.region
+                            ),
+                        ))
+                    }
+                }
+            }
+            match missing {
+                Some(f) if v.is_empty() => Err(f),
+                _ => Ok(v),
+            }
+        };
+        Endpoint {
+            ep,
+            service_id,
+            sgs,
+            group_ids: ep.security_group_ids.iter().map(String::as_str).collect(),
+            subnets: ep
+                .subnet_ids
+                .iter()
+                .map(|id| (id.as_str(), self.subnets.get(id), self.acl_of(id)))
+                .collect(),
+            sg_class: 0,
+            route_tables: {
+                let mut ix = IdIndex::with_capacity(ep.route_table_ids.len());
+                for id in &ep.route_table_ids {
+                    ix.insert_first(id, 0);
+                }
+                ix
+            },
+        }
     }
 
     fn fix(&self, fix: &Fix) -> Option<String> {
@@ -521,13 +636,12 @@ impl<'a> Ctx<'a> {
 
     fn route_table_of(&self, subnet: &Subnet) -> Option<&'a RouteTable> {
         self.rtb_by_subnet
-            .get(subnet.id.as_str())
-            .or_else(|| self.main_rtb.get(subnet.vpc_id.as_str()))
-            .copied()
+            .get(&subnet.id)
+            .or_else(|| self.main_rtb.get(&subnet.vpc_id))
     }
 
     fn acl_of(&self, subnet_id: &str) -> Option<&'a NetworkAcl> {
-        self.acl_by_subnet.get(subnet_id).copied()
+        self.acl_by_subnet.get(subnet_id)
     }
 
     fn acl_at<'s>(&self, subnet_id: &'s str) -> AclOf<'s>
@@ -564,39 +678,47 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    /// An available public NAT gateway in the VPC, preferring the AZ.
+    /// An available public NAT gateway in the VPC, preferring the AZ, then
+    /// the lowest id (a stable choice whatever the input order).
     fn usable_nat(&self, vpc_id: &str, az: Option<&str>) -> Option<&'a NatGateway> {
-        let usable = |n: &&&NatGateway| {
-            n.state == NatState::Available
-                && n.connectivity == NatConnectivity::Public
-                && self
-                    .subnets
-                    .get(n.subnet_id.as_str())
-                    .is_some_and(|s| s.vpc_id == vpc_id)
-        };
-        let mut nats: Vec<&&NatGateway> = self.nats.values().filter(usable).collect();
-        nats.sort_by_key(|n| {
-            self.subnets
-                .get(n.subnet_id.as_str())
-                .and_then(|s| s.availability_zone.as_deref())
-                != az
-        });
-        nats.first().map(|n| **n)
+        let mut best: Option<(bool, &'a NatGateway)> = None;
+        for n in &self.input.nat_gateways.items {
+            let Some(s) = self.subnets.get(&n.subnet_id) else {
+                continue;
+            };
+            if n.state != NatState::Available
+                || n.connectivity != NatConnectivity::Public
+                || s.vpc_id != vpc_id
+            {
+                continue;
+            }
+            let key = (s.availability_zone.as_deref() != az, n);
+            if best.is_none_or(|(far, b)| (key.0, &key.1.id) < (far, &b.id)) {
+                best = Some(key);
+            }
+        }
+        best.map(|(_, n)| n)
     }
 
+    /// The internet gateway attached to the VPC (the lowest id if several).
     fn attached_igw(&self, vpc_id: &str) -> Option<&'a InternetGateway> {
-        self.igws
-            .values()
-            .find(|i| i.attached_vpc_ids.iter().any(|v| v == vpc_id))
-            .copied()
+        lowest_id(
+            self.input
+                .internet_gateways
+                .items
+                .iter()
+                .filter(|i| i.attached_vpc_ids.iter().any(|v| v == vpc_id)),
+            |i| &i.id,
+        )
     }
 
-    fn vpc_facts(
-        &self,
+    fn vpc_facts<'c>(
+        &'c self,
         vpc_id: &'a str,
         options: &ValidateOptions,
         task_subnets: &[&'a Subnet],
-    ) -> VpcFacts<'a> {
+        services: &[&'static Service],
+    ) -> VpcFacts<'a, 'c> {
         let attrs = self.input.dns_attributes.get(vpc_id);
         let resolver = self
             .vpcs
@@ -619,12 +741,15 @@ impl<'a> Ctx<'a> {
         let task_sgs = if !self.input.security_groups.given {
             Err(self.missing("SecurityGroups"))
         } else if options.security_groups.is_empty() {
-            match self
-                .sgs
-                .values()
-                .find(|g| g.name == "default" && g.vpc_id.as_deref() == Some(vpc_id))
-            {
-                Some(g) => Ok(vec![*g]),
+            match lowest_id(
+                self.input
+                    .security_groups
+                    .items
+                    .iter()
+                    .filter(|g| g.name == "default" && g.vpc_id.as_deref() == Some(vpc_id)),
+                |g| &g.id,
+            ) {
+                Some(g) => Ok(vec![g]),
                 None => Err(dangling_finding(
                     &format!("default security group of {vpc_id}"),
                     "the task (no --security-group given, so ECS uses the VPC's default group)",
@@ -638,19 +763,23 @@ impl<'a> Ctx<'a> {
             Ok(options
                 .security_groups
                 .iter()
-                .filter_map(|id| self.sgs.get(id.as_str()).copied())
+                .filter_map(|id| self.sgs.get(id))
                 .collect())
         };
-        let mut azs = BTreeSet::new();
+        let mut azs = IdIndex::with_capacity(4);
+        let mut rtbs = IdIndex::with_capacity(16);
         let mut subnet_ids = Vec::new();
         let mut route_table_ids = Vec::new();
         for s in task_subnets.iter().filter(|s| s.vpc_id == vpc_id) {
-            if azs.insert(s.availability_zone.clone().unwrap_or_else(|| s.id.clone())) {
+            let az = s.availability_zone.as_deref().unwrap_or(&s.id);
+            if azs.get(az).is_none() {
+                azs.insert_first(az, 0);
                 subnet_ids.push(s.id.clone());
             }
             if let Some(rt) = self.route_table_of(s)
-                && !route_table_ids.contains(&rt.id)
+                && rtbs.get(&rt.id).is_none()
             {
+                rtbs.insert_first(&rt.id, 0);
                 route_table_ids.push(rt.id.clone());
             }
         }
@@ -658,12 +787,28 @@ impl<'a> Ctx<'a> {
             Ok(g) => g.iter().map(|g| g.id.clone()).collect(),
             Err(_) => options.security_groups.clone(),
         };
+        let task_group_ids = match &task_sgs {
+            Ok(g) => g.iter().map(|g| g.id.as_str()).collect(),
+            Err(_) => Vec::new(),
+        };
         VpcFacts {
             vpc_id,
             dns_support: attrs.and_then(|a| a.dns_support),
             dns_hostnames: attrs.and_then(|a| a.dns_hostnames),
             resolver,
             task_sgs,
+            task_group_ids,
+            endpoints: services
+                .iter()
+                .map(|s| {
+                    let eps = self
+                        .endpoints
+                        .iter()
+                        .filter(|e| e.ep.vpc_id == vpc_id && e.service_id == s.id)
+                        .collect();
+                    (*s, eps)
+                })
+                .collect(),
             placement: EndpointPlacement {
                 vpc_id: Some(vpc_id.to_owned()),
                 subnet_ids,
@@ -679,7 +824,7 @@ impl<'a> Ctx<'a> {
     fn task_egress(
         &self,
         b: &mut PathBuild,
-        vf: &VpcFacts<'_>,
+        vf: &VpcFacts<'_, '_>,
         peer: &Peer,
         peer_groups: &[&str],
         pl: Option<&str>,
@@ -829,7 +974,7 @@ impl<'a> Ctx<'a> {
 
     // ----- the paths -----------------------------------------------------
 
-    fn path(&self, vf: &VpcFacts<'_>, subnet: &Subnet, service: &Service) -> PathBuild {
+    fn path(&self, vf: &VpcFacts<'_, '_>, subnet: &Subnet, service: &Service) -> PathBuild {
         // 1. DNS.
         let amazon = vf.resolver == Resolver::Amazon;
         match (vf.dns_support, amazon) {
@@ -874,37 +1019,18 @@ impl<'a> Ctx<'a> {
                 b.push(self.missing("VpcEndpoints"));
                 return b;
             }
-            let candidates: Vec<&VpcEndpoint> = self
-                .endpoints
-                .get(vf.vpc_id)
-                .and_then(|m| m.get(service.id))
-                .map(|v| {
-                    v.iter()
-                        .copied()
-                        .filter(|e| e.kind == VpcEndpointKind::Interface)
-                        .collect()
-                })
-                .unwrap_or_default();
-            if let Some(ep) = candidates
-                .iter()
-                .find(|e| e.state == EndpointState::Available && e.private_dns == Switch::On)
-                .or(candidates.first())
+            // The endpoint whose private DNS takes the name, else the first
+            // one (whose findings say why it does not).
+            let interface = || vf.endpoints_for(service, VpcEndpointKind::Interface);
+            if let Some(ep) = interface()
+                .find(|e| e.ep.state == EndpointState::Available && e.ep.private_dns == Switch::On)
+                .or_else(|| interface().next())
             {
                 return self.interface_or_fallback(vf, subnet, service, ep, layer_bucket);
             }
             if service.endpoint_type == EndpointType::Interface {
                 let mut b = self.route_path(vf, subnet, service);
-                // Without a public IP the fix is the public IP, not endpoints.
-                // A path blocked by a rule is fixed by the rule, not by endpoints.
-                if b.reachable == No
-                    && b.failure != Some(FailureCode::Blocked)
-                    && !b
-                        .findings
-                        .iter()
-                        .any(|f| f.code == FindingCode::IgwWithoutPublicIp)
-                {
-                    b.push(self.endpoint_missing(vf, service, Severity::Error, None));
-                }
+                self.endpoint_missing_if_no_path(&mut b, vf, service);
                 return b;
             }
         }
@@ -912,9 +1038,29 @@ impl<'a> Ctx<'a> {
         self.gateway_path(vf, subnet, service)
     }
 
+    /// A path that fails for want of a route gets the endpoint that would
+    /// serve it. Not when the task merely lacks a public IP (the fix is the
+    /// public IP), nor when a rule blocks it (the fix is the rule).
+    fn endpoint_missing_if_no_path(
+        &self,
+        b: &mut PathBuild,
+        vf: &VpcFacts<'_, '_>,
+        service: &Service,
+    ) {
+        if b.reachable == No
+            && b.failure != Some(FailureCode::Blocked)
+            && !b
+                .findings
+                .iter()
+                .any(|f| f.code == FindingCode::IgwWithoutPublicIp)
+        {
+            b.push(self.endpoint_missing(vf, service, Severity::Error, None));
+        }
+    }
+
     fn endpoint_missing(
         &self,
-        vf: &VpcFacts<'_>,
+        vf: &VpcFacts<'_, '_>,
         service: &Service,
         severity: Severity,
         why: Option<&str>,
@@ -966,7 +1112,7 @@ impl<'a> Ctx<'a> {
     /// findings saying why not.
     fn private_dns_takes(
         &self,
-        vf: &VpcFacts<'_>,
+        vf: &VpcFacts<'_, '_>,
         ep: &VpcEndpoint,
     ) -> (Reachability, Vec<Finding>) {
         let mut verdict = Yes;
@@ -1048,7 +1194,7 @@ impl<'a> Ctx<'a> {
         (verdict, why)
     }
 
-    fn custom_dns_finding(&self, vf: &VpcFacts<'_>, servers: &[String]) -> Finding {
+    fn custom_dns_finding(&self, vf: &VpcFacts<'_, '_>, servers: &[String]) -> Finding {
         let resolver = self
             .vpcs
             .get(vf.vpc_id)
@@ -1083,12 +1229,13 @@ impl<'a> Ctx<'a> {
 
     fn interface_or_fallback(
         &self,
-        vf: &VpcFacts<'_>,
+        vf: &VpcFacts<'_, '_>,
         subnet: &Subnet,
         service: &Service,
-        ep: &VpcEndpoint,
+        endpoint: &Endpoint<'_>,
         layer_bucket: bool,
     ) -> PathBuild {
+        let ep = endpoint.ep;
         let (takes, why) = self.private_dns_takes(vf, ep);
         if layer_bucket && takes != No {
             // ECR's layers cannot come through an S3 interface endpoint; a
@@ -1114,7 +1261,7 @@ impl<'a> Ctx<'a> {
         }
         match takes {
             Yes => {
-                let mut b = self.interface_path(vf, subnet, ep);
+                let mut b = self.interface_path(vf, subnet, endpoint);
                 if b.reachable == No {
                     // The endpoint's private DNS took the name away from a
                     // path that would work: say so, it is a classic surprise.
@@ -1153,7 +1300,7 @@ impl<'a> Ctx<'a> {
                 b
             }
             Maybe => {
-                let ep_path = self.interface_path(vf, subnet, ep);
+                let ep_path = self.interface_path(vf, subnet, endpoint);
                 let fallback = self.route_path_or_gateway(vf, subnet, service);
                 let mut b = ep_path;
                 if b.reachable != fallback.reachable {
@@ -1169,7 +1316,7 @@ impl<'a> Ctx<'a> {
 
     fn route_path_or_gateway(
         &self,
-        vf: &VpcFacts<'_>,
+        vf: &VpcFacts<'_, '_>,
         subnet: &Subnet,
         service: &Service,
     ) -> PathBuild {
@@ -1180,7 +1327,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn interface_path(&self, vf: &VpcFacts<'_>, subnet: &Subnet, ep: &VpcEndpoint) -> PathBuild {
+    fn interface_path(
+        &self,
+        vf: &VpcFacts<'_, '_>,
+        subnet: &Subnet,
+        endpoint: &Endpoint<'_>,
+    ) -> PathBuild {
+        let ep = endpoint.ep;
         let mut b = PathBuild::new(
             Some(AccessType::VpcEndpoint),
             vec![subnet.id.clone(), ep.id.clone()],
@@ -1230,45 +1383,17 @@ impl<'a> Ctx<'a> {
                 },
             );
         }
-        // The endpoint's security groups.
-        let ep_sgs: Result<Vec<&SecurityGroup>, Finding> = if !self.input.security_groups.given {
-            Err(self.missing("SecurityGroups"))
-        } else {
-            let mut v = Vec::new();
-            let mut missing = None;
-            for id in &ep.security_group_ids {
-                match self.sgs.get(id.as_str()) {
-                    Some(g) => v.push(*g),
-                    None => {
-                        missing = Some(dangling_finding(
-                            id,
-                            &ep.id,
-                            &format!(
-                                "aws ec2 describe-security-groups --region {} --group-ids {id}",
-                                self.region
-                            ),
-                        ))
-                    }
-                }
-            }
-            match missing {
-                Some(f) if v.is_empty() => Err(f),
-                _ => Ok(v),
-            }
-        };
-        let task_group_ids: Vec<&str> = match &vf.task_sgs {
-            Ok(g) => g.iter().map(|g| g.id.as_str()).collect(),
-            Err(_) => Vec::new(),
-        };
-        let ep_group_ids: Vec<&str> = ep.security_group_ids.iter().map(String::as_str).collect();
+        let ep_sgs = &endpoint.sgs;
+        let task_group_ids = &vf.task_group_ids;
+        let ep_group_ids = &endpoint.group_ids;
         let task_acl = self.acl_at(&subnet.id);
         let mut overall = No;
         let mut leg_findings: Vec<Finding> = Vec::new();
         let mut any_blocked = false;
         let mut in_az = false;
-        for es_id in &ep.subnet_ids {
+        for &(es_id, es, es_acl) in &endpoint.subnets {
             let mut leg = PathBuild::new(None, Vec::new());
-            let Some(es) = self.subnets.get(es_id.as_str()) else {
+            let Some(es) = es else {
                 let f = dangling_finding(
                     es_id,
                     &ep.id,
@@ -1297,17 +1422,17 @@ impl<'a> Ctx<'a> {
             };
             let to_ep = Peer::Range(es_range);
             let from_task = Peer::Range(task_range);
-            self.task_egress(&mut leg, vf, &to_ep, &ep_group_ids, None);
+            let leg_key = (es as *const Subnet, endpoint.sg_class);
+            if self.clean_legs.borrow().contains(subnet, leg_key) {
+                overall = Yes;
+                continue;
+            }
+            self.task_egress(&mut leg, vf, &to_ep, ep_group_ids, None);
             match &ep_sgs {
                 Err(f) => leg.check(Maybe, || f.clone(), || Some(f.clone())),
                 Ok(groups) => {
-                    let verdict = sg_allows(
-                        groups,
-                        Direction::Ingress,
-                        &from_task,
-                        &task_group_ids,
-                        None,
-                    );
+                    let verdict =
+                        sg_allows(groups, Direction::Ingress, &from_task, task_group_ids, None);
                     let group: &str = groups.first().map_or("<sg-id>", |g| g.id.as_str());
                     let from = || match task_group_ids.first() {
                         Some(g) => RulePeer::Group((*g).to_owned()),
@@ -1333,7 +1458,10 @@ impl<'a> Ctx<'a> {
             }
             // ACLs do not filter traffic between two addresses of one subnet.
             if es.id != subnet.id {
-                let es_acl = self.acl_at(&es.id);
+                let es_acl = AclOf {
+                    subnet_id: &es.id,
+                    acl: es_acl,
+                };
                 self.acl(
                     &mut leg,
                     &task_acl,
@@ -1369,6 +1497,9 @@ impl<'a> Ctx<'a> {
             }
             if leg.reachable == No {
                 any_blocked = true;
+            }
+            if leg.reachable == Yes && leg.findings.is_empty() {
+                self.clean_legs.borrow_mut().insert(subnet, leg_key);
             }
             overall = or(overall, leg.reachable);
             for f in leg.findings {
@@ -1419,7 +1550,7 @@ impl<'a> Ctx<'a> {
         b
     }
 
-    fn gateway_path(&self, vf: &VpcFacts<'_>, subnet: &Subnet, service: &Service) -> PathBuild {
+    fn gateway_path(&self, vf: &VpcFacts<'_, '_>, subnet: &Subnet, service: &Service) -> PathBuild {
         if service.endpoint_type != EndpointType::Gateway {
             return self.route_path(vf, subnet, service);
         }
@@ -1443,29 +1574,25 @@ impl<'a> Ctx<'a> {
             b.push(self.missing("VpcEndpoints"));
             return b;
         }
-        let gateways: Vec<&VpcEndpoint> = self
-            .endpoints
-            .get(vf.vpc_id)
-            .and_then(|m| m.get(service.id))
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|e| e.kind == VpcEndpointKind::Gateway)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let gateways = || {
+            vf.endpoints_for(service, VpcEndpointKind::Gateway)
+                .map(|e| e.ep)
+        };
         // The route the gateway endpoint installs (a prefix-list route), or
         // the endpoint's own record of the association.
         let route = rt.routes.iter().find(|r| {
             matches!(&r.destination, RouteDestination::PrefixList(_))
-                && matches!(&r.target, RouteTarget::VpcEndpoint(id) if gateways.iter().any(|g| &g.id == id))
+                && matches!(&r.target, RouteTarget::VpcEndpoint(id) if gateways().any(|g| &g.id == id))
         });
-        let associated = gateways.iter().find(|g| {
-            g.route_table_ids.contains(&rt.id)
-                || route.is_some_and(
-                    |r| matches!(&r.target, RouteTarget::VpcEndpoint(id) if *id == g.id),
-                )
-        });
+        let associated = vf
+            .endpoints_for(service, VpcEndpointKind::Gateway)
+            .find(|e| {
+                e.route_tables.get(&rt.id).is_some()
+                    || route.is_some_and(
+                        |r| matches!(&r.target, RouteTarget::VpcEndpoint(id) if *id == e.ep.id),
+                    )
+            })
+            .map(|e| e.ep);
         if let Some(gw) = associated {
             let path = vec![subnet.id.clone(), rt.id.clone(), gw.id.clone()];
             if route.is_some_and(|r| r.state == RouteState::Blackhole) {
@@ -1515,7 +1642,7 @@ impl<'a> Ctx<'a> {
             return b;
         }
         let mut b = self.route_path(vf, subnet, service);
-        if let Some(gw) = gateways.first() {
+        if let Some(gw) = gateways().next() {
             let severity = if b.reachable == Yes {
                 Severity::Warning
             } else {
@@ -1541,20 +1668,14 @@ impl<'a> Ctx<'a> {
                 ),
                 fix: self.fix(&Fix::AddEndpointRouteTable { endpoint_id: gw.id.clone(), route_table_id: rt.id.clone() }),
             });
-        } else if b.reachable == No
-            && b.failure != Some(FailureCode::Blocked)
-            && !b
-                .findings
-                .iter()
-                .any(|f| f.code == FindingCode::IgwWithoutPublicIp)
-        {
-            b.push(self.endpoint_missing(vf, service, Severity::Error, None));
+        } else {
+            self.endpoint_missing_if_no_path(&mut b, vf, service);
         }
         b
     }
 
     /// The default route: NAT gateway, internet gateway, transit, none.
-    fn route_path(&self, vf: &VpcFacts<'_>, subnet: &Subnet, service: &Service) -> PathBuild {
+    fn route_path(&self, vf: &VpcFacts<'_, '_>, subnet: &Subnet, service: &Service) -> PathBuild {
         let _ = service;
         if !self.input.route_tables.given {
             return PathBuild::unknown(self.missing("RouteTables"));
@@ -1696,7 +1817,7 @@ impl<'a> Ctx<'a> {
             RouteTarget::InternetGateway(igw_id) => {
                 path.push(igw_id.clone());
                 if self.input.internet_gateways.given {
-                    match self.igws.get(igw_id.as_str()) {
+                    match self.igws.get(igw_id) {
                         None => {
                             return PathBuild::unknown(dangling_finding(
                                 igw_id,
@@ -1743,9 +1864,9 @@ impl<'a> Ctx<'a> {
                     // Re-pointing this table's default route at a NAT gateway
                     // would cut off every NAT gateway whose own subnet uses the
                     // same table: the NAT needs its internet-gateway route.
-                    let serves_a_nat = self.nats.values().any(|n| {
+                    let serves_a_nat = self.input.nat_gateways.items.iter().any(|n| {
                         self.subnets
-                            .get(n.subnet_id.as_str())
+                            .get(&n.subnet_id)
                             .and_then(|s| self.route_table_of(s))
                             .is_some_and(|t| t.id == rt.id)
                     });
@@ -1825,7 +1946,7 @@ impl<'a> Ctx<'a> {
 
     fn nat_path(
         &self,
-        vf: &VpcFacts<'_>,
+        vf: &VpcFacts<'_, '_>,
         subnet: &Subnet,
         rt: &RouteTable,
         nat_id: &str,
@@ -1903,10 +2024,10 @@ impl<'a> Ctx<'a> {
             );
         }
         // The NAT gateway's own subnet must route to an attached IGW.
-        let nat_subnet = self.subnets.get(nat.subnet_id.as_str()).copied();
+        let nat_subnet = self.subnets.get(&nat.subnet_id);
         let nat_rt = match nat_subnet {
             Some(s) => self.route_table_of(s),
-            None => self.rtb_by_subnet.get(nat.subnet_id.as_str()).copied(),
+            None => self.rtb_by_subnet.get(&nat.subnet_id),
         };
         let Some(nat_rt) = nat_rt else {
             let mut b = PathBuild::unknown(dangling_finding(
@@ -2140,8 +2261,86 @@ pub(crate) fn infer_region(input: &VpcInput) -> Option<Region> {
     None
 }
 
-fn host_of(service: &Service, region: &Region) -> String {
-    service.host_template(region)
+/// `items` in increasing order of `id` (each id once; a selection, since
+/// there are only a few VPCs and the sort code would weigh on the wasm module).
+fn by_id_order<T>(items: &[T], id: impl Fn(&T) -> &str) -> impl Iterator<Item = &T> {
+    let mut last: Option<&str> = None;
+    core::iter::from_fn(move || {
+        let next = items
+            .iter()
+            .filter(|t| last.is_none_or(|l| id(t) > l))
+            .min_by(|a, b| id(a).cmp(id(b)))?;
+        last = Some(id(next));
+        Some(next)
+    })
+}
+
+/// The item with the lowest id (a choice that does not depend on input order).
+fn lowest_id<'t, T: 't>(
+    items: impl Iterator<Item = &'t T>,
+    id: impl Fn(&T) -> &str,
+) -> Option<&'t T> {
+    items.min_by(|a, b| id(a).cmp(id(b)))
+}
+
+/// Findings without repeats (same code, resource and fix: the most severe
+/// kept, at the place of the first), errors first, then warnings, then
+/// infos, each in order of first appearance.
+fn dedup_by_severity(all: Vec<Finding>) -> Vec<Finding> {
+    // Findings with the same resource are chained; thousands of paths stay
+    // linear.
+    let mut by_resource = IdIndex::with_capacity(all.len());
+    for (i, f) in all.iter().enumerate() {
+        by_resource.insert_first(&f.resource, i as u32);
+    }
+    let mut next_same_resource: Vec<u32> = vec![u32::MAX; all.len()];
+    let mut last_of_chain: Vec<u32> = vec![u32::MAX; all.len()];
+    let mut keep: Vec<Option<Severity>> = vec![None; all.len()];
+    for (i, f) in all.iter().enumerate() {
+        let head = by_resource
+            .get(&f.resource)
+            .expect("every resource was indexed above") as usize;
+        // Walk the chain of earlier findings of this resource.
+        let mut k = head;
+        let mut dup = None;
+        while k < i {
+            if all[k].code == f.code && all[k].fix == f.fix && keep[k].is_some() {
+                dup = Some(k);
+                break;
+            }
+            k = next_same_resource[k] as usize;
+        }
+        match dup {
+            Some(k) => keep[k] = keep[k].map(|s| s.min(f.severity)),
+            None => {
+                keep[i] = Some(f.severity);
+                if i != head {
+                    let tail = last_of_chain[head] as usize;
+                    next_same_resource[tail] = i as u32;
+                }
+                last_of_chain[head] = i as u32;
+            }
+        }
+    }
+    let rank = |s: Severity| match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    };
+    let mut kept: Vec<Finding> = Vec::new();
+    for r in 0..3 {
+        for (f, severity) in all.iter().zip(&keep) {
+            if let Some(sev) = severity
+                && rank(*sev) == r
+            {
+                kept.push(Finding {
+                    severity: *sev,
+                    ..f.clone()
+                });
+            }
+        }
+    }
+    kept
 }
 
 /// Evaluates a parsed VPC. See the module docs of [`super`].
@@ -2167,7 +2366,9 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
     let ctx = Ctx::new(input, region.clone(), options);
     let mut report = Report::new(ReportKind::Validate, Some(region.name().to_owned()));
     report.profile = Some(options.profile.as_str().to_owned());
-    let services: Vec<&Service> = catalog::services(options.profile).collect();
+    let services: Vec<&'static Service> = catalog::services(options.profile).collect();
+    // The same host for every subnet: built once.
+    let hosts: Vec<String> = services.iter().map(|s| s.host_template(&region)).collect();
     let mut global: Vec<Finding> = Vec::new();
 
     // Documents that were not given at all.
@@ -2196,7 +2397,7 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
         options
             .subnets
             .iter()
-            .filter_map(|id| ctx.subnets.get(id.as_str()).copied())
+            .filter_map(|id| ctx.subnets.get(id))
             .collect()
     };
 
@@ -2209,9 +2410,8 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
                 status: Status::Unknown,
                 endpoints: services
                     .iter()
-                    .map(|s| {
-                        PathBuild::unknown(ctx.missing("Subnets")).finish(s, host_of(s, &region))
-                    })
+                    .zip(&hosts)
+                    .map(|(s, host)| PathBuild::unknown(ctx.missing("Subnets")).finish(s, host))
                     .collect(),
             });
         }
@@ -2223,11 +2423,19 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
             vpc_ids.push(&s.vpc_id);
         }
     }
-    let facts: BTreeMap<&str, VpcFacts<'_>> = vpc_ids
+    let facts: Vec<VpcFacts<'_, '_>> = vpc_ids
         .iter()
-        .map(|v| (*v, ctx.vpc_facts(v, options, &task_subnets)))
+        .map(|v| ctx.vpc_facts(v, options, &task_subnets, &services))
         .collect();
-    for vf in facts.values() {
+    let facts_of = |vpc_id: &str| {
+        let i = vpc_ids
+            .iter()
+            .position(|v| *v == vpc_id)
+            .expect("vpc_ids holds the VPC of every task subnet");
+        &facts[i]
+    };
+    // In VPC id order, as the report always listed them.
+    for vf in by_id_order(&facts, |f| f.vpc_id) {
         let dns_given = input.dns_attributes.get(vf.vpc_id);
         if dns_given.is_none_or(|a| a.dns_support.is_none()) {
             global.push(ctx.missing_attribute("EnableDnsSupport", vf.vpc_id));
@@ -2257,10 +2465,11 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
     }
 
     for subnet in &task_subnets {
-        let vf = &facts[subnet.vpc_id.as_str()];
+        let vf = facts_of(&subnet.vpc_id);
         let endpoints: Vec<PathReport> = services
             .iter()
-            .map(|s| ctx.path(vf, subnet, s).finish(s, host_of(s, &region)))
+            .zip(&hosts)
+            .map(|(s, host)| ctx.path(vf, subnet, s).finish(s, host))
             .collect();
         let status = overall_status(endpoints.iter().map(|e| e.reachable));
         report.subnets.push(SubnetReport {
@@ -2279,21 +2488,7 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
             all.extend(e.findings.iter().cloned());
         }
     }
-    let mut findings: Vec<Finding> = Vec::new();
-    // (code, resource, fix) → index, so that thousands of paths stay linear.
-    let mut seen: BTreeMap<(FindingCode, String, Option<String>), usize> = BTreeMap::new();
-    for f in all {
-        let key = (f.code, f.resource.clone(), f.fix.clone());
-        match seen.get(&key) {
-            Some(&i) => findings[i].severity = findings[i].severity.min(f.severity),
-            None => {
-                seen.insert(key, findings.len());
-                findings.push(f);
-            }
-        }
-    }
-    findings.sort_by_key(|f| f.severity);
-    report.findings = findings;
+    report.findings = dedup_by_severity(all);
     report.cost = Some(cost(&ctx, options.profile, &task_subnets, &vpc_ids));
     let statuses = report.subnets.iter().map(|s| s.status);
     report.status = if report.subnets.is_empty() {
@@ -2320,23 +2515,31 @@ fn cost(
     task_subnets: &[&Subnet],
     vpc_ids: &[&str],
 ) -> CostSummary {
-    let azs: BTreeSet<&str> = task_subnets
-        .iter()
-        .map(|s| s.availability_zone.as_deref().unwrap_or(s.id.as_str()))
-        .collect();
+    let mut azs = IdIndex::with_capacity(4);
+    for s in task_subnets {
+        azs.insert_first(s.availability_zone.as_deref().unwrap_or(&s.id), 0);
+    }
     let az_count = azs.len().max(1) as u32;
+    // The interface endpoints that can be created in this region (the
+    // others are reached some other way and cost nothing here).
     let interface: Vec<&Service> = catalog::endpoints(profile)
-        .filter(|s| s.endpoint_type == EndpointType::Interface)
-        .filter(|s| matches!(ctx.region.partition(), _ if !matches!(s.availability(&ctx.region), Availability::ControlPlaneRegionOnly { .. } | Availability::NotInPartition)))
+        .filter(|s| {
+            s.endpoint_type == EndpointType::Interface
+                && !matches!(
+                    s.availability(&ctx.region),
+                    Availability::ControlPlaneRegionOnly { .. } | Availability::NotInPartition
+                )
+        })
         .collect();
     let needed = interface.len() as u32 * az_count;
     let mut present = 0u32;
     for s in &interface {
-        for v in vpc_ids {
-            if let Some(eps) = ctx.endpoints.get(*v).and_then(|m| m.get(s.id)) {
-                for e in eps.iter().filter(|e| e.kind == VpcEndpointKind::Interface) {
-                    present += e.subnet_ids.len() as u32;
-                }
+        for e in &ctx.endpoints {
+            if e.ep.kind == VpcEndpointKind::Interface
+                && e.service_id == s.id
+                && vpc_ids.contains(&e.ep.vpc_id.as_str())
+            {
+                present += e.ep.subnet_ids.len() as u32;
             }
         }
     }

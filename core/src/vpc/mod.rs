@@ -55,6 +55,7 @@
 //! endpoints.
 
 mod eval;
+mod index;
 pub mod input;
 pub mod model;
 
