@@ -13,7 +13,7 @@
 
 use netready_core::report::{Report, Source, Status};
 use netready_tests::dns_server::{Answer, DnsServer};
-use netready_tests::http::{HttpServer, Route};
+use netready_tests::http::HttpServer;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -288,23 +288,7 @@ fn hanging_instance_metadata_stays_inside_the_timeout() {
     // GET; the DNS server never answers either. The whole run must still
     // end by --timeout (1 s) plus start-up and scheduling: the metadata
     // lookups get a quarter of the budget, the checks the rest.
-    let imds = HttpServer::start("127.0.0.1:0".parse().expect("literal")).expect("fake IMDS");
-    imds.route("PUT", "/latest/api/token", Route::ok("T"));
-    for path in [
-        "/latest/meta-data/placement/region",
-        "/latest/dynamic/instance-identity/document",
-        "/latest/meta-data/public-ipv4",
-        "/latest/meta-data/mac",
-    ] {
-        imds.route(
-            "GET",
-            path,
-            Route {
-                delay: Duration::from_secs(30),
-                ..Route::ok("x")
-            },
-        );
-    }
+    let imds = HttpServer::hanging_imds().expect("fake IMDS");
     let d = dns();
     d.set_default(Answer::Silence, Duration::ZERO);
     let addr = d.addr().to_string();

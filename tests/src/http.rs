@@ -67,6 +67,30 @@ pub struct HttpServer {
 }
 
 impl HttpServer {
+    /// An instance metadata service on 127.0.0.1 that hands out an IMDSv2
+    /// token at once and then never answers a metadata GET (each hangs for
+    /// 30 s): what the probe meets behind a broken metadata hop limit.
+    pub fn hanging_imds() -> Result<HttpServer, String> {
+        let imds = HttpServer::start(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        imds.route("PUT", "/latest/api/token", Route::ok("T"));
+        for path in [
+            "/latest/meta-data/placement/region",
+            "/latest/dynamic/instance-identity/document",
+            "/latest/meta-data/public-ipv4",
+            "/latest/meta-data/mac",
+        ] {
+            imds.route(
+                "GET",
+                path,
+                Route {
+                    delay: std::time::Duration::from_secs(30),
+                    ..Route::ok("x")
+                },
+            );
+        }
+        Ok(imds)
+    }
+
     /// Starts a server on `bind` (port 0 picks one).
     pub fn start(bind: SocketAddr) -> Result<HttpServer, String> {
         let state = Arc::new(Mutex::new(State::default()));

@@ -948,23 +948,7 @@ async fn awsvpc_task_does_not_take_the_instance_public_ip() {
 async fn metadata_that_answers_slowly_stops_at_the_deadline() {
     // The token comes at once, then every GET hangs: without the overall
     // deadline each of the five lookups would take its own 300 ms.
-    let imds = HttpServer::start(any_port()).expect("fake IMDS");
-    imds.route("PUT", "/latest/api/token", Route::ok("T"));
-    for path in [
-        "/latest/meta-data/placement/region",
-        "/latest/dynamic/instance-identity/document",
-        "/latest/meta-data/public-ipv4",
-        "/latest/meta-data/mac",
-    ] {
-        imds.route(
-            "GET",
-            path,
-            Route {
-                delay: Duration::from_secs(30),
-                ..Route::ok("x")
-            },
-        );
-    }
+    let imds = HttpServer::hanging_imds().expect("fake IMDS");
     let env = Environment {
         ecs_metadata_uri: None,
         imds_endpoint: imds.url(),
