@@ -61,7 +61,8 @@ trap 'rm -rf "$STAGE"' EXIT
 # target-features section (strip = "debuginfo"), from which wasm-opt learns
 # the features rustc enabled.
 if command -v wasm-opt >/dev/null 2>&1; then
-  wasm-opt -Oz -o "$STAGE/opt.wasm" "$WASM_OUT"
+  # --converge: repeat -Oz while it still shrinks the module (1-2 KB).
+  wasm-opt -Oz --converge -o "$STAGE/opt.wasm" "$WASM_OUT"
 else
   log "warning: wasm-opt not found; the module is not size-optimised"
   cp "$WASM_OUT" "$STAGE/opt.wasm"
@@ -74,6 +75,9 @@ rm -rf "$DIST"
 mkdir -p "$DIST/pkg" "$DIST/examples"
 cp "$WEB"/www/*.html "$WEB"/www/*.css "$WEB"/www/*.js "$WEB"/www/*.svg "$DIST/"
 cp "$STAGE/netready_web.js" "$STAGE/netready_web.d.ts" "$DIST/pkg/"
+# JavaScript the crate ships beside the module (web/src/tape.js, the
+# decoder of results), which netready_web.js imports.
+if [[ -d "$STAGE/snippets" ]]; then cp -r "$STAGE/snippets" "$DIST/pkg/"; fi
 python3 "$WEB/tools/embed_wasm.py" "$STAGE/netready_web_bg.wasm" "$DIST/pkg/netready_web_wasm.js"
 python3 "$WEB/tools/examples.py" "$ROOT" "$DIST/examples"
 

@@ -7,12 +7,14 @@
 set -euo pipefail
 DIST="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/dist"
 gz() { cat "$@" | gzip -9c | wc -c; }
-code=("$DIST/pkg/netready_web_wasm.js" "$DIST/pkg/netready_web.js" "$DIST"/*.js)
+mapfile -t snippets < <(find "$DIST/pkg/snippets" -name '*.js' 2>/dev/null | sort)
+glue=("$DIST/pkg/netready_web.js" "${snippets[@]}")
+code=("$DIST/pkg/netready_web_wasm.js" "${glue[@]}" "$DIST"/*.js)
 if [[ $# -ge 1 ]]; then
   printf 'raw wasm module (wasm-opt -Oz): %7d bytes, %7d gzipped\n' "$(wc -c <"$1")" "$(gz "$1")"
 fi
 printf 'embedded wasm module (JS):      %7d bytes, %7d gzipped\n' "$(wc -c <"$DIST/pkg/netready_web_wasm.js")" "$(gz "$DIST/pkg/netready_web_wasm.js")"
-printf 'wasm-bindgen glue + page JS:    %7d bytes, %7d gzipped\n' "$(cat "$DIST/pkg/netready_web.js" "$DIST"/*.js | wc -c)" "$(gz "$DIST/pkg/netready_web.js" "$DIST"/*.js)"
+printf 'wasm-bindgen glue + page JS:    %7d bytes, %7d gzipped\n' "$(cat "${glue[@]}" "$DIST"/*.js | wc -c)" "$(gz "${glue[@]}" "$DIST"/*.js)"
 printf 'page total, wasm + JS:          %7d bytes, %7d gzipped (each file gzipped alone: %d)\n' \
   "$(cat "${code[@]}" | wc -c)" "$(gz "${code[@]}")" \
   "$(for f in "${code[@]}"; do gzip -9c "$f" | wc -c; done | awk '{s+=$1} END {print s}')"

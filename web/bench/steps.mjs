@@ -13,7 +13,7 @@ initSync({ module: fs.readFileSync(path.join(dir, 'netready_web_bg.wasm')) });
 const docs = generate();
 const options = { profile };
 validate(docs, options); // warm-up: grows the wasm memory once
-const steps = ['read', 'parse', 'evaluate', 'convert', 'total'];
+const steps = ['read', 'parse', 'evaluate', 'tape', 'decode', 'free', 'total'];
 const times = Object.fromEntries(steps.map((s) => [s, []]));
 const cpu = [];
 for (let i = 0; i < RUNS; i += 1) {

@@ -15,7 +15,7 @@ cargo build -p netready-web --features bench-steps --profile wasm-release \
 mkdir -p "$OUT"
 RAW="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/netready_web.wasm"
 if command -v wasm-opt >/dev/null 2>&1; then
-  wasm-opt -Oz -o "$OUT/opt.wasm" "$RAW"
+  wasm-opt -Oz --converge -o "$OUT/opt.wasm" "$RAW"
 else
   cp "$RAW" "$OUT/opt.wasm"
 fi

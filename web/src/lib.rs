@@ -8,9 +8,10 @@
 //! * It decides nothing: every verdict, host name, class and message comes
 //!   from `netready-core`, so the page can never disagree with the
 //!   `netready` binary (the parity test in `web/test.sh` compares them).
-//! * Results cross as plain JavaScript objects made from serde_json's text
-//!   (`JSON.parse`): `JSON.stringify(result)` is the same JSON the command
-//!   line prints (`None` becomes `null`, maps become objects).
+//! * Results cross as plain JavaScript objects, the ones `JSON.parse` of
+//!   serde_json's text would give (built from a compact tape, see [`tape`]):
+//!   `JSON.stringify(result)` is the same JSON the command line prints
+//!   (`None` becomes `null`, maps become objects).
 //! * Every failure crosses as a JavaScript `Error` whose `message` is core's
 //!   own message (naming the document, the JSON path and what was expected);
 //!   no export panics on any input.
@@ -19,6 +20,8 @@
 //! No I/O of any kind: the page hands in the text of the documents, and the
 //! module never fetches, stores or sends anything.
 #![forbid(unsafe_code)]
+
+mod tape;
 
 use core::net::IpAddr;
 use netready_core::catalog::{self, Profile, Region};
@@ -166,15 +169,19 @@ export interface Classified {
 }
 "#;
 
-/// A result as a plain JavaScript object: serialised to JSON text by
-/// serde_json (the same serialiser as the command line's `--format json`),
-/// then `JSON.parse`d. Measured (web/bench/steps.sh) about 3× faster than
-/// building the object property by property from wasm (serde-wasm-bindgen:
-/// one JS call per field and per string), and smaller.
+/// A result as a plain JavaScript object, the one `JSON.parse` of the
+/// command line's JSON would give (see [`tape`]).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| js_sys::Error::new(&format!("cannot serialise the result: {e}")))?;
-    js_sys::JSON::parse(&text)
+    let t = tape::Tape::of(value)
+        .map_err(|e| js_sys::Error::new(&format!("cannot convert the result: {e}")))?;
+    Ok(decode_tape(&t.ops, &t.numbers, &t.text, &t.offsets))
+}
+
+#[wasm_bindgen(module = "/src/tape.js")]
+extern "C" {
+    /// web/src/tape.js: the tape back into objects.
+    #[wasm_bindgen(js_name = "decodeTape")]
+    fn decode_tape(ops: &[u32], numbers: &[f64], text: &str, offsets: &[u32]) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -425,8 +432,9 @@ mod bench_steps {
     }
 
     /// Milliseconds spent in each step of one `validate` call: reading the
-    /// documents argument, parsing, evaluating, converting the report to a
-    /// JavaScript object. Returns `[read, parse, evaluate, convert]`.
+    /// documents argument, parsing, evaluating, writing the report's tape,
+    /// decoding it into JavaScript objects, freeing the report. Returns
+    /// `[read, parse, evaluate, tape, decode, free]`.
     #[wasm_bindgen(js_name = "benchSteps")]
     pub fn bench_steps(documents: JsValue, options: JsValue) -> Result<Vec<f64>, JsValue> {
         let t0 = now();
@@ -441,10 +449,15 @@ mod bench_steps {
         let t2 = now();
         let report = vpc::evaluate(&input, &options).map_err(|e| input_error(&e))?;
         let t3 = now();
-        let js = to_js(&report)?;
+        let t = tape::Tape::of(&report).map_err(|e| js_sys::Error::new(&e.to_string()))?;
         let t4 = now();
+        let js = decode_tape(&t.ops, &t.numbers, &t.text, &t.offsets);
+        let t5 = now();
         // Keep the result alive until after the clock is read.
         drop(js);
-        Ok(vec![t1 - t0, t2 - t1, t3 - t2, t4 - t3])
+        drop(t);
+        drop(report);
+        let t6 = now();
+        Ok(vec![t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5])
     }
 }

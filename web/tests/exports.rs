@@ -267,3 +267,43 @@ fn validate_option_errors() {
         as_error(netready_web::validate(docs(&[]), JsValue::UNDEFINED).expect_err("no documents"));
     assert_eq!(prop(&e, "kind"), "no_documents");
 }
+
+/// Every number as f64: JSON.stringify writes 0.0 as `0`, serde_json as `0.0`.
+fn numbers_as_f64(v: Value) -> Value {
+    match v {
+        Value::Number(n) => serde_json::json!(n.as_f64()),
+        Value::Array(a) => Value::Array(a.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect())
+        }
+        other => other,
+    }
+}
+
+#[wasm_bindgen_test]
+fn results_survive_the_tape_with_any_text() {
+    // Ids from pasted JSON may hold anything: characters outside the BMP
+    // (two UTF-16 units), combining marks, quotes, "__proto__", controls.
+    let subnets = r#"{"Subnets": [
+        {"SubnetId": "subnet-😀é\"'<b>", "VpcId": "__proto__", "AvailabilityZone": "eu-west-1a", "CidrBlock": "10.0.0.0/24"},
+        {"SubnetId": "subnet-\u0000\u2028ﬀ", "VpcId": "vpc-ü", "AvailabilityZone": "eu-west-1b", "CidrBlock": "10.0.1.0/24"}
+    ]}"#;
+    let files = [("s.json", subnets)];
+    let got = netready_web::validate(
+        docs(&files),
+        options(serde_json::json!({ "region": "eu-west-1" })),
+    )
+    .expect("valid input");
+    let want = netready_core::vpc::validate(
+        &files,
+        &netready_core::vpc::ValidateOptions {
+            region: Some(netready_core::catalog::Region::parse("eu-west-1").expect("a region")),
+            ..Default::default()
+        },
+    )
+    .expect("valid input");
+    let want = serde_json::to_value(&want).expect("a report serialises");
+    assert_eq!(numbers_as_f64(json(&got)), numbers_as_f64(want));
+    let text = String::from(JSON::stringify(&got).expect("plain object"));
+    assert!(text.contains(r#""subnet_id":"subnet-😀é\"'<b>""#), "{text}");
+}
