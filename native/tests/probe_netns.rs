@@ -518,6 +518,79 @@ fn many_black_holed_endpoints_end_within_the_timeout() {
 }
 
 #[test]
+fn a_low_open_files_limit_is_not_reported_as_unreachable() {
+    let Some(n) = net("a_low_open_files_limit_is_not_reported_as_unreachable") else {
+        return;
+    };
+    let test = "a_low_open_files_limit_is_not_reported_as_unreachable";
+    if let Err(e) = &n.firewall {
+        skip(test, &format!("no packet filter: {e}"));
+        return;
+    }
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        skip(test, "prlimit (util-linux) is missing");
+        return;
+    }
+    // 450 endpoints, each a live address and a black-holed one, under an
+    // open-files limit of 384: the black-holed connects hold a descriptor
+    // each until the deadline. Dialled all at once, the later ones fail with
+    // EMFILE, which is no fact about the endpoint; the dialler must queue
+    // them in its slots, and what cannot get a slot in time is reported as
+    // not dialled (skipped_deadline), never as unreachable.
+    let mut args: Vec<String> = Vec::new();
+    for i in 0..450 {
+        let host = format!("e{i}.example");
+        n.dns.set(
+            &host,
+            Answer::Addresses(vec![ip("10.99.1.1"), ip("10.99.1.4")]),
+        );
+        args.push("--endpoint".into());
+        args.push(host);
+    }
+    n.runner_zone();
+    let dns = n.dns.addr().to_string();
+    let out = n
+        .client
+        .command("prlimit")
+        .args(["--nofile=384:384", BIN, "probe", "--region", "eu-west-1"])
+        .args(["--dns-server", &dns, "--ecr-account", "123456789012"])
+        .args(["--public-ip", "no", "--format", "json", "--timeout", "3s"])
+        .args(&args)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("ECS_CONTAINER_METADATA_URI_V4")
+        .output()
+        .expect("run netready under prlimit in the namespace");
+    let r = json(&out);
+    let mut seen = std::collections::BTreeMap::<(String, &str), usize>::new();
+    for a in r.endpoints.iter().flat_map(|e| &e.addresses) {
+        *seen
+            .entry((a.ip.to_string(), a.outcome.as_str()))
+            .or_default() += 1;
+    }
+    let allowed = [
+        ("10.99.1.1", "connected"),
+        ("10.99.1.1", "skipped_deadline"),
+        ("10.99.1.4", "timeout"),
+        ("10.99.1.4", "skipped_deadline"),
+        ("10.99.1.2", "connected"),
+        ("52.94.76.1", "connected"),
+    ];
+    assert!(
+        seen.keys()
+            .all(|(ip, o)| allowed.contains(&(ip.as_str(), *o))),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains_key(&("10.99.1.1".to_owned(), "connected")),
+        "{seen:?}"
+    );
+}
+
+#[test]
 fn proxy_variables_are_ignored() {
     let Some(n) = net("proxy_variables_are_ignored") else {
         return;

@@ -20,7 +20,7 @@
 //! `metadata`).
 
 use super::context::{self, ContextFlags, Environment, PublicIpSetting};
-use super::dial::TcpDialer;
+use super::dial::{self, TcpDialer};
 use super::dns::{self, DEFAULT_MAX_IN_FLIGHT, DnsResolver};
 use super::net::{self, Check, ProbeOptions, Target};
 use crate::cli::{CliResult, UsageError};
@@ -339,7 +339,9 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
         settings.port,
     );
     let resolver = DnsResolver::new(gathered.resolvers.clone(), DEFAULT_MAX_IN_FLIGHT);
-    let dialer = TcpDialer::new();
+    // Raise the open-files limit first: each connection in flight is a
+    // file descriptor.
+    let dialer = TcpDialer::with_slots(dial::connection_slots(true));
     let profile = settings.profile;
 
     if let Some((interval, listen)) = settings.watch {

@@ -11,7 +11,11 @@
 //!   told by a route lookup — a UDP `connect`, which sends nothing — after
 //!   an unreachable connect) are told apart;
 //! * the connection is closed as soon as the handshake completes: no byte is
-//!   sent (the probe proves the path, not the service).
+//!   sent (the probe proves the path, not the service);
+//! * at most [`connection_slots`] connects are in flight at once, so running
+//!   out of file descriptors is never mistaken for an unreachable endpoint;
+//!   a dial that gets no slot before the deadline is reported as not dialled
+//!   (`skipped_deadline`).
 //!
 //! Not done here: choosing addresses (core's plan does) or retrying.
 
@@ -19,20 +23,65 @@ use super::net::{Dialed, Dialer};
 use netready_core::report::{TcpOutcome, TlsReport};
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpSocket;
+use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
 
-/// Dials with the operating system's TCP stack.
-#[derive(Debug, Clone, Default)]
+/// Dials with the operating system's TCP stack, at most a fixed number of
+/// connections at once (each is a file descriptor: hundreds of endpoints
+/// with several addresses each would otherwise exhaust a container's
+/// open-files limit, and `EMFILE` is not an unreachable endpoint).
+#[derive(Debug, Clone)]
 pub struct TcpDialer {
-    _private: (),
+    slots: Arc<Semaphore>,
 }
 
-impl TcpDialer {
-    /// A dialer.
-    pub fn new() -> TcpDialer {
-        TcpDialer { _private: () }
+impl Default for TcpDialer {
+    fn default() -> Self {
+        TcpDialer::new()
     }
+}
+
+/// File descriptors kept back from the dialler for DNS sockets, the metrics
+/// listener, standard streams and the runtime.
+const RESERVED_FDS: u64 = 128;
+
+/// The fewest connections allowed at once, whatever the limit says.
+const MIN_SLOTS: usize = 16;
+
+impl TcpDialer {
+    /// A dialer allowed as many connections at once as the process's
+    /// current open-files limit leaves room for.
+    pub fn new() -> TcpDialer {
+        TcpDialer::with_slots(connection_slots(false))
+    }
+
+    /// A dialer allowed `slots` connections at once (at least one).
+    pub fn with_slots(slots: usize) -> TcpDialer {
+        TcpDialer {
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+        }
+    }
+}
+
+/// How many connections may be open at once: the soft open-files limit
+/// less [`RESERVED_FDS`], at least [`MIN_SLOTS`], at most
+/// [`Semaphore::MAX_PERMITS`]. With `raise`, the soft limit is first raised
+/// to the hard limit (allowed without privileges; containers often start
+/// with a soft limit of 1,024).
+pub fn connection_slots(raise: bool) -> usize {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    let Ok((mut soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return MIN_SLOTS;
+    };
+    if raise && soft < hard && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
+        soft = hard;
+    }
+    let room = soft.saturating_sub(RESERVED_FDS);
+    usize::try_from(room)
+        .unwrap_or(usize::MAX)
+        .clamp(MIN_SLOTS, Semaphore::MAX_PERMITS)
 }
 
 /// Maps a connect error to an outcome.
@@ -60,7 +109,12 @@ pub fn has_local_route(addr: SocketAddr) -> bool {
             socket.connect(addr),
             Err(e) if e.kind() == io::ErrorKind::NetworkUnreachable
         ),
-        Err(_) => false,
+        // No such family here (IPv6 disabled): no route to it either. Any
+        // other failure (out of descriptors, …) says nothing about routes.
+        Err(e) => !matches!(
+            e.kind(),
+            io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported
+        ) && e.raw_os_error() != Some(nix::libc::EAFNOSUPPORT),
     }
 }
 
@@ -92,6 +146,16 @@ pub async fn connect(
 impl Dialer for TcpDialer {
     async fn dial(&self, addr: SocketAddr, deadline: Instant) -> Dialed {
         let began = Instant::now();
+        // Waiting for a slot until the deadline means it was never dialled:
+        // the engine records that as skipped_deadline, not as a timeout.
+        let slot = timeout_at(deadline, self.slots.acquire()).await;
+        // A slot that frees up at the deadline itself leaves no time to dial.
+        if !matches!(slot, Ok(Ok(_))) || Instant::now() >= deadline {
+            return Dialed {
+                outcome: TcpOutcome::SkippedDeadline,
+                ms: 0.0,
+            };
+        }
         let outcome = match connect(addr, deadline).await {
             Ok(stream) => {
                 drop(stream);
@@ -111,6 +175,14 @@ impl Dialer for TcpDialer {
         server_name: &str,
         deadline: Instant,
     ) -> TlsReport {
+        let Ok(Ok(_slot)) = timeout_at(deadline, self.slots.acquire()).await else {
+            return TlsReport {
+                outcome: netready_core::report::TlsOutcome::Failed,
+                issuer: None,
+                detail: Some("the deadline passed while waiting for a connection slot".into()),
+                ms: None,
+            };
+        };
         super::tls::handshake(addr, server_name, deadline).await
     }
 }
