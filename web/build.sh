@@ -78,6 +78,9 @@ cp "$STAGE/netready_web.js" "$STAGE/netready_web.d.ts" "$DIST/pkg/"
 # JavaScript the crate ships beside the module (web/src/tape.js, the
 # decoder of results), which netready_web.js imports.
 if [[ -d "$STAGE/snippets" ]]; then cp -r "$STAGE/snippets" "$DIST/pkg/"; fi
+# Comments, blank lines and indentation out of the shipped JavaScript.
+python3 "$WEB/tools/strip_js.py" "$DIST"/*.js "$DIST/pkg/netready_web.js" \
+  $(find "$DIST/pkg" -path '*/snippets/*.js' 2>/dev/null)
 python3 "$WEB/tools/embed_wasm.py" "$STAGE/netready_web_bg.wasm" "$DIST/pkg/netready_web_wasm.js"
 python3 "$WEB/tools/examples.py" "$ROOT" "$DIST/examples"
 

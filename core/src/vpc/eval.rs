@@ -419,6 +419,8 @@ struct VpcFacts<'a, 'c> {
     /// For each service of the profile, the VPC's endpoints for it, in
     /// input order.
     endpoints: Vec<(&'static Service, Vec<&'c Endpoint<'a>>)>,
+    /// The plain endpoint-missing finding of each service, once built.
+    missing: RefCell<Vec<(*const Service, Finding)>>,
     /// Where a missing interface endpoint should go.
     placement: EndpointPlacement,
 }
@@ -809,6 +811,7 @@ impl<'a> Ctx<'a> {
                     (*s, eps)
                 })
                 .collect(),
+            missing: RefCell::default(),
             placement: EndpointPlacement {
                 vpc_id: Some(vpc_id.to_owned()),
                 subnet_ids,
@@ -1059,6 +1062,27 @@ impl<'a> Ctx<'a> {
     }
 
     fn endpoint_missing(
+        &self,
+        vf: &VpcFacts<'_, '_>,
+        service: &Service,
+        severity: Severity,
+        why: Option<&str>,
+    ) -> Finding {
+        // The plain finding is the same for every subnet of the VPC, and its
+        // fix lists every route table: built once per VPC and service.
+        if severity == Severity::Error && why.is_none() {
+            let key: *const Service = service;
+            if let Some((_, f)) = vf.missing.borrow().iter().find(|(s, _)| *s == key) {
+                return f.clone();
+            }
+            let f = self.endpoint_missing_uncached(vf, service, severity, why);
+            vf.missing.borrow_mut().push((key, f.clone()));
+            return f;
+        }
+        self.endpoint_missing_uncached(vf, service, severity, why)
+    }
+
+    fn endpoint_missing_uncached(
         &self,
         vf: &VpcFacts<'_, '_>,
         service: &Service,

@@ -136,17 +136,26 @@ where
 }
 
 fn de_assign<'de, D: Deserializer<'de>>(d: D) -> Result<AssignPublicIp, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum BoolOrStr {
-        B(bool),
-        S(String),
+    // A visitor, not an untagged enum: serde's untagged enums buffer the
+    // value first, and that machinery weighed several KB in the wasm module.
+    struct BoolOrStr;
+    impl serde::de::Visitor<'_> for BoolOrStr {
+        type Value = AssignPublicIp;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("true or false")
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<AssignPublicIp, E> {
+            Ok(if v {
+                AssignPublicIp::Enabled
+            } else {
+                AssignPublicIp::Disabled
+            })
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AssignPublicIp, E> {
+            v.parse().map_err(E::custom)
+        }
     }
-    match BoolOrStr::deserialize(d)? {
-        BoolOrStr::B(true) => Ok(AssignPublicIp::Enabled),
-        BoolOrStr::B(false) => Ok(AssignPublicIp::Disabled),
-        BoolOrStr::S(s) => s.parse().map_err(serde::de::Error::custom),
-    }
+    d.deserialize_any(BoolOrStr)
 }
 
 /// Bad input or bad options: the run produces no report (exit code 2).
@@ -233,4 +242,36 @@ impl core::error::Error for InputError {}
 pub fn validate(docs: &[(&str, &str)], options: &ValidateOptions) -> Result<Report, InputError> {
     let input = parse(docs)?;
     evaluate(&input, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    fn assign(json: &str) -> Result<AssignPublicIp, serde_json::Error> {
+        serde_json::from_str::<ValidateOptions>(&alloc::format!(
+            r#"{{"assign_public_ip": {json}}}"#
+        ))
+        .map(|o| o.assign_public_ip)
+    }
+
+    #[test]
+    fn assign_public_ip_takes_a_boolean_or_its_words() {
+        assert_eq!(assign("true").unwrap(), AssignPublicIp::Enabled);
+        assert_eq!(assign("false").unwrap(), AssignPublicIp::Disabled);
+        assert_eq!(assign(r#""ENABLED""#).unwrap(), AssignPublicIp::Enabled);
+        assert_eq!(assign(r#""no""#).unwrap(), AssignPublicIp::Disabled);
+        let e = assign(r#""maybe""#).unwrap_err().to_string();
+        assert!(e.contains("expected true or false"), "{e}");
+        let e = assign("1").unwrap_err().to_string();
+        assert!(e.contains("true or false"), "{e}");
+        assert!(assign("null").is_err());
+        assert_eq!(
+            serde_json::from_str::<ValidateOptions>("{}")
+                .unwrap()
+                .assign_public_ip,
+            AssignPublicIp::Disabled
+        );
+    }
 }
