@@ -469,6 +469,18 @@ impl PathBuild {
             findings: vec![finding],
         }
     }
+    /// A path that has nowhere to go (`no_route`), with the finding saying why.
+    fn no_route(access: Option<AccessType>, path: Vec<String>, finding: Finding) -> Self {
+        Self::fail(access, path, FailureCode::NoRoute, finding)
+    }
+    /// An unknown verdict part-way along a known path.
+    fn unknown_on(access: Option<AccessType>, path: Vec<String>, finding: Finding) -> Self {
+        PathBuild {
+            access,
+            path,
+            ..Self::unknown(finding)
+        }
+    }
     fn fail(
         access: Option<AccessType>,
         path: Vec<String>,
@@ -1266,10 +1278,9 @@ impl<'a> Ctx<'a> {
             // gateway endpoint route still wins for the bucket's traffic.
             let mut b = self.gateway_path(vf, subnet, service);
             if b.access != Some(AccessType::GatewayEndpoint) {
-                b = PathBuild::fail(
+                b = PathBuild::no_route(
                     Some(AccessType::VpcEndpoint),
                     vec![subnet.id.clone(), ep.id.clone()],
-                    FailureCode::NoRoute,
                     self.endpoint_missing(
                         vf,
                         service,
@@ -1369,10 +1380,9 @@ impl<'a> Ctx<'a> {
             (None, None) => None,
         };
         if v6_only && ep.ip_type == EndpointIpType::Ipv4 {
-            return PathBuild::fail(
+            return PathBuild::no_route(
                 Some(AccessType::VpcEndpoint),
                 b.path,
-                FailureCode::NoRoute,
                 Finding {
                     code: FindingCode::EndpointMissing,
                     severity: Severity::Error,
@@ -1388,10 +1398,9 @@ impl<'a> Ctx<'a> {
             );
         }
         if ep.subnet_ids.is_empty() {
-            return PathBuild::fail(
+            return PathBuild::no_route(
                 Some(AccessType::VpcEndpoint),
                 b.path,
-                FailureCode::NoRoute,
                 Finding {
                     code: FindingCode::EndpointNotInAz,
                     severity: Severity::Error,
@@ -1620,10 +1629,9 @@ impl<'a> Ctx<'a> {
         if let Some(gw) = associated {
             let path = vec![subnet.id.clone(), rt.id.clone(), gw.id.clone()];
             if route.is_some_and(|r| r.state == RouteState::Blackhole) {
-                return PathBuild::fail(
+                return PathBuild::no_route(
                     Some(AccessType::GatewayEndpoint),
                     path,
-                    FailureCode::NoRoute,
                     Finding {
                         code: FindingCode::BlackholeRoute,
                         severity: Severity::Error,
@@ -1640,10 +1648,9 @@ impl<'a> Ctx<'a> {
                 );
             }
             if gw.state != EndpointState::Available {
-                return PathBuild::fail(
+                return PathBuild::no_route(
                     Some(AccessType::GatewayEndpoint),
                     path,
-                    FailureCode::NoRoute,
                     Finding {
                         code: FindingCode::EndpointNotAvailable,
                         severity: Severity::Error,
@@ -1726,10 +1733,9 @@ impl<'a> Ctx<'a> {
                 || !matches!(r.map(|r| &r.target), Some(RouteTarget::NatGateway(_)))
             {
                 let nat = self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref());
-                return PathBuild::fail(
+                return PathBuild::no_route(
                     None,
                     vec![subnet.id.clone(), rt.id.clone()],
-                    FailureCode::NoRoute,
                     Finding {
                         code: FindingCode::NoDefaultRoute,
                         severity: Severity::Error,
@@ -1786,10 +1792,9 @@ impl<'a> Ctx<'a> {
                     subnet.vpc_id
                 )),
             };
-            return PathBuild::fail(
+            return PathBuild::no_route(
                 None,
                 path,
-                FailureCode::NoRoute,
                 Finding {
                     code: FindingCode::NoDefaultRoute,
                     severity: Severity::Error,
@@ -1820,10 +1825,9 @@ impl<'a> Ctx<'a> {
                     rt.id
                 )),
             };
-            return PathBuild::fail(
+            return PathBuild::no_route(
                 None,
                 path,
-                FailureCode::NoRoute,
                 Finding {
                     code: FindingCode::BlackholeRoute,
                     severity: Severity::Error,
@@ -1853,10 +1857,9 @@ impl<'a> Ctx<'a> {
                             ));
                         }
                         Some(igw) if !igw.attached_vpc_ids.contains(&subnet.vpc_id) => {
-                            return PathBuild::fail(
+                            return PathBuild::no_route(
                                 None,
                                 path,
-                                FailureCode::NoRoute,
                                 Finding {
                                     code: FindingCode::BlackholeRoute,
                                     severity: Severity::Error,
@@ -1876,12 +1879,7 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 if v6_only {
-                    return PathBuild::fail(
-                        None,
-                        path,
-                        FailureCode::NoRoute,
-                        unreachable_finding(),
-                    );
+                    return PathBuild::no_route(None, path, unreachable_finding());
                 }
                 if self.assign_public_ip == AssignPublicIp::Disabled {
                     let nat = self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref());
@@ -1910,10 +1908,9 @@ impl<'a> Ctx<'a> {
                                 .to_owned(),
                         ),
                     };
-                    return PathBuild::fail(
+                    return PathBuild::no_route(
                         None,
                         path,
-                        FailureCode::NoRoute,
                         Finding {
                             code: FindingCode::IgwWithoutPublicIp,
                             severity: Severity::Error,
@@ -1933,7 +1930,7 @@ impl<'a> Ctx<'a> {
             }
             RouteTarget::EgressOnlyInternetGateway(id) => {
                 path.push(id.clone());
-                PathBuild::fail(None, path, FailureCode::NoRoute, unreachable_finding())
+                PathBuild::no_route(None, path, unreachable_finding())
             }
             RouteTarget::VpcEndpoint(id) | RouteTarget::Transit(id) => {
                 path.push(id.clone());
@@ -1978,23 +1975,25 @@ impl<'a> Ctx<'a> {
     ) -> PathBuild {
         path.push(nat_id.to_owned());
         if !self.input.nat_gateways.given {
-            let mut b = PathBuild::unknown(self.missing("NatGateways"));
-            b.access = Some(AccessType::NatGateway);
-            b.path = path;
-            return b;
+            return PathBuild::unknown_on(
+                Some(AccessType::NatGateway),
+                path,
+                self.missing("NatGateways"),
+            );
         }
         let Some(nat) = self.nats.get(nat_id) else {
-            let mut b = PathBuild::unknown(dangling_finding(
-                nat_id,
-                &rt.id,
-                &format!(
-                    "aws ec2 describe-nat-gateways --region {} --nat-gateway-ids {nat_id}",
-                    self.region
+            return PathBuild::unknown_on(
+                Some(AccessType::NatGateway),
+                path,
+                dangling_finding(
+                    nat_id,
+                    &rt.id,
+                    &format!(
+                        "aws ec2 describe-nat-gateways --region {} --nat-gateway-ids {nat_id}",
+                        self.region
+                    ),
                 ),
-            ));
-            b.access = Some(AccessType::NatGateway);
-            b.path = path;
-            return b;
+            );
         };
         // Only failures need another NAT gateway to suggest.
         let other_nat = || {
@@ -2011,10 +2010,9 @@ impl<'a> Ctx<'a> {
             None => Fix::Comment(why.to_owned()),
         };
         if nat.state != NatState::Available {
-            return PathBuild::fail(
+            return PathBuild::no_route(
                 Some(AccessType::NatGateway),
                 path,
-                FailureCode::NoRoute,
                 Finding {
                     code: FindingCode::NatGatewayNotAvailable,
                     severity: Severity::Error,
@@ -2028,10 +2026,9 @@ impl<'a> Ctx<'a> {
             );
         }
         if nat.connectivity == NatConnectivity::Private {
-            return PathBuild::fail(
+            return PathBuild::no_route(
                 Some(AccessType::NatGateway),
                 path,
-                FailureCode::NoRoute,
                 Finding {
                     code: FindingCode::NatGatewayNotPublic,
                     severity: Severity::Error,
@@ -2054,17 +2051,18 @@ impl<'a> Ctx<'a> {
             None => self.rtb_by_subnet.get(&nat.subnet_id),
         };
         let Some(nat_rt) = nat_rt else {
-            let mut b = PathBuild::unknown(dangling_finding(
-                &nat.subnet_id,
-                &nat.id,
-                &format!(
-                    "aws ec2 describe-subnets --region {} --subnet-ids {}",
-                    self.region, nat.subnet_id
+            return PathBuild::unknown_on(
+                Some(AccessType::NatGateway),
+                path,
+                dangling_finding(
+                    &nat.subnet_id,
+                    &nat.id,
+                    &format!(
+                        "aws ec2 describe-subnets --region {} --subnet-ids {}",
+                        self.region, nat.subnet_id
+                    ),
                 ),
-            ));
-            b.access = Some(AccessType::NatGateway);
-            b.path = path;
-            return b;
+            );
         };
         path.push(nat_rt.id.clone());
         let nat_default =
@@ -2084,10 +2082,9 @@ impl<'a> Ctx<'a> {
                         .is_some_and(|i| i.attached_vpc_ids.iter().any(|v| v == vpc_id));
                 b.path.push(igw.clone());
                 if !attached {
-                    return PathBuild::fail(
+                    return PathBuild::no_route(
                         Some(AccessType::NatGateway),
                         b.path,
-                        FailureCode::NoRoute,
                         Finding {
                             code: FindingCode::NatGatewayNoIgw,
                             severity: Severity::Error,
@@ -2135,10 +2132,9 @@ impl<'a> Ctx<'a> {
                         nat_rt.id
                     )),
                 };
-                return PathBuild::fail(
+                return PathBuild::no_route(
                     Some(AccessType::NatGateway),
                     b.path,
-                    FailureCode::NoRoute,
                     Finding {
                         code: FindingCode::NatGatewayNoIgw,
                         severity: Severity::Error,
