@@ -13,6 +13,8 @@
 //! * [`report`]: the `netready.report/v1` JSON schema shared by probe and
 //!   validator;
 //! * [`commands`]: ready-to-run `aws ec2 …` fix commands.
+//! * [`metadata`]: what the ECS and EC2 metadata services answer, parsed
+//!   (the probe's HTTP client hands over the bytes it read).
 //! * [`vpc`]: the validator: describe-* JSON → a verdict per subnet and
 //!   endpoint with fixes (`vpc::validate`, the entry point the browser page
 //!   and `netready validate` share).
@@ -38,6 +40,7 @@ extern crate std;
 pub mod catalog;
 pub mod classify;
 pub mod commands;
+pub mod metadata;
 pub mod net;
 pub mod report;
 pub mod rules;

@@ -7,7 +7,8 @@
 //! * plain HTTP to the address in the URL, never through a proxy
 //!   (`HTTP_PROXY` and friends are never read; metadata services are
 //!   link-local and a proxy would answer for the wrong host);
-//! * responses are read up to [`MAX_BODY`] bytes; `Content-Length`,
+//! * responses are read up to [`MAX_BODY`] bytes and parsed by core's
+//!   sans-IO parser (`netready_core::metadata`, fuzzed): `Content-Length`,
 //!   `Transfer-Encoding: chunked` and read-to-close bodies are understood;
 //! * IMDSv2 only: a session token is fetched with `PUT` first and sent with
 //!   every `GET` (IMDSv1 is never used).
@@ -21,8 +22,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
-/// The largest response body read (metadata documents are a few KiB).
-pub const MAX_BODY: usize = 1 << 20;
+pub use netready_core::metadata::{
+    EcsNetworkMode, EcsTask, HttpResponse, MAX_BODY, TaskArn, parse_task_arn,
+};
 
 /// Why a metadata request failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,15 +104,6 @@ impl HttpUrl {
     }
 }
 
-/// A response: status and body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpResponse {
-    /// The status code.
-    pub status: u16,
-    /// The body, decoded from chunked transfer when it was.
-    pub body: Vec<u8>,
-}
-
 /// Sends one request (`Connection: close`) and reads the whole response
 /// before `deadline`.
 pub async fn request(
@@ -172,121 +165,10 @@ async fn request_inner(
     parse_response(&raw)
 }
 
-/// Parses a whole HTTP/1.x response.
+/// Parses a whole HTTP/1.x response (core's parser).
 pub fn parse_response(raw: &[u8]) -> Result<HttpResponse, MetadataError> {
-    let bad = |why: &str| MetadataError::BadResponse(why.to_owned());
-    let head_end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| bad("no end of headers"))?;
-    let head = std::str::from_utf8(&raw[..head_end]).map_err(|_| bad("headers are not UTF-8"))?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let mut parts = status_line.splitn(3, ' ');
-    if !parts.next().unwrap_or_default().starts_with("HTTP/1.") {
-        return Err(bad("not HTTP/1.x"));
-    }
-    let status: u16 = parts
-        .next()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad("no status code"))?;
-    let mut length = None;
-    let mut chunked = false;
-    for line in lines {
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
-        let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
-        if k == "content-length" {
-            length = Some(v.parse::<usize>().map_err(|_| bad("bad Content-Length"))?);
-        } else if k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked") {
-            chunked = true;
-        }
-    }
-    let rest = &raw[head_end + 4..];
-    let body = if chunked {
-        dechunk(rest).ok_or_else(|| bad("bad chunked body"))?
-    } else if let Some(n) = length {
-        rest.get(..n)
-            .ok_or_else(|| bad("body shorter than Content-Length"))?
-            .to_vec()
-    } else {
-        rest.to_vec()
-    };
-    if body.len() > MAX_BODY {
-        return Err(bad("body too large"));
-    }
-    Ok(HttpResponse { status, body })
-}
-
-fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
-    let mut body = Vec::new();
-    loop {
-        let line_end = rest.windows(2).position(|w| w == b"\r\n")?;
-        let size_text = std::str::from_utf8(&rest[..line_end]).ok()?;
-        let size_text = size_text.split(';').next()?.trim();
-        let size = usize::from_str_radix(size_text, 16).ok()?;
-        rest = &rest[line_end + 2..];
-        if size == 0 {
-            return Some(body);
-        }
-        body.extend_from_slice(rest.get(..size)?);
-        rest = rest.get(size + 2..)?;
-        if body.len() > MAX_BODY {
-            return None;
-        }
-    }
-}
-
-/// What the ECS task metadata's task ARN says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskArn {
-    /// The partition (`aws`, `aws-cn`, …).
-    pub partition: String,
-    /// The region.
-    pub region: String,
-    /// The account id.
-    pub account: String,
-}
-
-/// Parses `arn:PARTITION:ecs:REGION:ACCOUNT:task/...`.
-pub fn parse_task_arn(arn: &str) -> Option<TaskArn> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    match parts.as_slice() {
-        ["arn", partition, "ecs", region, account, resource]
-            if !region.is_empty() && !account.is_empty() && resource.starts_with("task/") =>
-        {
-            Some(TaskArn {
-                partition: (*partition).to_owned(),
-                region: (*region).to_owned(),
-                account: (*account).to_owned(),
-            })
-        }
-        _ => None,
-    }
-}
-
-/// A task's network mode, from its containers' `Networks[].NetworkMode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum EcsNetworkMode {
-    /// The task has its own network interface (Fargate always; EC2 often).
-    Awsvpc,
-    /// Docker's bridge on the instance: the instance's addresses.
-    Bridge,
-    /// The instance's network itself.
-    Host,
-    /// Not given, or a mode this version does not know.
-    Unknown,
-}
-
-/// What ECS task metadata v4 says about the task.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EcsTask {
-    /// From `TaskARN`.
-    pub arn: TaskArn,
-    /// From the first container's first network.
-    pub network_mode: EcsNetworkMode,
+    netready_core::metadata::parse_http_response(raw)
+        .map_err(|e| MetadataError::BadResponse(e.to_string()))
 }
 
 /// Asks ECS task metadata v4 (`$ECS_CONTAINER_METADATA_URI_V4/task`) for the
@@ -297,27 +179,8 @@ pub async fn ecs_task(base: &str, deadline: Instant) -> Result<EcsTask, Metadata
     if resp.status != 200 {
         return Err(MetadataError::Status(resp.status));
     }
-    let doc: serde_json::Value = serde_json::from_slice(&resp.body)
-        .map_err(|e| MetadataError::BadResponse(format!("task metadata is not JSON: {e}")))?;
-    let arn = doc
-        .get("TaskARN")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| MetadataError::BadResponse("task metadata has no TaskARN".into()))?;
-    let arn = parse_task_arn(arn).ok_or_else(|| {
-        MetadataError::BadResponse(format!(
-            "TaskARN {arn:?} is not arn:PARTITION:ecs:REGION:ACCOUNT:task/…"
-        ))
-    })?;
-    let mode = doc
-        .pointer("/Containers/0/Networks/0/NetworkMode")
-        .and_then(|v| v.as_str());
-    let network_mode = match mode {
-        Some("awsvpc") => EcsNetworkMode::Awsvpc,
-        Some("bridge") => EcsNetworkMode::Bridge,
-        Some("host") => EcsNetworkMode::Host,
-        _ => EcsNetworkMode::Unknown,
-    };
-    Ok(EcsTask { arn, network_mode })
+    netready_core::metadata::parse_ecs_task(&resp.body)
+        .map_err(|e| MetadataError::BadResponse(e.to_string()))
 }
 
 /// An IMDSv2 session.
