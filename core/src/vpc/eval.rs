@@ -2576,3 +2576,129 @@ fn cost(
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::collections::BTreeSet;
+    use proptest::prelude::*;
+
+    /// The ACL evaluation as first written (sorted cut points in a Vec, a
+    /// BTreeSet of used rule numbers): the reference for the allocation-free
+    /// walk.
+    fn acl_reference(
+        acl: &NetworkAcl,
+        dir: Direction,
+        ports: PortRange,
+        peer: &Peer,
+    ) -> (Reachability, u32) {
+        let mut cuts: Vec<u32> = vec![u32::from(ports.from), u32::from(ports.to) + 1];
+        if ports.from != ports.to {
+            for e in acl
+                .entries
+                .iter()
+                .filter(|e| e.direction == dir && e.protocol == Protocol::Tcp)
+            {
+                for c in [u32::from(e.ports.from), u32::from(e.ports.to) + 1] {
+                    if c > u32::from(ports.from) && c <= u32::from(ports.to) {
+                        cuts.push(c);
+                    }
+                }
+            }
+            cuts.sort_unstable();
+            cuts.dedup();
+        }
+        let mut out = AclOutcome {
+            verdict: Yes,
+            blocking_rule: 32767,
+        };
+        for w in cuts.windows(2) {
+            let seg = PortRange {
+                from: w[0] as u16,
+                to: (w[1] - 1) as u16,
+            };
+            segment(acl, dir, seg, peer, &mut out);
+        }
+        (out.verdict, out.blocking_rule)
+    }
+
+    fn free_reference(acl: &NetworkAcl, dir: Direction, below: u32) -> Option<u32> {
+        let used: BTreeSet<u32> = acl
+            .entries
+            .iter()
+            .filter(|e| e.direction == dir)
+            .map(|e| e.rule_number)
+            .collect();
+        (1..below).rev().find(|n| !used.contains(n))
+    }
+
+    fn port_range() -> impl Strategy<Value = PortRange> {
+        prop_oneof![
+            Just(HTTPS),
+            Just(TASK_EPHEMERAL),
+            Just(NAT_EPHEMERAL),
+            Just(PortRange::ALL),
+            (0u16..=65535, 0u16..=2000).prop_map(|(a, w)| PortRange {
+                from: a,
+                to: a.saturating_add(w),
+            }),
+        ]
+    }
+
+    fn entry() -> impl Strategy<Value = AclEntry> {
+        (
+            prop_oneof![1u32..200, Just(32767u32)],
+            any::<bool>(),
+            0u8..3,
+            any::<bool>(),
+            prop_oneof![Just(0u8), Just(8u8), Just(16u8), Just(24u8)],
+            port_range(),
+        )
+            .prop_map(|(rule_number, egress, proto, allow, len, ports)| AclEntry {
+                rule_number,
+                direction: if egress {
+                    Direction::Egress
+                } else {
+                    Direction::Ingress
+                },
+                protocol: [Protocol::Tcp, Protocol::All, Protocol::Other][usize::from(proto)],
+                action: if allow {
+                    RuleAction::Allow
+                } else {
+                    RuleAction::Deny
+                },
+                cidr: Cidr::V4(Ipv4Cidr::new_truncating(Ipv4Addr::new(10, 0, 1, 0), len)),
+                ports,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn acl_walk_matches_the_sorted_cuts(
+            mut entries in proptest::collection::vec(entry(), 0..14),
+            ports in port_range(),
+            egress in any::<bool>(),
+            internet in any::<bool>(),
+        ) {
+            entries.sort_by_key(|e| e.rule_number);
+            let acl = NetworkAcl {
+                id: "acl-1".into(),
+                vpc_id: "vpc-1".into(),
+                is_default: false,
+                subnet_ids: Vec::new(),
+                entries,
+            };
+            let dir = if egress { Direction::Egress } else { Direction::Ingress };
+            let peer = if internet {
+                Peer::Internet
+            } else {
+                Peer::Range(Cidr::V4(Ipv4Cidr::new_truncating(Ipv4Addr::new(10, 0, 1, 0), 24)))
+            };
+            let got = acl_allows(&acl, dir, ports, &peer);
+            prop_assert_eq!((got.verdict, got.blocking_rule), acl_reference(&acl, dir, ports, &peer));
+            for below in [0, 1, 2, 100, got.blocking_rule, 32767] {
+                prop_assert_eq!(free_rule_number(&acl, dir, below), free_reference(&acl, dir, below));
+            }
+        }
+    }
+}
