@@ -12,7 +12,7 @@
 //! * never a stack overflow and never a panic, whatever the input: the
 //!   top-level pass checks the whole document's syntax with serde_json's
 //!   iterative skipper, and each resource is then read on its own by a small
-//!   recursive reader (the [`tree`] below) that stops at serde_json's
+//!   recursive reader (the private `tree` module) that stops at serde_json's
 //!   recursion limit (128 levels), so 10,000-deep nesting is a clean error;
 //!   only one resource is held as a tree at a time (its strings borrowed
 //!   from the input), so memory stays near the size of the input plus the
@@ -23,9 +23,12 @@
 //!   pass: lone surrogates, numbers beyond `f64`, nesting; a test compares it
 //!   with that reference implementation on mutated documents).
 //!
-//! Why not `serde_json::Value` per resource: it allocates a `String` per key
-//! and value and a map per object, and its generic deserialiser was the
-//! largest part of the browser page's WebAssembly module.
+//! Why not `serde_json::Value` per resource, as before: it allocated a
+//! `String` per key and value and a map per object, and the parser with its
+//! generic instantiations was the largest part of the browser page's
+//! WebAssembly module. The reader here is not generic, and the parser
+//! instantiates no `BTreeMap`, `BTreeSet` or standard sort of its own
+//! (BENCHMARKS.md, "Validator", has the figures and the commands).
 //!
 //! Not done here: deciding anything about the VPC (see [`super::evaluate`]).
 
