@@ -9,11 +9,16 @@
 //! * unknown fields are ignored; a field the validator reads with the wrong
 //!   shape is an [`InputError::Shape`] naming the document, the JSON path
 //!   (`RouteTables[3].Routes[0].DestinationCidrBlock`) and what was expected;
-//! * never a stack overflow and never a panic, whatever the input: the
-//!   top-level pass checks the whole document's syntax with serde_json's
-//!   iterative skipper, and each resource is then read on its own by a small
-//!   recursive reader (the private `tree` module) that stops at serde_json's
-//!   recursion limit (128 levels), so 10,000-deep nesting is a clean error;
+//! * JSON syntax errors exactly as serde_json reports them (message, line,
+//!   column): the top-level pass checks the whole document's syntax with a
+//!   fast iterative scanner (the private `scan` module) that accepts only
+//!   what serde_json accepts, and hands anything else to serde_json's own
+//!   pass, which describes the error;
+//! * never a stack overflow and never a panic, whatever the input: both
+//!   top-level passes are iterative, and each resource is then read on its
+//!   own by a small recursive reader (the private `tree` module) that stops
+//!   at serde_json's recursion limit (128 levels), so 10,000-deep nesting is
+//!   a clean error;
 //!   only one resource is held as a tree at a time (its strings borrowed
 //!   from the input), so memory stays near the size of the input plus the
 //!   model;
@@ -43,6 +48,8 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use tree::{Arena, Val, read_items, read_one};
+
+mod scan;
 
 #[cfg(test)]
 mod reference;
@@ -440,19 +447,13 @@ fn parse_document(
     let doc = Doc { name };
     let mut arena = Arena::default();
     let arena = &mut arena;
-    // serde_json checks the whole document's syntax (iteratively) and
-    // splits it at its top-level keys; the values stay unparsed text.
-    let top: Top<'_> = match serde_json::from_str(text) {
-        Ok(t) => t,
-        Err(e) if e.classify() == serde_json::error::Category::Data => {
-            return Err(InputError::Shape {
-                document: name.to_owned(),
-                path: "(top level)".to_owned(),
-                expected: "an object, as aws ec2 describe-* prints".to_owned(),
-                found: "another JSON value".to_owned(),
-            });
-        }
-        Err(e) => return Err(json_error(name, &e)),
+    // The whole document's syntax is checked (iteratively) and split at its
+    // top-level keys; the values stay unparsed text. A fast scanner first;
+    // on anything it does not accept, serde_json's own pass, which finds the
+    // error and describes it.
+    let top: Top<'_> = match scan::top_level(text, &TOP_KEYS) {
+        Some(raws) => Top(raws),
+        None => serde_top(name, text)?,
     };
     if !KNOWN_KEYS.iter().any(|(k, _)| top.get(k).is_some()) {
         return Err(InputError::Shape {
@@ -495,7 +496,7 @@ fn parse_document(
             }),
             _ => continue, // read below, or not a resource list
         };
-        each(&doc, key, raw.get(), arena, f)?;
+        each(&doc, key, raw, arena, f)?;
         *given = true;
     }
     // describe-vpc-attribute: {"VpcId": …, "EnableDnsSupport": {"Value": true}}
@@ -505,7 +506,7 @@ fn parse_document(
         let p = P::Key("VpcId");
         let vpc_id = match top.get("VpcId") {
             Some(raw) => {
-                let v = read_one(raw.get(), arena).map_err(|why| doc.nesting(&p, why))?;
+                let v = read_one(raw, arena).map_err(|why| doc.nesting(&p, why))?;
                 match v.val() {
                     Val::Str(s) => String::from(&**s),
                     _ => return Err(doc.shape(&p, "a string", v.kind())),
@@ -526,7 +527,7 @@ fn parse_document(
         ] {
             let Some(raw) = raw else { continue };
             let p = P::Key(key);
-            let v = read_one(raw.get(), arena).map_err(|why| doc.nesting(&p, why))?;
+            let v = read_one(raw, arena).map_err(|why| doc.nesting(&p, why))?;
             let m = doc.obj(v, &p)?;
             match doc.opt_bool(m, "Value", &p)? {
                 Some(b) => *slot = Some(switch(b)),
@@ -559,10 +560,10 @@ const TOP_KEYS: [&str; 12] = [
 /// checked for syntax and dropped. One small visitor instead of a
 /// `BTreeMap<String, &RawValue>`: no allocation per key, and no map code in
 /// the WebAssembly module.
-struct Top<'a>([Option<&'a RawValue>; TOP_KEYS.len()]);
+struct Top<'a>([Option<&'a str>; TOP_KEYS.len()]);
 
 impl<'a> Top<'a> {
-    fn get(&self, key: &str) -> Option<&'a RawValue> {
+    fn get(&self, key: &str) -> Option<&'a str> {
         let i = TOP_KEYS.iter().position(|k| *k == key)?;
         self.0.get(i).copied().flatten()
     }
@@ -581,7 +582,7 @@ impl<'de> Deserialize<'de> for Top<'de> {
                 while let Some(TopKey(i)) = map.next_key()? {
                     let raw: &'de RawValue = map.next_value()?;
                     if let Some(slot) = i.and_then(|i| top.0.get_mut(i)) {
-                        *slot = Some(raw);
+                        *slot = Some(raw.get());
                     }
                 }
                 Ok(top)
@@ -607,6 +608,21 @@ impl<'de> Deserialize<'de> for TopKey {
             }
         }
         d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// serde_json's top-level pass: the same split as [`scan::top_level`], and
+/// the errors, with serde_json's messages and positions.
+fn serde_top<'a>(name: &str, text: &'a str) -> Result<Top<'a>, InputError> {
+    match serde_json::from_str(text) {
+        Ok(t) => Ok(t),
+        Err(e) if e.classify() == serde_json::error::Category::Data => Err(InputError::Shape {
+            document: name.to_owned(),
+            path: "(top level)".to_owned(),
+            expected: "an object, as aws ec2 describe-* prints".to_owned(),
+            found: "another JSON value".to_owned(),
+        }),
+        Err(e) => Err(json_error(name, &e)),
     }
 }
 

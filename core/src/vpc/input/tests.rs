@@ -6,7 +6,7 @@
 
 extern crate std;
 
-use super::{parse, reference, tree};
+use super::{TOP_KEYS, Top, parse, reference, scan, serde_top, tree};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -482,5 +482,117 @@ proptest! {
     ) {
         let expected = bytes.iter().position(|&c| c == b'"' || c == b'\\');
         prop_assert_eq!(tree::quote_or_backslash(&bytes), expected);
+    }
+}
+
+/// The scanner's split against serde_json's: equal when the scanner
+/// accepts, and it never accepts what serde_json refuses.
+fn scanner_agrees(text: &str) {
+    let Some(fast) = scan::top_level(text, &TOP_KEYS) else {
+        return; // serde_json decides, as the parser then asks it
+    };
+    let slow: Result<Top<'_>, _> = serde_top("t.json", text);
+    match slow {
+        Ok(Top(slow)) => assert_eq!(fast, slow, "{text:?}"),
+        Err(e) => panic!("the scanner accepted what serde_json refuses ({e}): {text:?}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Byte-level damage to real documents: the scanner and serde_json
+    /// agree, and so do the parser and its reference.
+    #[test]
+    fn damaged_documents_scan_as_serde_json_does(
+        scenario in any::<prop::sample::Index>(),
+        file in any::<prop::sample::Index>(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..4, prop_oneof![
+            Just(b'"'), Just(b'\\'), Just(b'{'), Just(b'}'), Just(b'['), Just(b']'), Just(b','),
+            Just(b':'), Just(b' '), Just(b'\n'), Just(0x1f), Just(b'0'), Just(b'-'), Just(b'.'),
+            Just(b'e'), Just(b'+'), Just(b'u'), Just(b'n'), Just(b't'), Just(b'x'), Just(0xc3),
+        ]), 1..4),
+    ) {
+        let all = scenarios();
+        let (_, docs) = scenario.get(&all);
+        let (name, text) = file.get(docs);
+        let mut bytes = text.clone().into_bytes();
+        for (at, op, b) in edits {
+            if bytes.is_empty() { break; }
+            let i = at.index(bytes.len());
+            match op {
+                0 => bytes[i] = b,
+                1 => bytes.insert(i, b),
+                2 => { bytes.remove(i); }
+                _ => bytes.truncate(i),
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        scanner_agrees(&text);
+        same(&[(name, &text)]);
+    }
+}
+
+#[test]
+fn scanner_edge_cases_agree_with_serde_json() {
+    for text in [
+        "{}",
+        " {} ",
+        "{} x",
+        "{\"Vpcs\": []}",
+        "{\"Vpcs\": [],}",
+        "{\"Vpcs\" []}",
+        "{\"Vpcs\": [1,]}",
+        "{\"Vpcs\": [01]}",
+        "{\"Vpcs\": [-]}",
+        "{\"Vpcs\": [1.]}",
+        "{\"Vpcs\": [1e]}",
+        "{\"Vpcs\": [1e+]}",
+        "{\"Vpcs\": [-0.5E-3]}",
+        "{\"Vpcs\": [tru]}",
+        "{\"Vpcs\": [nul]}",
+        "{\"Vpcs\": \"a\u{1}b\"}",
+        "{\"Vpcs\": \"a\\qb\"}",
+        "{\"Vpcs\": \"\\u12G4\"}",
+        "{\"Vpcs\": \"\\uD800\"}",
+        "{\"Vpcs\": \"\\/\"}",
+        "{\"Vp\\u0063s\": []}",
+        "{\"\\uD800\": 1}",
+        "{\"Vpcs\": [], \"Vpcs\": null}",
+        "{\"a\": {\"b\": [{}, [], {\"c\": [[]]}]}, \"Subnets\": []}",
+        "{\"Vpcs\": [}",
+        "{\"Vpcs\": [[[[[[]]]]]]]}",
+        "{\"Vpcs\": {\"a\" 1}}",
+        "{\"Vpcs\": {1: 2}}",
+        "\u{feff}{}",
+        "",
+        "   ",
+        "[]",
+        "\"x\"",
+        "{\"Vpcs\": [\"\u{e9}\u{1F600}\"]}",
+        "{\"Vpcs\":[{\"VpcId\":\"v\"}]}\n",
+        "{\"Vpcs\": [1 2]}",
+        "{\"Vpcs\": 1}}",
+    ] {
+        scanner_agrees(text);
+        same(&[("t.json", text)]);
+    }
+    let deep = format!(
+        "{{\"Vpcs\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    scanner_agrees(&deep);
+    same(&[("t.json", &deep)]);
+}
+
+#[test]
+fn scanner_accepts_every_scenario_document() {
+    for (dir, docs) in scenarios() {
+        for (name, text) in &docs {
+            assert!(
+                scan::top_level(text, &TOP_KEYS).is_some(),
+                "{dir}/{name}: the fast path refused a valid document"
+            );
+        }
     }
 }
