@@ -9,7 +9,7 @@
 //!   from `netready-core`, so the page can never disagree with the
 //!   `netready` binary (the parity test in `web/test.sh` compares them).
 //! * Results cross as plain JavaScript objects, the ones `JSON.parse` of
-//!   serde_json's text would give (built from a compact tape, see [`tape`]):
+//!   serde_json's text would give (built from a compact tape, see the `tape` module):
 //!   `JSON.stringify(result)` is the same JSON the command line prints
 //!   (`None` becomes `null`, maps become objects).
 //! * Every failure crosses as a JavaScript `Error` whose `message` is core's
@@ -25,7 +25,7 @@ mod tape;
 
 use core::net::IpAddr;
 use netready_core::catalog::{self, Profile, Region};
-use netready_core::classify::{AddressClass, PrivateRange};
+use netready_core::classify::AddressClass;
 use netready_core::net::Cidr;
 use netready_core::vpc::{self, InputError, ValidateOptions};
 use serde::Serialize;
@@ -223,15 +223,6 @@ struct ClassifiedDoc {
     effective: String,
 }
 
-const fn range_name(range: PrivateRange) -> &'static str {
-    match range {
-        PrivateRange::Rfc1918 => "rfc1918",
-        PrivateRange::SharedAddressSpace => "shared_address_space",
-        PrivateRange::UniqueLocal => "unique_local",
-        PrivateRange::VpcCidr => "vpc_cidr",
-    }
-}
-
 /// What an address is, counting addresses inside any of `vpcCidrs` as
 /// private. Throws on an address or CIDR that does not parse.
 #[wasm_bindgen(unchecked_return_type = "Classified")]
@@ -254,7 +245,7 @@ pub fn classify(
     let doc = ClassifiedDoc {
         class: got.class.as_str(),
         range: match got.class {
-            AddressClass::Private(r) => Some(range_name(r)),
+            AddressClass::Private(r) => Some(r.as_str()),
             AddressClass::Public | AddressClass::Special(_) => None,
         },
         via: got.translation.as_str(),
