@@ -66,7 +66,7 @@ impl TcpDialer {
 }
 
 /// How many connections may be open at once: the soft open-files limit
-/// less [`RESERVED_FDS`], at least [`MIN_SLOTS`], at most
+/// less 128 kept back for DNS sockets and the rest, at least 16, at most
 /// [`Semaphore::MAX_PERMITS`]. With `raise`, the soft limit is first raised
 /// to the hard limit (allowed without privileges; containers often start
 /// with a soft limit of 1,024).
