@@ -111,10 +111,12 @@ pub fn has_local_route(addr: SocketAddr) -> bool {
         ),
         // No such family here (IPv6 disabled): no route to it either. Any
         // other failure (out of descriptors, …) says nothing about routes.
-        Err(e) => !matches!(
-            e.kind(),
-            io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported
-        ) && e.raw_os_error() != Some(nix::libc::EAFNOSUPPORT),
+        Err(e) => {
+            !matches!(
+                e.kind(),
+                io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported
+            ) && e.raw_os_error() != Some(nix::libc::EAFNOSUPPORT)
+        }
     }
 }
 
