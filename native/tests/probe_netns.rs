@@ -134,6 +134,11 @@ fn net(test: &str) -> Option<Net> {
         }
         // Without this, concurrent rejects are rate-limited into timeouts.
         server.sysctl("net.ipv4.icmp_ratelimit=0")?;
+        // The global ICMP budget (a burst of 50 by default) would still drop
+        // rejects when 50 or more go out at once; per namespace on recent
+        // kernels, so best effort.
+        let _ = server.sysctl("net.ipv4.icmp_msgs_burst=10000");
+        let _ = server.sysctl("net.ipv4.icmp_msgs_per_sec=100000");
         let dns = DnsServer::start_in(Some(client.name()), sa("127.0.0.1:0"))?;
         let listeners = Listeners::start_in(
             Some(server.name()),
