@@ -101,13 +101,15 @@ ip netns exec "$C" python3 "$ROOT/bench/probe_floor.py" 10.99.0.3 53 h1.bench.ex
 HF="hyperfine --style basic --warmup 2 --export-markdown"
 if [ "${QUICK:-0}" = 1 ]; then
   echo; echo "## netready probe only (QUICK=1)"
-  ip netns exec "$C" $HF "$WORK/q.md" --runs "$RUNS" \
+  ip netns exec "$C" $HF "$WORK/q.md" --export-json "$WORK/q.json" --runs "$RUNS" \
     -n "6 endpoints" "$PROBE --dns-server 10.99.0.2" \
     -n "500 endpoints" "$PROBE --dns-server 10.99.0.2 $(cat "$WORK/endpoints494")" \
     -n "6 endpoints, DNS after 200 ms" "$PROBE --dns-server 10.99.0.3" \
     -n "500 endpoints, DNS after 200 ms" "$PROBE --dns-server 10.99.0.3 --timeout 10s $(cat "$WORK/endpoints494")" \
     >/dev/null
   cat "$WORK/q.md"
+  python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]: print("median %s: %.1f ms" % (r["command"], r["median"] * 1000))' "$WORK/q.json"
   for n in 1 2 3; do
     ip netns exec "$C" /usr/bin/time -f "500 endpoints: %e s wall, %U s user, %S s system, %M KiB max RSS" \
       $PROBE --dns-server 10.99.0.2 $(cat "$WORK/endpoints494") >/dev/null
