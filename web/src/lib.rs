@@ -344,6 +344,14 @@ fn options_error(message: impl core::fmt::Display) -> JsValue {
 /// `TextEncoder` and copied in one block, instead of wasm-bindgen's string
 /// passing, whose character-by-character ASCII loop in JavaScript took
 /// 17 ms for the 2.7 MB benchmark VPC.
+/// The documents as core's `vpc::parse` takes them: (name, text).
+fn name_text_pairs(documents: &[DocumentIn]) -> Vec<(&str, &str)> {
+    documents
+        .iter()
+        .map(|d| (d.name.as_str(), d.text.as_str()))
+        .collect()
+}
+
 fn read_documents(documents: &JsValue) -> Result<Vec<DocumentIn>, JsValue> {
     let expected = "expected an array of {name, text} objects";
     if !js_sys::Array::is_array(documents) {
@@ -402,10 +410,7 @@ pub fn validate(
 ) -> Result<JsValue, JsValue> {
     let documents = read_documents(&documents)?;
     let options = read_options(&options)?;
-    let docs: Vec<(&str, &str)> = documents
-        .iter()
-        .map(|d| (d.name.as_str(), d.text.as_str()))
-        .collect();
+    let docs = name_text_pairs(&documents);
     let report = vpc::validate(&docs, &options).map_err(|e| input_error(&e))?;
     to_js(&report)
 }
@@ -431,10 +436,7 @@ mod bench_steps {
         let t0 = now();
         let documents = read_documents(&documents)?;
         let options = read_options(&options)?;
-        let docs: Vec<(&str, &str)> = documents
-            .iter()
-            .map(|d| (d.name.as_str(), d.text.as_str()))
-            .collect();
+        let docs = name_text_pairs(&documents);
         let t1 = now();
         let input = vpc::parse(&docs).map_err(|e| input_error(&e))?;
         let t2 = now();
