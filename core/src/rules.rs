@@ -121,6 +121,12 @@ pub enum DnsFailure {
     Refused,
     /// No resolver answered before the deadline.
     Timeout,
+    /// The deadline passed before any query for the name was sent (every
+    /// query slot was taken by other names, or no socket could be opened):
+    /// no resolver was asked. Reported as `dns_timeout` (no answer came in
+    /// time), but with a hint that points at the probe's budget, not at the
+    /// VPC's DNS.
+    NotAsked,
 }
 
 impl DnsFailure {
@@ -131,7 +137,7 @@ impl DnsFailure {
             DnsFailure::NoData => FailureCode::DnsNoRecords,
             DnsFailure::ServFail => FailureCode::DnsServfail,
             DnsFailure::Refused => FailureCode::DnsRefused,
-            DnsFailure::Timeout => FailureCode::DnsTimeout,
+            DnsFailure::Timeout | DnsFailure::NotAsked => FailureCode::DnsTimeout,
         }
     }
 }
@@ -277,9 +283,11 @@ pub fn assess_endpoint(
     let answered = match &obs.dns {
         DnsAnswer::Failed(f) => {
             endpoint.failure = Some(f.code());
-            endpoint
-                .hints
-                .push(hint(f.code(), None, &obs.service).to_owned());
+            let text = match f {
+                DnsFailure::NotAsked => NOT_ASKED_HINT,
+                _ => hint(f.code(), None, &obs.service),
+            };
+            endpoint.hints.push(text.to_owned());
             return Assessment { endpoint, findings };
         }
         DnsAnswer::Addresses(a) => a,
@@ -410,9 +418,14 @@ pub fn assess_endpoint(
     } else {
         let code = tcp_failure(&dialled);
         endpoint.failure = Some(code);
-        endpoint
-            .hints
-            .push(hint(code, endpoint.access_type, &obs.service).to_owned());
+        // Nothing dialled: the budget ran out first, which says nothing about
+        // security groups or routes; the troubleshooting hint would mislead.
+        let text = if dialled.is_empty() {
+            NOT_DIALLED_HINT
+        } else {
+            hint(code, endpoint.access_type, &obs.service)
+        };
+        endpoint.hints.push(text.to_owned());
     }
     if let Some(extra) = access_hint(endpoint.access_type, &obs.service) {
         endpoint.hints.push(extra.to_owned());
@@ -427,6 +440,13 @@ fn address_list(addresses: &[AddressReport]) -> String {
         .collect();
     parts.join(", ")
 }
+
+/// The hint of [`DnsFailure::NotAsked`].
+pub const NOT_ASKED_HINT: &str = "No query for this name was sent: the probe's deadline (--timeout) passed while other names held every DNS query slot, or no socket could be opened. The resolver was never asked, so this says nothing about the VPC's DNS. Raise --timeout, or probe fewer endpoints at once.";
+
+/// The hint of an endpoint whose every planned address was
+/// [`TcpOutcome::SkippedDeadline`].
+pub const NOT_DIALLED_HINT: &str = "No address was dialled: the probe's deadline (--timeout) passed before a connection could be started (DNS used the budget, or every connection slot was taken). Nothing was sent, so this says nothing about routes or security groups. Raise --timeout, or probe fewer endpoints at once.";
 
 /// The failure code for an endpoint none of whose addresses connected: the
 /// outcome most addresses share; ties go to refused, then unreachable, then

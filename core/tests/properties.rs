@@ -204,6 +204,7 @@ fn arb_observation() -> impl Strategy<Value = Observation> {
             DnsFailure::ServFail,
             DnsFailure::Refused,
             DnsFailure::Timeout,
+            DnsFailure::NotAsked,
         ])
         .prop_map(DnsAnswer::Failed),
     ];

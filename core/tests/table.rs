@@ -72,6 +72,7 @@ fn rule_cases() {
                 "servfail" => DnsFailure::ServFail,
                 "refused" => DnsFailure::Refused,
                 "timeout" => DnsFailure::Timeout,
+                "not_asked" => DnsFailure::NotAsked,
                 other => panic!("{name}: unknown dns failure {other}"),
             })
         };

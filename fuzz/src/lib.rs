@@ -34,7 +34,8 @@ use netready_core::commands::{ps_quote, shell_quote};
 use netready_core::net::{Cidr, CidrError, HostPort, is_valid_dns_name};
 use netready_core::report::{FailureCode, Reachability, Report, ReportKind, TcpOutcome};
 use netready_core::rules::{
-    self, DnsAnswer, Observation, PublicIp, TaskContext, access_type_of, assess_endpoint,
+    self, DnsAnswer, DnsFailure, Observation, PublicIp, TaskContext, access_type_of,
+    assess_endpoint,
 };
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -538,6 +539,11 @@ pub fn assess(data: &[u8]) {
     match &obs.dns {
         DnsAnswer::Failed(f) => {
             assert_eq!(e.failure, Some(f.code()));
+            assert_eq!(
+                *f == DnsFailure::NotAsked,
+                e.hints.first().map(String::as_str) == Some(rules::NOT_ASKED_HINT),
+                "a name never asked says so, and only then"
+            );
             assert_eq!(e.access_type, None);
             assert!(e.addresses.is_empty());
         }

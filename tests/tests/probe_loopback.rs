@@ -296,6 +296,43 @@ async fn a_resolver_that_never_answers() {
     drop(w);
 }
 
+/// With one query pair in flight at a time and a resolver that never
+/// answers, the first name is asked and times out; the second never gets a
+/// query slot before the deadline and must say so (`NotAsked`, reported as
+/// `dns_timeout` with a hint about the probe's budget), not claim that the
+/// resolver was silent.
+#[tokio::test]
+async fn a_name_never_asked_is_not_a_silent_resolver() {
+    let w = world();
+    let silent = std::net::UdpSocket::bind(any_port()).expect("bind a silent UDP socket");
+    let silent_addr = silent.local_addr().expect("bound socket has an address");
+    // A and AAAA of one name: two slots.
+    let resolver = DnsResolver::new(vec![silent_addr], 2);
+    let deadline = Instant::now() + Duration::from_millis(300);
+    let first = {
+        let r = resolver.clone();
+        tokio::spawn(async move { r.resolve("first.example", deadline).await })
+    };
+    // Let the first name take both slots before the second asks.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let second = resolver.resolve("second.example", deadline).await;
+    let first = first.await.expect("the first resolve does not panic");
+    assert_eq!(first.answer, DnsAnswer::Failed(DnsFailure::Timeout));
+    assert_eq!(second.answer, DnsAnswer::Failed(DnsFailure::NotAsked));
+    assert_eq!(second.resolver, None);
+    // The resolver really saw only the first name's two queries.
+    silent
+        .set_nonblocking(true)
+        .expect("a UDP socket can be made non-blocking");
+    let mut buf = [0u8; 512];
+    let mut received = 0;
+    while silent.recv_from(&mut buf).is_ok() {
+        received += 1;
+    }
+    assert_eq!(received, 2, "queries that reached the resolver");
+    drop(w);
+}
+
 #[tokio::test]
 async fn next_resolver_after_timeout_or_servfail() {
     let w = world();

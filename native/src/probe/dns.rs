@@ -53,6 +53,15 @@ pub struct DnsResolver {
     idle: Arc<Mutex<Vec<IdleSocket>>>,
 }
 
+/// Why no socket was there for an exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SocketTrouble {
+    /// None could be opened: nothing was sent.
+    NoSocket,
+    /// The server cannot be reached from here (connect failed).
+    Unroutable,
+}
+
 /// A UDP socket connected to `server` with no exchange pending.
 #[derive(Debug)]
 struct IdleSocket {
@@ -76,24 +85,34 @@ impl DnsResolver {
     }
 
     /// An idle socket connected to `server`, or a new one.
-    async fn socket_for(&self, server: SocketAddr) -> Option<UdpSocket> {
+    /// An idle socket connected to `server`, or a new one. `Err(true)` when
+    /// no socket could be opened (nothing can be sent: typically the
+    /// open-files limit), `Err(false)` when the socket could not be
+    /// connected to the server (no route to it: a resolver this host cannot
+    /// reach, which is a DNS failure like silence).
+    async fn socket_for(&self, server: SocketAddr) -> Result<UdpSocket, SocketTrouble> {
         let reused = {
             let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
             idle.iter()
                 .rposition(|s| s.server == server)
                 .map(|i| idle.swap_remove(i).socket)
         };
-        if reused.is_some() {
-            return reused;
+        if let Some(socket) = reused {
+            return Ok(socket);
         }
         let local: SocketAddr = match server {
             SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
             SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
         };
-        let socket = UdpSocket::bind(local).await.ok()?;
+        let socket = UdpSocket::bind(local)
+            .await
+            .map_err(|_| SocketTrouble::NoSocket)?;
         // A connected socket only receives datagrams from the server.
-        socket.connect(server).await.ok()?;
-        Some(socket)
+        socket
+            .connect(server)
+            .await
+            .map_err(|_| SocketTrouble::Unroutable)?;
+        Ok(socket)
     }
 
     /// Keeps `socket` for the next name (its exchange got every reply).
@@ -181,6 +200,9 @@ enum QueryOutcome {
     /// No usable reply before the attempt's deadline (or the port was
     /// closed: ICMP port unreachable).
     Timeout,
+    /// The query was never sent: no query slot came free, or no socket
+    /// could be opened, before the attempt's deadline.
+    NotSent,
 }
 
 impl Resolver for DnsResolver {
@@ -200,7 +222,8 @@ impl Resolver for DnsResolver {
                 };
             }
         };
-        let mut last_failure = DnsFailure::Timeout;
+        // Stays NotAsked only if no server was ever sent a query.
+        let mut last_failure = DnsFailure::NotAsked;
         let mut last_server = None;
         for (i, &server) in self.servers.iter().enumerate() {
             let now = Instant::now();
@@ -220,8 +243,9 @@ impl Resolver for DnsResolver {
                     };
                 }
                 Combined::TryNext(failure) => {
-                    // A SERVFAIL says more than a later silence: keep it.
-                    if failure == DnsFailure::ServFail || last_failure != DnsFailure::ServFail {
+                    // A SERVFAIL says more than a silence, and a silence
+                    // more than a server never asked: keep the most telling.
+                    if telling(failure) >= telling(last_failure) {
                         last_failure = failure;
                     }
                     if failure == DnsFailure::ServFail {
@@ -241,6 +265,16 @@ impl Resolver for DnsResolver {
             cnames: Vec::new(),
             ms: ms(),
         }
+    }
+}
+
+/// How much a failure tells about the resolvers, to keep the most telling
+/// one across servers.
+fn telling(failure: DnsFailure) -> u8 {
+    match failure {
+        DnsFailure::NotAsked => 0,
+        DnsFailure::Timeout => 1,
+        _ => 2,
     }
 }
 
@@ -281,6 +315,8 @@ fn combine(a: QueryOutcome, aaaa: QueryOutcome) -> Combined {
     }
     if [&a, &aaaa].iter().any(|q| matches!(q, Q::ServFail)) {
         Combined::TryNext(DnsFailure::ServFail)
+    } else if matches!((&a, &aaaa), (Q::NotSent, Q::NotSent)) {
+        Combined::TryNext(DnsFailure::NotAsked)
     } else {
         Combined::TryNext(DnsFailure::Timeout)
     }
@@ -297,9 +333,9 @@ impl DnsResolver {
         name: &Name,
         deadline: Instant,
     ) -> (QueryOutcome, QueryOutcome) {
-        use QueryOutcome::{ServFail, Timeout};
+        use QueryOutcome::{NotSent, ServFail, Timeout};
         let Ok(Ok(_permits)) = timeout_at(deadline, self.in_flight.acquire_many(2)).await else {
-            return (Timeout, Timeout);
+            return (NotSent, NotSent);
         };
         let requests = [
             build_query(name, RecordType::A),
@@ -321,14 +357,15 @@ impl DnsResolver {
             },
         ];
         let replies = match self.socket_for(server).await {
-            Some(socket) => {
+            Ok(socket) => {
                 let replies = udp_exchange(&socket, &asked, name, deadline).await;
                 if replies.iter().all(Option::is_some) {
                     self.give_back(server, socket);
                 }
                 replies
             }
-            None => [None, None],
+            Err(SocketTrouble::NoSocket) => return (NotSent, NotSent),
+            Err(SocketTrouble::Unroutable) => [None, None],
         };
         let mut outcomes = [Timeout, Timeout];
         for (i, reply) in replies.into_iter().enumerate() {
@@ -563,6 +600,10 @@ mod tests {
         assert!(matches!(
             combine(Q::ServFail, ans(vec![])),
             Combined::TryNext(DnsFailure::ServFail)
+        ));
+        assert!(matches!(
+            combine(Q::NotSent, Q::NotSent),
+            Combined::TryNext(DnsFailure::NotAsked)
         ));
         assert!(matches!(
             combine(Q::Timeout, Q::Timeout),

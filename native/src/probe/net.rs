@@ -91,7 +91,9 @@ impl Resolution {
 /// * tell the failures apart as [`DnsFailure`]: NXDOMAIN (for either query)
 ///   → `NxDomain`; NOERROR with no address in either → `NoData` (or use
 ///   [`DnsAnswer::from_addresses`] with an empty list); SERVFAIL →
-///   `ServFail`; REFUSED → `Refused`; nothing before `deadline` → `Timeout`.
+///   `ServFail`; REFUSED → `Refused`; nothing before `deadline` → `Timeout`,
+///   or `NotAsked` when no query for the name was even sent before it (its
+///   own concurrency cap, no socket).
 ///   When one family answers addresses and the other fails, the addresses
 ///   win;
 /// * return by `deadline` (the engine also cuts the call off there and
