@@ -15,7 +15,7 @@ use crate::catalog_cmd::profile_from;
 use crate::cli::{CliResult, UsageError};
 use clap::ValueEnum;
 use netready_core::catalog::Region;
-use netready_core::commands::FixFormat;
+use netready_core::commands::{FixFormat, collect_commands};
 use netready_core::report::{AccessType, Reachability, Report, Severity, Status};
 use netready_core::vpc::{self, AssignPublicIp, ValidateOptions};
 use std::io::{Read, Write};
@@ -67,8 +67,12 @@ pub struct ValidateArgs {
     /// Form of the fix commands.
     #[arg(long, value_enum, default_value_t = FixFormatArg::AwsCli)]
     pub fix_format: FixFormatArg,
+    /// Print the read-only AWS CLI commands that write this VPC's describe-*
+    /// files (needs --region), instead of validating.
+    #[arg(long, value_name = "VPC_ID", conflicts_with_all = ["subnets", "security_groups", "files"])]
+    pub collect: Option<String>,
     /// describe-* JSON files (`-` for standard input), in any order.
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required_unless_present = "collect")]
     pub files: Vec<String>,
 }
 
@@ -139,10 +143,29 @@ pub fn options_from(args: &ValidateArgs) -> Result<ValidateOptions, UsageError> 
 
 /// Runs `netready validate`.
 pub fn run(args: ValidateArgs) -> CliResult {
+    if let Some(vpc_id) = &args.collect {
+        let script = collect_script(vpc_id, args.region.as_deref())?;
+        let _ = std::io::stdout().lock().write_all(script.as_bytes());
+        return Ok(0);
+    }
     let (report, out) = execute(&args)?;
     // A closed pipe (`netready validate … | head`) is not an error worth a message.
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(report.status.exit_code())
+}
+
+/// The commands of `--collect`: core's [`collect_commands`], which the page's
+/// collect panel shows too.
+pub fn collect_script(vpc_id: &str, region: Option<&str>) -> Result<String, UsageError> {
+    let region = region.ok_or_else(|| {
+        UsageError("--collect needs --region: the commands ask that region's EC2 API".into())
+    })?;
+    let region =
+        Region::parse(region).map_err(|e| UsageError(format!("--region {region:?}: {e}")))?;
+    let mut script = collect_commands(vpc_id.trim(), &region)
+        .map_err(|e| UsageError(format!("--collect {vpc_id:?}: {e}")))?;
+    script.push('\n');
+    Ok(script)
 }
 
 /// Everything `run` does except printing: reads the files, validates, and

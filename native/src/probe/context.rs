@@ -129,7 +129,7 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
     let mut notes = Vec::new();
     let mut region = flags.region.clone().map(|r| (r, Source::Flag));
     let mut account = flags.ecr_account.clone().map(|a| (a, Source::Flag));
-    let by = |each: Duration| (Instant::now() + each).min(deadline);
+    let by = |each: Duration| capped(each, deadline);
 
     if region.is_none()
         && let Some((var, value)) = &env.aws_region
@@ -342,6 +342,12 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
     }
 }
 
+/// The deadline of one metadata request: `each` from now, never past the
+/// caller's `deadline`.
+fn capped(each: Duration, deadline: Instant) -> Instant {
+    (Instant::now() + each).min(deadline)
+}
+
 async fn imds_get(
     imds: Option<&Imds>,
     path: String,
@@ -358,7 +364,7 @@ async fn imds_vpc_cidrs(
     notes: &mut Vec<String>,
     deadline: Instant,
 ) -> Option<Vec<Cidr>> {
-    let by = || (Instant::now() + IMDS_DEADLINE).min(deadline);
+    let by = || capped(IMDS_DEADLINE, deadline);
     let mac = match imds_get(imds, "/latest/meta-data/mac".into(), by()).await {
         Ok(Some(m)) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') => m,
         Ok(_) => return None,
