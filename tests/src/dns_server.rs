@@ -69,6 +69,8 @@ struct Zone {
 struct Shared {
     zone: Mutex<Zone>,
     queries: AtomicUsize,
+    /// UDP queries still to be dropped unanswered (a lossy path).
+    drop_udp: AtomicUsize,
     /// The distinct addresses UDP queries came from.
     udp_clients: Mutex<std::collections::BTreeSet<SocketAddr>>,
 }
@@ -104,6 +106,7 @@ impl DnsServer {
                 },
             }),
             queries: AtomicUsize::new(0),
+            drop_udp: AtomicUsize::new(0),
             udp_clients: Mutex::default(),
         });
         let for_thread = shared.clone();
@@ -142,6 +145,12 @@ impl DnsServer {
         for e in zone.names.values_mut() {
             e.delay = delay;
         }
+    }
+
+    /// Drops the next `n` UDP queries unanswered, as a lossy path would
+    /// (they still count in [`DnsServer::queries`]).
+    pub fn drop_next_udp(&self, n: usize) {
+        self.shared.drop_udp.store(n, Ordering::SeqCst);
     }
 
     /// Queries received so far (UDP and TCP).
@@ -216,6 +225,15 @@ async fn serve_udp(socket: Rc<UdpSocket>, shared: Arc<Shared>) {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(peer);
+        let dropped = shared
+            .drop_udp
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok();
+        if dropped {
+            continue;
+        }
         let Ok(query) = Message::from_vec(&buf[..n]) else {
             continue;
         };

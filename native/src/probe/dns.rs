@@ -20,7 +20,12 @@
 //!   own random id, checked with the question): 500 names need about as
 //!   many sockets as queries in flight, not 500 (measured: a third fewer
 //!   system calls);
-//! * every wait is bounded by the caller's deadline (`tokio::time`).
+//! * an unanswered query is sent again every [`retransmit_interval`] of the
+//!   server's share of the deadline (a lost datagram is not a dead resolver);
+//!   the retransmission has the same id, and either reply is accepted;
+//! * every wait is bounded by the caller's deadline (`tokio::time`);
+//! * all I/O goes through a [`DnsTransport`]: [`UdpTransport`] (real sockets)
+//!   in the binary, a simulated network in tests, with the same code above it.
 //!
 //! Not done here: caching, search domains (names are always queried as
 //! fully qualified), DNSSEC validation, or anything but A, AAAA and the
@@ -30,8 +35,10 @@ use super::net::{Resolution, Resolver};
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
 use netready_core::rules::{DnsAnswer, DnsFailure};
+use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::sync::Semaphore;
@@ -45,28 +52,136 @@ pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
 /// avoids IP fragmentation.
 const EDNS_PAYLOAD: u16 = 1232;
 
-/// Queries real DNS servers.
-#[derive(Debug, Clone)]
-pub struct DnsResolver {
-    servers: Arc<[SocketAddr]>,
-    in_flight: Arc<Semaphore>,
-    idle: Arc<Mutex<Vec<IdleSocket>>>,
+/// The datagram and stream I/O the resolver needs, so that the same
+/// resolver runs over real sockets ([`UdpTransport`]) or a simulated
+/// network. Every method may be cancelled at any await point (the resolver
+/// bounds each call with a deadline).
+pub trait DnsTransport {
+    /// A datagram socket that sends to, and receives only from, one server.
+    type Socket;
+
+    /// Opens a socket to `server`.
+    fn open(&self, server: SocketAddr)
+    -> impl Future<Output = Result<Self::Socket, SocketTrouble>>;
+
+    /// Sends one datagram.
+    fn send(&self, socket: &Self::Socket, datagram: &[u8]) -> impl Future<Output = io::Result<()>>;
+
+    /// Waits for the next datagram from the server; its length in `buf`.
+    fn recv(
+        &self,
+        socket: &Self::Socket,
+        buf: &mut [u8],
+    ) -> impl Future<Output = io::Result<usize>>;
+
+    /// Releases a socket that is not kept for reuse.
+    fn close(&self, socket: Self::Socket);
+
+    /// Sends `query` to `server` over TCP (RFC 7766 framing) and returns the
+    /// first reply message, or `None` when the exchange failed. Used after a
+    /// truncated UDP reply.
+    fn tcp_query(&self, server: SocketAddr, query: &[u8]) -> impl Future<Output = Option<Vec<u8>>>;
 }
 
 /// Why no socket was there for an exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SocketTrouble {
-    /// None could be opened: nothing was sent.
+#[non_exhaustive]
+pub enum SocketTrouble {
+    /// None could be opened (typically the open-files limit): nothing was
+    /// sent.
     NoSocket,
-    /// The server cannot be reached from here (connect failed).
+    /// The server cannot be reached from here (no route to it): a resolver
+    /// this host cannot reach, a DNS failure like silence.
     Unroutable,
 }
 
-/// A UDP socket connected to `server` with no exchange pending.
+/// Real sockets: tokio's UDP sockets, connected to the server (so the kernel
+/// drops datagrams from anyone else), and TCP streams.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UdpTransport;
+
+impl DnsTransport for UdpTransport {
+    type Socket = UdpSocket;
+
+    async fn open(&self, server: SocketAddr) -> Result<UdpSocket, SocketTrouble> {
+        let local: SocketAddr = match server {
+            SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+            SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
+        };
+        let socket = UdpSocket::bind(local)
+            .await
+            .map_err(|_| SocketTrouble::NoSocket)?;
+        socket
+            .connect(server)
+            .await
+            .map_err(|_| SocketTrouble::Unroutable)?;
+        Ok(socket)
+    }
+
+    async fn send(&self, socket: &UdpSocket, datagram: &[u8]) -> io::Result<()> {
+        socket.send(datagram).await.map(|_| ())
+    }
+
+    async fn recv(&self, socket: &UdpSocket, buf: &mut [u8]) -> io::Result<usize> {
+        socket.recv(buf).await
+    }
+
+    fn close(&self, socket: UdpSocket) {
+        drop(socket);
+    }
+
+    async fn tcp_query(&self, server: SocketAddr, query: &[u8]) -> Option<Vec<u8>> {
+        let mut stream = TcpStream::connect(server).await.ok()?;
+        let len = u16::try_from(query.len()).ok()?;
+        let mut framed = Vec::with_capacity(query.len() + 2);
+        framed.extend_from_slice(&len.to_be_bytes());
+        framed.extend_from_slice(query);
+        stream.write_all(&framed).await.ok()?;
+        let mut len = [0u8; 2];
+        stream.read_exact(&mut len).await.ok()?;
+        let mut buf = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        stream.read_exact(&mut buf).await.ok()?;
+        Some(buf)
+    }
+}
+
+/// Queries DNS servers through a [`DnsTransport`] (real sockets by default).
+/// Clones share the in-flight cap and the idle sockets.
 #[derive(Debug)]
-struct IdleSocket {
+pub struct DnsResolver<T: DnsTransport = UdpTransport> {
+    servers: Arc<[SocketAddr]>,
+    in_flight: Arc<Semaphore>,
+    idle: Arc<Mutex<Vec<IdleSocket<T::Socket>>>>,
+    transport: T,
+}
+
+// Not derived: a derive would demand `T::Socket: Clone`, and sockets are
+// shared through the `Arc`, never cloned.
+impl<T: DnsTransport + Clone> Clone for DnsResolver<T> {
+    fn clone(&self) -> Self {
+        DnsResolver {
+            servers: Arc::clone(&self.servers),
+            in_flight: Arc::clone(&self.in_flight),
+            idle: Arc::clone(&self.idle),
+            transport: self.transport.clone(),
+        }
+    }
+}
+
+/// How long to wait for a reply before sending an unanswered query again,
+/// given the time one server has (`window`): a third of it, at least
+/// 250 ms (no faster than a slow but working resolver answers) and at most
+/// 1 s (what common stub resolvers use). So a one-second share gets a
+/// second try, and the default probe's 2.5 s gets three.
+pub fn retransmit_interval(window: Duration) -> Duration {
+    (window / 3).clamp(Duration::from_millis(250), Duration::from_secs(1))
+}
+
+/// A socket to `server` with no exchange pending.
+#[derive(Debug)]
+struct IdleSocket<S> {
     server: SocketAddr,
-    socket: UdpSocket,
+    socket: S,
 }
 
 /// The most idle sockets kept: enough for the default in-flight cap (two
@@ -74,23 +189,26 @@ struct IdleSocket {
 const MAX_IDLE_SOCKETS: usize = DEFAULT_MAX_IN_FLIGHT;
 
 impl DnsResolver {
-    /// A resolver asking `servers` in order. `max_in_flight` of at least one
-    /// query may be outstanding at once.
+    /// A resolver asking `servers` in order over real sockets.
+    /// `max_in_flight` (at least one) queries may be outstanding at once.
     pub fn new(servers: Vec<SocketAddr>, max_in_flight: usize) -> DnsResolver {
+        DnsResolver::with_transport(UdpTransport, servers, max_in_flight)
+    }
+}
+
+impl<T: DnsTransport> DnsResolver<T> {
+    /// A resolver asking `servers` in order through `transport`.
+    pub fn with_transport(transport: T, servers: Vec<SocketAddr>, max_in_flight: usize) -> Self {
         DnsResolver {
             servers: servers.into(),
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
             idle: Arc::new(Mutex::new(Vec::new())),
+            transport,
         }
     }
 
-    /// An idle socket connected to `server`, or a new one.
-    /// An idle socket connected to `server`, or a new one. `Err(true)` when
-    /// no socket could be opened (nothing can be sent: typically the
-    /// open-files limit), `Err(false)` when the socket could not be
-    /// connected to the server (no route to it: a resolver this host cannot
-    /// reach, which is a DNS failure like silence).
-    async fn socket_for(&self, server: SocketAddr) -> Result<UdpSocket, SocketTrouble> {
+    /// An idle socket to `server`, or a new one.
+    async fn socket_for(&self, server: SocketAddr) -> Result<T::Socket, SocketTrouble> {
         let reused = {
             let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
             idle.iter()
@@ -100,26 +218,17 @@ impl DnsResolver {
         if let Some(socket) = reused {
             return Ok(socket);
         }
-        let local: SocketAddr = match server {
-            SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
-            SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
-        };
-        let socket = UdpSocket::bind(local)
-            .await
-            .map_err(|_| SocketTrouble::NoSocket)?;
-        // A connected socket only receives datagrams from the server.
-        socket
-            .connect(server)
-            .await
-            .map_err(|_| SocketTrouble::Unroutable)?;
-        Ok(socket)
+        self.transport.open(server).await
     }
 
     /// Keeps `socket` for the next name (its exchange got every reply).
-    fn give_back(&self, server: SocketAddr, socket: UdpSocket) {
+    fn give_back(&self, server: SocketAddr, socket: T::Socket) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.len() < MAX_IDLE_SOCKETS {
             idle.push(IdleSocket { server, socket });
+        } else {
+            drop(idle);
+            self.transport.close(socket);
         }
     }
 
@@ -205,7 +314,7 @@ enum QueryOutcome {
     NotSent,
 }
 
-impl Resolver for DnsResolver {
+impl<T: DnsTransport> Resolver for DnsResolver<T> {
     async fn resolve(&self, host: &str, deadline: Instant) -> Resolution {
         let began = Instant::now();
         let ms = || Instant::now().duration_since(began).as_secs_f64() * 1000.0;
@@ -322,7 +431,7 @@ fn combine(a: QueryOutcome, aaaa: QueryOutcome) -> Combined {
     }
 }
 
-impl DnsResolver {
+impl<T: DnsTransport> DnsResolver<T> {
     /// Asks `server` for A and AAAA at once, over one UDP socket (half the
     /// sockets and system calls of one socket per query), then over TCP for
     /// a type whose reply was truncated. Both queries count against the
@@ -358,9 +467,11 @@ impl DnsResolver {
         ];
         let replies = match self.socket_for(server).await {
             Ok(socket) => {
-                let replies = udp_exchange(&socket, &asked, name, deadline).await;
+                let replies = self.udp_exchange(&socket, &asked, name, deadline).await;
                 if replies.iter().all(Option::is_some) {
                     self.give_back(server, socket);
+                } else {
+                    self.transport.close(socket);
                 }
                 replies
             }
@@ -372,10 +483,10 @@ impl DnsResolver {
             let Some(reply) = reply else { continue };
             let q = &asked[i];
             let reply = if reply.metadata.truncation {
-                match timeout_at(deadline, tcp_exchange(server, q.bytes, q.id, name, q.rtype)).await
-                {
-                    Ok(Some(full)) => full,
-                    Ok(None) | Err(_) => continue,
+                let full = timeout_at(deadline, self.transport.tcp_query(server, q.bytes)).await;
+                match full.ok().flatten().and_then(|b| Message::from_vec(&b).ok()) {
+                    Some(full) if matches(&full, q.id, name, q.rtype) => full,
+                    _ => continue,
                 }
             } else {
                 reply
@@ -414,63 +525,59 @@ fn matches(reply: &Message, id: u16, name: &Name, rtype: RecordType) -> bool {
         && reply.queries[0].name().to_lowercase() == name.to_lowercase()
 }
 
-/// Sends every query of `asked` on `socket` (connected to the server) and
-/// collects the matching replies until all came or `deadline` passed.
-async fn udp_exchange(
-    socket: &UdpSocket,
-    asked: &[Asked<'_>; 2],
-    name: &Name,
-    deadline: Instant,
-) -> [Option<Message>; 2] {
-    let mut replies = [None, None];
-    for q in asked {
-        if timeout_at(deadline, socket.send(q.bytes)).await.is_err() {
-            return replies;
-        }
-    }
-    // EDNS asks for at most EDNS_PAYLOAD bytes; a larger datagram is cut
-    // short, fails to parse and is ignored like any other garbage.
-    let mut buf = vec![0u8; 4096];
-    while replies.iter().any(Option::is_none) {
-        // An error is mostly ICMP port unreachable (nobody listens); the
-        // deadline bounds the wait.
-        let Ok(Ok(n)) = timeout_at(deadline, socket.recv(&mut buf)).await else {
-            break;
-        };
-        let Ok(reply) = Message::from_vec(&buf[..n]) else {
-            continue;
-        };
-        for (i, q) in asked.iter().enumerate() {
-            if replies[i].is_none() && matches(&reply, q.id, name, q.rtype) {
-                replies[i] = Some(reply);
-                break;
+impl<T: DnsTransport> DnsResolver<T> {
+    /// Sends every query of `asked` on `socket` and collects the matching
+    /// replies until all came or `deadline` passed, sending the unanswered
+    /// ones again every [`retransmit_interval`].
+    async fn udp_exchange(
+        &self,
+        socket: &T::Socket,
+        asked: &[Asked<'_>; 2],
+        name: &Name,
+        deadline: Instant,
+    ) -> [Option<Message>; 2] {
+        let mut replies: [Option<Message>; 2] = [None, None];
+        let every = retransmit_interval(deadline.saturating_duration_since(Instant::now()));
+        // EDNS asks for at most EDNS_PAYLOAD bytes; a larger datagram is cut
+        // short, fails to parse and is ignored like any other garbage.
+        let mut buf = vec![0u8; 4096];
+        'send: while replies.iter().any(Option::is_none) {
+            for (q, reply) in asked.iter().zip(&replies) {
+                // A send error (e.g. a local firewall's EPERM) is like a
+                // lost datagram: the deadline bounds the wait either way.
+                if reply.is_none()
+                    && timeout_at(deadline, self.transport.send(socket, q.bytes))
+                        .await
+                        .is_err()
+                {
+                    break 'send;
+                }
+            }
+            let resend_at = (Instant::now() + every).min(deadline);
+            while replies.iter().any(Option::is_none) {
+                // An error is mostly ICMP port unreachable (nobody
+                // listens); the deadline bounds the wait.
+                let n = match timeout_at(resend_at, self.transport.recv(socket, &mut buf)).await {
+                    Ok(Ok(n)) => n,
+                    Ok(Err(_)) => break 'send,
+                    Err(_) if resend_at >= deadline => break 'send,
+                    Err(_) => continue 'send,
+                };
+                let Ok(reply) = Message::from_vec(&buf[..n]) else {
+                    continue;
+                };
+                for (i, q) in asked.iter().enumerate() {
+                    if replies[i].is_none() && matches(&reply, q.id, name, q.rtype) {
+                        replies[i] = Some(reply);
+                        break;
+                    }
+                }
+                // Anything else (a late reply to an earlier query, garbage)
+                // is ignored.
             }
         }
-        // Anything else (a late reply to an earlier query, garbage) is
-        // ignored.
+        replies
     }
-    replies
-}
-
-async fn tcp_exchange(
-    server: SocketAddr,
-    bytes: &[u8],
-    id: u16,
-    name: &Name,
-    rtype: RecordType,
-) -> Option<Message> {
-    let mut stream = TcpStream::connect(server).await.ok()?;
-    let len = u16::try_from(bytes.len()).ok()?;
-    let mut framed = Vec::with_capacity(bytes.len() + 2);
-    framed.extend_from_slice(&len.to_be_bytes());
-    framed.extend_from_slice(bytes);
-    stream.write_all(&framed).await.ok()?;
-    let mut len = [0u8; 2];
-    stream.read_exact(&mut len).await.ok()?;
-    let mut buf = vec![0u8; usize::from(u16::from_be_bytes(len))];
-    stream.read_exact(&mut buf).await.ok()?;
-    let reply = Message::from_vec(&buf).ok()?;
-    matches(&reply, id, name, rtype).then_some(reply)
 }
 
 /// Reads a reply: the response code, the CNAME chain from `name`, and the

@@ -1,19 +1,19 @@
-//! DNS messages for the simulation, encoded and decoded with hickory-proto:
-//! the responder's answers and the simulated resolver's queries.
+//! The simulation's DNS responder, with hickory-proto's message encoding.
+//! (The client side is the probe's real resolver, over the simulated
+//! network.)
 //!
 //! Guarantees: the responder answers exactly one question per query with
 //! the behaviour configured for the name (records, an rcode, or silence);
-//! unknown names get NXDOMAIN; a malformed query gets FORMERR. The client
-//! side accepts a reply only with the query's id and question.
+//! unknown names get NXDOMAIN; a malformed query gets FORMERR.
 //!
 //! Not done here: CNAME chains, truncation and TCP fallback (the loopback DNS
-//! server in `tests/src/dns_server.rs` covers those against the real
+//! server in `tests/src/dns_server.rs` covers those against the same
 //! resolver).
 
 use super::DnsBehaviour;
-use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+use hickory_proto::op::{Message, OpCode, ResponseCode};
 use hickory_proto::rr::rdata::{A, AAAA};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::rr::{RData, Record, RecordType};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -58,56 +58,4 @@ pub(crate) fn respond(query: &[u8], table: &BTreeMap<String, DnsBehaviour>) -> O
         }
     }
     reply.to_vec().ok()
-}
-
-/// What one query (A or AAAA) came back with.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum QueryOutcome {
-    Answer(Vec<IpAddr>),
-    NxDomain,
-    ServFail,
-    Refused,
-}
-
-/// The wire form of a query for `name` (no trailing dot) and `rtype`.
-pub(crate) fn query(id: u16, name: &str, rtype: RecordType) -> Option<Vec<u8>> {
-    let name = Name::from_ascii(format!("{name}.")).ok()?;
-    let mut m = Message::new(id, MessageType::Query, OpCode::Query);
-    m.metadata.recursion_desired = true;
-    m.add_query(Query::query(name, rtype));
-    m.to_vec().ok()
-}
-
-/// Reads `reply` if it answers query `id` for `name`/`rtype`.
-pub(crate) fn interpret(
-    reply: &[u8],
-    id: u16,
-    name: &str,
-    rtype: RecordType,
-) -> Option<QueryOutcome> {
-    let m = Message::from_vec(reply).ok()?;
-    let asked = Name::from_ascii(format!("{name}.")).ok()?.to_lowercase();
-    let ours = m.metadata.id == id
-        && m.metadata.message_type == MessageType::Response
-        && m.queries.len() == 1
-        && m.queries[0].query_type() == rtype
-        && m.queries[0].name().to_lowercase() == asked;
-    if !ours {
-        return None;
-    }
-    Some(match m.metadata.response_code {
-        ResponseCode::NoError => QueryOutcome::Answer(
-            m.answers
-                .iter()
-                .filter_map(|r| match (&r.data, rtype) {
-                    (RData::A(a), RecordType::A) => Some(IpAddr::V4(a.0)),
-                    (RData::AAAA(a), RecordType::AAAA) => Some(IpAddr::V6(a.0)),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        ResponseCode::NXDomain => QueryOutcome::NxDomain,
-        ResponseCode::Refused => QueryOutcome::Refused,
-        _ => QueryOutcome::ServFail,
-    })
 }

@@ -18,7 +18,9 @@
 //! over smoltcp UDP, encoded with hickory-proto.
 //!
 //! [`SimNet`] implements the probe's [`Resolver`] and [`Dialer`] traits on
-//! top of it. Time is virtual: the caller runs it on a tokio runtime with a
+//! top of it: the resolver is the probe's own [`DnsResolver`] over a
+//! [`DnsTransport`] of smoltcp UDP sockets, so its retransmission, in-flight
+//! cap, socket reuse and failure rules run here under loss too. Time is virtual: the caller runs it on a tokio runtime with a
 //! paused clock, and smoltcp's clock is tokio's `Instant` since the network
 //! was made, so a 5-second probe takes milliseconds of real time. Everything
 //! is seeded: the same [`SimConfig`] gives the same packets, in the same
@@ -30,21 +32,23 @@
 //! Not done here: ICMP (so no `unreachable` address outcome from the
 //! network; an address of a family the client has no address of is
 //! `no_local_route`, as the real dialler reports a missing route), TLS,
-//! CNAME chains, DNS over TCP.
+//! CNAME chains, DNS over TCP (the responder never truncates).
 
 mod dns;
 mod world;
 
 pub use world::Counters;
 
-use hickory_proto::rr::RecordType;
+use netready::probe::dns::{DEFAULT_MAX_IN_FLIGHT, DnsResolver, DnsTransport, SocketTrouble};
 use netready::probe::net::{Dialed, Dialer, Resolution, Resolver};
 use netready_core::report::TcpOutcome;
-use netready_core::rules::{DnsAnswer, DnsFailure};
+use smoltcp::iface::SocketHandle;
 use smoltcp::socket::tcp;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::rc::Rc;
 use std::time::Duration;
 use tokio::time::Instant;
 use world::World;
@@ -124,29 +128,26 @@ impl Default for SimConfig {
     }
 }
 
-/// How often the simulated resolver repeats an unanswered query.
-pub const DNS_RETRY: Duration = Duration::from_millis(1000);
-
 /// The simulated network, and the probe's resolver and dialer over it.
+///
+/// The resolver is the real one ([`DnsResolver`], with its in-flight cap,
+/// socket reuse, retransmission and failure rules) over a [`DnsTransport`]
+/// made of smoltcp UDP sockets; the dialer opens smoltcp TCP connections.
 ///
 /// Not `Send`: the probe engine needs neither `Send` nor `'static`, and
 /// runs on a current-thread runtime with a paused clock.
 pub struct SimNet {
+    net: Rc<Net>,
+    resolver: DnsResolver<SimTransport>,
+}
+
+/// The world and its clock, shared by the dialer and the DNS transport.
+struct Net {
     world: RefCell<World>,
     epoch: Instant,
 }
 
-impl SimNet {
-    /// Builds the network at the current (virtual) tokio time. Must be
-    /// called inside a tokio runtime.
-    pub fn new(config: &SimConfig) -> SimNet {
-        let epoch = Instant::now();
-        SimNet {
-            world: RefCell::new(World::new(config, Duration::ZERO)),
-            epoch,
-        }
-    }
-
+impl Net {
     fn now(&self) -> Duration {
         Instant::now().duration_since(self.epoch)
     }
@@ -167,20 +168,40 @@ impl SimNet {
         let floor = Instant::now() + Duration::from_micros(1);
         tokio::time::sleep_until(until.max(floor)).await;
     }
+}
+
+impl SimNet {
+    /// Builds the network at the current (virtual) tokio time. Must be
+    /// called inside a tokio runtime.
+    pub fn new(config: &SimConfig) -> SimNet {
+        let net = Rc::new(Net {
+            world: RefCell::new(World::new(config, Duration::ZERO)),
+            epoch: Instant::now(),
+        });
+        let server = SocketAddr::new(config.dns_server, 53);
+        let resolver = DnsResolver::with_transport(
+            SimTransport {
+                net: Rc::clone(&net),
+            },
+            vec![server],
+            DEFAULT_MAX_IN_FLIGHT,
+        );
+        SimNet { net, resolver }
+    }
 
     /// Every address the client sent a TCP segment to so far.
     pub fn tcp_destinations(&self) -> BTreeSet<IpAddr> {
-        self.world.borrow().tcp_destinations.clone()
+        self.net.world.borrow().tcp_destinations.clone()
     }
 
     /// Packet counters so far.
     pub fn counters(&self) -> Counters {
-        self.world.borrow().counters
+        self.net.world.borrow().counters
     }
 
     /// The addresses of every simulated interface.
     pub fn addresses(&self) -> Vec<IpAddr> {
-        self.world.borrow().addresses()
+        self.net.world.borrow().addresses()
     }
 }
 
@@ -190,8 +211,9 @@ fn ms(since: Instant) -> f64 {
 
 impl Dialer for SimNet {
     async fn dial(&self, addr: SocketAddr, deadline: Instant) -> Dialed {
+        let net = &self.net;
         let began = Instant::now();
-        let Some(handle) = self.world.borrow_mut().connect(addr.ip(), addr.port()) else {
+        let Some(handle) = net.world.borrow_mut().connect(addr.ip(), addr.port()) else {
             return Dialed {
                 outcome: TcpOutcome::NoLocalRoute,
                 ms: ms(began),
@@ -199,8 +221,8 @@ impl Dialer for SimNet {
         };
         let outcome = loop {
             let state = {
-                let mut w = self.world.borrow_mut();
-                w.step(self.now());
+                let mut w = net.world.borrow_mut();
+                w.step(net.now());
                 w.tcp_state(handle)
             };
             match state {
@@ -208,13 +230,13 @@ impl Dialer for SimNet {
                 // Closed without ever being established: an RST.
                 tcp::State::Closed => break TcpOutcome::Refused,
                 _ if Instant::now() >= deadline => break TcpOutcome::Timeout,
-                _ => self.idle(None, deadline).await,
+                _ => net.idle(None, deadline).await,
             }
         };
         // The probe proves the path and sends nothing: drop the connection.
-        let mut w = self.world.borrow_mut();
+        let mut w = net.world.borrow_mut();
         w.release_tcp(handle);
-        w.step(self.now());
+        w.step(net.now());
         Dialed {
             outcome,
             ms: ms(began),
@@ -224,96 +246,81 @@ impl Dialer for SimNet {
 
 impl Resolver for SimNet {
     async fn resolve(&self, host: &str, deadline: Instant) -> Resolution {
-        let began = Instant::now();
-        let server = SocketAddr::new(self.world.borrow().dns_server, 53);
-        let mut queries = Vec::new();
-        for rtype in [RecordType::A, RecordType::AAAA] {
-            let id = self.world.borrow_mut().next_query_id();
-            let Some(bytes) = dns::query(id, host, rtype) else {
-                // hickory rejects the name: it cannot exist in DNS either.
-                return Resolution {
-                    answer: DnsAnswer::Failed(DnsFailure::NxDomain),
-                    resolver: None,
-                    cnames: Vec::new(),
-                    ms: 0.0,
-                };
-            };
-            queries.push((rtype, id, bytes, None::<Instant>, None::<dns::QueryOutcome>));
-        }
-        let socket = self.world.borrow_mut().open_udp();
-        loop {
-            let now = Instant::now();
-            {
-                let mut w = self.world.borrow_mut();
-                w.step(self.now());
-                for (from, reply) in w.recv_udp(socket) {
-                    if from != server.ip() {
-                        continue;
-                    }
-                    for q in queries.iter_mut().filter(|q| q.4.is_none()) {
-                        if let Some(outcome) = dns::interpret(&reply, q.1, host, q.0) {
-                            q.4 = Some(outcome);
-                        }
-                    }
-                }
-                if queries.iter().all(|q| q.4.is_some()) || now >= deadline {
-                    w.close_udp(socket);
-                    break;
-                }
-                for q in queries.iter_mut().filter(|q| q.4.is_none()) {
-                    if q.3.is_none_or(|sent| now >= sent + DNS_RETRY) {
-                        w.send_udp(socket, server.ip(), server.port(), &q.2);
-                        q.3 = Some(now);
-                    }
-                }
-                w.step(self.now());
-            }
-            let retry = queries
-                .iter()
-                .filter(|q| q.4.is_none())
-                .filter_map(|q| q.3)
-                .min()
-                .map(|t| t + DNS_RETRY);
-            self.idle(retry, deadline).await;
-        }
-        let outcomes: Vec<Option<dns::QueryOutcome>> = queries.into_iter().map(|q| q.4).collect();
-        let (answer, answered) = combine(&outcomes);
-        Resolution {
-            answer,
-            resolver: answered.then_some(server),
-            cnames: Vec::new(),
-            ms: ms(began),
-        }
+        self.resolver.resolve(host, deadline).await
     }
 }
 
-/// The A and AAAA outcomes → one answer, as the [`Resolver`] contract says:
-/// addresses win; then NXDOMAIN, REFUSED, NODATA (both answered empty),
-/// SERVFAIL, timeout. Also whether a server answered at all.
-fn combine(outcomes: &[Option<dns::QueryOutcome>]) -> (DnsAnswer, bool) {
-    use dns::QueryOutcome as Q;
-    let addresses: Vec<IpAddr> = outcomes
-        .iter()
-        .flat_map(|o| match o {
-            Some(Q::Answer(a)) => a.clone(),
-            _ => Vec::new(),
+/// The DNS transport over the simulated network: smoltcp UDP sockets on
+/// the client; no DNS over TCP (the responder never truncates).
+#[derive(Clone)]
+struct SimTransport {
+    net: Rc<Net>,
+}
+
+/// A client UDP socket and the server it talks to; datagrams from anyone
+/// else are dropped, as a connected socket's are.
+#[derive(Debug)]
+struct SimSocket {
+    handle: SocketHandle,
+    server: SocketAddr,
+    received: RefCell<VecDeque<Vec<u8>>>,
+}
+
+/// No wait in the simulation is unbounded in practice: the resolver
+/// cancels every receive at its own deadline. This only keeps `idle`'s
+/// arithmetic finite.
+const FAR: Duration = Duration::from_secs(3600);
+
+impl DnsTransport for SimTransport {
+    type Socket = SimSocket;
+
+    async fn open(&self, server: SocketAddr) -> Result<SimSocket, SocketTrouble> {
+        Ok(SimSocket {
+            handle: self.net.world.borrow_mut().open_udp(),
+            server,
+            received: RefCell::default(),
         })
-        .collect();
-    let any = |f: fn(&Q) -> bool| outcomes.iter().flatten().any(f);
-    let answered = outcomes.iter().any(Option::is_some);
-    if !addresses.is_empty() {
-        return (DnsAnswer::Addresses(addresses), true);
     }
-    let failure = if any(|q| *q == Q::NxDomain) {
-        DnsFailure::NxDomain
-    } else if any(|q| *q == Q::Refused) {
-        DnsFailure::Refused
-    } else if outcomes.iter().all(|o| matches!(o, Some(Q::Answer(_)))) {
-        DnsFailure::NoData
-    } else if any(|q| *q == Q::ServFail) {
-        DnsFailure::ServFail
-    } else {
-        DnsFailure::Timeout
-    };
-    (DnsAnswer::Failed(failure), answered)
+
+    async fn send(&self, socket: &SimSocket, datagram: &[u8]) -> io::Result<()> {
+        let mut w = self.net.world.borrow_mut();
+        w.send_udp(
+            socket.handle,
+            socket.server.ip(),
+            socket.server.port(),
+            datagram,
+        );
+        w.step(self.net.now());
+        Ok(())
+    }
+
+    async fn recv(&self, socket: &SimSocket, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            {
+                let mut w = self.net.world.borrow_mut();
+                w.step(self.net.now());
+                let mut queue = socket.received.borrow_mut();
+                queue.extend(
+                    w.recv_udp(socket.handle)
+                        .into_iter()
+                        .filter(|(from, _)| *from == socket.server.ip())
+                        .map(|(_, data)| data),
+                );
+                if let Some(datagram) = queue.pop_front() {
+                    let n = datagram.len().min(buf.len());
+                    buf[..n].copy_from_slice(&datagram[..n]);
+                    return Ok(n);
+                }
+            }
+            self.net.idle(None, Instant::now() + FAR).await;
+        }
+    }
+
+    fn close(&self, socket: SimSocket) {
+        self.net.world.borrow_mut().close_udp(socket.handle);
+    }
+
+    async fn tcp_query(&self, _server: SocketAddr, _query: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
 }

@@ -137,8 +137,6 @@ pub(crate) struct World {
     pub(crate) tcp_destinations: BTreeSet<IpAddr>,
     pub(crate) counters: Counters,
     next_port: u16,
-    next_id: u16,
-    pub(crate) dns_server: IpAddr,
 }
 
 fn smol(now: Duration) -> SInstant {
@@ -182,8 +180,6 @@ impl World {
             tcp_destinations: BTreeSet::new(),
             counters: Counters::default(),
             next_port: 49_152,
-            next_id: (config.seed & 0xffff) as u16,
-            dns_server: config.dns_server,
         };
         let mut client_addrs = vec![IpAddr::V4(CLIENT_V4)];
         if config.client_ipv6 {
@@ -445,11 +441,6 @@ impl World {
 
     pub(crate) fn close_udp(&mut self, h: SocketHandle) {
         self.client().sockets.remove(h);
-    }
-
-    pub(crate) fn next_query_id(&mut self) -> u16 {
-        self.next_id = self.next_id.wrapping_add(1);
-        self.next_id
     }
 
     /// Addresses of every interface (the client's first).
