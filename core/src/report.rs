@@ -535,6 +535,15 @@ pub struct DnsReport {
     pub cnames: Vec<String>,
     /// Time for the A and AAAA queries (in parallel), in milliseconds.
     pub ms: f64,
+    /// Queries sent for the name: A and AAAA, to every resolver asked,
+    /// retransmissions and TCP retries included; 2 on a clean path, 0 when
+    /// none could be sent before the deadline. Absent when not counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queries: Option<u32>,
+    /// How many of `queries` were UDP retransmissions (no reply came in
+    /// time). Absent when not counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resent: Option<u32>,
 }
 
 /// The outcome of the optional TLS handshake.

@@ -448,6 +448,24 @@ pub const NOT_ASKED_HINT: &str = "No query for this name was sent: the probe's d
 /// [`TcpOutcome::SkippedDeadline`].
 pub const NOT_DIALLED_HINT: &str = "No address was dialled: the probe's deadline (--timeout) passed before a connection could be started (DNS used the budget, or every connection slot was taken). Nothing was sent, so this says nothing about routes or security groups. Raise --timeout, or probe fewer endpoints at once.";
 
+/// The hint for a name whose DNS answer came only after `resent` query
+/// retransmissions, or `None` when there were none or the lookup timed out
+/// anyway (the timeout's own hint covers that).
+pub fn dns_resent_hint(resent: u32, answer: &DnsAnswer) -> Option<String> {
+    if resent == 0
+        || matches!(
+            answer,
+            DnsAnswer::Failed(DnsFailure::Timeout | DnsFailure::NotAsked)
+        )
+    {
+        return None;
+    }
+    let queries = if resent == 1 { "query" } else { "queries" };
+    Some(format!(
+        "DNS answered only after {resent} retransmitted {queries}: datagrams to or from the resolver were lost, or it answered slowly. The VPC resolver drops queries above 1,024 packets per second per network interface; a loaded or lossy path makes applications with short DNS timeouts fail now and then."
+    ))
+}
+
 /// The failure code for an endpoint none of whose addresses connected: the
 /// outcome most addresses share; ties go to refused, then unreachable, then
 /// timeout (the most specific first). No dial at all means the overall
@@ -586,5 +604,24 @@ pub fn combine_statuses(statuses: impl IntoIterator<Item = Status>) -> Status {
 impl fmt::Display for DnsFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.code().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retransmissions_get_a_hint_only_when_an_answer_came() {
+        let answered = DnsAnswer::Addresses(alloc::vec![IpAddr::from([10, 0, 0, 1])]);
+        assert_eq!(dns_resent_hint(0, &answered), None);
+        let one = dns_resent_hint(1, &answered).expect("one retransmission is worth a hint");
+        assert!(one.contains("after 1 retransmitted query:"), "{one}");
+        let three = dns_resent_hint(3, &DnsAnswer::Failed(DnsFailure::NxDomain))
+            .expect("a final NXDOMAIN after retransmissions still gets the hint");
+        assert!(three.contains("3 retransmitted queries"), "{three}");
+        for silent in [DnsFailure::Timeout, DnsFailure::NotAsked] {
+            assert_eq!(dns_resent_hint(4, &DnsAnswer::Failed(silent)), None);
+        }
     }
 }

@@ -58,6 +58,8 @@ async fn connect_check(target: SocketAddr) -> Report {
             resolver: None,
             cnames: Vec::new(),
             ms,
+            queries: None,
+            resent: None,
         }),
         tls: None,
     }];

@@ -320,6 +320,7 @@ async fn a_name_never_asked_is_not_a_silent_resolver() {
     assert_eq!(first.answer, DnsAnswer::Failed(DnsFailure::Timeout));
     assert_eq!(second.answer, DnsAnswer::Failed(DnsFailure::NotAsked));
     assert_eq!(second.resolver, None);
+    assert_eq!(second.queries, Some(0));
     // The resolver really saw only the first name's queries (A and AAAA,
     // each maybe retransmitted), never the second's.
     silent
@@ -367,6 +368,7 @@ async fn lost_queries_are_sent_again() {
         "{took:?} (resent after {every:?})"
     );
     assert_eq!(w.dns.queries(), 4, "two lost, two resent");
+    assert_eq!((res.queries, res.resent), (Some(4), Some(2)));
 }
 
 #[tokio::test]

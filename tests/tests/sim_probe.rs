@@ -478,6 +478,19 @@ fn check(s: &Scenario, world: &World, run: &Run) -> Result<(), TestCaseError> {
             }
         }
         prop_assert_eq!(e.failure.is_none(), e.reachable == Reachability::Reachable);
+        // On a clean path a name that got an answer cost exactly its A and
+        // AAAA queries: nothing resent.
+        if let Some(dns) = &e.dns
+            && !lossy
+            && e.failure != Some(FailureCode::DnsTimeout)
+        {
+            prop_assert_eq!(
+                (dns.queries, dns.resent),
+                (Some(2), Some(0)),
+                "endpoint {} DNS queries",
+                i
+            );
+        }
     }
     let degraded = report
         .endpoints

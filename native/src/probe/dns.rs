@@ -328,11 +328,14 @@ impl<T: DnsTransport> Resolver for DnsResolver<T> {
                     resolver: None,
                     cnames: Vec::new(),
                     ms: 0.0,
+                    queries: Some(0),
+                    resent: Some(0),
                 };
             }
         };
         // Stays NotAsked only if no server was ever sent a query.
         let mut last_failure = DnsFailure::NotAsked;
+        let mut sent = Sent::default();
         let mut last_server = None;
         for (i, &server) in self.servers.iter().enumerate() {
             let now = Instant::now();
@@ -341,7 +344,9 @@ impl<T: DnsTransport> Resolver for DnsResolver<T> {
             }
             let left = u32::try_from(self.servers.len() - i).unwrap_or(u32::MAX);
             let attempt_deadline = now + (deadline - now) / left;
-            let (a, aaaa) = self.query_pair(server, &name, attempt_deadline).await;
+            let (a, aaaa) = self
+                .query_pair(server, &name, attempt_deadline, &mut sent)
+                .await;
             match combine(a, aaaa) {
                 Combined::Final(answer, cnames) => {
                     return Resolution {
@@ -349,6 +354,8 @@ impl<T: DnsTransport> Resolver for DnsResolver<T> {
                         resolver: Some(server),
                         cnames,
                         ms: ms(),
+                        queries: Some(sent.queries),
+                        resent: Some(sent.resent),
                     };
                 }
                 Combined::TryNext(failure) => {
@@ -373,8 +380,19 @@ impl<T: DnsTransport> Resolver for DnsResolver<T> {
             resolver,
             cnames: Vec::new(),
             ms: ms(),
+            queries: Some(sent.queries),
+            resent: Some(sent.resent),
         }
     }
+}
+
+/// What was sent for one name, for the report.
+#[derive(Debug, Default, Clone, Copy)]
+struct Sent {
+    /// Every query datagram and TCP query, to every server.
+    queries: u32,
+    /// The UDP queries sent again because no reply came in time.
+    resent: u32,
 }
 
 /// How much a failure tells about the resolvers, to keep the most telling
@@ -441,6 +459,7 @@ impl<T: DnsTransport> DnsResolver<T> {
         server: SocketAddr,
         name: &Name,
         deadline: Instant,
+        sent: &mut Sent,
     ) -> (QueryOutcome, QueryOutcome) {
         use QueryOutcome::{NotSent, ServFail, Timeout};
         let Ok(Ok(_permits)) = timeout_at(deadline, self.in_flight.acquire_many(2)).await else {
@@ -467,7 +486,9 @@ impl<T: DnsTransport> DnsResolver<T> {
         ];
         let replies = match self.socket_for(server).await {
             Ok(socket) => {
-                let replies = self.udp_exchange(&socket, &asked, name, deadline).await;
+                let replies = self
+                    .udp_exchange(&socket, &asked, name, deadline, sent)
+                    .await;
                 if replies.iter().all(Option::is_some) {
                     self.give_back(server, socket);
                 } else {
@@ -483,6 +504,7 @@ impl<T: DnsTransport> DnsResolver<T> {
             let Some(reply) = reply else { continue };
             let q = &asked[i];
             let reply = if reply.metadata.truncation {
+                sent.queries += 1;
                 let full = timeout_at(deadline, self.transport.tcp_query(server, q.bytes)).await;
                 match full.ok().flatten().and_then(|b| Message::from_vec(&b).ok()) {
                     Some(full) if matches(&full, q.id, name, q.rtype) => full,
@@ -535,13 +557,16 @@ impl<T: DnsTransport> DnsResolver<T> {
         asked: &[Asked<'_>; 2],
         name: &Name,
         deadline: Instant,
+        sent: &mut Sent,
     ) -> [Option<Message>; 2] {
         let mut replies: [Option<Message>; 2] = [None, None];
         let every = retransmit_interval(deadline.saturating_duration_since(Instant::now()));
         // EDNS asks for at most EDNS_PAYLOAD bytes; a larger datagram is cut
         // short, fails to parse and is ignored like any other garbage.
         let mut buf = vec![0u8; 4096];
+        let mut round = 0u32;
         'send: while replies.iter().any(Option::is_none) {
+            round += 1;
             for (q, reply) in asked.iter().zip(&replies) {
                 // A send error (e.g. a local firewall's EPERM) is like a
                 // lost datagram: the deadline bounds the wait either way.
@@ -551,6 +576,10 @@ impl<T: DnsTransport> DnsResolver<T> {
                         .is_err()
                 {
                     break 'send;
+                }
+                if reply.is_none() {
+                    sent.queries += 1;
+                    sent.resent += u32::from(round > 1);
                 }
             }
             let resend_at = (Instant::now() + every).min(deadline);

@@ -68,6 +68,12 @@ pub struct Resolution {
     /// Wall time of the lookup (A and AAAA together), in milliseconds,
     /// measured with `tokio::time::Instant`.
     pub ms: f64,
+    /// Queries sent for the name: A and AAAA, to every resolver asked,
+    /// retransmissions and TCP retries included (`Some(0)`: none could be
+    /// sent; `None`: the resolver does not count them, or was cut off).
+    pub queries: Option<u32>,
+    /// How many of those were UDP retransmissions (no reply in time).
+    pub resent: Option<u32>,
 }
 
 impl Resolution {
@@ -78,6 +84,8 @@ impl Resolution {
             resolver: None,
             cnames: Vec::new(),
             ms,
+            queries: None,
+            resent: None,
         }
     }
 }
@@ -281,6 +289,8 @@ async fn probe_one<R: Resolver, D: Dialer>(
             resolver: None,
             cnames: Vec::new(),
             ms: 0.0,
+            queries: Some(0),
+            resent: Some(0),
         },
         None => {
             let began = Instant::now();
@@ -369,10 +379,15 @@ async fn probe_one<R: Resolver, D: Dialer>(
     let assessment = rules::assess_endpoint(&obs, task, cap);
     let mut endpoint = assessment.endpoint;
     if literal.is_none() {
+        if let Some(hint) = rules::dns_resent_hint(resolution.resent.unwrap_or(0), &obs.dns) {
+            endpoint.hints.push(hint);
+        }
         endpoint.dns = Some(DnsReport {
             resolver: resolution.resolver.map(|r| r.to_string()),
             cnames: resolution.cnames,
             ms: resolution.ms,
+            queries: resolution.queries,
+            resent: resolution.resent,
         });
     }
     if tls_wanted {
@@ -415,6 +430,8 @@ mod tests {
                         resolver: Some("192.0.2.53:53".parse().expect("literal socket address")),
                         cnames: Vec::new(),
                         ms: ms_since(began),
+                        queries: None,
+                        resent: None,
                     }
                 }
                 None => {

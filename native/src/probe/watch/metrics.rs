@@ -413,6 +413,8 @@ mod tests {
                 resolver: Some("127.0.0.1:53".into()),
                 cnames: Vec::new(),
                 ms: 1.5,
+                queries: Some(2),
+                resent: Some(0),
             }),
             tls: None,
         }
