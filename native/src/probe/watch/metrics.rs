@@ -21,6 +21,7 @@
 //! | `netready_endpoint_up` | `service`, `host`, `port`, `access_type` | 1 reachable, 0 unreachable; endpoints whose reachability is unknown are left out (unknown is neither a pass nor a failure); `access_type="none"` when there is no path |
 //! | `netready_endpoint_failure` | `service`, `host`, `port`, `failure` | 1 per unreachable endpoint, with its failure code |
 //! | `netready_endpoint_dns_seconds` | `service`, `host`, `port` | the A+AAAA lookup time (`dns.ms`) |
+//! | `netready_endpoint_dns_resent` | `service`, `host`, `port` | DNS queries sent again for the name in the last report (`dns.resent`): above 0 means loss or a slow resolver |
 //! | `netready_endpoint_connect_seconds` | `service`, `host`, `port`, `ip` | connect time of each dialled address (`addresses[].ms`) |
 //! | `netready_last_check_timestamp_seconds` | | Unix time the latest check ended, whatever its result |
 //! | `netready_last_report_timestamp_seconds` | | Unix time of the last check that produced a report |
@@ -238,6 +239,11 @@ pub fn render(input: &MetricsInput<'_>) -> String {
         "gauge",
         "Time of the endpoint's A and AAAA lookups in the last report.",
     );
+    let mut resent = Family::new(
+        "netready_endpoint_dns_resent",
+        "gauge",
+        "DNS queries retransmitted for the endpoint's name in the last report (loss or a slow resolver when above 0).",
+    );
     let mut connect = Family::new(
         "netready_endpoint_connect_seconds",
         "gauge",
@@ -284,6 +290,12 @@ pub fn render(input: &MetricsInput<'_>) -> String {
                     &[("service", &e.service), ("host", &e.host), ("port", &port)],
                     ms_to_seconds(d.ms),
                 );
+                if let Some(n) = d.resent {
+                    resent.sample(
+                        &[("service", &e.service), ("host", &e.host), ("port", &port)],
+                        f64::from(n),
+                    );
+                }
             }
             for a in &e.addresses {
                 if let Some(ms) = a.ms {
@@ -304,6 +316,7 @@ pub fn render(input: &MetricsInput<'_>) -> String {
     up.write(&mut out);
     failure.write(&mut out);
     dns.write(&mut out);
+    resent.write(&mut out);
     connect.write(&mut out);
 
     let mut last_check = Family::new(
@@ -505,6 +518,7 @@ mod tests {
             "netready_endpoint_up{service=\"logs\",host=\"logs.us-east-1.amazonaws.com\",port=\"443\",access_type=\"none\"} 0",
             "netready_endpoint_failure{service=\"logs\",host=\"logs.us-east-1.amazonaws.com\",port=\"443\",failure=\"tcp_refused\"} 1",
             "netready_endpoint_dns_seconds{service=\"logs\",host=\"logs.us-east-1.amazonaws.com\",port=\"443\"} 0.0015",
+            "netready_endpoint_dns_resent{service=\"logs\",host=\"logs.us-east-1.amazonaws.com\",port=\"443\"} 0",
             "netready_endpoint_connect_seconds{service=\"secretsmanager\",host=\"secretsmanager.us-east-1.amazonaws.com\",port=\"443\",ip=\"10.0.1.5\"} 0.0004",
             "netready_last_check_timestamp_seconds 1764000000.25",
             "netready_last_report_timestamp_seconds 1764000000.25",
