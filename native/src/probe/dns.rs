@@ -35,6 +35,7 @@ use super::net::{Resolution, Resolver};
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
 use netready_core::rules::{DnsAnswer, DnsFailure};
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -612,24 +613,30 @@ impl<T: DnsTransport> DnsResolver<T> {
 /// Reads a reply: the response code, the CNAME chain from `name`, and the
 /// addresses of the final name.
 fn interpret(reply: &Message, name: &Name, rtype: RecordType) -> QueryOutcome {
-    let mut cnames = Vec::new();
-    let mut current = name.to_lowercase();
-    // Follow the chain in answer order, at most as many hops as records
-    // (a loop cannot run forever).
-    for _ in 0..reply.answers.len() {
-        let next = reply.answers.iter().find_map(|r| match &r.data {
-            RData::CNAME(target) if r.name.to_lowercase() == current => {
-                Some(target.0.to_lowercase())
-            }
-            _ => None,
-        });
-        match next {
-            Some(target) if !cnames.contains(&display_name(&target)) => {
-                cnames.push(display_name(&target));
-                current = target;
-            }
-            _ => break,
+    // Owner names lowered once, and the first CNAME of each owner in answer
+    // order: following the chain is then linear in the records, however
+    // many a (TCP-sized, possibly hostile) reply holds.
+    let owners: Vec<Name> = reply
+        .answers
+        .iter()
+        .map(|r| r.name.to_lowercase())
+        .collect();
+    let mut cname_of: HashMap<&Name, &Name> = HashMap::new();
+    for (owner, r) in owners.iter().zip(&reply.answers) {
+        if let RData::CNAME(target) = &r.data {
+            cname_of.entry(owner).or_insert(&target.0);
         }
+    }
+    let mut cnames = Vec::new();
+    let mut seen: HashSet<Name> = HashSet::new();
+    let mut current = name.to_lowercase();
+    // A loop ends at the first target seen twice.
+    while let Some(target) = cname_of.get(&current).map(|t| t.to_lowercase()) {
+        if !seen.insert(target.clone()) {
+            break;
+        }
+        cnames.push(display_name(&target));
+        current = target;
     }
     match reply.metadata.response_code {
         ResponseCode::NoError => {}
@@ -639,11 +646,11 @@ fn interpret(reply: &Message, name: &Name, rtype: RecordType) -> QueryOutcome {
         // answer; another one may.
         _ => return QueryOutcome::ServFail,
     }
-    let addresses = reply
-        .answers
+    let addresses = owners
         .iter()
-        .filter(|r| r.name.to_lowercase() == current)
-        .filter_map(|r| match (&r.data, rtype) {
+        .zip(&reply.answers)
+        .filter(|(owner, _)| **owner == current)
+        .filter_map(|(_, r)| match (&r.data, rtype) {
             (RData::A(a), RecordType::A) => Some(IpAddr::V4(a.0)),
             (RData::AAAA(a), RecordType::AAAA) => Some(IpAddr::V6(a.0)),
             _ => None,
@@ -660,6 +667,133 @@ fn display_name(name: &Name) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hickory_proto::rr::Record;
+    use hickory_proto::rr::rdata::{A, AAAA, CNAME};
+    use proptest::prelude::*;
+
+    /// The first, quadratic version of [`interpret`]: the reference the
+    /// linear one must equal.
+    fn interpret_reference(reply: &Message, name: &Name, rtype: RecordType) -> QueryOutcome {
+        let mut cnames = Vec::new();
+        let mut current = name.to_lowercase();
+        for _ in 0..reply.answers.len() {
+            let next = reply.answers.iter().find_map(|r| match &r.data {
+                RData::CNAME(target) if r.name.to_lowercase() == current => {
+                    Some(target.0.to_lowercase())
+                }
+                _ => None,
+            });
+            match next {
+                Some(target) if !cnames.contains(&display_name(&target)) => {
+                    cnames.push(display_name(&target));
+                    current = target;
+                }
+                _ => break,
+            }
+        }
+        match reply.metadata.response_code {
+            ResponseCode::NoError => {}
+            ResponseCode::NXDomain => return QueryOutcome::NxDomain { cnames },
+            ResponseCode::Refused => return QueryOutcome::Refused,
+            _ => return QueryOutcome::ServFail,
+        }
+        let addresses = reply
+            .answers
+            .iter()
+            .filter(|r| r.name.to_lowercase() == current)
+            .filter_map(|r| match (&r.data, rtype) {
+                (RData::A(a), RecordType::A) => Some(IpAddr::V4(a.0)),
+                (RData::AAAA(a), RecordType::AAAA) => Some(IpAddr::V6(a.0)),
+                _ => None,
+            })
+            .collect();
+        QueryOutcome::Answer { addresses, cnames }
+    }
+
+    /// A name of the small pool `n0.example.` … (mixed case now and then,
+    /// as resolvers may echo 0x20-randomised case).
+    fn pool_name(i: u8, upper: bool) -> Name {
+        let text = format!("n{i}.example.");
+        let text = if upper { text.to_uppercase() } else { text };
+        Name::from_ascii(text).expect("pool names are valid")
+    }
+
+    /// One answer record: (owner, kind, target or address seed).
+    fn record((owner, upper, kind, x): (u8, bool, u8, u8)) -> Record {
+        let data = match kind % 3 {
+            0 => RData::CNAME(CNAME(pool_name(x % 8, !upper))),
+            1 => RData::A(A(std::net::Ipv4Addr::new(10, 0, owner, x))),
+            _ => RData::AAAA(AAAA(std::net::Ipv6Addr::new(
+                0xfd00,
+                0,
+                0,
+                0,
+                0,
+                0,
+                u16::from(owner),
+                u16::from(x),
+            ))),
+        };
+        Record::from_rdata(pool_name(owner % 8, upper), 60, data)
+    }
+
+    proptest! {
+        /// Random answer sections over eight names (chains, loops,
+        /// self-references, several CNAMEs per owner, mixed case): the
+        /// linear interpretation equals the reference, and its chain has no
+        /// repeated name.
+        #[test]
+        fn interpret_equals_reference(
+            records in prop::collection::vec((0u8..8, any::<bool>(), 0u8..3, any::<u8>()), 0..24),
+            rcode in prop::sample::select(vec![ResponseCode::NoError, ResponseCode::NXDomain, ResponseCode::Refused, ResponseCode::ServFail]),
+            asked in 0u8..8,
+            rtype in prop::sample::select(vec![RecordType::A, RecordType::AAAA]),
+        ) {
+            let mut reply = Message::response(7, OpCode::Query);
+            reply.metadata.response_code = rcode;
+            for r in records {
+                reply.add_answer(record(r));
+            }
+            let name = pool_name(asked, false);
+            let got = interpret(&reply, &name, rtype);
+            prop_assert_eq!(&got, &interpret_reference(&reply, &name, rtype));
+            if let QueryOutcome::Answer { cnames, .. } | QueryOutcome::NxDomain { cnames } = &got {
+                let mut unique = cnames.clone();
+                unique.sort();
+                unique.dedup();
+                prop_assert_eq!(unique.len(), cnames.len());
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_cname_chain_is_followed_to_its_end() {
+        // As many records as a 64 KB TCP reply can hold, in reverse order
+        // (the worst case for a scan per hop).
+        let n = 3000u32;
+        let name_of = |i: u32| Name::from_ascii(format!("c{i}.example.")).expect("valid");
+        let mut reply = Message::response(7, OpCode::Query);
+        reply.add_answer(Record::from_rdata(
+            name_of(n),
+            60,
+            RData::A(A(std::net::Ipv4Addr::new(10, 1, 2, 3))),
+        ));
+        for i in (0..n).rev() {
+            reply.add_answer(Record::from_rdata(
+                name_of(i),
+                60,
+                RData::CNAME(CNAME(name_of(i + 1))),
+            ));
+        }
+        match interpret(&reply, &name_of(0), RecordType::A) {
+            QueryOutcome::Answer { addresses, cnames } => {
+                assert_eq!(addresses, vec![IpAddr::from([10, 1, 2, 3])]);
+                assert_eq!(cnames.len(), n as usize);
+                assert_eq!(cnames.last().map(String::as_str), Some("c3000.example"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn resolv_conf() {
