@@ -163,12 +163,59 @@ fn json_report_schema_and_exit_1() {
             assert_eq!(e["failure"], "dns_nxdomain");
             assert!(e["access_type"].is_null());
             assert_eq!(e["dns"]["resolver"], addr.as_str());
+            // A and AAAA, each answered the first time.
+            assert_eq!(e["dns"]["queries"], 2, "{e}");
+            assert_eq!(e["dns"]["resent"], 0, "{e}");
             assert!(!e["hints"].as_array().expect("hints array").is_empty());
         }
     }
     // It deserialises into core's report type.
     let report: Report = serde_json::from_value(raw).expect("a netready.report/v1 report");
     assert_eq!(report.status, Status::Degraded);
+}
+
+/// A resolver path that loses every first query: the probe sends each
+/// again, gets its answers, and says in the report what it took.
+#[test]
+fn lost_dns_queries_are_resent_and_reported() {
+    let d = dns();
+    let addr = d.addr().to_string();
+    // The runner profile without an ECR account asks 5 names: 10 queries.
+    d.drop_next_udp(10);
+    let out = netready(&[
+        "probe",
+        "--region",
+        "eu-west-1",
+        "--dns-server",
+        &addr,
+        "--format",
+        "json",
+        "--timeout",
+        "4s",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let raw: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let asked: Vec<&serde_json::Value> = raw["endpoints"]
+        .as_array()
+        .expect("endpoints array")
+        .iter()
+        .filter(|e| !e["dns"].is_null())
+        .collect();
+    assert_eq!(asked.len(), 5, "{raw}");
+    for e in asked {
+        // The retransmissions were answered: NXDOMAIN, not a timeout.
+        assert_eq!(e["failure"], "dns_nxdomain", "{e}");
+        assert_eq!(e["dns"]["queries"], 4, "{e}");
+        assert_eq!(e["dns"]["resent"], 2, "{e}");
+        let hints = e["hints"].as_array().expect("hints array");
+        assert!(
+            hints
+                .iter()
+                .any(|h| h.as_str().is_some_and(|h| h.contains("2 retransmitted queries"))),
+            "{e}"
+        );
+    }
+    assert_eq!(d.queries(), 20);
 }
 
 #[test]
