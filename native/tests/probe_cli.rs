@@ -209,9 +209,9 @@ fn lost_dns_queries_are_resent_and_reported() {
         assert_eq!(e["dns"]["resent"], 2, "{e}");
         let hints = e["hints"].as_array().expect("hints array");
         assert!(
-            hints
-                .iter()
-                .any(|h| h.as_str().is_some_and(|h| h.contains("2 retransmitted queries"))),
+            hints.iter().any(|h| h
+                .as_str()
+                .is_some_and(|h| h.contains("2 retransmitted queries"))),
             "{e}"
         );
     }
