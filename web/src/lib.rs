@@ -27,7 +27,7 @@ use core::net::IpAddr;
 use netready_core::catalog::{self, Profile, Region};
 use netready_core::classify::AddressClass;
 use netready_core::net::Cidr;
-use netready_core::vpc::{self, InputError, ValidateOptions};
+use netready_core::vpc::{self, AssignPublicIp, InputError, ValidateOptions};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -386,18 +386,83 @@ fn read_documents(documents: &JsValue) -> Result<Vec<DocumentIn>, JsValue> {
     Ok(out)
 }
 
+/// The option names `validate` takes, as `ValidateOptions` names its fields.
+const OPTION_NAMES: &str =
+    "region, profile, subnets, security_groups, assign_public_ip, fix_format";
+
 /// The page's options argument; `undefined` and `null` mean the defaults.
+///
+/// Read field by field from the JavaScript object, with the rules of
+/// `ValidateOptions`' JSON form (every field optional, unknown fields
+/// refused as the CLI refuses unknown flags, a `null` or blank region means
+/// none) and core's own parsers for every value. Not through serde: any
+/// serde deserialiser links serde's error formatting, floats included,
+/// about 20 KB of the module (BENCHMARKS.md, "Web"). A property whose value
+/// is `undefined` counts as absent, as `JSON.stringify` drops it; a wasm
+/// test compares this reader with serde_json's reading of the same options.
 fn read_options(options: &JsValue) -> Result<ValidateOptions, JsValue> {
+    let mut out = ValidateOptions::default();
     if options.is_undefined() || options.is_null() {
-        return Ok(ValidateOptions::default());
+        return Ok(out);
     }
-    // Through JSON text: serde-wasm-bindgen reads only the fields a struct
-    // names, so a misspelt option would pass unnoticed, while
-    // `ValidateOptions` denies unknown fields, as the CLI denies unknown
-    // flags. (serde_json's text parser is in the module anyway.)
-    let text = js_sys::JSON::stringify(options)
-        .map_err(|_| options_error("expected a plain object of options"))?;
-    serde_json::from_str(&String::from(text)).map_err(options_error)
+    if !options.is_object() || js_sys::Array::is_array(options) || options.is_function() {
+        return Err(options_error("expected a plain object of options"));
+    }
+    let keys = js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>());
+    for key in keys.iter() {
+        let name = key.as_string().unwrap_or_default();
+        let value = js_sys::Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
+        if value.is_undefined() {
+            continue;
+        }
+        let bad = |what: &str| options_error(format_args!("{name}: {what}"));
+        let string = || value.as_string().ok_or_else(|| bad("expected a string"));
+        let strings = || -> Result<Vec<String>, JsValue> {
+            let expected = || bad("expected an array of strings");
+            if !js_sys::Array::is_array(&value) {
+                return Err(expected());
+            }
+            js_sys::Array::from(&value)
+                .iter()
+                .map(|v| v.as_string().ok_or_else(expected))
+                .collect()
+        };
+        match name.as_str() {
+            "region" if value.is_null() => out.region = None,
+            "region" => {
+                let text = string()?;
+                out.region = match text.trim() {
+                    "" => None,
+                    r => Some(Region::parse(r).map_err(|e| bad(&e.to_string()))?),
+                };
+            }
+            "profile" => {
+                out.profile = string()?
+                    .parse()
+                    .map_err(|e: catalog::ProfileError| bad(&e.to_string()))?
+            }
+            "subnets" => out.subnets = strings()?,
+            "security_groups" => out.security_groups = strings()?,
+            "assign_public_ip" => {
+                out.assign_public_ip = match value.as_bool() {
+                    Some(true) => AssignPublicIp::Enabled,
+                    Some(false) => AssignPublicIp::Disabled,
+                    None => value
+                        .as_string()
+                        .ok_or_else(|| bad("expected true or false"))?
+                        .parse()
+                        .map_err(|e: &str| bad(e))?,
+                }
+            }
+            "fix_format" => out.fix_format = string()?.parse().map_err(|e: &str| bad(e))?,
+            _ => {
+                return Err(options_error(format_args!(
+                    "unknown option `{name}`, expected one of {OPTION_NAMES}"
+                )));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Validates describe-* documents, exactly as `netready validate` does, and
@@ -413,6 +478,101 @@ pub fn validate(
     let docs = name_text_pairs(&documents);
     let report = vpc::validate(&docs, &options).map_err(|e| input_error(&e))?;
     to_js(&report)
+}
+
+/// `read_options` against serde_json's reading of the same options as
+/// JSON (`ValidateOptions`' `Deserialize`, which the command line's tests
+/// and the documentation describe): the same options, or an error from both.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod options_tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn from_js(json: &str) -> Result<ValidateOptions, String> {
+        let value = js_sys::JSON::parse(json).expect("the case is JSON");
+        read_options(&value).map_err(|e| {
+            let e: js_sys::Error = e.unchecked_into();
+            let kind = js_sys::Reflect::get(&e, &"kind".into()).expect("an Error has properties");
+            assert_eq!(kind.as_string().as_deref(), Some("options"), "{json}");
+            String::from(e.message())
+        })
+    }
+
+    #[wasm_bindgen_test]
+    fn options_read_as_serde_json_reads_them() {
+        for json in [
+            "{}",
+            r#"{"region": "eu-west-1"}"#,
+            r#"{"region": " eu-west-1 "}"#,
+            r#"{"region": ""}"#,
+            r#"{"region": "   "}"#,
+            r#"{"region": null}"#,
+            r#"{"region": 5}"#,
+            r#"{"region": "mars-1"}"#,
+            r#"{"region": "cn-north-1", "profile": "private"}"#,
+            r#"{"profile": " runner "}"#,
+            r#"{"profile": "public"}"#,
+            r#"{"profile": null}"#,
+            r#"{"profile": 1}"#,
+            r#"{"subnets": []}"#,
+            r#"{"subnets": ["subnet-1", "subnet-2"]}"#,
+            r#"{"subnets": ["subnet-1", 2]}"#,
+            r#"{"subnets": "subnet-1"}"#,
+            r#"{"subnets": null}"#,
+            r#"{"subnets": {"0": "subnet-1"}}"#,
+            r#"{"security_groups": ["sg-1"]}"#,
+            r#"{"security_groups": [null]}"#,
+            r#"{"assign_public_ip": true}"#,
+            r#"{"assign_public_ip": false}"#,
+            r#"{"assign_public_ip": "ENABLED"}"#,
+            r#"{"assign_public_ip": " no "}"#,
+            r#"{"assign_public_ip": "maybe"}"#,
+            r#"{"assign_public_ip": 1}"#,
+            r#"{"assign_public_ip": null}"#,
+            r#"{"fix_format": "powershell"}"#,
+            r#"{"fix_format": "aws-cli"}"#,
+            r#"{"fix_format": "bash"}"#,
+            r#"{"colour": "blue"}"#,
+            r#"{"region": "eu-west-1", "Region": "eu-west-1"}"#,
+            r#"{"region": "us-east-1", "profile": "private", "subnets": ["s"], "security_groups": ["g"], "assign_public_ip": true, "fix_format": "powershell"}"#,
+            r#""runner""#,
+            "7",
+            "true",
+        ] {
+            let ours = from_js(json);
+            let theirs = serde_json::from_str::<ValidateOptions>(json);
+            assert_eq!(
+                ours.as_ref().ok(),
+                theirs.as_ref().ok(),
+                "{json}: {ours:?} but serde_json: {theirs:?}"
+            );
+        }
+        // Undefined properties are absent, as JSON.stringify drops them.
+        let o = js_sys::Object::new();
+        js_sys::Reflect::set(&o, &"region".into(), &JsValue::UNDEFINED).expect("a fresh object");
+        assert_eq!(read_options(&o).ok(), Some(ValidateOptions::default()));
+        assert_eq!(
+            read_options(&JsValue::UNDEFINED).ok(),
+            Some(ValidateOptions::default())
+        );
+        assert_eq!(
+            read_options(&JsValue::NULL).ok(),
+            Some(ValidateOptions::default())
+        );
+        // Messages name the option and what was expected.
+        let e = from_js(r#"{"colour": "blue"}"#).expect_err("unknown");
+        assert_eq!(
+            e,
+            "options: unknown option `colour`, expected one of region, profile, subnets, security_groups, assign_public_ip, fix_format"
+        );
+        let e = from_js(r#"{"subnets": ["s", 2]}"#).expect_err("not strings");
+        assert_eq!(e, "options: subnets: expected an array of strings");
+        let e = from_js(r#"{"assign_public_ip": "maybe"}"#).expect_err("not a switch");
+        assert_eq!(e, "options: assign_public_ip: expected true or false");
+        // An array is not an object of options (serde would read a struct
+        // from a sequence).
+        assert!(from_js("[]").is_err());
+    }
 }
 
 /// Benchmark only (cargo feature `bench-steps`, never in the page's

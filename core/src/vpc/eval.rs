@@ -1129,7 +1129,9 @@ impl<'a> Ctx<'a> {
                 "{} has no usable path, and {} has no {} endpoint {name} ({}).{}{}{}",
                 service.host_template(&self.region),
                 vf.vpc_id,
-                service.endpoint_type.aws_name().to_lowercase(),
+                // ASCII: `to_lowercase` would link the Unicode case tables
+                // (about 14 KB) into the browser page's module.
+                service.endpoint_type.aws_name().to_ascii_lowercase(),
                 service.purpose,
                 why.unwrap_or_default(),
                 availability,

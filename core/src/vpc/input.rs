@@ -9,11 +9,12 @@
 //! * unknown fields are ignored; a field the validator reads with the wrong
 //!   shape is an [`InputError::Shape`] naming the document, the JSON path
 //!   (`RouteTables[3].Routes[0].DestinationCidrBlock`) and what was expected;
-//! * JSON syntax errors exactly as serde_json reports them (message, line,
-//!   column): the top-level pass checks the whole document's syntax with a
-//!   fast iterative scanner (the private `scan` module) that accepts only
-//!   what serde_json accepts, and hands anything else to serde_json's own
-//!   pass, which describes the error;
+//! * JSON syntax errors at the line and column serde_json reports, with a
+//!   message that says what was expected and what was found: the top-level
+//!   pass checks the whole document's syntax with a fast iterative scanner
+//!   (the private `scan` module) that accepts exactly what serde_json
+//!   accepts (a test compares them on damaged documents); serde_json itself
+//!   is not used at run time;
 //! * never a stack overflow and never a panic, whatever the input: both
 //!   top-level passes are iterative, and each resource is then read on its
 //!   own by a small recursive reader (the private `tree` module) that stops
@@ -45,8 +46,6 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 use tree::{Arena, Val, read_items, read_one};
 
 mod scan;
@@ -300,18 +299,14 @@ impl Doc<'_> {
     }
 }
 
-fn json_error(document: &str, e: &serde_json::Error) -> InputError {
-    let message = e.to_string();
-    // serde_json appends " at line L column C"; the position is reported separately.
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message,
-    };
+/// A syntax error of the document `document`, whose text is `text`.
+fn json_error(document: &str, text: &str, e: &scan::SyntaxError) -> InputError {
+    let (line, column) = e.line_column(text);
     InputError::Json {
         document: document.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message,
+        line,
+        column,
+        message: e.message(text),
     }
 }
 
@@ -448,12 +443,17 @@ fn parse_document(
     let mut arena = Arena::default();
     let arena = &mut arena;
     // The whole document's syntax is checked (iteratively) and split at its
-    // top-level keys; the values stay unparsed text. A fast scanner first;
-    // on anything it does not accept, serde_json's own pass, which finds the
-    // error and describes it.
+    // top-level keys; the values stay unparsed text.
     let top: Top<'_> = match scan::top_level(text, &TOP_KEYS) {
-        Some(raws) => Top(raws),
-        None => serde_top(name, text)?,
+        Ok(scan::TopLevel::Object(raws)) => Top(raws),
+        Ok(scan::TopLevel::NotObject(found)) => {
+            return Err(doc.shape(
+                &P::Key("(top level)"),
+                "an object, as aws ec2 describe-* prints",
+                found,
+            ));
+        }
+        Err(e) => return Err(json_error(name, text, &e)),
     };
     if !KNOWN_KEYS.iter().any(|(k, _)| top.get(k).is_some()) {
         return Err(InputError::Shape {
@@ -557,7 +557,7 @@ const TOP_KEYS: [&str; 12] = [
 
 /// A document's top level: the unparsed value of each of [`TOP_KEYS`] (the
 /// last one when a key is repeated, as a map keeps it); other keys are
-/// checked for syntax and dropped. One small visitor instead of a
+/// checked for syntax and dropped. A fixed array instead of a
 /// `BTreeMap<String, &RawValue>`: no allocation per key, and no map code in
 /// the WebAssembly module.
 struct Top<'a>([Option<&'a str>; TOP_KEYS.len()]);
@@ -566,63 +566,6 @@ impl<'a> Top<'a> {
     fn get(&self, key: &str) -> Option<&'a str> {
         let i = TOP_KEYS.iter().position(|k| *k == key)?;
         self.0.get(i).copied().flatten()
-    }
-}
-
-impl<'de> Deserialize<'de> for Top<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct TopVisitor;
-        impl<'de> Visitor<'de> for TopVisitor {
-            type Value = Top<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'de>, A::Error> {
-                let mut top = Top([None; TOP_KEYS.len()]);
-                while let Some(TopKey(i)) = map.next_key()? {
-                    let raw: &'de RawValue = map.next_value()?;
-                    if let Some(slot) = i.and_then(|i| top.0.get_mut(i)) {
-                        *slot = Some(raw.get());
-                    }
-                }
-                Ok(top)
-            }
-        }
-        d.deserialize_map(TopVisitor)
-    }
-}
-
-/// A top-level key: its index in [`TOP_KEYS`], if it is one.
-struct TopKey(Option<usize>);
-
-impl<'de> Deserialize<'de> for TopKey {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = TopKey;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<TopKey, E> {
-                Ok(TopKey(TOP_KEYS.iter().position(|k| *k == s)))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
-/// serde_json's top-level pass: the same split as [`scan::top_level`], and
-/// the errors, with serde_json's messages and positions.
-fn serde_top<'a>(name: &str, text: &'a str) -> Result<Top<'a>, InputError> {
-    match serde_json::from_str(text) {
-        Ok(t) => Ok(t),
-        Err(e) if e.classify() == serde_json::error::Category::Data => Err(InputError::Shape {
-            document: name.to_owned(),
-            path: "(top level)".to_owned(),
-            expected: "an object, as aws ec2 describe-* prints".to_owned(),
-            found: "another JSON value".to_owned(),
-        }),
-        Err(e) => Err(json_error(name, &e)),
     }
 }
 

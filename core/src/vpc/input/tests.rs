@@ -2,11 +2,14 @@
 //! a `serde_json::Value`): the same model or the same error, on the
 //! scenarios of tests/data/validate, the fuzz corpus, and documents mutated
 //! at random (values replaced by other types, escapes, numbers at the edge
-//! of `i64` and `f64`, deep nesting, lone surrogates).
+//! of `i64` and `f64`, deep nesting, lone surrogates). JSON syntax errors
+//! are the parser's own: they must name the same document, line and column
+//! as serde_json's, not say the same words.
 
 extern crate std;
 
-use super::{TOP_KEYS, Top, parse, reference, scan, serde_top, tree};
+use super::{InputError, TOP_KEYS, parse, reference, scan, tree};
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -18,7 +21,68 @@ use std::path::{Path, PathBuf};
 fn same(docs: &[(&str, &str)]) {
     let new = parse(docs);
     let old = reference::parse(docs);
-    assert_eq!(new, old, "documents: {docs:?}");
+    match (&new, &old) {
+        (Err(new), Err(old)) => same_error(new, old, docs),
+        _ => assert_eq!(new, old, "documents: {docs:?}"),
+    }
+}
+
+/// The same error, but for the words of a syntax error (the parser's own,
+/// where the reference has serde_json's) and of a top-level value that is
+/// not an object (the parser names what it is).
+fn same_error(new: &InputError, old: &InputError, docs: &[(&str, &str)]) {
+    match (new, old) {
+        (
+            InputError::Json {
+                document,
+                line,
+                column,
+                message,
+            },
+            InputError::Json {
+                document: d,
+                line: l,
+                column: c,
+                ..
+            },
+        ) => {
+            assert_eq!(
+                (document, line, column),
+                (d, l, c),
+                "{message}; documents: {docs:?}"
+            );
+            assert!(!message.is_empty());
+        }
+        (
+            InputError::Shape {
+                document,
+                path,
+                expected,
+                found,
+            },
+            InputError::Shape {
+                document: d,
+                path: p,
+                expected: e,
+                found: f,
+            },
+        ) if path == "(top level)" && expected.starts_with("an object") => {
+            assert_eq!((document, path, expected), (d, p, e), "documents: {docs:?}");
+            assert_eq!(f, "another JSON value", "documents: {docs:?}");
+            assert!(
+                ["an array", "a string", "a number", "a boolean", "null"].contains(&found.as_str()),
+                "{found}"
+            );
+        }
+        // serde_json calls a bare number beyond f64 at the top level a
+        // syntax error; the parser, a value that is not an object.
+        (InputError::Shape { path, found, .. }, InputError::Json { message, .. })
+            if path == "(top level)" && found == "a number" =>
+        {
+            assert!(message.starts_with("number out of range"), "{message}");
+        }
+        _ => assert_eq!(new, old, "documents: {docs:?}"),
+    }
 }
 
 fn repo() -> PathBuf {
@@ -485,16 +549,42 @@ proptest! {
     }
 }
 
-/// The scanner's split against serde_json's: equal when the scanner
-/// accepts, and it never accepts what serde_json refuses.
+/// The scanner's split against serde_json's reading of the same document
+/// as a map of raw values: the same values when both accept, the same
+/// line and column when both refuse, and never one without the other.
 fn scanner_agrees(text: &str) {
-    let Some(fast) = scan::top_level(text, &TOP_KEYS) else {
-        return; // serde_json decides, as the parser then asks it
-    };
-    let slow: Result<Top<'_>, _> = serde_top("t.json", text);
-    match slow {
-        Ok(Top(slow)) => assert_eq!(fast, slow, "{text:?}"),
-        Err(e) => panic!("the scanner accepted what serde_json refuses ({e}): {text:?}"),
+    let fast = scan::top_level(text, &TOP_KEYS);
+    let slow: Result<BTreeMap<String, &serde_json::value::RawValue>, _> =
+        serde_json::from_str(text);
+    match (fast, slow) {
+        (Ok(scan::TopLevel::Object(fast)), Ok(slow)) => {
+            let slow = TOP_KEYS.map(|k| slow.get(k).map(|r| r.get()));
+            assert_eq!(fast, slow, "{text:?}");
+        }
+        (Ok(scan::TopLevel::NotObject(_)), Err(e))
+            if e.classify() == serde_json::error::Category::Data
+                || e.to_string().starts_with("number out of range") => {}
+        (Err(fast), Err(slow)) if slow.classify() != serde_json::error::Category::Data => {
+            assert_eq!(
+                fast.line_column(text),
+                (slow.line(), slow.column()),
+                "{:?} ({}) where serde_json says {slow}: {text:?}",
+                fast.code,
+                fast.message(text)
+            );
+        }
+        (Ok(scan::TopLevel::NotObject(what)), Ok(_)) => {
+            panic!("the scanner found {what} where serde_json reads an object: {text:?}")
+        }
+        (Ok(_), Err(e)) => panic!("the scanner accepted what serde_json refuses ({e}): {text:?}"),
+        (Err(e), Ok(_)) => panic!(
+            "the scanner refused what serde_json accepts ({}): {text:?}",
+            e.message(text)
+        ),
+        (fast, Err(slow)) => panic!(
+            "{:?} where serde_json says {slow}: {text:?}",
+            fast.map(|_| ())
+        ),
     }
 }
 
@@ -572,6 +662,79 @@ fn scanner_edge_cases_agree_with_serde_json() {
         "{\"Vpcs\":[{\"VpcId\":\"v\"}]}\n",
         "{\"Vpcs\": [1 2]}",
         "{\"Vpcs\": 1}}",
+        // Cut short anywhere, and the top-level value's own errors.
+        "{",
+        "{\"Vp",
+        "{\"Vpcs\"",
+        "{\"Vpcs\":",
+        "{\"Vpcs\": [",
+        "{\"Vpcs\": [{",
+        "{\"Vpcs\": [{\"a\"",
+        "{\"Vpcs\": [{\"a\":",
+        "{\"Vpcs\": [{\"a\": 1",
+        "{\"Vpcs\": [{\"a\": 1}",
+        "{\"Vpcs\": [{\"a\": 1}]",
+        "{\"Vpcs\": [{\"a\": 1}],",
+        "{\"Vpcs\": \"\\u12",
+        "{\"Vpcs\": \"\\",
+        "{\"Vpcs\": -",
+        "{\"Vpcs\": 1.",
+        "{\"Vpcs\": 1e",
+        "{\"Vpcs\": 1e-",
+        "{\"Vpcs\": 0",
+        "{\"Vpcs\": tr",
+        "{\"Vpcs\": [1,]}",
+        "{\"Vpcs\": {\"a\": 1,}}",
+        "{\"Vpcs\": {,}}",
+        "{\"Vpcs\": [,]}",
+        "{\"Vpcs\": [1}",
+        "{\"Vpcs\": {\"a\": 1]}",
+        "{\"Vpcs\": [\"a\nb\"]}",
+        "{\"Vpcs\": x}",
+        "{\"Vpcs\": \u{e9}}",
+        "{\"Vpcs\": [], x}",
+        "{\"Vpcs\": [] \"x\": 1}",
+        "{\"Vpcs\": [],\n}",
+        "{\"Vpcs\": [],\n",
+        "{1: 2}",
+        "{\"a\nb\": 1}",
+        "{\"\\q\": 1}",
+        "{\"\\uD800\\n\": 1}",
+        "{\"\\uD800x\": 1}",
+        "{\"\\uD800\\uD800\": 1}",
+        "{\"\\uD800\\uDC00\": 1}",
+        "{\"\\uD80\": 1}",
+        "{\"\\uD800\\u00",
+        "{\"\\uD800\\",
+        "{\"\\uD800",
+        "{\"\\",
+        "\n\n  x",
+        "\n\n  {} {}",
+        "-",
+        "-x",
+        "01",
+        "1.",
+        "1.x",
+        "1e",
+        "1ex",
+        "1e+",
+        "1e999",
+        "-1e999",
+        "123 x",
+        "tru",
+        "trux",
+        "nul",
+        "null",
+        "false",
+        "\"abc",
+        "\"abc\"",
+        "\"a\nb\"",
+        "\"\\uDC00\"",
+        "\"\\q\"",
+        "[1, 2",
+        "}",
+        "]",
+        "{\"Vpcs\": [\"\\u00e9\\uD83D\\uDE00\"]}",
     ] {
         scanner_agrees(text);
         same(&[("t.json", text)]);
@@ -590,9 +753,112 @@ fn scanner_accepts_every_scenario_document() {
     for (dir, docs) in scenarios() {
         for (name, text) in &docs {
             assert!(
-                scan::top_level(text, &TOP_KEYS).is_some(),
+                matches!(
+                    scan::top_level(text, &TOP_KEYS),
+                    Ok(scan::TopLevel::Object(_))
+                ),
                 "{dir}/{name}: the fast path refused a valid document"
             );
         }
+    }
+}
+
+/// The words of syntax errors: what was expected, and what was found.
+#[test]
+fn syntax_errors_say_what_was_expected_and_what_was_found() {
+    for (text, want) in [
+        (
+            "{\n  \"Subnets\": [\n    {\"SubnetId\": }\n",
+            "line 3, column 18: not valid JSON: expected a value (an object, an array, a string, a number, true, false or null), found `}`",
+        ),
+        (
+            "{\"Subnets\": [{\"SubnetId\": \"s\",}]}",
+            "line 1, column 31: not valid JSON: expected a member name in double quotes, found `}`",
+        ),
+        (
+            "{\"Subnets\": [],}",
+            "line 1, column 16: not valid JSON: a comma after the last member (JSON allows no `,` before `}`)",
+        ),
+        (
+            "{\"Subnets\": [1 2]}",
+            "line 1, column 16: not valid JSON: expected `,` or `]` after an array element, found `2`",
+        ),
+        (
+            "{\"Subnets\": [] \"Vpcs\": []}",
+            "line 1, column 16: not valid JSON: expected `,` or `}` after an object member, found `\"`",
+        ),
+        (
+            "{\"Subnets\" []}",
+            "line 1, column 12: not valid JSON: expected `:` after the member's name, found `[`",
+        ),
+        (
+            "{\"Subnets\": [{\"SubnetId\": \"s\"",
+            "line 1, column 29: not valid JSON: the document ends inside an object (expected more members or its closing `}`)",
+        ),
+        (
+            "{\"Subnets\": [",
+            "line 1, column 13: not valid JSON: the document ends inside an array (expected more elements or its closing `]`)",
+        ),
+        (
+            "{\"Subnets\": [1,",
+            "line 1, column 15: not valid JSON: the document ends where a value was expected",
+        ),
+        (
+            "{\"Subnets\": [1",
+            "line 1, column 14: not valid JSON: the document ends inside an array (expected more elements or its closing `]`)",
+        ),
+        (
+            "{\"Subnets\": \"subnet-",
+            "line 1, column 20: not valid JSON: the document ends inside a string (expected its closing `\"`)",
+        ),
+        (
+            "{\"Subnets\": [tru]}",
+            "line 1, column 17: not valid JSON: expected `true`, found `]`",
+        ),
+        (
+            "{\"Subnets\": [01]}",
+            "line 1, column 15: not valid JSON: invalid number (JSON numbers look like 7, -12, 0.5 or 1e3), found `1`",
+        ),
+        (
+            "{\"Subnets\": [\"a\tb\"]}",
+            "line 1, column 15: not valid JSON: a control character (U+0000 to U+001F) inside a string: it must be written as an escape such as \\n or \\u0009, found the control character U+0009",
+        ),
+        (
+            "{\"Subnets\": [\"a\\qb\"]}",
+            "line 1, column 17: not valid JSON: invalid escape in a string (JSON's escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u with four hex digits), found `q`",
+        ),
+        (
+            "{\"\\uDC00\": 1}",
+            "line 1, column 8: not valid JSON: a \\u escape holds half of a UTF-16 surrogate pair without the other half",
+        ),
+        (
+            "{\"Subnets\": []}\n}",
+            "line 2, column 1: not valid JSON: expected nothing after the top-level value, found `}`",
+        ),
+        (
+            "",
+            "line 1, column 0: not valid JSON: the document ends where a value was expected",
+        ),
+    ] {
+        let e = parse(&[("d.json", text)]).expect_err("a syntax error");
+        assert!(matches!(e, InputError::Json { .. }), "{e:?}");
+        assert_eq!(e.to_string(), format!("d.json: {want}"), "{text:?}");
+    }
+    // A well-formed document that is not an object says what it is.
+    for (text, found) in [
+        ("[1, 2]", "an array"),
+        ("\"x\"", "a string"),
+        ("12", "a number"),
+        ("null", "null"),
+        ("true", "a boolean"),
+    ] {
+        assert_eq!(
+            parse(&[("d.json", text)])
+                .expect_err("not an object")
+                .to_string(),
+            format!(
+                "d.json: (top level): expected an object, as aws ec2 describe-* prints, found {found}"
+            )
+        );
     }
 }
