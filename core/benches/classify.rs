@@ -11,6 +11,8 @@ use netready_core::net::Cidr;
 use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+#[path = "../tests/classify_before/mod.rs"]
+mod classify_old;
 mod common;
 use common::ThreadCpu;
 
@@ -57,6 +59,7 @@ fn addresses(v6_share: u64) -> Vec<IpAddr> {
 /// `black_box` on every input and result, cost more than the classification
 /// itself: measured 2-4 ns per address). Every address must still be
 /// classified for the counts to come out right.
+#[inline(never)]
 fn tally(addrs: &[IpAddr], mut classify: impl FnMut(IpAddr) -> Classified) -> [u64; 3] {
     let mut counts = [0u64; 3];
     for &a in addrs {
@@ -94,6 +97,7 @@ fn bench(c: &mut Criterion<ThreadCpu>) {
     .collect();
     let prepared = Classifier::new(&vpc);
     let none = Classifier::new(&[]);
+    let old_prepared = classify_old::Classifier::new(&vpc);
     let mut group = c.benchmark_group("classify");
     group.throughput(Throughput::Elements(N as u64));
     for (name, share) in [("ipv4", 0), ("mixed_30pct_ipv6", 30), ("ipv6", 100)] {
@@ -104,6 +108,12 @@ fn bench(c: &mut Criterion<ThreadCpu>) {
                 .iter()
                 .all(|&a| classify(a, &vpc) == prepared.classify(a)),
             "Classifier and classify agree"
+        );
+        assert!(
+            addrs
+                .iter()
+                .all(|&a| classify(a, &vpc) == classify_old::classify(a, &vpc)),
+            "the old and the new classifier agree"
         );
         group.bench_function(format!("{name}/baseline_read_only"), |b| {
             b.iter(|| black_box(read_only(black_box(&addrs))))
@@ -119,6 +129,19 @@ fn bench(c: &mut Criterion<ThreadCpu>) {
         });
         group.bench_function(format!("{name}/classifier_4_vpc_cidrs"), |b| {
             b.iter(|| black_box(tally(black_box(&addrs), |a| prepared.classify(a))))
+        });
+        group.bench_function(format!("{name}/old_no_vpc_cidrs"), |b| {
+            b.iter(|| black_box(tally(black_box(&addrs), |a| classify_old::classify(a, &[]))))
+        });
+        group.bench_function(format!("{name}/old_4_vpc_cidrs"), |b| {
+            b.iter(|| {
+                black_box(tally(black_box(&addrs), |a| {
+                    classify_old::classify(a, &vpc)
+                }))
+            })
+        });
+        group.bench_function(format!("{name}/old_classifier_4_vpc_cidrs"), |b| {
+            b.iter(|| black_box(tally(black_box(&addrs), |a| old_prepared.classify(a))))
         });
     }
     group.finish();
