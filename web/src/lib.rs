@@ -27,6 +27,7 @@ use core::net::IpAddr;
 use netready_core::catalog::{self, Profile, Region};
 use netready_core::classify::AddressClass;
 use netready_core::net::Cidr;
+use netready_core::vpc::input::Quoted;
 use netready_core::vpc::{self, AssignPublicIp, InputError, ValidateOptions};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -198,7 +199,8 @@ extern "C" {
 /// A JavaScript `Error` carrying core's message, prefixed by what was being
 /// parsed, with a `field` property naming the argument at fault.
 fn field_error(field: &str, value: &str, error: impl core::fmt::Display) -> JsValue {
-    let e = js_sys::Error::new(&format!("{field} {value:?}: {error}"));
+    // Quoted, not `{value:?}`: a `Debug` of a `str` links the Unicode tables.
+    let e = js_sys::Error::new(&format!("{field} {}: {error}", Quoted(value)));
     // Setting a property on a fresh, unfrozen Error object cannot fail.
     let _ = js_sys::Reflect::set(&e, &JsValue::from_str("field"), &JsValue::from_str(field));
     e.into()

@@ -121,7 +121,11 @@ impl Tape {
                 break;
             }
             let (a, b) = self.ranges[k as usize];
-            if &self.text[a as usize..b as usize] == s {
+            // `get`, not indexing: a str index's panic path formats a
+            // char with `Debug`, which links the Unicode printable tables
+            // (about 3 KB gzipped) into the module. The ranges are always
+            // in bounds, on character boundaries.
+            if self.text.get(a as usize..b as usize) == Some(s) {
                 return k;
             }
             i = (i + 1) & mask;
@@ -137,7 +141,8 @@ impl Tape {
             self.slots = vec![EMPTY; self.slots.len() * 2];
             mask = self.slots.len() - 1;
             for (k, (a, b)) in self.ranges.iter().enumerate() {
-                let mut j = hash(&self.text[*a as usize..*b as usize]) & mask;
+                let mut j =
+                    hash(self.text.get(*a as usize..*b as usize).unwrap_or_default()) & mask;
                 while self.slots[j] != EMPTY {
                     j = (j + 1) & mask;
                 }

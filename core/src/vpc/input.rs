@@ -76,6 +76,46 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
     ),
 ];
 
+/// A value given by the user, in double quotes, for an error message
+/// (`"subnet-1"`): `"` and `\` escaped, control characters and every
+/// non-ASCII character written as `\u{…}` escapes (an invisible character
+/// in an id is then seen), the usual `\n`, `\r`, `\t`, `\0` for those. For
+/// printable ASCII, the same text as `{:?}`; unlike `{:?}`, it needs no
+/// Unicode tables (a `Debug` of a `str` put about 4 KB gzipped of them into
+/// the browser page's module). Ids, region names, addresses and CIDRs are
+/// ASCII.
+#[derive(Clone, Copy)]
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        let mut plain = 0;
+        for (i, c) in self.0.char_indices() {
+            let escape = match c {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\0' => "\\0",
+                ' '..='~' => continue,
+                _ => "",
+            };
+            f.write_str(self.0.get(plain..i).unwrap_or_default())?;
+            plain = i + c.len_utf8();
+            if escape.is_empty() {
+                write!(f, "\\u{{{:x}}}", c as u32)?;
+            } else {
+                f.write_str(escape)?;
+            }
+        }
+        f.write_str(self.0.get(plain..).unwrap_or_default())?;
+        f.write_char('"')
+    }
+}
+
 /// A JSON path, built without allocating until an error needs it.
 #[derive(Clone, Copy)]
 enum P<'a> {

@@ -172,7 +172,7 @@ pub enum InputError {
         line: usize,
         /// 1-based column.
         column: usize,
-        /// serde_json's description.
+        /// What was expected there, and what was found instead.
         message: String,
     },
     /// A field the validator reads has the wrong shape.
@@ -222,16 +222,20 @@ impl fmt::Display for InputError {
             }
             InputError::UnknownSubnet { id } => write!(
                 f,
-                "--subnet {id:?} is not in the describe-subnets output given (run: aws ec2 describe-subnets --subnet-ids {id})"
+                "--subnet {} is not in the describe-subnets output given (run: aws ec2 describe-subnets --subnet-ids {id})",
+                input::Quoted(id)
             ),
             InputError::UnknownSecurityGroup { id } => write!(
                 f,
-                "--security-group {id:?} is not in the describe-security-groups output given (run: aws ec2 describe-security-groups --group-ids {id})"
+                "--security-group {} is not in the describe-security-groups output given (run: aws ec2 describe-security-groups --group-ids {id})",
+                input::Quoted(id)
             ),
             InputError::NoRegion => f.write_str(
                 "no region: give --region, or include the describe-subnets output (its subnet ARNs and availability zones name the region)",
             ),
-            InputError::BadRegion { value, why } => write!(f, "region {value:?}: {why}"),
+            InputError::BadRegion { value, why } => {
+                write!(f, "region {}: {why}", input::Quoted(value))
+            }
         }
     }
 }

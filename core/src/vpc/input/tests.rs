@@ -862,3 +862,20 @@ fn syntax_errors_say_what_was_expected_and_what_was_found() {
         );
     }
 }
+
+proptest! {
+    /// `Quoted` writes ASCII as `{:?}` does, and escapes the rest.
+    #[test]
+    fn quoted_ascii_is_debug(s in "[\\x00-\\x7f]{0,24}") {
+        prop_assert_eq!(format!("{}", super::Quoted(&s)), format!("{s:?}"));
+    }
+}
+
+#[test]
+fn quoted_escapes_every_non_ascii_character() {
+    assert_eq!(
+        format!("{}", super::Quoted("subnet-1\u{200b}é\"\\\n")),
+        "\"subnet-1\\u{200b}\\u{e9}\\\"\\\\\\n\""
+    );
+    assert_eq!(format!("{}", super::Quoted("")), "\"\"");
+}
