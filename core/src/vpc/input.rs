@@ -560,7 +560,7 @@ fn parse_document(
                 ));
             }
         };
-        let attrs = input.dns_attributes.entry(vpc_id).or_default();
+        let attrs = input.dns_attributes.entry_or_default(vpc_id);
         for (key, raw, slot) in [
             ("EnableDnsSupport", support, &mut attrs.dns_support),
             ("EnableDnsHostnames", hostnames, &mut attrs.dns_hostnames),

@@ -10,7 +10,6 @@
 //! [`super::evaluate`]).
 
 use crate::net::Cidr;
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -62,6 +61,74 @@ pub struct VpcDnsAttributes {
     pub dns_support: Option<Switch>,
     /// `enableDnsHostnames`, when its document was given.
     pub dns_hostnames: Option<Switch>,
+}
+
+/// The `describe-vpc-attribute` results by VPC id, kept in id order, with
+/// the map operations the parser and the evaluation use. A sorted list, not
+/// a `BTreeMap`: there are a handful of VPCs, and the tree's code weighed
+/// about 1 KB gzipped in the browser page's module.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DnsAttributesByVpc(Vec<(String, VpcDnsAttributes)>);
+
+impl DnsAttributesByVpc {
+    fn find(&self, vpc_id: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(vpc_id))
+    }
+
+    /// The attributes of `vpc_id`, if any document named it.
+    pub fn get(&self, vpc_id: &str) -> Option<&VpcDnsAttributes> {
+        let i = self.find(vpc_id).ok()?;
+        self.0.get(i).map(|(_, a)| a)
+    }
+
+    /// Sets the attributes of `vpc_id`; returns those it replaces.
+    pub fn insert(
+        &mut self,
+        vpc_id: String,
+        attributes: VpcDnsAttributes,
+    ) -> Option<VpcDnsAttributes> {
+        match self.find(&vpc_id) {
+            Ok(i) => self
+                .0
+                .get_mut(i)
+                .map(|(_, a)| core::mem::replace(a, attributes)),
+            Err(i) => {
+                self.0.insert(i, (vpc_id, attributes));
+                None
+            }
+        }
+    }
+
+    /// The attributes of `vpc_id`, added empty if it has none yet.
+    pub fn entry_or_default(&mut self, vpc_id: String) -> &mut VpcDnsAttributes {
+        let i = match self.find(&vpc_id) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (vpc_id, VpcDnsAttributes::default()));
+                i
+            }
+        };
+        &mut self
+            .0
+            .get_mut(i)
+            .expect("the index was just found or inserted")
+            .1
+    }
+
+    /// Every VPC id with its attributes, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &VpcDnsAttributes)> {
+        self.0.iter().map(|(k, a)| (k.as_str(), a))
+    }
+
+    /// How many VPCs have attributes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no VPC has attributes.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A subnet (`describe-subnets`).
@@ -385,7 +452,7 @@ pub struct VpcInput {
     /// `Vpcs`
     pub vpcs: Collection<Vpc>,
     /// `describe-vpc-attribute` results by VPC id.
-    pub dns_attributes: BTreeMap<String, VpcDnsAttributes>,
+    pub dns_attributes: DnsAttributesByVpc,
     /// `Subnets`
     pub subnets: Collection<Subnet>,
     /// `RouteTables`

@@ -2,8 +2,9 @@
 //! borrowed from the input.
 //!
 //! Guarantees:
-//! * it reads text that serde_json's top-level pass has already accepted,
-//!   and refuses, with serde_json's own message, exactly what
+//! * it reads text that the top-level pass (the `scan` module, which
+//!   accepts what serde_json accepts) has already accepted, and refuses,
+//!   with serde_json's own message, exactly what
 //!   `serde_json::from_str::<serde_json::Value>` refuses on such text: a
 //!   container nested 128 levels deep (serde_json's recursion limit), a
 //!   lone UTF-16 surrogate in a `\u` escape, and a number whose value
@@ -61,7 +62,7 @@ pub(super) enum Refused {
     LoneSurrogate,
     HexEscapeEnd,
     OutOfRange,
-    /// Not JSON: cannot happen after serde_json's top-level pass.
+    /// Not JSON: cannot happen after the top-level pass.
     Syntax,
 }
 
@@ -174,7 +175,7 @@ impl<'t> Iterator for Children<'t> {
     }
 }
 
-/// Reads one JSON value (`raw`, accepted by serde_json's top-level pass).
+/// Reads one JSON value (`raw`, accepted by the top-level pass).
 pub(super) fn read_one<'a, 't>(
     raw: &'a str,
     arena: &'t mut Arena<'a>,
@@ -192,7 +193,7 @@ pub(super) fn read_one<'a, 't>(
     })
 }
 
-/// Reads the JSON array `raw` (accepted by serde_json's top-level pass) one
+/// Reads the JSON array `raw` (accepted by the top-level pass) one
 /// element at a time, calling `f` with each element's index and tree, and
 /// `refused` for an element serde_json would refuse.
 pub(super) fn read_items<'a>(
