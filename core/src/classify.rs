@@ -347,18 +347,19 @@ impl VpcRanges for [Cidr] {
     }
     #[inline(always)]
     fn contains(&self, a: &Words) -> bool {
-        let (v4, v6) = (a.v4_bits(), a.v6_bits());
-        // `|` rather than `any`: no early exit, and the family test is data
-        // (the branch on each CIDR's own family follows the slice, the same
-        // for every address, so it is predicted).
-        let mut hit = false;
-        for cidr in self {
-            hit |= match cidr {
-                Cidr::V4(c) => a.v4 & c.contains(Ipv4Addr::from_bits(v4)),
-                Cidr::V6(c) => !a.v4 & c.contains(Ipv6Addr::from_bits(v6)),
-            };
+        // One branch on the family per address, then only that family's
+        // CIDRs. (Comparing every CIDR without a branch, masking off the
+        // wrong family, was measured slower: an IPv6 CIDR's mask is
+        // computed from its length on every address.)
+        if a.v4 {
+            let v4 = Ipv4Addr::from_bits(a.v4_bits());
+            self.iter()
+                .any(|c| matches!(c, Cidr::V4(c) if c.contains(v4)))
+        } else {
+            let v6 = Ipv6Addr::from_bits(a.v6_bits());
+            self.iter()
+                .any(|c| matches!(c, Cidr::V6(c) if c.contains(v6)))
         }
-        hit
     }
 }
 
