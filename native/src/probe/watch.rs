@@ -196,21 +196,17 @@ enum Liveness {
     Stopped,
 }
 
-/// What the loop publishes and the server reads.
+/// What the loop keeps under the lock: what it publishes, and its own
+/// progress for `/healthz`.
 struct State {
-    readiness: Readiness,
-    report: Option<Arc<Report>>,
-    report_json: Option<Bytes>,
-    stale: Staleness,
-    counters: CheckCounters,
-    last_check_unix: Option<f64>,
-    last_report_unix: Option<f64>,
-    last_check_duration: Option<Duration>,
+    published: Snapshot,
     last_progress: Instant,
     stopped: bool,
 }
 
-/// A copy of [`State`] taken under the lock, read without it.
+/// What the loop publishes and the server reads: cloned under the lock and
+/// read without it (the report and its JSON are shared, not copied).
+#[derive(Clone)]
 struct Snapshot {
     readiness: Readiness,
     report: Option<Arc<Report>>,
@@ -231,14 +227,16 @@ impl Shared {
     fn new(stall_after: Duration) -> Shared {
         Shared {
             state: Mutex::new(State {
-                readiness: Readiness::Starting,
-                report: None,
-                report_json: None,
-                stale: Staleness::Fresh,
-                counters: CheckCounters::default(),
-                last_check_unix: None,
-                last_report_unix: None,
-                last_check_duration: None,
+                published: Snapshot {
+                    readiness: Readiness::Starting,
+                    report: None,
+                    report_json: None,
+                    stale: Staleness::Fresh,
+                    counters: CheckCounters::default(),
+                    last_check_unix: None,
+                    last_report_unix: None,
+                    last_check_duration: None,
+                },
                 last_progress: Instant::now(),
                 stopped: false,
             }),
@@ -254,16 +252,7 @@ impl Shared {
     }
 
     fn snapshot(&self) -> Snapshot {
-        self.with(|s| Snapshot {
-            readiness: s.readiness,
-            report: s.report.clone(),
-            report_json: s.report_json.clone(),
-            stale: s.stale,
-            counters: s.counters,
-            last_check_unix: s.last_check_unix,
-            last_report_unix: s.last_report_unix,
-            last_check_duration: s.last_check_duration,
-        })
+        self.with(|s| s.published.clone())
     }
 
     fn liveness(&self) -> Liveness {
@@ -307,13 +296,14 @@ impl Shared {
             Ok(_) => (kind, next),
             Err(f) => (CheckResultKind::of(&Err(f.clone())), Readiness::CheckFailed),
         };
-        let (previous_readiness, previous_report) = self.with(|s| {
+        let (previous_readiness, previous_report) = self.with(|state| {
+            state.last_progress = Instant::now();
+            let s = &mut state.published;
             let prev = (s.readiness, s.report.clone());
             s.counters.record(kind);
             s.readiness = next;
             s.last_check_unix = now_unix;
             s.last_check_duration = Some(took);
-            s.last_progress = Instant::now();
             match &prepared {
                 Ok((report, json)) => {
                     s.report = Some(Arc::clone(report));
@@ -524,8 +514,8 @@ impl Watch {
             }
         }
         let summary = shared.with(|s| WatchSummary {
-            checks: s.counters,
-            readiness: s.readiness,
+            checks: s.published.counters,
+            readiness: s.published.readiness,
         });
         tracing::info!(
             checks = summary.checks.total(),
