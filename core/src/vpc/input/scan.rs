@@ -530,9 +530,12 @@ impl<'a> Scan<'a> {
             // After an opening bracket, its first element (or its end);
             // after any other value, a comma or the end of its container.
             let (mut after_value, mut frame) = match opened {
-                Some(c) => (false, c),
-                None => match open.pop() {
-                    Some(c) => (true, c),
+                Some(c) => {
+                    open.push(c);
+                    (false, c)
+                }
+                None => match open.last() {
+                    Some(&c) => (true, c),
                     None => return Ok(()),
                 },
             };
@@ -555,8 +558,9 @@ impl<'a> Scan<'a> {
                 }
                 // The container closes.
                 self.pos += 1;
-                match open.pop() {
-                    Some(c) => frame = c,
+                open.pop();
+                match open.last() {
+                    Some(&c) => frame = c,
                     None => return Ok(()),
                 }
                 after_value = true;
@@ -564,7 +568,6 @@ impl<'a> Scan<'a> {
             if frame == b'{' {
                 self.member_name()?;
             }
-            open.push(frame);
         }
     }
 
