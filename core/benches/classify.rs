@@ -9,7 +9,8 @@
 //! with no and with 4 VPC CIDRs, `Classifier::new(&cidrs).classify(ip)`
 //! likewise, and the same entry points of the classifier as it was before
 //! the table-driven rewrite (`before_*`, `tests/classify_before/mod.rs`),
-//! for comparison on the same machine in the same run.
+//! for comparison on the same machine in the same run. `classifier_new/*`
+//! times `Classifier::new` itself.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use netready_core::classify::{AddressClass, Classified, Classifier, Translation, classify};
@@ -160,6 +161,16 @@ fn bench(c: &mut Criterion<ThreadCpu>) {
             b.iter(|| black_box(tally(black_box(&addrs), |a| before_prepared.classify(a))))
         });
     }
+    group.finish();
+
+    // What preparing costs, to weigh against `classify` for few addresses.
+    let mut group = c.benchmark_group("classifier_new");
+    group.bench_function("4_vpc_cidrs", |b| {
+        b.iter(|| black_box(Classifier::new(black_box(&vpc))))
+    });
+    group.bench_function("no_vpc_cidrs", |b| {
+        b.iter(|| black_box(Classifier::new(black_box(&[]))))
+    });
     group.finish();
 }
 

@@ -22,7 +22,7 @@
 //! address) without a branch on its family or kind, and the first byte's
 //! entry decides its class for about 29 addresses in 30; the others finish
 //! the walk out of line. A [`Classifier`] folds its VPC CIDRs into its own
-//! copy of that first level. About 4 ns per address whatever the mix of
+//! copy of that first level. About 4 to 5 ns per address whatever the mix of
 //! families (`BENCHMARKS.md`, "Core: address classification").
 //!
 //! Not done here: deciding the access type (that needs the task's context; see
@@ -238,8 +238,8 @@ pub fn classify(ip: IpAddr, vpc_cidrs: &[Cidr]) -> Classified {
 /// only a first byte that a CIDR splits (10.0.0.0/16 splits 10) sends its
 /// addresses down the slower path that compares them with the CIDRs. So a
 /// classification costs the same with or without CIDRs for most addresses.
-/// Building one costs about half a microsecond: for a handful of addresses,
-/// [`classify`] is cheaper.
+/// Building one costs under a microsecond with a few CIDRs (bench rows
+/// `classifier_new/*`): for a handful of addresses, [`classify`] is cheaper.
 ///
 /// `Classifier::new(cidrs).classify(ip)` always equals
 /// `classify(ip, cidrs)` (a property test and the classify fuzz target
@@ -497,8 +497,8 @@ impl Words {
 fn classify_in<R: VpcRanges + ?Sized>(ip: IpAddr, vpc: &R) -> Classified {
     let a = Words::of(&ip);
     // V4_ROW + 0, V6_ROW + 0 or V6_ROW + 1 (= EMBEDDED_ROW, IPv4 again): an
-    // embedded address is always IPv6. (Measured 5-8 % faster than choosing
-    // between two rows.)
+    // embedded address is always IPv6. (An add measured faster than a
+    // choice between two rows.)
     let row = usize::from(ip.is_ipv6()) + usize::from(a.mapped | a.nat64);
     let mut code = vpc.roots()[row][usize::from(a.word as u8)];
     if code >= CLASSES {
