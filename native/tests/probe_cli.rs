@@ -52,6 +52,24 @@ fn bad(args: &[&str], needles: &[&str]) {
     }
 }
 
+/// Runs the runner profile in eu-west-1 against the DNS server at `addr`
+/// (whose NXDOMAIN answers make it degraded) and returns its JSON report.
+fn degraded_runner_probe(addr: &str, timeout: &str) -> serde_json::Value {
+    let out = netready(&[
+        "probe",
+        "--region",
+        "eu-west-1",
+        "--dns-server",
+        addr,
+        "--format",
+        "json",
+        "--timeout",
+        timeout,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
 #[test]
 fn bad_flags_exit_2_naming_the_flag() {
     bad(
@@ -119,19 +137,7 @@ fn no_region_anywhere_is_a_usage_error() {
 fn json_report_schema_and_exit_1() {
     let d = dns();
     let addr = d.addr().to_string();
-    let out = netready(&[
-        "probe",
-        "--region",
-        "eu-west-1",
-        "--dns-server",
-        &addr,
-        "--format",
-        "json",
-        "--timeout",
-        "1s",
-    ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let raw: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let raw = degraded_runner_probe(&addr, "1s");
     assert_eq!(raw["schema"], "netready.report/v1");
     assert_eq!(raw["kind"], "probe");
     assert_eq!(raw["status"], "degraded");
@@ -182,19 +188,7 @@ fn lost_dns_queries_are_resent_and_reported() {
     let addr = d.addr().to_string();
     // The runner profile without an ECR account asks 5 names: 10 queries.
     d.drop_next_udp(10);
-    let out = netready(&[
-        "probe",
-        "--region",
-        "eu-west-1",
-        "--dns-server",
-        &addr,
-        "--format",
-        "json",
-        "--timeout",
-        "4s",
-    ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let raw: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let raw = degraded_runner_probe(&addr, "4s");
     let asked: Vec<&serde_json::Value> = raw["endpoints"]
         .as_array()
         .expect("endpoints array")
