@@ -28,33 +28,17 @@ wasm-bindgen --target web --out-dir "$STAGE/shipped" --out-name m \
 wasm-bindgen --target web --out-dir "$STAGE/named" --out-name m "$STAGE/optg.wasm"
 printf 'shipped module: %d bytes, %d gzipped (gzip -9; sections below: zlib level 9, each alone)\n' \
   "$(wc -c <"$STAGE/shipped/m_bg.wasm")" "$(gzip -9c "$STAGE/shipped/m_bg.wasm" | wc -c)"
-python3 - "$STAGE/shipped/m_bg.wasm" <<'PY'
+python3 - "$ROOT/core/benches" "$STAGE/shipped/m_bg.wasm" <<'PY'
 import gzip, sys
+
+sys.path.insert(0, sys.argv[1])
+from wasm_size_by_module import sections  # one reader of the section layout
 
 NAMES = {0: "custom", 1: "type", 2: "import", 3: "function", 4: "table", 5: "memory",
          6: "global", 7: "export", 8: "start", 9: "element", 10: "code", 11: "data",
          12: "data count"}
-b = open(sys.argv[1], "rb").read()
-
-
-def leb(i):
-    r = s = 0
-    while True:
-        x = b[i]
-        i += 1
-        r |= (x & 0x7F) << s
-        s += 7
-        if x < 0x80:
-            return r, i
-
-
-i = 8
-while i < len(b):
-    sid = b[i]
-    n, i = leb(i + 1)
-    sec = b[i:i + n]
-    print(f"  section {NAMES.get(sid, sid):<10} {n:>8} bytes {len(gzip.compress(sec, 9)):>8} gzipped")
-    i += n
+for sid, sec in sections(open(sys.argv[2], "rb").read()):
+    print(f"  section {NAMES.get(sid, sid):<10} {len(sec):>8} bytes {len(gzip.compress(sec, 9)):>8} gzipped")
 PY
 echo
 echo "code by module, after wasm-opt (function bodies; inlined code counts where it landed):"
