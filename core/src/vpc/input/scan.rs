@@ -60,6 +60,29 @@ pub(super) enum Code {
     HexEscapeEnd,
 }
 
+/// The character a one-letter JSON escape stands for (`n` in `\n`), or
+/// `None` for `u` (four hex digits follow) and for anything JSON does not
+/// allow. The scanner and the tree reader both decode escapes with it.
+pub(super) fn simple_escape(c: u8) -> Option<char> {
+    Some(match c {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
+}
+
+/// The code point of a UTF-16 surrogate pair (`high` in D800..=DBFF, `low`
+/// in DC00..=DFFF, checked by the caller).
+pub(super) fn surrogate_pair(high: u32, low: u32) -> u32 {
+    (((high - 0xD800) << 10) | (low - 0xDC00)) + 0x1_0000
+}
+
 /// A syntax error: what, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct SyntaxError {
@@ -370,15 +393,10 @@ impl<'a> Scan<'a> {
             return Err(self.at_end(Code::EofString));
         };
         self.pos += 1;
+        if let Some(ch) = simple_escape(c) {
+            return Ok(ch);
+        }
         Ok(match c {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
             b'u' => {
                 let n = self.hex4()?;
                 if (0xDC00..=0xDFFF).contains(&n) {
@@ -396,7 +414,7 @@ impl<'a> Scan<'a> {
                     if !(0xDC00..=0xDFFF).contains(&n2) {
                         return Err(self.at_last_no_found(Code::LoneSurrogate));
                     }
-                    (((n - 0xD800) << 10) | (n2 - 0xDC00)) + 0x1_0000
+                    surrogate_pair(n, n2)
                 } else {
                     n
                 };

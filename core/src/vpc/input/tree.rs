@@ -20,6 +20,7 @@
 //! [`as_i64`] reads integers exactly as `serde_json::Number::as_i64`).
 
 use super::InputError;
+use super::scan::{simple_escape, surrogate_pair};
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -413,15 +414,11 @@ impl<'a> Reader<'a, '_> {
     fn escape(&mut self, out: &mut String) -> Result<(), Refused> {
         let c = self.peek().ok_or(Refused::Syntax)?;
         self.pos += 1;
+        if let Some(ch) = simple_escape(c) {
+            out.push(ch);
+            return Ok(());
+        }
         out.push(match c {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
             b'u' => {
                 let n = self.hex4()?;
                 if (0xDC00..=0xDFFF).contains(&n) {
@@ -435,7 +432,7 @@ impl<'a> Reader<'a, '_> {
                     if !(0xDC00..=0xDFFF).contains(&n2) {
                         return Err(Refused::LoneSurrogate);
                     }
-                    (((n - 0xD800) << 10) | (n2 - 0xDC00)) + 0x1_0000
+                    surrogate_pair(n, n2)
                 } else {
                     n
                 };
