@@ -430,13 +430,14 @@ fn read_options(options: &JsValue) -> Result<ValidateOptions, JsValue> {
                 .collect()
         };
         match name.as_str() {
-            "region" if value.is_null() => out.region = None,
             "region" => {
-                let text = string()?;
-                out.region = match text.trim() {
-                    "" => None,
-                    r => Some(Region::parse(r).map_err(|e| bad(&e.to_string()))?),
+                let text = if value.is_null() {
+                    None
+                } else {
+                    Some(string()?)
                 };
+                out.region =
+                    vpc::region_option(text.as_deref()).map_err(|e| bad(&e.to_string()))?;
             }
             "profile" => {
                 out.profile = string()?

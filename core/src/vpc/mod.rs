@@ -117,12 +117,20 @@ pub struct ValidateOptions {
     pub fix_format: FixFormat,
 }
 
+/// The `region` option from its text: absent or blank means none (the
+/// region is then inferred from the documents); anything else must be a
+/// known region. The JSON form of [`ValidateOptions`] and the page's option
+/// reader both go through it.
+pub fn region_option(text: Option<&str>) -> Result<Option<Region>, RegionError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => Region::parse(s).map(Some),
+    }
+}
+
 fn de_region<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Region>, D::Error> {
     let s: Option<String> = Option::deserialize(d)?;
-    match s.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(s) => Region::parse(s).map(Some).map_err(serde::de::Error::custom),
-    }
+    region_option(s.as_deref()).map_err(serde::de::Error::custom)
 }
 
 fn de_from_str<'de, D, T>(d: D) -> Result<T, D::Error>
