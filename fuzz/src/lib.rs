@@ -726,9 +726,9 @@ use netready_core::catalog::Profile;
 use netready_core::report::PathReport;
 use netready_core::vpc::model::{
     AclEntry, Collection, DhcpOptions, EndpointIpType, InternetGateway, NatGateway, NetworkAcl,
-    PortRange, Protocol, Route, RouteDestination, RouteState, RouteTable, RouteTarget, RuleAction,
-    SecurityGroup, SgRule, Subnet, Switch, Vpc, VpcDnsAttributes, VpcEndpoint, VpcEndpointKind,
-    VpcInput,
+    PortRange, Protocol, Route, RouteDestination, RouteOrigin, RouteState, RouteTable, RouteTarget,
+    RuleAction, SecurityGroup, SgRule, Subnet, Switch, Vpc, VpcDnsAttributes, VpcEndpoint,
+    VpcEndpointKind, VpcInput,
 };
 use netready_core::vpc::{self, AssignPublicIp, InputError, ValidateOptions};
 
@@ -965,6 +965,11 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
             dns64: u.arbitrary()?,
             arn: None,
             owner_id: None,
+            block_public_access: if u.ratio(1u8, 6)? {
+                Some(u.arbitrary()?)
+            } else {
+                None
+            },
         });
     }
     let sub_ids: Vec<String> = subnets.iter().map(|s| s.id.clone()).collect();
@@ -1024,6 +1029,13 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
             } else {
                 None
             },
+            dns_record_ip_type: if u.arbitrary()? {
+                Some(u.arbitrary()?)
+            } else {
+                None
+            },
+            private_dns_only_for_inbound_resolver: u.arbitrary()?,
+            policy_document: None,
         });
     }
     let mut targets = vec![
@@ -1046,10 +1058,16 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
             destination: RouteDestination::Cidr(VPC_CIDR.parse().expect("canonical")),
             target: RouteTarget::Local,
             state: RouteState::Active,
+            origin: RouteOrigin::CreateRouteTable,
         }];
         for _ in 0..u.int_in_range(0u8..=3)? {
             let destination = match u.int_in_range(0u8..=4)? {
-                0 | 1 => RouteDestination::Cidr("0.0.0.0/0".parse().expect("canonical")),
+                0 => RouteDestination::Cidr("0.0.0.0/0".parse().expect("canonical")),
+                1 => RouteDestination::Cidr(
+                    u.choose(&["0.0.0.0/1", "128.0.0.0/1", "52.0.0.0/8"])?
+                        .parse()
+                        .expect("canonical"),
+                ),
                 2 => RouteDestination::Cidr("::/0".parse().expect("canonical")),
                 3 => {
                     RouteDestination::PrefixList(u.choose(&["pl-6da54004", "pl-0123"])?.to_string())
@@ -1060,6 +1078,11 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
                 destination,
                 target: u.choose(&targets)?.clone(),
                 state: u.arbitrary()?,
+                origin: if u.ratio(1u8, 4)? {
+                    RouteOrigin::EnableVgwRoutePropagation
+                } else {
+                    RouteOrigin::CreateRoute
+                },
             });
         }
         let mut associated = Vec::new();
@@ -1116,6 +1139,11 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
     } else {
         vec![vpc_id.clone()]
     };
+    let vpc_bpa = if u.ratio(1u8, 5)? {
+        Some(u.arbitrary()?)
+    } else {
+        None
+    };
     let mut input = VpcInput {
         vpcs: given(
             u,
@@ -1128,6 +1156,7 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
                     Some("dopt-1".into())
                 },
                 owner_id: None,
+                block_public_access: vpc_bpa,
             }],
         )?,
         subnets: Collection {

@@ -683,6 +683,7 @@ fn vpc(
         cidrs,
         dhcp_options_id: doc.opt_owned(m, "DhcpOptionsId", p)?,
         owner_id: doc.opt_owned(m, "OwnerId", p)?,
+        block_public_access: bpa_states(doc, m, p)?,
     });
     Ok(())
 }
@@ -712,6 +713,7 @@ fn subnet(
         dns64: switch(doc.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
         arn: doc.opt_owned(m, "SubnetArn", p)?,
         owner_id: doc.opt_owned(m, "OwnerId", p)?,
+        block_public_access: bpa_states(doc, m, p)?,
     });
     Ok(())
 }
@@ -793,6 +795,7 @@ fn endpoint(
         Some(_) => EndpointIpType::Ipv6,
         None => EndpointIpType::Ipv4,
     };
+    let (dns_record_ip_type, private_dns_only_for_inbound_resolver) = dns_options(doc, m, p)?;
     out.push(VpcEndpoint {
         id: id.to_owned(),
         vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
@@ -805,6 +808,9 @@ fn endpoint(
         route_table_ids: doc.strs(m, "RouteTableIds", p)?,
         ip_type,
         service_region: doc.opt_owned(m, "ServiceRegion", p)?,
+        dns_record_ip_type,
+        private_dns_only_for_inbound_resolver,
+        policy_document: doc.opt_owned(m, "PolicyDocument", p)?,
     });
     Ok(())
 }
@@ -995,7 +1001,92 @@ fn parse_route(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<Option<Route>, Inpu
         destination,
         target,
         state,
+        origin: route_origin(doc.opt_str(m, "Origin", p)?),
     }))
+}
+
+/// `Origin`: absent or unknown values are static routes (`CreateRoute`),
+/// the kind that wins ties, as AWS prints every route it did not propagate.
+pub(crate) fn route_origin(origin: Option<&str>) -> RouteOrigin {
+    match origin {
+        Some("CreateRouteTable") => RouteOrigin::CreateRouteTable,
+        Some("EnableVgwRoutePropagation") => RouteOrigin::EnableVgwRoutePropagation,
+        _ => RouteOrigin::CreateRoute,
+    }
+}
+
+/// A `BlockPublicAccessStates` / `InternetGatewayBlockMode` value.
+pub(crate) fn bpa_mode(s: &str) -> Option<BpaMode> {
+    match s {
+        "off" => Some(BpaMode::Off),
+        "block-bidirectional" => Some(BpaMode::BlockBidirectional),
+        "block-ingress" => Some(BpaMode::BlockIngress),
+        _ => None,
+    }
+}
+
+/// `BlockPublicAccessStates.InternetGatewayBlockMode` of a VPC or subnet.
+fn bpa_states(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<Option<BpaMode>, InputError> {
+    let Some(states) = m.get("BlockPublicAccessStates") else {
+        return Ok(None);
+    };
+    let sp = P::Field(p, "BlockPublicAccessStates");
+    let states = match states.val() {
+        Val::Null => return Ok(None),
+        _ => doc.obj(states, &sp)?,
+    };
+    match doc.opt_str(states, "InternetGatewayBlockMode", &sp)? {
+        None => Ok(None),
+        Some(s) => bpa_mode(s).map(Some).ok_or_else(|| {
+            doc.shape(
+                &P::Field(&sp, "InternetGatewayBlockMode"),
+                "\"off\", \"block-bidirectional\" or \"block-ingress\"",
+                "another string",
+            )
+        }),
+    }
+}
+
+/// `DnsRecordIpType` values.
+pub(crate) fn dns_record_ip_type(s: &str) -> Option<DnsRecordIpType> {
+    match s {
+        "ipv4" => Some(DnsRecordIpType::Ipv4),
+        "dualstack" => Some(DnsRecordIpType::Dualstack),
+        "ipv6" => Some(DnsRecordIpType::Ipv6),
+        "service-defined" => Some(DnsRecordIpType::ServiceDefined),
+        _ => None,
+    }
+}
+
+/// An endpoint's `DnsOptions`: the record types of its private DNS and
+/// whether that DNS answers only through inbound Resolver endpoints.
+fn dns_options(
+    doc: &Doc<'_>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(Option<DnsRecordIpType>, Switch), InputError> {
+    let Some(o) = m.get("DnsOptions") else {
+        return Ok((None, Switch::Off));
+    };
+    let op = P::Field(p, "DnsOptions");
+    let o = match o.val() {
+        Val::Null => return Ok((None, Switch::Off)),
+        _ => doc.obj(o, &op)?,
+    };
+    let record = match doc.opt_str(o, "DnsRecordIpType", &op)? {
+        None => None,
+        Some(s) => Some(dns_record_ip_type(s).ok_or_else(|| {
+            doc.shape(
+                &P::Field(&op, "DnsRecordIpType"),
+                "\"ipv4\", \"dualstack\", \"ipv6\" or \"service-defined\"",
+                "another string",
+            )
+        })?),
+    };
+    let inbound_only = doc
+        .opt_bool(o, "PrivateDnsOnlyForInboundResolverEndpoint", &op)?
+        .unwrap_or(false);
+    Ok((record, switch(inbound_only)))
 }
 
 fn sg_rules(doc: &Doc<'_>, m: V<'_>, key: &str, p: &P<'_>) -> Result<Vec<SgRule>, InputError> {
@@ -1030,11 +1121,11 @@ fn sg_rules(doc: &Doc<'_>, m: V<'_>, key: &str, p: &P<'_>) -> Result<Vec<SgRule>
 
 fn acl_entry(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<AclEntry, InputError> {
     let rule_number = match doc.opt_int(m, "RuleNumber", p)? {
-        Some(n) if (1..=32767).contains(&n) => n as u32,
+        Some(n) if (1..=32768).contains(&n) => n as u32,
         Some(_) => {
             return Err(doc.shape(
                 &P::Field(p, "RuleNumber"),
-                "a rule number from 1 to 32767",
+                "a rule number from 1 to 32768 (32768: the IPv6 default rule)",
                 "a number outside it",
             ));
         }

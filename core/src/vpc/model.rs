@@ -42,6 +42,93 @@ pub struct Vpc {
     pub dhcp_options_id: Option<String>,
     /// The owning account.
     pub owner_id: Option<String>,
+    /// `BlockPublicAccessStates.InternetGatewayBlockMode`, when printed.
+    pub block_public_access: Option<BpaMode>,
+}
+
+/// VPC Block Public Access mode (`InternetGatewayBlockMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum BpaMode {
+    /// `off`: internet gateways and egress-only internet gateways work.
+    Off,
+    /// `block-bidirectional`: all traffic to and from internet gateways and
+    /// egress-only internet gateways is dropped, NAT gateways' included,
+    /// except for excluded VPCs and subnets.
+    BlockBidirectional,
+    /// `block-ingress`: only traffic through NAT gateways and egress-only
+    /// internet gateways (connections made from inside) is allowed, except
+    /// for excluded VPCs and subnets.
+    BlockIngress,
+}
+
+/// What a VPC Block Public Access exclusion lets through
+/// (`InternetGatewayExclusionMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum BpaExclusionMode {
+    /// `allow-bidirectional`: all internet traffic.
+    AllowBidirectional,
+    /// `allow-egress`: connections made from inside; applies only when the
+    /// account's mode is `block-bidirectional`.
+    AllowEgress,
+}
+
+/// What an exclusion applies to (from its `ResourceArn`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BpaExclusionScope {
+    /// A whole VPC: `…:vpc/vpc-…`.
+    Vpc(String),
+    /// One subnet: `…:subnet/subnet-…`.
+    Subnet(String),
+}
+
+/// Whether an exclusion is in effect (from its `State`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum ExclusionState {
+    /// `create-complete`, `update-in-progress`, `update-complete`,
+    /// `update-failed` (the previous settings stay in effect).
+    Active,
+    /// Being created, failed to create, being deleted or deleted, disabled.
+    Inactive,
+}
+
+/// A VPC Block Public Access exclusion
+/// (`describe-vpc-block-public-access-exclusions`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BpaExclusion {
+    /// `vpcbpa-exclude-…`
+    pub id: String,
+    /// What it lets through.
+    pub mode: BpaExclusionMode,
+    /// The VPC or subnet it applies to.
+    pub scope: BpaExclusionScope,
+    /// Whether it is in effect.
+    pub state: ExclusionState,
+}
+
+/// A managed prefix list (`describe-managed-prefix-lists`), with its
+/// entries when a document gave them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrefixList {
+    /// `pl-…`
+    pub id: String,
+    /// `PrefixListName`, e.g. `com.amazonaws.eu-west-1.s3` for an AWS-managed list.
+    pub name: Option<String>,
+    /// The entries' CIDRs; `None` when no entries document named this list.
+    pub entries: Option<Vec<Cidr>>,
+}
+
+/// One prefix of AWS's published `ip-ranges.json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IpRange {
+    /// `ip_prefix` / `ipv6_prefix`.
+    pub cidr: Cidr,
+    /// `region`, e.g. `eu-west-1` or `GLOBAL`.
+    pub region: String,
+    /// `service`, e.g. `AMAZON`, `EC2`, `S3`.
+    pub service: String,
 }
 
 /// An on/off VPC attribute as `describe-vpc-attribute` reports it.
@@ -150,6 +237,8 @@ pub struct Subnet {
     pub arn: Option<String>,
     /// The owning account.
     pub owner_id: Option<String>,
+    /// `BlockPublicAccessStates.InternetGatewayBlockMode`, when printed.
+    pub block_public_access: Option<BpaMode>,
 }
 
 /// What a route sends traffic to.
@@ -193,6 +282,19 @@ pub enum RouteState {
     Blackhole,
 }
 
+/// How a route got into its table (`Origin`): on equal prefixes a static
+/// route beats a prefix-list route, which beats a propagated one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum RouteOrigin {
+    /// `CreateRouteTable`: the `local` route.
+    CreateRouteTable,
+    /// `CreateRoute` (or no `Origin` printed): a static route.
+    CreateRoute,
+    /// `EnableVgwRoutePropagation`: propagated from a virtual private gateway.
+    EnableVgwRoutePropagation,
+}
+
 /// One route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
@@ -202,6 +304,8 @@ pub struct Route {
     pub target: RouteTarget,
     /// Active or blackhole.
     pub state: RouteState,
+    /// Static or propagated.
+    pub origin: RouteOrigin,
 }
 
 /// A route table (`describe-route-tables`).
@@ -278,6 +382,28 @@ pub struct VpcEndpoint {
     pub ip_type: EndpointIpType,
     /// `ServiceRegion`, for cross-region endpoints.
     pub service_region: Option<String>,
+    /// `DnsOptions.DnsRecordIpType`: which record types its private DNS
+    /// holds; `None` when not printed.
+    pub dns_record_ip_type: Option<DnsRecordIpType>,
+    /// `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`.
+    pub private_dns_only_for_inbound_resolver: Switch,
+    /// `PolicyDocument`, the endpoint policy as JSON text, when printed.
+    pub policy_document: Option<String>,
+}
+
+/// The record types of an interface endpoint's private DNS
+/// (`DnsRecordIpType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum DnsRecordIpType {
+    /// `ipv4`: A records only.
+    Ipv4,
+    /// `dualstack`: A and AAAA records.
+    Dualstack,
+    /// `ipv6`: AAAA records only.
+    Ipv6,
+    /// `service-defined`: the service decides (taken as its addresses' type).
+    ServiceDefined,
 }
 
 /// An IP protocol as security groups and network ACLs name it.
@@ -469,4 +595,14 @@ pub struct VpcInput {
     pub internet_gateways: Collection<InternetGateway>,
     /// `DhcpOptions`
     pub dhcp_options: Collection<DhcpOptions>,
+    /// `PrefixLists` (describe-managed-prefix-lists), with the entries of
+    /// every list an entries document named.
+    pub prefix_lists: Collection<PrefixList>,
+    /// The account's VPC Block Public Access mode
+    /// (`describe-vpc-block-public-access-options`), when given.
+    pub bpa_options: Option<BpaMode>,
+    /// `VpcBlockPublicAccessExclusions`.
+    pub bpa_exclusions: Collection<BpaExclusion>,
+    /// AWS's `ip-ranges.json`, when given (`--ip-ranges`).
+    pub ip_ranges: Option<Vec<IpRange>>,
 }

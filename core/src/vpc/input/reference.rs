@@ -344,6 +344,7 @@ fn parse_document(
                     cidrs,
                     dhcp_options_id: doc.opt_str(m, "DhcpOptionsId", p)?.map(str::to_owned),
                     owner_id: doc.opt_str(m, "OwnerId", p)?.map(str::to_owned),
+                    block_public_access: bpa_states(&doc, m, p)?,
                 });
                 Ok(())
             })
@@ -374,6 +375,7 @@ fn parse_document(
                     dns64: switch(doc.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
                     arn: doc.opt_str(m, "SubnetArn", p)?.map(str::to_owned),
                     owner_id: doc.opt_str(m, "OwnerId", p)?.map(str::to_owned),
+                    block_public_access: bpa_states(&doc, m, p)?,
                 });
                 Ok(())
             })
@@ -476,6 +478,9 @@ fn parse_document(
                     route_table_ids: doc.strs(m, "RouteTableIds", p)?,
                     ip_type,
                     service_region: doc.opt_str(m, "ServiceRegion", p)?.map(str::to_owned),
+                    dns_record_ip_type: dns_options(&doc, m, p)?.0,
+                    private_dns_only_for_inbound_resolver: dns_options(&doc, m, p)?.1,
+                    policy_document: doc.opt_str(m, "PolicyDocument", p)?.map(str::to_owned),
                 });
                 Ok(())
             })
@@ -747,7 +752,55 @@ fn parse_route(
         destination,
         target,
         state,
+        origin: super::route_origin(s("Origin")?),
     }))
+}
+
+fn bpa_states(
+    doc: &Doc<'_>,
+    m: &Map<String, Value>,
+    p: &P<'_>,
+) -> Result<Option<BpaMode>, InputError> {
+    let sp = P::Field(p, "BlockPublicAccessStates");
+    match m.get("BlockPublicAccessStates") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => match doc.opt_str(doc.obj(v, &sp)?, "InternetGatewayBlockMode", &sp)? {
+            None => Ok(None),
+            Some(s) => super::bpa_mode(s).map(Some).ok_or_else(|| {
+                doc.shape(
+                    &P::Field(&sp, "InternetGatewayBlockMode"),
+                    "\"off\", \"block-bidirectional\" or \"block-ingress\"",
+                    "another string",
+                )
+            }),
+        },
+    }
+}
+
+fn dns_options(
+    doc: &Doc<'_>,
+    m: &Map<String, Value>,
+    p: &P<'_>,
+) -> Result<(Option<DnsRecordIpType>, Switch), InputError> {
+    let op = P::Field(p, "DnsOptions");
+    let o = match m.get("DnsOptions") {
+        None | Some(Value::Null) => return Ok((None, Switch::Off)),
+        Some(v) => doc.obj(v, &op)?,
+    };
+    let record = match doc.opt_str(o, "DnsRecordIpType", &op)? {
+        None => None,
+        Some(s) => Some(super::dns_record_ip_type(s).ok_or_else(|| {
+            doc.shape(
+                &P::Field(&op, "DnsRecordIpType"),
+                "\"ipv4\", \"dualstack\", \"ipv6\" or \"service-defined\"",
+                "another string",
+            )
+        })?),
+    };
+    let inbound = doc
+        .opt_bool(o, "PrivateDnsOnlyForInboundResolverEndpoint", &op)?
+        .unwrap_or(false);
+    Ok((record, switch(inbound)))
 }
 
 fn sg_rules(
@@ -806,11 +859,11 @@ fn sg_rules(
 
 fn acl_entry(doc: &Doc<'_>, m: &Map<String, Value>, p: &P<'_>) -> Result<AclEntry, InputError> {
     let rule_number = match doc.opt_int(m, "RuleNumber", p)? {
-        Some(n) if (1..=32767).contains(&n) => n as u32,
+        Some(n) if (1..=32768).contains(&n) => n as u32,
         Some(_) => {
             return Err(doc.shape(
                 &P::Field(p, "RuleNumber"),
-                "a rule number from 1 to 32767",
+                "a rule number from 1 to 32768 (32768: the IPv6 default rule)",
                 "a number outside it",
             ));
         }
