@@ -690,6 +690,18 @@ const V6_RULES: &[Rule] = &[
     rule(0xff00_0000, 8, MULTICAST),
 ];
 
+/// Every IPv4 block that is not public (private or special-purpose), from
+/// the rule list classification itself uses: where no AWS service has an
+/// address. The blocks may nest (0.0.0.0/8 holds 0.0.0.0/32).
+pub fn non_public_v4() -> impl Iterator<Item = Cidr> {
+    V4_RULES.iter().skip(1).map(|r| {
+        Cidr::V4(crate::net::Ipv4Cidr::new_truncating(
+            Ipv4Addr::from_bits(r.prefix),
+            r.len,
+        ))
+    })
+}
+
 const fn mask32(len: u32) -> u32 {
     if len == 0 { 0 } else { u32::MAX << (32 - len) }
 }

@@ -154,6 +154,44 @@ impl Cidr {
     pub fn covers(&self, other: &Cidr) -> bool {
         self.prefix_len() <= other.prefix_len() && self.contains(other.network())
     }
+    /// Whether the two networks share an address (one covers the other:
+    /// CIDR blocks never overlap partly).
+    pub fn overlaps(&self, other: &Cidr) -> bool {
+        self.covers(other) || other.covers(self)
+    }
+    /// The two halves one bit longer, or `None` for a single address.
+    pub fn halves(&self) -> Option<(Cidr, Cidr)> {
+        match self {
+            Cidr::V4(c) if c.len < 32 => {
+                let len = c.len + 1;
+                let high = c.base | (1u32 << (32 - u32::from(len)));
+                Some((
+                    Cidr::V4(Ipv4Cidr { base: c.base, len }),
+                    Cidr::V4(Ipv4Cidr { base: high, len }),
+                ))
+            }
+            Cidr::V6(c) if c.len < 128 => {
+                let len = c.len + 1;
+                let high = c.base | (1u128 << (128 - u32::from(len)));
+                Some((
+                    Cidr::V6(Ipv6Cidr { base: c.base, len }),
+                    Cidr::V6(Ipv6Cidr { base: high, len }),
+                ))
+            }
+            _ => None,
+        }
+    }
+    /// Whether this is an IPv6 network.
+    pub fn is_v6(&self) -> bool {
+        matches!(self, Cidr::V6(_))
+    }
+    /// The whole address space of this network's family (`0.0.0.0/0` or `::/0`).
+    pub fn family_all(&self) -> Cidr {
+        match self {
+            Cidr::V4(_) => Cidr::V4(Ipv4Cidr { base: 0, len: 0 }),
+            Cidr::V6(_) => Cidr::V6(Ipv6Cidr { base: 0, len: 0 }),
+        }
+    }
 }
 
 /// Why a CIDR did not parse.

@@ -19,6 +19,8 @@
 //! partly covers the peer, a prefix list whose contents are not given, or a
 //! missing document make it unknown rather than a guess.
 
+mod route;
+
 use super::index::{IdIndex, Lookup};
 use super::model::*;
 use super::{AssignPublicIp, InputError, ValidateOptions};
