@@ -272,6 +272,15 @@ pub enum AclDirection {
     Egress,
 }
 
+/// The mode of a new VPC Block Public Access exclusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BpaExclusionFix {
+    /// `allow-egress`: connections made from inside (only under `block-bidirectional`).
+    AllowEgress,
+    /// `allow-bidirectional`: all internet traffic.
+    AllowBidirectional,
+}
+
 /// The target of a new or replaced route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RouteTo {
@@ -366,6 +375,28 @@ pub enum Fix {
     },
     /// Create a public NAT gateway (placeholders for what the validator cannot know).
     CreatePublicNatGateway,
+    /// Attach an internet gateway to a VPC.
+    AttachInternetGateway {
+        /// The gateway.
+        igw_id: String,
+        /// The VPC.
+        vpc_id: String,
+    },
+    /// Exempt a subnet from VPC Block Public Access.
+    CreateBpaExclusion {
+        /// The subnet.
+        subnet_id: String,
+        /// What the exclusion lets through.
+        mode: BpaExclusionFix,
+    },
+    /// Give an interface endpoint's private DNS the record types a task
+    /// needs (`--dns-options DnsRecordIpType=…`).
+    EndpointDnsRecordType {
+        /// The endpoint.
+        endpoint_id: String,
+        /// `dualstack`.
+        record_type: &'static str,
+    },
     /// Nothing to run: a comment telling what to do.
     Comment(String),
 }
@@ -579,6 +610,45 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                     "-IpAddressType",
                     Val::Word("dualstack")
                 ),
+            ],
+        ),
+        Fix::AttachInternetGateway { igw_id, vpc_id } => (
+            ("attach-internet-gateway", "Add-EC2InternetGateway"),
+            alloc::vec![
+                Arg("--internet-gateway-id", "-InternetGatewayId", q(igw_id)),
+                Arg("--vpc-id", "-VpcId", q(vpc_id)),
+            ],
+        ),
+        Fix::CreateBpaExclusion { subnet_id, mode } => (
+            (
+                "create-vpc-block-public-access-exclusion",
+                "New-EC2VpcBlockPublicAccessExclusion",
+            ),
+            alloc::vec![
+                Arg("--subnet-id", "-SubnetId", q(subnet_id)),
+                Arg(
+                    "--internet-gateway-exclusion-mode",
+                    "-InternetGatewayExclusionMode",
+                    Val::Word(match mode {
+                        BpaExclusionFix::AllowEgress => "allow-egress",
+                        BpaExclusionFix::AllowBidirectional => "allow-bidirectional",
+                    }),
+                ),
+            ],
+        ),
+        Fix::EndpointDnsRecordType {
+            endpoint_id,
+            record_type,
+        } => (
+            MODIFY_ENDPOINT,
+            alloc::vec![
+                Arg("--vpc-endpoint-id", "-VpcEndpointId", q(endpoint_id)),
+                Arg(
+                    "--dns-options",
+                    "",
+                    Val::Text(format!("DnsRecordIpType={record_type}"))
+                ),
+                Arg("", "-DnsOptions_DnsRecordIpType", Val::Word(record_type)),
             ],
         ),
         Fix::CreatePublicNatGateway => (

@@ -181,11 +181,14 @@ pub enum FailureCode {
     NoRoute,
     /// A security group or network ACL blocks the path (validator).
     Blocked,
+    /// The route leads to an internet gateway but the task has no public IP
+    /// (validator): the path drops everything.
+    NoPublicIp,
 }
 
 impl FailureCode {
     /// Every failure code.
-    pub const ALL: [FailureCode; 11] = [
+    pub const ALL: [FailureCode; 12] = [
         FailureCode::DnsNxdomain,
         FailureCode::DnsNoRecords,
         FailureCode::DnsServfail,
@@ -197,6 +200,7 @@ impl FailureCode {
         FailureCode::TcpUnreachable,
         FailureCode::NoRoute,
         FailureCode::Blocked,
+        FailureCode::NoPublicIp,
     ];
 
     /// The stable name.
@@ -213,6 +217,7 @@ impl FailureCode {
             FailureCode::TcpUnreachable => "tcp_unreachable",
             FailureCode::NoRoute => "no_route",
             FailureCode::Blocked => "blocked",
+            FailureCode::NoPublicIp => "no_public_ip",
         }
     }
 }
@@ -292,11 +297,21 @@ pub enum FindingCode {
     MissingInput,
     /// The NAT gateway a route uses is not `available` (added by the validator).
     NatGatewayNotAvailable,
+    /// A route other than the one carrying most of the traffic takes (or may
+    /// take) part of the service's public addresses somewhere else.
+    RouteCapturesService,
+    /// VPC Block Public Access drops the path's internet traffic.
+    VpcBlockPublicAccess,
+    /// An endpoint for another region's service: it does not answer this
+    /// region's names.
+    EndpointOtherRegion,
+    /// An interface endpoint's private DNS has no record type the task can use.
+    EndpointDnsRecordType,
 }
 
 impl FindingCode {
     /// Every finding code.
-    pub const ALL: [FindingCode; 22] = [
+    pub const ALL: [FindingCode; 26] = [
         FindingCode::DnsSupportDisabled,
         FindingCode::DnsHostnamesDisabled,
         FindingCode::EndpointPrivateDnsDisabled,
@@ -319,6 +334,10 @@ impl FindingCode {
         FindingCode::CustomDnsServers,
         FindingCode::MissingInput,
         FindingCode::NatGatewayNotAvailable,
+        FindingCode::RouteCapturesService,
+        FindingCode::VpcBlockPublicAccess,
+        FindingCode::EndpointOtherRegion,
+        FindingCode::EndpointDnsRecordType,
     ];
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -345,6 +364,10 @@ impl FindingCode {
             FindingCode::CustomDnsServers => "custom-dns-servers",
             FindingCode::MissingInput => "missing-input",
             FindingCode::NatGatewayNotAvailable => "nat-gateway-not-available",
+            FindingCode::RouteCapturesService => "route-captures-service",
+            FindingCode::VpcBlockPublicAccess => "vpc-block-public-access",
+            FindingCode::EndpointOtherRegion => "endpoint-other-region",
+            FindingCode::EndpointDnsRecordType => "endpoint-dns-record-type",
         }
     }
 }
@@ -877,6 +900,10 @@ mod all_lists {
                 FindingCode::CustomDnsServers => 19,
                 FindingCode::MissingInput => 20,
                 FindingCode::NatGatewayNotAvailable => 21,
+                FindingCode::RouteCapturesService => 22,
+                FindingCode::VpcBlockPublicAccess => 23,
+                FindingCode::EndpointOtherRegion => 24,
+                FindingCode::EndpointDnsRecordType => 25,
             };
             assert_eq!(n, i);
         }
@@ -893,6 +920,7 @@ mod all_lists {
                 FailureCode::TcpUnreachable => 8,
                 FailureCode::NoRoute => 9,
                 FailureCode::Blocked => 10,
+                FailureCode::NoPublicIp => 11,
             };
             assert_eq!(n, i);
         }

@@ -558,6 +558,9 @@ pub fn hint(code: FailureCode, access: Option<AccessType>, service: &str) -> &'s
         FailureCode::Blocked => {
             "A security group or network ACL blocks TCP 443 or its return traffic on this path."
         }
+        FailureCode::NoPublicIp => {
+            "The route leads to an internet gateway but the task has no public IP: it has no outbound connectivity at all. Set AssignPublicIp to true, or route 0.0.0.0/0 to a NAT gateway."
+        }
     }
 }
 

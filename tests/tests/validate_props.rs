@@ -11,7 +11,7 @@
 
 use netready_core::catalog::Profile;
 use netready_core::net::Cidr;
-use netready_core::report::{Reachability, Report};
+use netready_core::report::{Reachability, Report, Severity};
 use netready_core::vpc::model::*;
 use netready_core::vpc::{self, AssignPublicIp, ValidateOptions};
 use proptest::prelude::*;
@@ -145,6 +145,7 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
             dns64: Switch::Off,
             arn: None,
             owner_id: None,
+            block_public_access: None,
         })
         .collect();
     let sub_ids: Vec<String> = subnets.iter().map(|s| s.id.clone()).collect();
@@ -227,7 +228,11 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
                 security_group_ids: (0..r.below(3)).map(|_| r.pick(&groups).clone()).collect(),
                 route_table_ids: vec![],
                 ip_type: EndpointIpType::Ipv4,
-                service_region: None,
+                // Now and then another region's endpoint (cross-region).
+                service_region: (r.below(8) == 0).then(|| "us-west-2".to_string()),
+                dns_record_ip_type: None,
+                private_dns_only_for_inbound_resolver: Switch::Off,
+                policy_document: None,
             });
         }
     }
@@ -252,23 +257,65 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
                 destination: RouteDestination::Cidr(cidr("10.0.0.0/16")),
                 target: RouteTarget::Local,
                 state: RouteState::Active,
+                origin: RouteOrigin::CreateRouteTable,
             }];
             if r.below(4) != 0 {
                 // The main table usually routes to the IGW (where NATs live).
-                let target = if i == 0 && r.below(3) != 0 {
+                let target = if i == 0 && r.below(6) != 0 {
                     RouteTarget::InternetGateway("igw-1".into())
                 } else {
                     r.pick(&targets).clone()
                 };
-                routes.push(Route {
-                    destination: RouteDestination::Cidr(cidr("0.0.0.0/0")),
-                    target,
-                    state: if r.below(6) == 0 {
-                        RouteState::Blackhole
-                    } else {
-                        RouteState::Active
-                    },
-                });
+                let state = if r.below(6) == 0 {
+                    RouteState::Blackhole
+                } else {
+                    RouteState::Active
+                };
+                // A default route, or the same as a /1 pair.
+                let dests: &[&str] = if r.below(5) == 0 {
+                    &["0.0.0.0/1", "128.0.0.0/1"]
+                } else {
+                    &["0.0.0.0/0"]
+                };
+                for d in dests {
+                    routes.push(Route {
+                        destination: RouteDestination::Cidr(cidr(d)),
+                        target: target.clone(),
+                        state,
+                        origin: RouteOrigin::CreateRoute,
+                    });
+                }
+            }
+            // Now and then a VPN's propagated routes, or a route into public
+            // space, or a customer prefix list towards a transit gateway.
+            match r.below(12) {
+                0 => routes.push(Route {
+                    destination: RouteDestination::Cidr(
+                        ["0.0.0.0/0", "0.0.0.0/1", "52.0.0.0/8"]
+                            .map(cidr)
+                            .get(r.below(3))
+                            .copied()
+                            .expect("below 3"),
+                    ),
+                    target: RouteTarget::Transit("vgw-1".into()),
+                    state: RouteState::Active,
+                    origin: RouteOrigin::EnableVgwRoutePropagation,
+                }),
+                1 => routes.push(Route {
+                    destination: RouteDestination::Cidr(cidr("52.94.0.0/16")),
+                    target: r.pick(&targets).clone(),
+                    state: RouteState::Active,
+                    origin: RouteOrigin::CreateRoute,
+                }),
+                2 => routes.push(Route {
+                    destination: RouteDestination::PrefixList(
+                        (*r.pick(&["pl-0c0ffee", "pl-0ffee"])).to_string(),
+                    ),
+                    target: RouteTarget::Transit("tgw-1".into()),
+                    state: RouteState::Active,
+                    origin: RouteOrigin::CreateRoute,
+                }),
+                _ => {}
             }
             for g in &gateway_ids {
                 if r.coin() {
@@ -276,6 +323,7 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
                         destination: RouteDestination::PrefixList("pl-6da54004".into()),
                         target: RouteTarget::VpcEndpoint(g.clone()),
                         state: RouteState::Active,
+                        origin: RouteOrigin::CreateRoute,
                     });
                 }
             }
@@ -304,7 +352,7 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
             entries.sort_by_key(|e| e.rule_number);
             entries.dedup_by_key(|e| (e.rule_number, e.direction));
             // Most ACLs carry the default allow-all entries at 100.
-            if r.below(4) != 0 {
+            if r.below(8) != 0 {
                 for direction in [Direction::Ingress, Direction::Egress] {
                     if !entries
                         .iter()
@@ -342,6 +390,11 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
             cidrs: vec![cidr("10.0.0.0/16")],
             dhcp_options_id: None,
             owner_id: None,
+            block_public_access: match r.below(20) {
+                0 => Some(BpaMode::BlockBidirectional),
+                1 => Some(BpaMode::BlockIngress),
+                _ => Some(BpaMode::Off),
+            },
         }]),
         subnets: given(subnets),
         route_tables: given(route_tables),
@@ -357,6 +410,16 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
                 vec![vpc.clone()]
             },
         }]),
+        // The customer list's entries are sometimes known (private space).
+        prefix_lists: given(vec![PrefixList {
+            id: "pl-0ffee".into(),
+            name: Some("on-premises".into()),
+            entries: Some(vec![cidr("10.200.0.0/16")]),
+        }]),
+        bpa_exclusions: Collection {
+            given: r.coin(),
+            items: vec![],
+        },
         ..VpcInput::default()
     };
     let on = |r: &mut Rng| match r.below(10) {
@@ -395,7 +458,7 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
         } else {
             vec![r.pick(&groups).clone()]
         },
-        assign_public_ip: if r.coin() {
+        assign_public_ip: if r.below(3) != 0 {
             AssignPublicIp::Enabled
         } else {
             AssignPublicIp::Disabled
@@ -432,6 +495,21 @@ proptest! {
             for e in &s.endpoints {
                 // A reachable endpoint has no failure; an unreachable one has one.
                 prop_assert_eq!(e.failure.is_some(), e.reachable == Reachability::Unreachable, "{:?}", e);
+                // Unknown is always explained: a warning or error says what
+                // could not be seen.
+                if e.reachable == Reachability::Unknown {
+                    prop_assert!(
+                        e.findings.iter().any(|f| f.severity != Severity::Info),
+                        "unexplained unknown: {:?}", e
+                    );
+                }
+                // An unreachable path says why.
+                if e.reachable == Reachability::Unreachable {
+                    prop_assert!(
+                        e.findings.iter().any(|f| f.severity == Severity::Error),
+                        "unreachable without an error: {:?}", e
+                    );
+                }
             }
         }
     }

@@ -9,7 +9,7 @@
 //! headline of the table must match the status.
 
 use netready::validate_cmd::{execute, parse_args};
-use netready_core::report::{AccessType, FindingCode, Report};
+use netready_core::report::{AccessType, FindingCode, Reachability, Report, Severity};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -130,6 +130,7 @@ fn every_code_and_access_type_has_its_scenario() {
     let all = scenarios();
     let mut codes = BTreeSet::new();
     let mut access = BTreeSet::new();
+    let mut failures = BTreeSet::new();
     for s in &all {
         let (report, _) = run(s, &["--format", "json"]);
         let here = finding_codes(&report);
@@ -147,6 +148,19 @@ fn every_code_and_access_type_has_its_scenario() {
                 if let Some(a) = e.access_type {
                     access.insert(a.as_str().to_owned());
                 }
+                if let Some(f) = e.failure {
+                    failures.insert(f.as_str().to_owned());
+                }
+                // Unknown is always explained: a warning or an error says
+                // what could not be seen and what would settle it.
+                if e.reachable == Reachability::Unknown {
+                    assert!(
+                        e.findings.iter().any(|f| f.severity != Severity::Info),
+                        "{}: {} is unknown without a finding that says why",
+                        s.name,
+                        e.host
+                    );
+                }
             }
         }
         assert_eq!(
@@ -160,6 +174,15 @@ fn every_code_and_access_type_has_its_scenario() {
     }
     for code in FINDING_CODES {
         assert!(codes.contains(*code), "no scenario produces {code}");
+    }
+    for f in [
+        "no_route",
+        "blocked",
+        "no_public_ip",
+        "dns_no_records",
+        "dns_timeout",
+    ] {
+        assert!(failures.contains(f), "no scenario fails with {f}");
     }
     for a in [
         AccessType::VpcEndpoint,
@@ -198,6 +221,9 @@ const FINDING_CODES: &[&str] = &[
     "custom-dns-servers",
     "missing-input",
     "nat-gateway-not-available",
+    "route-captures-service",
+    "endpoint-other-region",
+    "endpoint-dns-record-type",
 ];
 
 #[test]

@@ -432,6 +432,268 @@ def _(d):
         g["IpPermissionsEgress"][0]["Ipv6Ranges"] = [{"CidrIpv6": "::/0"}]
 
 
+
+# --- How AWS really routes (issue 11): one scenario per rule ---------------
+
+ACL_V6 = [{"Egress": True, "Ipv6CidrBlock": "::/0", "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 101},
+          {"Egress": False, "Ipv6CidrBlock": "::/0", "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 101},
+          # describe-network-acls prints the IPv6 default rule as 32768.
+          {"Egress": True, "Ipv6CidrBlock": "::/0", "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 32768},
+          {"Egress": False, "Ipv6CidrBlock": "::/0", "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 32768}]
+VPC_V6 = "2a05:d018:1234:5600::/56"
+
+
+def dual_stack(d):
+    """The VPC and every subnet get IPv6 CIDRs; the ACL the IPv6 rules AWS adds."""
+    d["describe-vpcs"]["Vpcs"][0]["Ipv6CidrBlockAssociationSet"] = [{
+        "AssociationId": "vpc-cidr-assoc-0fedcba9876543210", "Ipv6CidrBlock": VPC_V6,
+        "Ipv6CidrBlockState": {"State": "associated"}, "NetworkBorderGroup": REGION, "Ipv6Pool": "Amazon"}]
+    for i, s in enumerate(d["describe-subnets"]["Subnets"]):
+        s["Ipv6CidrBlockAssociationSet"] = [{"AssociationId": f"subnet-cidr-assoc-0{i:016x}",
+                                             "Ipv6CidrBlock": f"2a05:d018:1234:56{i:02x}::/64",
+                                             "Ipv6CidrBlockState": {"State": "associated"}}]
+    for r in d["describe-route-tables"]["RouteTables"]:
+        r["Routes"].insert(1, {"DestinationIpv6CidrBlock": VPC_V6, "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"})
+    d["describe-network-acls"]["NetworkAcls"][0]["Entries"] += ACL_V6
+
+
+def private_routes(d, routes):
+    """Replaces the private route table's routes (after local) with `routes`."""
+    r = rt(d, RTB_PRIVATE)
+    r["Routes"] = [route_local()] + routes + [x for x in r["Routes"] if "DestinationPrefixListId" in x]
+
+
+def nat_route(dest, origin="CreateRoute"):
+    return {"DestinationCidrBlock": dest, "NatGatewayId": NAT, "Origin": origin, "State": "active"}
+
+
+def vgw_route(dest):
+    return {"DestinationCidrBlock": dest, "GatewayId": "vgw-0a1a1a1a1a1a1a1a1", "Origin": "EnableVgwRoutePropagation", "State": "active"}
+
+
+def tgw_route(dest):
+    return {"DestinationCidrBlock": dest, "TransitGatewayId": "tgw-0123456789abcdef0", "Origin": "CreateRoute", "State": "active"}
+
+
+TGW = "tgw-0123456789abcdef0"
+CUSTOMER_PL = "pl-0c0ffee0c0ffee001"
+
+
+def ip_ranges(d, prefixes):
+    """AWS's ip-ranges.json, as published (a small, hand-written subset)."""
+    d["ip-ranges"] = {"syncToken": "1764979200", "createDate": "2025-12-06-00-00-00",
+                      "prefixes": [{"ip_prefix": p, "region": r, "service": svc, "network_border_group": r}
+                                   for p, r, svc in prefixes],
+                      "ipv6_prefixes": [{"ipv6_prefix": "2a05:d018::/36", "region": REGION, "service": "AMAZON",
+                                         "network_border_group": REGION}]}
+
+
+EU_RANGES = [("52.94.24.0/23", REGION, "AMAZON"), ("52.95.112.0/20", REGION, "AMAZON"),
+             ("3.5.64.0/21", REGION, "AMAZON"), ("3.5.64.0/21", REGION, "S3"),
+             ("52.218.0.0/17", REGION, "AMAZON"), ("52.218.0.0/17", REGION, "S3"),
+             ("54.72.0.0/15", REGION, "AMAZON"), ("54.72.0.0/15", REGION, "EC2"),
+             ("52.119.240.0/21", "us-east-1", "AMAZON")]
+
+
+@scenario("ipv6-nacl-default-rule", f"--subnet {PRIV_A}", "A dual-stack VPC: describe-network-acls prints the IPv6 default deny as rule 32768; it is read, and the IPv4 path through the NAT gateway is ready.")
+def _(d):
+    dual_stack(d)
+
+
+@scenario("split-default-route", f"--subnet {PRIV_A}", "0.0.0.0/1 and 128.0.0.0/1 to the NAT gateway (no 0.0.0.0/0): together a default route, so the path is nat_gateway and ready.")
+def _(d):
+    private_routes(d, [nat_route("0.0.0.0/1"), nat_route("128.0.0.0/1")])
+
+
+@scenario("vpn-overrides-nat-default", f"--subnet {PRIV_A}", "A VPN propagates 0.0.0.0/1 and 128.0.0.0/1 over the NAT gateway's 0.0.0.0/0: the longer prefixes win for every address, so the traffic goes to the virtual private gateway (transit, unknown), not the NAT gateway.")
+def _(d):
+    private_routes(d, [nat_route("0.0.0.0/0"), vgw_route("0.0.0.0/1"), vgw_route("128.0.0.0/1")])
+    rt(d, RTB_PRIVATE)["PropagatingVgws"] = [{"GatewayId": "vgw-0a1a1a1a1a1a1a1a1"}]
+
+
+@scenario("static-beats-propagated", f"--subnet {PRIV_A}", "A propagated 0.0.0.0/0 to a virtual private gateway, printed before the static 0.0.0.0/0 to the NAT gateway: on equal prefixes the static route wins, whatever the order.")
+def _(d):
+    private_routes(d, [vgw_route("0.0.0.0/0"), nat_route("0.0.0.0/0")])
+    rt(d, RTB_PRIVATE)["PropagatingVgws"] = [{"GatewayId": "vgw-0a1a1a1a1a1a1a1a1"}]
+
+
+@scenario("firewall-route-to-endpoint-subnet", f"--subnet {PRIV_A} --security-group {SG_RUNNER}", "No NAT; interface endpoints in private-b only; the task's route table sends private-b's range (more specific than local) to a Gateway Load Balancer endpoint (a firewall): the endpoint paths are unknown, naming the route.")
+def _(d):
+    no_nat(d)
+    interface_endpoints(d, RUNNER_IFACES, subnets=("private-b",))
+    d["describe-route-tables"]["RouteTables"].append({
+        "Associations": [assoc("rtb-0f1f1f1f1f1f1f1f7", 10, PRIV_A)], "PropagatingVgws": [], "RouteTableId": "rtb-0f1f1f1f1f1f1f1f7",
+        "Routes": [route_local(),
+                   {"DestinationCidrBlock": SUB["private-b"][2], "GatewayId": "vpce-0f1e1d1c1b1a19181", "Origin": "CreateRoute", "State": "active"},
+                   {"DestinationPrefixListId": S3_PL, "GatewayId": S3_GW, "Origin": "CreateRoute", "State": "active"}],
+        "Tags": tags("inspected"), "VpcId": VPC, "OwnerId": ACCOUNT})
+    r = rt(d, RTB_PRIVATE)
+    r["Associations"] = [a for a in r["Associations"] if a.get("SubnetId") != PRIV_A]
+    d["describe-vpc-endpoints"]["VpcEndpoints"][0]["RouteTableIds"].append("rtb-0f1f1f1f1f1f1f1f7")
+
+
+@scenario("route-captures-service", f"--subnet {PRIV_A}", "A route to 52.94.0.0/16 (public space) through a transit gateway beside the NAT default: without --ip-ranges it may take some of the services' addresses, so their verdict is unknown and the finding names the route.")
+def _(d):
+    private_routes(d, [nat_route("0.0.0.0/0"), tgw_route("52.94.0.0/16")])
+
+
+@scenario("ip-ranges-no-capture", f"--subnet {PRIV_A}", "Routes to 198.51.0.0/16 and to us-east-1's 52.119.240.0/21 through a transit gateway beside the NAT default, with AWS's ip-ranges.json: none of eu-west-1's service ranges lies in them, so they take nothing and the NAT path is ready.")
+def _(d):
+    private_routes(d, [nat_route("0.0.0.0/0"), tgw_route("198.51.0.0/16"), tgw_route("52.119.240.0/21")])
+    ip_ranges(d, EU_RANGES)
+
+
+@scenario("ip-ranges-capture", f"--subnet {PRIV_A}", "With ip-ranges.json, 52.94.0.0/16 through the transit gateway holds eu-west-1's 52.94.24.0/23: part of the services' addresses leave by the transit gateway (unknown), the finding names the route; S3's ranges are untouched (gateway endpoint, ready).")
+def _(d):
+    private_routes(d, [nat_route("0.0.0.0/0"), tgw_route("52.94.0.0/16")])
+    ip_ranges(d, EU_RANGES)
+
+
+@scenario("prefix-list-route-unknown", f"--subnet {PRIV_A}", "A customer prefix list routed to a transit gateway, its entries not given: it may take the services' addresses; unknown, naming the list and the command that lists its entries.")
+def _(d):
+    private_routes(d, [nat_route("0.0.0.0/0"),
+                       {"DestinationPrefixListId": CUSTOMER_PL, "TransitGatewayId": TGW, "Origin": "CreateRoute", "State": "active"}])
+
+
+@scenario("prefix-list-route-known", f"--subnet {PRIV_A}", "The same prefix list with its entries (on-premises 10.200.0.0/16 and 192.168.0.0/16): private space only, so the NAT path is ready.")
+def _(d):
+    private_routes(d, [nat_route("0.0.0.0/0"),
+                       {"DestinationPrefixListId": CUSTOMER_PL, "TransitGatewayId": TGW, "Origin": "CreateRoute", "State": "active"}])
+    d["describe-managed-prefix-lists"] = {"PrefixLists": [
+        {"PrefixListId": CUSTOMER_PL, "AddressFamily": "IPv4", "State": "create-complete",
+         "PrefixListArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:prefix-list/{CUSTOMER_PL}", "PrefixListName": "on-premises",
+         "MaxEntries": 10, "Version": 3, "Tags": [], "OwnerId": ACCOUNT},
+        {"PrefixListId": S3_PL, "AddressFamily": "IPv4", "State": "create-complete",
+         "PrefixListArn": f"arn:aws:ec2:{REGION}:aws:prefix-list/{S3_PL}", "PrefixListName": f"com.amazonaws.{REGION}.s3",
+         "Tags": [], "OwnerId": "AWS"}]}
+    d[f"prefix-list-{CUSTOMER_PL}"] = {"PrefixListId": CUSTOMER_PL, "Entries": [
+        {"Cidr": "10.200.0.0/16", "Description": "datacenter"}, {"Cidr": "192.168.0.0/16", "Description": "offices"}]}
+
+
+@scenario("sg-egress-prefix-list", f"--subnet {PRIV_A} --security-group {SG_RUNNER}", "The runner's security group lets 443 out only to a customer prefix list whose entries were not given: unknown, with a finding naming the list and the command (never an unexplained unknown).")
+def _(d):
+    g = next(g for g in d["describe-security-groups"]["SecurityGroups"] if g["GroupId"] == SG_RUNNER)
+    g["IpPermissionsEgress"] = [{"FromPort": 443, "IpProtocol": "tcp", "IpRanges": [], "Ipv6Ranges": [],
+                                 "PrefixListIds": [{"PrefixListId": CUSTOMER_PL}], "ToPort": 443, "UserIdGroupPairs": []}]
+
+
+def bpa(d, mode):
+    d["describe-vpcs"]["Vpcs"][0]["BlockPublicAccessStates"] = {"InternetGatewayBlockMode": mode}
+    for s in d["describe-subnets"]["Subnets"]:
+        s["BlockPublicAccessStates"] = {"InternetGatewayBlockMode": mode}
+    d["describe-vpc-block-public-access-options"] = {"VpcBlockPublicAccessOptions": {
+        "AwsAccountId": ACCOUNT, "AwsRegion": REGION, "State": "update-complete", "InternetGatewayBlockMode": mode,
+        "LastUpdateTimestamp": "2025-11-20T09:00:00+00:00", "ManagedBy": "account", "ExclusionsAllowed": "allowed"}}
+    d["describe-vpc-block-public-access-exclusions"] = {"VpcBlockPublicAccessExclusions": []}
+
+
+def bpa_exclusion(d, subnet_id, mode):
+    d["describe-vpc-block-public-access-exclusions"]["VpcBlockPublicAccessExclusions"].append({
+        "ExclusionId": "vpcbpa-exclude-0123456789abcdef0", "InternetGatewayExclusionMode": mode,
+        "ResourceArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{subnet_id}", "State": "create-complete",
+        "CreationTimestamp": "2025-11-20T09:05:00+00:00", "LastUpdateTimestamp": "2025-11-20T09:05:00+00:00", "Tags": []})
+
+
+@scenario("vpc-block-public-access", f"--subnet {PRIV_A}", "Block Public Access is block-bidirectional and the NAT gateway's subnet is not excluded: the NAT gateway's traffic through the internet gateway is dropped; the fix is an allow-egress exclusion for its subnet.")
+def _(d):
+    bpa(d, "block-bidirectional")
+
+
+@scenario("bpa-nat-subnet-excluded", f"--subnet {PRIV_A}", "The same with an allow-egress exclusion on the NAT gateway's subnet: ready.")
+def _(d):
+    bpa(d, "block-bidirectional")
+    bpa_exclusion(d, PUB_A, "allow-egress")
+
+
+@scenario("bpa-ingress-nat", f"--subnet {PRIV_A}", "Block Public Access in block-ingress mode lets NAT gateways through: ready.")
+def _(d):
+    bpa(d, "block-ingress")
+
+
+@scenario("bpa-ingress-public-ip", f"--subnet {PUB_A} --assign-public-ip true", "block-ingress with a public IP behind the internet gateway: only NAT and egress-only gateways pass, so the task's own public IP is blocked.")
+def _(d):
+    bpa(d, "block-ingress")
+
+
+@scenario("bpa-exclusions-missing", f"--subnet {PRIV_A}", "block-bidirectional from describe-vpcs, without the exclusions document: whether the NAT subnet is excluded is unknown, and the finding names the command.")
+def _(d):
+    d["describe-vpcs"]["Vpcs"][0]["BlockPublicAccessStates"] = {"InternetGatewayBlockMode": "block-bidirectional"}
+
+
+@scenario("endpoint-other-region", f"--subnet {PRIV_A} --security-group {SG_RUNNER}", "No NAT; the ECR API endpoint is a cross-region endpoint to us-west-2's ecr.api: it does not answer eu-west-1's name, so ecr.api has no path (and it is not counted as present in the cost).")
+def _(d):
+    no_nat(d)
+    interface_endpoints(d, ["secretsmanager", "logs", "ecr.dkr"])
+    e = endpoint("vpce-0e0e0e0e0e0e0e0e1", "com.amazonaws.us-west-2.ecr.api", subnets=[PRIV_A, SUB["private-b"][0]], groups=[SG_ENDPOINTS])
+    e["ServiceRegion"] = "us-west-2"
+    d["describe-vpc-endpoints"]["VpcEndpoints"].append(e)
+
+
+@scenario("private-nat-transit", f"--subnet {PRIV_A}", "A private NAT gateway whose subnet routes 0.0.0.0/0 to a transit gateway (a central egress VPC): the path is transit, unknown.")
+def _(d):
+    n = d["describe-nat-gateways"]["NatGateways"][0]
+    n["ConnectivityType"] = "private"
+    n["NatGatewayAddresses"][0].pop("PublicIp")
+    n["NatGatewayAddresses"][0].pop("AllocationId")
+    n["SubnetId"] = SUB["private-b"][0]
+    d["describe-route-tables"]["RouteTables"].append({
+        "Associations": [assoc("rtb-0e2e2e2e2e2e2e2e8", 11, SUB["private-b"][0])], "PropagatingVgws": [],
+        "RouteTableId": "rtb-0e2e2e2e2e2e2e2e8", "Routes": [route_local(), tgw_route("0.0.0.0/0")],
+        "Tags": tags("nat-subnet"), "VpcId": VPC, "OwnerId": ACCOUNT})
+    r = rt(d, RTB_PRIVATE)
+    r["Associations"] = [a for a in r["Associations"] if a.get("SubnetId") != SUB["private-b"][0]]
+
+
+@scenario("s3-inbound-resolver-only", f"--subnet {PRIV_A} --security-group {SG_RUNNER}", "An S3 interface endpoint with private DNS only for inbound Resolver endpoints beside the gateway endpoint: clients in the VPC keep S3 on the gateway endpoint.")
+def _(d):
+    no_nat(d)
+    interface_endpoints(d, RUNNER_IFACES + ["s3"])
+    e = next(e for e in d["describe-vpc-endpoints"]["VpcEndpoints"] if e["ServiceName"].endswith(".s3") and e["VpcEndpointType"] == "Interface")
+    e["DnsOptions"] = {"DnsRecordIpType": "ipv4", "PrivateDnsOnlyForInboundResolverEndpoint": True}
+
+
+@scenario("endpoint-dns-record-type", f"--subnet {PRIV_A} --security-group {SG_RUNNER}", "The logs endpoint's private DNS holds AAAA records only (DnsRecordIpType ipv6) and the task subnet is IPv4-only: the name gives it no address (dns_no_records).")
+def _(d):
+    no_nat(d)
+    interface_endpoints(d, RUNNER_IFACES)
+    e = next(e for e in d["describe-vpc-endpoints"]["VpcEndpoints"] if e["ServiceName"].endswith(".logs"))
+    e["IpAddressType"] = "dualstack"
+    e["DnsOptions"] = {"DnsRecordIpType": "ipv6"}
+
+
+@scenario("igw-detached", f"--subnet {PUB_A} --assign-public-ip true", "The public route table's internet gateway is detached: the route drops everything; the fix attaches it (or replaces the route).")
+def _(d):
+    d["describe-internet-gateways"]["InternetGateways"][0]["Attachments"] = []
+
+
+@scenario("unknown-does-not-hide-failure", f"--subnet {PRIV_A}", "describe-vpc-attribute not given, and the NAT route is a blackhole: unknown DNS attributes do not hide the failure the route table decides (degraded, not unknown).")
+def _(d):
+    del d["describe-vpc-attribute-dns-support"]
+    del d["describe-vpc-attribute-dns-hostnames"]
+    r = rt(d, RTB_PRIVATE)
+    for x in r["Routes"]:
+        if "NatGatewayId" in x:
+            x["State"] = "blackhole"
+    d["describe-nat-gateways"]["NatGateways"][0]["State"] = "deleted"
+
+
+@scenario("route-to-instance", f"--subnet {PRIV_A}", "0.0.0.0/0 to a NAT instance's network interface: a path the validator cannot see past (transit, unknown, explained).")
+def _(d):
+    private_routes(d, [{"DestinationCidrBlock": "0.0.0.0/0", "NetworkInterfaceId": "eni-0a9a9a9a9a9a9a9a9", "InstanceId": "i-0a9a9a9a9a9a9a9a9",
+                        "InstanceOwnerId": ACCOUNT, "Origin": "CreateRoute", "State": "active"}])
+
+
+@scenario("s3-route-more-specific-than-list", f"--subnet {PRIV_A}", "The S3 prefix list's entries are given, and a static route for 52.218.0.0/17 (one of them) to a transit gateway wins over the list's route on equal prefix: that part of S3 leaves through the transit gateway.")
+def _(d):
+    rt(d, RTB_PRIVATE)["Routes"].append(tgw_route("52.218.0.0/17"))
+    d["describe-managed-prefix-lists"] = {"PrefixLists": [
+        {"PrefixListId": S3_PL, "AddressFamily": "IPv4", "State": "create-complete",
+         "PrefixListArn": f"arn:aws:ec2:{REGION}:aws:prefix-list/{S3_PL}", "PrefixListName": f"com.amazonaws.{REGION}.s3",
+         "Tags": [], "OwnerId": "AWS"}]}
+    d[f"prefix-list-{S3_PL}"] = {"PrefixListId": S3_PL, "Entries": [
+        {"Cidr": "3.5.64.0/21"}, {"Cidr": "52.218.0.0/17"}, {"Cidr": "52.92.16.0/20"}]}
+
+
 def write(dirname, docs, args=None, doc=None):
     if os.path.isdir(dirname):
         for f in os.listdir(dirname):

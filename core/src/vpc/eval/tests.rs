@@ -1,0 +1,2 @@
+//! Unit tests of the evaluation on small hand-built models; the table-driven
+//! scenarios live in `tests/data/validate` and run through the CLI.
