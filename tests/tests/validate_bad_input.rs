@@ -203,6 +203,27 @@ fn dangling_and_unknown_ids() {
         "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-404", "State": "active"}]}],
         "NatGateways": [], "VpcEndpoints": [], "NetworkAcls": [], "VpcId": "vpc-1",
         "EnableDnsSupport": {"Value": true}, "EnableDnsHostnames": {"Value": true}}"#;
+    // The group as described has no egress rule at all: the path is
+    // blocked whatever lies behind the route (unknown ∧ blocked = blocked).
+    let report = vpc::validate(
+        &[("s.json", subnets), ("g.json", sgs), ("rt.json", rt)],
+        &opts(),
+    )
+    .expect("evaluates");
+    let path = &report.subnets[0].endpoints[0];
+    assert_eq!(
+        path.reachable,
+        netready_core::report::Reachability::Unreachable
+    );
+    assert!(
+        path.findings
+            .iter()
+            .any(|f| f.code == netready_core::report::FindingCode::TaskSgEgress443),
+        "{path:?}"
+    );
+    // With AWS's default allow-all egress the dangling NAT decides: unknown.
+    let sgs = r#"{"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "default", "VpcId": "vpc-1",
+        "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}]}"#;
     let report = vpc::validate(
         &[("s.json", subnets), ("g.json", sgs), ("rt.json", rt)],
         &opts(),

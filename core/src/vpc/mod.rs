@@ -46,13 +46,30 @@
 //!   one subnet is ready, else `unknown` when at least one is unknown, else
 //!   `degraded` (and `unknown` when there is no subnet at all).
 //!
+//! # How AWS decides, and so how the evaluation does
+//! Routes are chosen by longest prefix over every route of the subnet's
+//! table (explicit association, else the main table): static, propagated
+//! and prefix-list routes alike, a static route winning a tie. The
+//! destinations are the interface endpoint's subnets (a route more specific
+//! than `local` through an appliance makes that path unknown) and the
+//! service's public addresses: with AWS's `ip-ranges.json` (`--ip-ranges`)
+//! the prefixes it publishes for the service; without it, any route into
+//! public space with another target makes the verdict unknown, with a
+//! finding naming the route. NAT gateways' own subnets are routed the same
+//! way; a private NAT gateway leads to whatever its subnet routes to. VPC
+//! Block Public Access, cross-region endpoints, endpoint DNS record types
+//! and S3's inbound-resolver-only private DNS are applied. Three-valued
+//! throughout: unknown never hides a failure that the rest decides, and
+//! every unknown carries a finding saying what would settle it.
+//!
 //! # What it does not do
 //! It sees configuration, not traffic: endpoint policies, IAM, TLS
 //! interception, DNS Firewall rules, Route 53 private hosted zones and
-//! routes more specific than `0.0.0.0/0` towards public service ranges are
-//! invisible to it. The catalog's hosts are treated as IPv4 (A-record)
-//! services: IPv6-only subnets need DNS64 and NAT64, or dual-stack interface
-//! endpoints.
+//! Resolver rules, what lies behind a transit gateway, VPN, peering or
+//! appliance, and security groups of other accounts are invisible to it.
+//! The catalog's hosts are treated as IPv4 (A-record) services on public
+//! paths: IPv6-only subnets need DNS64 and NAT64, or dual-stack interface
+//! endpoints whose private DNS holds AAAA records.
 
 mod eval;
 mod index;
