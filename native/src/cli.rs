@@ -5,7 +5,7 @@
 //! module only turns that into a message and an exit code. clap's own usage
 //! errors also exit with 2.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Exit code for bad usage or bad input.
@@ -26,9 +26,103 @@ impl std::error::Error for UsageError {}
 /// What a subcommand returns: the exit code it wants, or a usage error.
 pub type CliResult = Result<u8, UsageError>;
 
+/// What `--version` prints after the name: the version, the commit the
+/// binary was built from and its target (see `build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("NETREADY_COMMIT"),
+    ", ",
+    env!("NETREADY_TARGET"),
+    ")"
+);
+
+/// `--help` examples, one block per command. Every line that starts with
+/// `netready` is parsed by the tests, so an example cannot go stale.
+pub mod examples {
+    /// `netready --help`.
+    pub const TOP: &str = "\
+Examples:
+  netready validate examples/vpc-nat/vpc.json
+  netready probe --region eu-west-1 --ecr-account 123456789012
+  netready catalog --region eu-west-1 --profile private
+
+Exit codes: 0 ready, 1 degraded, 2 bad usage or bad input, 3 unknown.";
+
+    /// `netready probe --help`.
+    pub const PROBE: &str = "\
+Examples:
+  netready probe --region eu-west-1 --ecr-account 123456789012
+  netready probe --format json --timeout 3s
+  netready probe --tls --endpoint app.gitpod.io
+  netready probe --dns-server 10.0.0.2 --public-ip no --vpc-cidr 10.0.0.0/16
+  netready probe --watch --interval 5m --listen 0.0.0.0:9090
+  netready probe --watch --interval 5m --metrics-format emf
+
+In an ECS task the region and the ECR account come from the task metadata.
+Exit codes: 0 ready, 1 degraded, 2 bad usage or bad input, 3 unknown.";
+
+    /// `netready validate --help`.
+    pub const VALIDATE: &str = "\
+Examples:
+  netready validate --collect vpc-0123456789abcdef0 --region eu-west-1
+  netready validate vpcs.json subnets.json route-tables.json vpc-endpoints.json
+  netready validate --subnet subnet-0aaa --security-group sg-0123 --format json vpc.json
+  netready validate --profile private --fix-format powershell vpc.json
+  netready validate -
+
+`--collect` prints the read-only AWS CLI commands that write the files.
+Exit codes: 0 ready, 1 degraded, 2 bad usage or bad input, 3 unknown.";
+
+    /// `netready catalog --help`.
+    pub const CATALOG: &str = "\
+Examples:
+  netready catalog --region eu-west-1
+  netready catalog --region eu-west-1 --ecr-account 123456789012 --format json
+  netready catalog --region eu-west-1 --profile private --format terraform
+  netready catalog --region eu-west-1 --profile private --format aws-cli --vpc-id vpc-0123 --subnet subnet-0aaa --security-group sg-0123";
+
+    /// `netready completions --help`.
+    pub const COMPLETIONS: &str = "\
+Examples:
+  netready completions bash
+  netready completions zsh
+  netready completions fish
+
+Install (per user):
+  netready completions bash > ~/.local/share/bash-completion/completions/netready
+  netready completions zsh > ~/.zfunc/_netready
+  netready completions fish > ~/.config/fish/completions/netready.fish";
+
+    /// `netready man --help`.
+    pub const MAN: &str = "\
+Examples:
+  netready man
+  netready man --out-dir ~/.local/share/man/man1
+
+Without --out-dir: the netready(1) page on standard output (man -l - reads it).";
+
+    /// Every block, with the subcommand it belongs to (`None`: the top level).
+    pub const ALL: [(Option<&str>, &str); 6] = [
+        (None, TOP),
+        (Some("probe"), PROBE),
+        (Some("validate"), VALIDATE),
+        (Some("catalog"), CATALOG),
+        (Some("completions"), COMPLETIONS),
+        (Some("man"), MAN),
+    ];
+}
+
 /// netready: can this runner reach every AWS service it needs, and by which path?
 #[derive(Debug, Parser)]
-#[command(name = "netready", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "netready",
+    version = VERSION,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = examples::TOP
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,11 +131,26 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Resolve and dial every endpoint from inside the subnet (after deploying).
+    #[command(after_help = examples::PROBE)]
     Probe(crate::probe::cli::ProbeArgs),
     /// Evaluate the VPC's describe-* JSON (before deploying; no credentials, no network).
+    #[command(after_help = examples::VALIDATE)]
     Validate(crate::validate_cmd::ValidateArgs),
     /// List the endpoints a profile needs, or print commands that create them.
+    #[command(after_help = examples::CATALOG)]
     Catalog(crate::catalog_cmd::CatalogArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = examples::COMPLETIONS)]
+    Completions(crate::docs_cmd::CompletionsArgs),
+    /// Print the man page, or write every page (one per command) into a directory.
+    #[command(after_help = examples::MAN)]
+    Man(crate::docs_cmd::ManArgs),
+}
+
+/// The whole command-line definition, as clap builds it: what the
+/// completions and the man pages are generated from.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 /// Parses the command line, runs the subcommand, and maps the result to an
@@ -52,6 +161,8 @@ pub fn main() -> ExitCode {
         Command::Probe(args) => crate::probe::cli::run(args),
         Command::Validate(args) => crate::validate_cmd::run(args),
         Command::Catalog(args) => crate::catalog_cmd::run(args),
+        Command::Completions(args) => crate::docs_cmd::completions(&args),
+        Command::Man(args) => crate::docs_cmd::man(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,6 +4,8 @@
 //! same code over fakes, a simulated network or real namespaces:
 //!
 //! * [`catalog_cmd`]: `netready catalog`;
+//! * [`docs_cmd`]: `netready completions` and `netready man`, generated
+//!   from the clap definitions;
 //! * [`probe`]: `netready probe`: real DNS, real TCP, watch mode;
 //! * [`validate_cmd`]: `netready validate`: reads describe-* files and hands
 //!   them to core's evaluation.
@@ -12,5 +14,6 @@
 
 pub mod catalog_cmd;
 pub mod cli;
+pub mod docs_cmd;
 pub mod probe;
 pub mod validate_cmd;

@@ -42,6 +42,15 @@ pub enum ProbeFormat {
     Json,
 }
 
+/// `--metrics-format`: what watch mode writes to standard output after
+/// each check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricsFormat {
+    /// CloudWatch Embedded Metric Format: JSON lines that CloudWatch Logs
+    /// (e.g. through the awslogs driver) turns into metrics (see `watch::emf`).
+    Emf,
+}
+
 /// `--public-ip`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PublicIpArg {
@@ -98,6 +107,9 @@ pub struct ProbeArgs {
     /// Serve /metrics, /healthz, /readyz and /status on this address in watch mode, e.g. 0.0.0.0:9100.
     #[arg(long, value_name = "ADDR", requires = "watch")]
     pub listen: Option<String>,
+    /// In watch mode, also write each check's metrics to standard output: emf (CloudWatch Embedded Metric Format).
+    #[arg(long, value_enum, value_name = "emf", requires = "watch")]
+    pub metrics_format: Option<MetricsFormat>,
 }
 
 /// Why a duration did not parse.
@@ -163,6 +175,8 @@ pub struct Settings {
     pub format: ProbeFormat,
     /// `--watch`: the interval and listen address.
     pub watch: Option<(Duration, Option<SocketAddr>)>,
+    /// `--metrics-format` (watch mode only).
+    pub metrics_format: Option<MetricsFormat>,
 }
 
 fn usage(flag: &str, value: &str, why: impl std::fmt::Display) -> UsageError {
@@ -256,6 +270,7 @@ pub fn settings(args: &ProbeArgs) -> Result<Settings, UsageError> {
         },
         format: args.format,
         watch,
+        metrics_format: args.metrics_format,
     })
 }
 
@@ -354,6 +369,7 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
             dialer,
             settings.options,
             profile,
+            settings.metrics_format,
         )
         .await;
     }
@@ -401,6 +417,7 @@ async fn run_watch(
     dialer: TcpDialer,
     options: ProbeOptions,
     profile: Profile,
+    metrics_format: Option<MetricsFormat>,
 ) -> CliResult {
     use super::watch::{WatchOptions, run_watch};
     super::watch::init_tracing();
@@ -410,6 +427,7 @@ async fn run_watch(
         listen,
         // The probe ends by its timeout; the margin covers scheduling.
         check_deadline: shared.4.timeout + Duration::from_secs(5),
+        on_check: metrics_format.map(|MetricsFormat::Emf| super::watch::emf::stdout_hook()),
         ..WatchOptions::default()
     };
     let check = move || {

@@ -36,6 +36,7 @@
 //! cannot be pre-empted, and on a current-thread runtime it would starve the
 //! deadline and the server too; the probe only awaits I/O, so it yields.
 
+pub mod emf;
 pub mod http;
 pub mod metrics;
 pub mod state;
@@ -89,6 +90,17 @@ impl fmt::Debug for Shutdown {
     }
 }
 
+/// Called after every check with how it ended and how long it took, before
+/// the result is published (e.g. to write CloudWatch EMF lines). It runs on
+/// the loop's task: it must not block for long.
+pub struct CheckHook(pub Box<dyn FnMut(&Result<Report, CheckFailure>, Duration) + Send>);
+
+impl fmt::Debug for CheckHook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CheckHook(..)")
+    }
+}
+
 /// How watch mode runs.
 #[derive(Debug)]
 pub struct WatchOptions {
@@ -106,6 +118,8 @@ pub struct WatchOptions {
     pub shutdown: Shutdown,
     /// Bounds of the HTTP server.
     pub http: HttpLimits,
+    /// Called after every check (`--metrics-format`).
+    pub on_check: Option<CheckHook>,
 }
 
 impl Default for WatchOptions {
@@ -116,6 +130,7 @@ impl Default for WatchOptions {
             check_deadline: DEFAULT_CHECK_DEADLINE,
             shutdown: Shutdown::Signals,
             http: HttpLimits::default(),
+            on_check: None,
         }
     }
 }
@@ -424,10 +439,11 @@ impl Watch {
         Fut::Output: CheckOutput + Send + 'static,
     {
         let Watch {
-            options,
+            mut options,
             listener,
             signals,
         } = self;
+        let mut on_check = options.on_check.take();
         let stall_after = options
             .interval
             .saturating_add(options.check_deadline)
@@ -472,7 +488,9 @@ impl Watch {
             let future = match std::panic::catch_unwind(AssertUnwindSafe(&mut check)) {
                 Ok(f) => f,
                 Err(payload) => {
-                    shared.record(
+                    finish(
+                        &shared,
+                        &mut on_check,
                         Err(CheckFailure::Panicked(panic_message(payload.as_ref()))),
                         started.elapsed(),
                     );
@@ -498,7 +516,7 @@ impl Watch {
                     }
                 },
             };
-            shared.record(result, started.elapsed());
+            finish(&shared, &mut on_check, result, started.elapsed());
         }
 
         shared.with(|s| s.stopped = true);
@@ -535,6 +553,19 @@ where
     Fut::Output: CheckOutput + Send + 'static,
 {
     Ok(Watch::bind(options).await?.run(check).await)
+}
+
+/// Hands a finished check to the hook, then publishes it.
+fn finish(
+    shared: &Shared,
+    hook: &mut Option<CheckHook>,
+    result: Result<Report, CheckFailure>,
+    took: Duration,
+) {
+    if let Some(hook) = hook {
+        (hook.0)(&result, took);
+    }
+    shared.record(result, took);
 }
 
 /// The report's JSON spelling of a reachability, for log fields.
