@@ -91,8 +91,14 @@ install -m 0644 LICENSE-MIT LICENSE-APACHE "$ctx/rootfs/usr/share/doc/netready/"
 
 log "podman build -t $TAG ($PLATFORM)"
 started=$SECONDS
-"${PODMAN[@]}" build --quiet --platform "$PLATFORM" -f Containerfile -t "$TAG" \
+previous=$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$TAG" 2>/dev/null || true)
+"${PODMAN[@]}" build --quiet --layers=false --platform "$PLATFORM" -f Containerfile -t "$TAG" \
     --build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION" "$ctx" >/dev/null
+# The image the tag left behind (vfs keeps a full copy of every layer).
+current=$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$TAG")
+if [ -n "$previous" ] && [ "$previous" != "$current" ]; then
+    "${PODMAN[@]}" rmi "$previous" >/dev/null 2>&1 || true
+fi
 log "image built in $((SECONDS - started)) s"
 
 # The image's own file system, as a runtime would unpack it.

@@ -6,7 +6,9 @@ set -euo pipefail
 log() { printf '==> %s\n' "$*" >&2; }
 
 need_apt=()
-for pkg in iproute2 nftables iptables netcat-openbsd curl binaryen chromium chromium-driver python3; do
+# podman, musl-tools, binutils: scripts/image.sh (the container image);
+# python3-venv: the pinned cfn-lint below.
+for pkg in iproute2 nftables iptables netcat-openbsd curl binaryen chromium chromium-driver python3 python3-venv podman musl-tools binutils; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if ((${#need_apt[@]})); then
@@ -22,4 +24,39 @@ fi
 
 log "rustup components and targets"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
-rustup target add wasm32-unknown-unknown x86_64-unknown-none >/dev/null
+rustup target add wasm32-unknown-unknown x86_64-unknown-none x86_64-unknown-linux-musl >/dev/null
+
+cd "$(dirname "$0")/.."
+TOOLS=target/tools
+mkdir -p "$TOOLS"
+
+# promtool, from Debian's prometheus package, unpacked (not installed: the
+# package would start a Prometheus server where systemd runs). Only
+# native/tests/ship.rs uses it, for deploy/prometheus/alerts.yml.
+if [ ! -x "$TOOLS/prometheus/usr/bin/promtool" ]; then
+    log "promtool (Debian's prometheus package, unpacked into $TOOLS/prometheus)"
+    tmp=$(mktemp -d)
+    if ! (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1); then
+        SUDO=""
+        [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+        $SUDO apt-get update -qq
+        (cd "$tmp" && apt-get download prometheus >/dev/null)
+    fi
+    rm -rf "$TOOLS/prometheus"
+    dpkg-deb -x "$tmp"/prometheus_*.deb "$TOOLS/prometheus"
+    rm -rf "$tmp"
+fi
+
+# cfn-lint, pinned with its dependencies, in a virtual environment, for the
+# CloudFormation template's test.
+CFN_REQ=deploy/cloudformation/requirements.txt
+CFN_VENV=$TOOLS/cfn-lint
+want=$(sed -n 's/^cfn-lint==//p' "$CFN_REQ")
+if [ "$("$CFN_VENV/bin/cfn-lint" --version 2>/dev/null)" != "cfn-lint $want" ]; then
+    log "cfn-lint $want (PyPI, into $CFN_VENV)"
+    rm -rf "$CFN_VENV"
+    # Debian's python3 (python3-venv above) where the first python3 on PATH
+    # cannot make a virtual environment.
+    python3 -m venv "$CFN_VENV" 2>/dev/null || /usr/bin/python3 -m venv "$CFN_VENV"
+    "$CFN_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$CFN_REQ"
+fi

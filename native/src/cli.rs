@@ -172,3 +172,57 @@ pub fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `netready …` line of every `--help` example block parses, and
+    /// belongs to the command whose help shows it.
+    #[test]
+    fn help_examples_parse() {
+        let mut seen = 0;
+        for (sub, block) in examples::ALL {
+            for line in block.lines().map(str::trim) {
+                let Some(rest) = line.strip_prefix("netready") else {
+                    continue;
+                };
+                // Shell redirections are the user's, not netready's.
+                let argv: Vec<&str> = std::iter::once("netready")
+                    .chain(rest.split_whitespace().take_while(|w| *w != ">"))
+                    .collect();
+                let matches = command()
+                    .try_get_matches_from(&argv)
+                    .unwrap_or_else(|e| panic!("{line}: {e}"));
+                if let Some(sub) = sub {
+                    assert_eq!(matches.subcommand_name(), Some(sub), "{line}");
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen >= 20, "{seen} examples");
+    }
+
+    #[test]
+    fn every_command_shows_its_examples() {
+        let mut cmd = command();
+        for (sub, block) in examples::ALL {
+            let c = match sub {
+                None => &mut cmd,
+                Some(s) => cmd
+                    .find_subcommand_mut(s)
+                    .unwrap_or_else(|| panic!("subcommand {s}")),
+            };
+            let help = c.render_help().to_string();
+            let first = block.lines().nth(1).expect("a first example").trim();
+            assert!(help.contains(first), "{sub:?}:\n{help}");
+        }
+    }
+
+    #[test]
+    fn version_names_commit_and_target() {
+        assert!(VERSION.starts_with(env!("CARGO_PKG_VERSION")));
+        assert!(VERSION.contains(" (commit "), "{VERSION}");
+        assert!(VERSION.ends_with(')'), "{VERSION}");
+    }
+}

@@ -84,3 +84,73 @@ pub fn man(args: &ManArgs) -> CliResult {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completions_know_every_command_and_flag() {
+        for shell in [
+            Shell::Bash,
+            Shell::Zsh,
+            Shell::Fish,
+            Shell::Elvish,
+            Shell::PowerShell,
+        ] {
+            let script = String::from_utf8(completion_script(shell)).expect("UTF-8");
+            for word in [
+                "probe",
+                "validate",
+                "catalog",
+                "metrics-format",
+                "dns-server",
+            ] {
+                assert!(script.contains(word), "{shell}: {word} missing");
+            }
+        }
+    }
+
+    #[test]
+    fn man_pages_cover_every_command() {
+        let page = String::from_utf8(man_page().expect("renders")).expect("UTF-8");
+        assert!(page.contains(".TH netready 1"), "{page}");
+        assert!(page.contains("probe"), "{page}");
+        let dir = std::env::temp_dir().join(format!("netready-man-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        let code = man(&ManArgs {
+            out_dir: Some(dir.clone()),
+        });
+        let mut pages: Vec<String> = std::fs::read_dir(&dir)
+            .expect("written")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        pages.sort();
+        let probe = std::fs::read_to_string(dir.join("netready-probe.1")).unwrap_or_default();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(code.ok(), Some(0));
+        assert_eq!(
+            pages,
+            [
+                "netready-catalog.1",
+                "netready-completions.1",
+                "netready-man.1",
+                "netready-probe.1",
+                "netready-validate.1",
+                "netready.1"
+            ]
+        );
+        assert!(probe.contains("metrics\\-format"), "{probe}");
+        assert!(probe.contains("Examples"), "{probe}");
+    }
+
+    #[test]
+    fn a_missing_directory_is_a_usage_error() {
+        let err = man(&ManArgs {
+            out_dir: Some("/nonexistent/netready-man".into()),
+        })
+        .expect_err("not a directory");
+        assert!(err.0.contains("/nonexistent/netready-man"), "{err}");
+    }
+}
