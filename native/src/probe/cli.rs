@@ -419,7 +419,7 @@ async fn run_watch(
     profile: Profile,
     metrics_format: Option<MetricsFormat>,
 ) -> CliResult {
-    use super::watch::{WatchOptions, run_watch};
+    use super::watch::{Watch, WatchOptions};
     super::watch::init_tracing();
     let shared = Arc::new((targets, ctx, resolver, dialer, options));
     let watch_options = WatchOptions {
@@ -427,7 +427,6 @@ async fn run_watch(
         listen,
         // The probe ends by its timeout; the margin covers scheduling.
         check_deadline: shared.4.timeout + Duration::from_secs(5),
-        on_check: metrics_format.map(|MetricsFormat::Emf| super::watch::emf::stdout_hook()),
         ..WatchOptions::default()
     };
     let check = move || {
@@ -439,10 +438,14 @@ async fn run_watch(
             report
         }
     };
-    match run_watch(watch_options, check).await {
-        Ok(_) => Ok(0),
-        Err(e) => Err(UsageError(e.to_string())),
+    let mut watch = Watch::bind(watch_options)
+        .await
+        .map_err(|e| UsageError(e.to_string()))?;
+    if let Some(MetricsFormat::Emf) = metrics_format {
+        watch = watch.on_check(super::watch::emf::stdout_hook());
     }
+    watch.run(check).await;
+    Ok(0)
 }
 
 /// Whether to colour the table: standard output is a terminal and

@@ -18,6 +18,8 @@
 //! * every change of readiness is logged with `tracing` (warn for the worse,
 //!   info for the better), and every endpoint whose reachability changed;
 //!   `RUST_LOG` filters them (see [`init_tracing`]);
+//! * after every check, the [`Watch::on_check`] hook (if any) sees how it
+//!   ended before it is published (`--metrics-format emf` writes there);
 //! * SIGTERM or SIGINT (or the future of [`Shutdown::Future`]) stops it: a
 //!   check in flight is aborted, the server stops accepting, open
 //!   connections get [`HttpLimits::shutdown_grace`], and [`run_watch`]
@@ -93,7 +95,13 @@ impl fmt::Debug for Shutdown {
 /// Called after every check with how it ended and how long it took, before
 /// the result is published (e.g. to write CloudWatch EMF lines). It runs on
 /// the loop's task: it must not block for long.
-pub struct CheckHook(pub Box<dyn FnMut(&Result<Report, CheckFailure>, Duration) + Send>);
+pub struct CheckHook(pub Box<CheckHookFn>);
+
+/// The function a [`CheckHook`] holds.
+pub type CheckHookFn = dyn FnMut(&CheckResult, Duration) + Send;
+
+/// How a check ended: its report, or why there is none.
+pub type CheckResult = Result<Report, CheckFailure>;
 
 impl fmt::Debug for CheckHook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -118,8 +126,6 @@ pub struct WatchOptions {
     pub shutdown: Shutdown,
     /// Bounds of the HTTP server.
     pub http: HttpLimits,
-    /// Called after every check (`--metrics-format`).
-    pub on_check: Option<CheckHook>,
 }
 
 impl Default for WatchOptions {
@@ -130,7 +136,6 @@ impl Default for WatchOptions {
             check_deadline: DEFAULT_CHECK_DEADLINE,
             shutdown: Shutdown::Signals,
             http: HttpLimits::default(),
-            on_check: None,
         }
     }
 }
@@ -372,6 +377,7 @@ pub struct Watch {
     options: WatchOptions,
     listener: Option<tokio::net::TcpListener>,
     signals: Option<Signals>,
+    on_check: Option<CheckHook>,
 }
 
 impl fmt::Debug for Watch {
@@ -422,7 +428,15 @@ impl Watch {
             options,
             listener,
             signals,
+            on_check: None,
         })
+    }
+
+    /// Calls `hook` after every check, before its result is published.
+    #[must_use]
+    pub fn on_check(mut self, hook: CheckHook) -> Watch {
+        self.on_check = Some(hook);
+        self
     }
 
     /// The address the server listens on, if any.
@@ -439,11 +453,11 @@ impl Watch {
         Fut::Output: CheckOutput + Send + 'static,
     {
         let Watch {
-            mut options,
+            options,
             listener,
             signals,
+            mut on_check,
         } = self;
-        let mut on_check = options.on_check.take();
         let stall_after = options
             .interval
             .saturating_add(options.check_deadline)
