@@ -367,6 +367,9 @@ impl<'a> Ctx<'a> {
             return;
         };
         let (_, table) = self.table(rt);
+        if table.surely_local(&range) || route::all_local(&table.views, &range) {
+            return;
+        }
         for r in route::winners(&table.views, range, &[]) {
             if r.target == RouteTarget::Local && r.state == RouteState::Active {
                 continue;
@@ -629,10 +632,12 @@ impl<'a> Ctx<'a> {
                     Some(g) => RulePeer::Group((*g).to_owned()),
                     None => RulePeer::Cidr(task_range.to_string()),
                 };
-                let fix = self.fix(&Fix::AuthorizeIngress443 {
-                    group_id: group.to_owned(),
-                    from: from(),
-                });
+                let fix = || {
+                    self.fix(&Fix::AuthorizeIngress443 {
+                        group_id: group.to_owned(),
+                        from: from(),
+                    })
+                };
                 leg.check(
                     v.verdict,
                     || Finding {
@@ -645,7 +650,7 @@ impl<'a> Ctx<'a> {
                             subnet.id,
                             task_group_ids.first().map(|g| format!(", {g}")).unwrap_or_default()
                         ),
-                        fix: fix.clone(),
+                        fix: fix(),
                     },
                     || {
                         Some(self.sg_unsure_finding(
@@ -653,7 +658,7 @@ impl<'a> Ctx<'a> {
                             FindingCode::EndpointSgIngress443,
                             &format!("endpoint {}'s security group", ep.id),
                             &from_task,
-                            fix.clone(),
+                            fix(),
                         ))
                     },
                 );
@@ -870,7 +875,7 @@ impl<'a> Ctx<'a> {
         // service's addresses away from the endpoint.
         let (parts, basis) = self.public_parts(rt, service, Some(g));
         let mut groups: Vec<(&Route, PathBuild)> = Vec::new();
-        for r in &parts.routes {
+        for r in parts {
             if groups
                 .iter()
                 .any(|(x, _)| x.target == r.target && x.state == r.state)
@@ -919,10 +924,12 @@ impl<'a> Ctx<'a> {
                     Some(g) => RulePeer::Group((*g).to_owned()),
                     None => RulePeer::Cidr(peer.cidr_text()),
                 };
-                let fix = self.fix(&Fix::AuthorizeEgress443 {
-                    group_id: group.to_owned(),
-                    to: to(),
-                });
+                let fix = || {
+                    self.fix(&Fix::AuthorizeEgress443 {
+                        group_id: group.to_owned(),
+                        to: to(),
+                    })
+                };
                 b.check(
                     v.verdict,
                     || Finding {
@@ -938,7 +945,7 @@ impl<'a> Ctx<'a> {
                                 .first()
                                 .map_or_else(|| peer.cidr_text(), |g| (*g).to_owned())
                         ),
-                        fix: fix.clone(),
+                        fix: fix(),
                     },
                     || {
                         Some(self.sg_unsure_finding(
@@ -946,7 +953,7 @@ impl<'a> Ctx<'a> {
                             FindingCode::TaskSgEgress443,
                             "the task's security group",
                             peer,
-                            fix.clone(),
+                            fix(),
                         ))
                     },
                 );

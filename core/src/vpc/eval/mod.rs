@@ -106,6 +106,8 @@ struct Ctx<'a> {
     /// its paths need resolved once.
     endpoints: Vec<Endpoint<'a>>,
     clean_legs: RefCell<CleanLegs>,
+    /// The route table of each subnet of the input, by position.
+    rt_of_subnet: Vec<Option<&'a RouteTable>>,
     /// The service's public addresses per destination, and the routes that
     /// carry them per route table (computed on first use).
     public: public::Destinations<'a>,
@@ -340,8 +342,15 @@ impl<'a> Ctx<'a> {
             table_ix,
             endpoints: Vec::new(),
             clean_legs: RefCell::default(),
+            rt_of_subnet: Vec::new(),
             public,
         };
+        ctx.rt_of_subnet = input
+            .subnets
+            .items
+            .iter()
+            .map(|s| ctx.lookup_route_table(s))
+            .collect();
         ctx.endpoints = input
             .endpoints
             .items
@@ -431,6 +440,20 @@ impl<'a> Ctx<'a> {
     }
 
     fn route_table_of(&self, subnet: &Subnet) -> Option<&'a RouteTable> {
+        // Every subnet the evaluation holds is an element of the input's
+        // list: its answer was computed once, at its position.
+        let items = &self.input.subnets.items;
+        let at = (subnet as *const Subnet as usize).wrapping_sub(items.as_ptr() as usize)
+            / core::mem::size_of::<Subnet>().max(1);
+        if items.get(at).is_some_and(|x| core::ptr::eq(x, subnet)) {
+            return self.rt_of_subnet.get(at).copied().flatten();
+        }
+        self.lookup_route_table(subnet)
+    }
+
+    /// The route table of a subnet: its explicit association, else its
+    /// VPC's main table.
+    fn lookup_route_table(&self, subnet: &Subnet) -> Option<&'a RouteTable> {
         self.rtb_by_subnet
             .get(&subnet.id)
             .or_else(|| self.main_rtb.get(&subnet.vpc_id))
@@ -438,6 +461,14 @@ impl<'a> Ctx<'a> {
 
     /// The route table as route selection sees it, and its position.
     fn table(&self, rt: &RouteTable) -> (usize, &route::Table<'a>) {
+        // Every table the evaluation holds is an element of the input's
+        // list: its position follows from its address, without hashing.
+        let items = &self.input.route_tables.items;
+        let at = (rt as *const RouteTable as usize).wrapping_sub(items.as_ptr() as usize)
+            / core::mem::size_of::<RouteTable>().max(1);
+        if items.get(at).is_some_and(|x| core::ptr::eq(x, rt)) {
+            return (at, &self.tables[at]);
+        }
         let i = self
             .table_ix
             .get(&rt.id)

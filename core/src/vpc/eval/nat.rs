@@ -130,7 +130,7 @@ impl<'a> Ctx<'a> {
         path.push(nat_rt.id.clone());
         let (parts, basis) = self.public_parts(nat_rt, service, None);
         let mut groups: Vec<(&Route, PathBuild)> = Vec::new();
-        for r in &parts.routes {
+        for r in parts {
             if groups
                 .iter()
                 .any(|(g, _)| g.target == r.target && g.state == r.state)

@@ -38,7 +38,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::OnceCell;
 use core::net::Ipv6Addr;
 
 /// Which published ranges stand for a service's public addresses.
@@ -80,23 +80,22 @@ pub(super) enum Basis {
     PublicSpace,
 }
 
-/// The routes of one table that carry one destination's traffic.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Parts<'a> {
-    pub(super) routes: Vec<&'a Route>,
-}
+/// Per route table: one slot per (service class, key, via its gateway
+/// endpoint or not). The class matters because a gateway endpoint's route
+/// carries its own service's traffic only.
+const SLOTS: usize = 3 * KEYS * 2;
 
-type Cache<'a> = Vec<[Option<Parts<'a>>; 2 * KEYS]>;
+type Cache<'a> = Vec<[OnceCell<Vec<&'a Route>>; SLOTS]>;
 
 /// The destinations and, per route table, the routes that carry them.
 pub(super) struct Destinations<'a> {
     prefixes: [Option<Vec<Cidr>>; KEYS],
-    /// Where no service address is: private and special IPv4 space, the
-    /// VPCs' CIDRs.
-    excluded: Vec<Cidr>,
+    /// Public IPv4 space: everything but private and special-purpose
+    /// blocks and the VPCs' CIDRs, as CIDR blocks.
+    public_space: Vec<Cidr>,
     /// Whether `ip-ranges.json` was given but held nothing for the region.
     empty_for_region: bool,
-    cache: RefCell<Cache<'a>>,
+    cache: Cache<'a>,
 }
 
 impl<'a> Destinations<'a> {
@@ -148,11 +147,19 @@ impl<'a> Destinations<'a> {
                 *slot = (!list.is_empty()).then_some(list);
             }
         }
+        let all = Cidr::V4(crate::net::Ipv4Cidr::new_truncating(
+            core::net::Ipv4Addr::UNSPECIFIED,
+            0,
+        ));
         Destinations {
             prefixes,
-            excluded,
+            public_space: route::complement(all, &excluded),
             empty_for_region,
-            cache: RefCell::new(vec![Default::default(); tables]),
+            cache: {
+                let mut c: Cache<'a> = Vec::with_capacity(tables);
+                c.resize_with(tables, Default::default);
+                c
+            },
         }
     }
 
@@ -275,10 +282,15 @@ impl<'a> Ctx<'a> {
         rt: &RouteTable,
         service: &Service,
         gateway: Option<&'a Route>,
-    ) -> (Parts<'a>, Basis) {
+    ) -> (&[&'a Route], Basis) {
         let key = self.key_of(service);
         let (ix, table) = self.table(rt);
-        let slot = key.slot() + if gateway.is_some() { KEYS } else { 0 };
+        let class = match service.id {
+            "s3" => 0,
+            "dynamodb" => 1,
+            _ => 2,
+        };
+        let slot = (class * KEYS + key.slot()) * 2 + usize::from(gateway.is_some());
         let gateway_entries = gateway.and_then(|g| match &g.destination {
             RouteDestination::PrefixList(pl) => self.entries(pl),
             RouteDestination::Cidr(_) => None,
@@ -288,15 +300,22 @@ impl<'a> Ctx<'a> {
         } else {
             Basis::PublicSpace
         };
-        if let Some(p) = self
-            .public
-            .cache
-            .borrow()
-            .get(ix)
-            .and_then(|slots| slots[slot].clone())
-        {
-            return (p, basis);
-        }
+        let cell = &self.public.cache[ix][slot];
+        let routes = cell.get_or_init(|| {
+            self.compute_public_parts(table, service, key, gateway, gateway_entries)
+        });
+        (routes, basis)
+    }
+
+    /// [`Self::public_parts`] on a cache miss.
+    fn compute_public_parts(
+        &self,
+        table: &route::Table<'a>,
+        service: &Service,
+        key: Key,
+        gateway: Option<&'a Route>,
+        gateway_entries: Option<&'a [Cidr]>,
+    ) -> Vec<&'a Route> {
         let views: Vec<View<'a>> = table
             .views
             .iter()
@@ -305,23 +324,19 @@ impl<'a> Ctx<'a> {
             .collect();
         // Another service's gateway list holds that service's addresses,
         // none of this one's.
-        let mut excluded = self.public.excluded.clone();
-        excluded.extend(
-            table
-                .views
-                .iter()
-                .filter(|v| self.other_services_gateway(v.route, service))
-                .map(|v| v.cidr),
-        );
+        let excluded: Vec<Cidr> = table
+            .views
+            .iter()
+            .filter(|v| self.other_services_gateway(v.route, service))
+            .map(|v| v.cidr)
+            .collect();
         let excluded = &excluded[..];
         let mut routes: Vec<&'a Route> = Vec::new();
         match (gateway, gateway_entries, self.public.prefixes(key)) {
             // The list's entries are the service's addresses.
             (Some(_), Some(entries), _) => {
                 for p in entries.iter().filter(|c| !c.is_v6()) {
-                    for r in route::winners(&views, *p, excluded) {
-                        push_unique(&mut routes, r);
-                    }
+                    route::winners_into(&views, *p, excluded, &mut routes);
                 }
             }
             // The published prefixes stand for the list's entries.
@@ -333,9 +348,7 @@ impl<'a> Ctx<'a> {
                     route: g,
                 }));
                 for p in prefixes {
-                    for r in route::winners(&with_list, *p, excluded) {
-                        push_unique(&mut routes, r);
-                    }
+                    route::winners_into(&with_list, *p, excluded, &mut routes);
                 }
             }
             // The list covers the service's addresses, wherever they are; a
@@ -343,11 +356,11 @@ impl<'a> Ctx<'a> {
             // of its entries (which AWS keeps at /8 or longer).
             (Some(g), None, None) => {
                 push_unique(&mut routes, g);
-                let all = Cidr::V4(crate::net::Ipv4Cidr::new_truncating(
-                    core::net::Ipv4Addr::UNSPECIFIED,
-                    0,
-                ));
-                for r in route::winners(&views, all, excluded) {
+                let mut found = Vec::new();
+                for block in &self.public.public_space {
+                    route::winners_into(&views, *block, excluded, &mut found);
+                }
+                for r in found {
                     if width(r) >= 8 && !core::ptr::eq(r, g) {
                         push_unique(&mut routes, r);
                     }
@@ -355,18 +368,12 @@ impl<'a> Ctx<'a> {
             }
             (None, _, Some(prefixes)) => {
                 for p in prefixes {
-                    for r in route::winners(&views, *p, excluded) {
-                        push_unique(&mut routes, r);
-                    }
+                    route::winners_into(&views, *p, excluded, &mut routes);
                 }
             }
             (None, _, None) => {
-                let all = Cidr::V4(crate::net::Ipv4Cidr::new_truncating(
-                    core::net::Ipv4Addr::UNSPECIFIED,
-                    0,
-                ));
-                for r in route::winners(&views, all, excluded) {
-                    push_unique(&mut routes, r);
+                for block in &self.public.public_space {
+                    route::winners_into(&views, *block, excluded, &mut routes);
                 }
             }
         }
@@ -381,11 +388,7 @@ impl<'a> Ctx<'a> {
                 push_unique(&mut routes, r);
             }
         }
-        let parts = Parts { routes };
-        if let Some(slots) = self.public.cache.borrow_mut().get_mut(ix) {
-            slots[slot] = Some(parts.clone());
-        }
-        (parts, basis)
+        routes
     }
 
     /// The path to the service's public addresses from `subnet`: every
@@ -417,7 +420,7 @@ impl<'a> Ctx<'a> {
             return b;
         };
         let v6_only = subnet.cidr.is_none();
-        let (routes, basis) = if v6_only {
+        let (routes, basis): (Vec<&Route>, Basis) = if v6_only {
             // IPv4-only services from an IPv6-only subnet: DNS64 + NAT64.
             let (_, table) = self.table(rt);
             let routes = route::winners(&table.views, nat64(), &[]);
@@ -430,7 +433,7 @@ impl<'a> Ctx<'a> {
             (routes, Basis::Published)
         } else {
             let (parts, basis) = self.public_parts(rt, service, None);
-            (parts.routes, basis)
+            (parts.to_vec(), basis)
         };
         if routes.is_empty() {
             return self.no_public_route(subnet, rt);
@@ -827,6 +830,13 @@ impl<'a> Ctx<'a> {
         basis: Basis,
     ) -> PathBuild {
         let primary = 0;
+        if groups.len() == 1 {
+            return groups
+                .into_iter()
+                .next()
+                .map(|(_, b)| b)
+                .expect("one group");
+        }
         let Some((_, first)) = groups.first() else {
             return PathBuild::unknown(Finding {
                 code: FindingCode::TransitUnverified,
@@ -836,10 +846,7 @@ impl<'a> Ctx<'a> {
                 fix: None,
             });
         };
-        if groups.len() == 1 {
-            return first.clone();
-        }
-        let mut out = groups[primary].1.clone();
+        let mut out = first.clone();
         let all = |v: Reachability| groups.iter().all(|(_, b)| b.reachable == v);
         out.reachable = if all(Yes) {
             Yes

@@ -57,6 +57,12 @@ pub(crate) struct Table<'r> {
     /// Prefix-list routes whose entries were not given: they may match any
     /// address of the list's family.
     pub(crate) opaque: Vec<&'r Route>,
+    /// The active `local` routes' CIDRs.
+    pub(crate) locals: Vec<Cidr>,
+    /// No route is more specific than a `local` one: every address inside
+    /// the VPC leaves by `local` (the usual table; lets the evaluation skip
+    /// the walk for endpoint subnets).
+    pub(crate) plain: bool,
 }
 
 impl<'r> Table<'r> {
@@ -84,7 +90,26 @@ impl<'r> Table<'r> {
                 },
             }
         }
+        t.locals = t
+            .views
+            .iter()
+            .filter(|v| {
+                v.route.target == super::super::model::RouteTarget::Local
+                    && v.route.state == super::super::model::RouteState::Active
+            })
+            .map(|v| v.cidr)
+            .collect();
+        t.plain = t
+            .views
+            .iter()
+            .all(|v| t.locals.contains(&v.cidr) || !t.locals.iter().any(|l| l.covers(&v.cidr)));
         t
+    }
+
+    /// Whether every address of `range` surely leaves by `local`, without
+    /// a walk.
+    pub(crate) fn surely_local(&self, range: &Cidr) -> bool {
+        self.plain && self.locals.iter().any(|l| l.covers(range))
     }
 }
 
@@ -120,45 +145,154 @@ pub(crate) fn longest_match<'t, 'r>(views: &'t [View<'r>], dest: &Cidr) -> Vec<&
 /// addresses first).
 pub(crate) fn winners<'r>(views: &[View<'r>], over: Cidr, excluded: &[Cidr]) -> Vec<&'r Route> {
     let mut out: Vec<&'r Route> = Vec::new();
-    let inherited: Vec<View<'r>> = longest_match(views, &over).into_iter().copied().collect();
-    descend(views, excluded, over, &inherited, &mut out);
+    winners_into(views, over, excluded, &mut out);
     out
 }
 
-/// The walk of [`winners`]: `at` is a block whose addresses all go to
-/// `inherited` unless a more specific view or an exclusion splits it.
-fn descend<'r>(
+/// [`winners`] adding to `out` (each route once).
+pub(crate) fn winners_into<'r>(
     views: &[View<'r>],
+    over: Cidr,
     excluded: &[Cidr],
+    out: &mut Vec<&'r Route>,
+) {
+    if excluded.iter().any(|e| e.covers(&over)) {
+        return;
+    }
+    let split = views.iter().any(|v| strictly_inside(&v.cidr, &over))
+        || excluded.iter().any(|e| strictly_inside(e, &over));
+    if !split {
+        // The common case: one route (or a tie) carries all of `over`.
+        best_into(views, &over, out);
+        return;
+    }
+    let inherited: Vec<View<'r>> = longest_match(views, &over).into_iter().copied().collect();
+    let inside: Vec<View<'r>> = views
+        .iter()
+        .filter(|v| strictly_inside(&v.cidr, &over))
+        .copied()
+        .collect();
+    let excl: Vec<Cidr> = excluded
+        .iter()
+        .filter(|e| strictly_inside(e, &over))
+        .copied()
+        .collect();
+    descend(&inside, &excl, over, &inherited, out);
+}
+
+/// The blocks of `all` outside every one of `excluded`, as few CIDRs as
+/// the exclusions allow.
+pub(crate) fn complement(all: Cidr, excluded: &[Cidr]) -> Vec<Cidr> {
+    fn walk(at: Cidr, excluded: &[Cidr], out: &mut Vec<Cidr>) {
+        if excluded.iter().any(|e| e.covers(&at)) {
+            return;
+        }
+        match at.halves() {
+            Some((low, high)) if excluded.iter().any(|e| strictly_inside(e, &at)) => {
+                walk(low, excluded, out);
+                walk(high, excluded, out);
+            }
+            _ => out.push(at),
+        }
+    }
+    let mut out = Vec::new();
+    walk(all, excluded, &mut out);
+    out
+}
+
+/// The routes of [`longest_match`] added to `out` (each once), without
+/// allocating.
+fn best_into<'r>(views: &[View<'r>], dest: &Cidr, out: &mut Vec<&'r Route>) {
+    let mut best: Option<(u8, Rank)> = None;
+    for v in views.iter().filter(|v| v.cidr.covers(dest)) {
+        let key = (v.cidr.prefix_len(), v.rank);
+        if best.is_none_or(|(len, rank)| key.0 > len || (key.0 == len && key.1 < rank)) {
+            best = Some(key);
+        }
+    }
+    let Some((len, rank)) = best else { return };
+    for v in views
+        .iter()
+        .filter(|v| v.cidr.prefix_len() == len && v.rank == rank && v.cidr.covers(dest))
+    {
+        if !out.iter().any(|r| core::ptr::eq(*r, v.route)) {
+            out.push(v.route);
+        }
+    }
+}
+
+/// `c` lies in `at` and is smaller.
+fn strictly_inside(c: &Cidr, at: &Cidr) -> bool {
+    at.covers(c) && c != at
+}
+
+/// The walk of [`winners`]: every address of `at` goes to `inherited`
+/// unless one of `inside` (the views strictly inside `at`) or of `excl`
+/// (the exclusions strictly inside it) splits it. Each level passes its
+/// halves only what lies in them, so the walk is about (views +
+/// exclusions) × prefix length.
+fn descend<'r>(
+    inside: &[View<'r>],
+    excl: &[Cidr],
     at: Cidr,
     inherited: &[View<'r>],
     out: &mut Vec<&'r Route>,
 ) {
-    if excluded.iter().any(|e| e.covers(&at)) {
-        return;
-    }
-    // Views exactly at this block are more specific than anything inherited
-    // from above (or equal, at the top, where the same views were ranked).
-    let here: Vec<View<'r>> = {
-        let exact: Vec<View<'r>> = views.iter().filter(|v| v.cidr == at).copied().collect();
-        longest_match(&exact, &at).into_iter().copied().collect()
-    };
-    let best: &[View<'r>] = if here.is_empty() { inherited } else { &here };
-    let inside = |c: &Cidr| at.covers(c) && *c != at;
-    let split = views.iter().any(|v| inside(&v.cidr)) || excluded.iter().any(inside);
-    match at.halves() {
-        Some((low, high)) if split => {
-            descend(views, excluded, low, best, out);
-            descend(views, excluded, high, best, out);
-        }
+    let halves = match at.halves() {
+        Some(h) if !inside.is_empty() || !excl.is_empty() => h,
         _ => {
-            for v in best {
+            for v in inherited {
                 if !out.iter().any(|r| core::ptr::eq(*r, v.route)) {
                     out.push(v.route);
                 }
             }
+            return;
+        }
+    };
+    for half in [halves.0, halves.1] {
+        if excl.iter().any(|e| e.covers(&half)) {
+            continue;
+        }
+        // Views exactly at this half are more specific than anything above.
+        let exact: Vec<View<'r>> = inside.iter().filter(|v| v.cidr == half).copied().collect();
+        let here: Vec<View<'r>> = longest_match(&exact, &half).into_iter().copied().collect();
+        let best: &[View<'r>] = if here.is_empty() { inherited } else { &here };
+        let sub: Vec<View<'r>> = inside
+            .iter()
+            .filter(|v| strictly_inside(&v.cidr, &half))
+            .copied()
+            .collect();
+        let sub_excl: Vec<Cidr> = excl
+            .iter()
+            .filter(|e| strictly_inside(e, &half))
+            .copied()
+            .collect();
+        descend(&sub, &sub_excl, half, best, out);
+    }
+}
+
+/// Whether every address of `range` leaves `views`' table by an active
+/// `local` route, decided without allocating (the usual case for an
+/// endpoint subnet); `false` means "look closer" ([`winners`]).
+pub(crate) fn all_local(views: &[View<'_>], range: &Cidr) -> bool {
+    let mut best: Option<&View<'_>> = None;
+    for v in views {
+        if strictly_inside(&v.cidr, range) {
+            return false;
+        }
+        if v.cidr.covers(range)
+            && best.is_none_or(|b| {
+                (v.cidr.prefix_len(), core::cmp::Reverse(v.rank))
+                    > (b.cidr.prefix_len(), core::cmp::Reverse(b.rank))
+            })
+        {
+            best = Some(v);
         }
     }
+    best.is_none_or(|b| {
+        b.route.target == super::super::model::RouteTarget::Local
+            && b.route.state == super::super::model::RouteState::Active
+    })
 }
 
 #[cfg(test)]
