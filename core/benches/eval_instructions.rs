@@ -10,6 +10,8 @@ use netready_core::catalog::Profile;
 use netready_core::vpc::{self, ValidateOptions};
 use std::hint::black_box;
 
+// Shared with the other benches; `indent` is theirs.
+#[allow(dead_code)]
 mod vpc_gen;
 use vpc_gen::{FULL, generate};
 
