@@ -184,11 +184,16 @@ pub enum FailureCode {
     /// The route leads to an internet gateway but the task has no public IP
     /// (validator): the path drops everything.
     NoPublicIp,
+    /// No resolver could be reached: each one asked answered with ICMP
+    /// port or host unreachable, or no query could leave this host (no
+    /// route to the resolver). Added beside DESIGN's list: nothing timed
+    /// out, so `dns_timeout` would point at the wrong fault.
+    DnsUnreachable,
 }
 
 impl FailureCode {
     /// Every failure code.
-    pub const ALL: [FailureCode; 12] = [
+    pub const ALL: [FailureCode; 13] = [
         FailureCode::DnsNxdomain,
         FailureCode::DnsNoRecords,
         FailureCode::DnsServfail,
@@ -201,6 +206,7 @@ impl FailureCode {
         FailureCode::NoRoute,
         FailureCode::Blocked,
         FailureCode::NoPublicIp,
+        FailureCode::DnsUnreachable,
     ];
 
     /// The stable name.
@@ -218,6 +224,7 @@ impl FailureCode {
             FailureCode::NoRoute => "no_route",
             FailureCode::Blocked => "blocked",
             FailureCode::NoPublicIp => "no_public_ip",
+            FailureCode::DnsUnreachable => "dns_unreachable",
         }
     }
 }
@@ -307,11 +314,18 @@ pub enum FindingCode {
     EndpointOtherRegion,
     /// An interface endpoint's private DNS has no record type the task can use.
     EndpointDnsRecordType,
+    /// Probe with `--tls`: the handshake completed, but the certificate does
+    /// not chain to the public web roots or does not match the host (a
+    /// TLS-intercepting middlebox). Makes the status degraded.
+    TlsUntrusted,
+    /// Probe with `--tls`: TCP connected but the TLS handshake failed or did
+    /// not finish in time. Makes the status degraded.
+    TlsFailed,
 }
 
 impl FindingCode {
     /// Every finding code.
-    pub const ALL: [FindingCode; 26] = [
+    pub const ALL: [FindingCode; 28] = [
         FindingCode::DnsSupportDisabled,
         FindingCode::DnsHostnamesDisabled,
         FindingCode::EndpointPrivateDnsDisabled,
@@ -338,6 +352,8 @@ impl FindingCode {
         FindingCode::VpcBlockPublicAccess,
         FindingCode::EndpointOtherRegion,
         FindingCode::EndpointDnsRecordType,
+        FindingCode::TlsUntrusted,
+        FindingCode::TlsFailed,
     ];
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -368,6 +384,8 @@ impl FindingCode {
             FindingCode::VpcBlockPublicAccess => "vpc-block-public-access",
             FindingCode::EndpointOtherRegion => "endpoint-other-region",
             FindingCode::EndpointDnsRecordType => "endpoint-dns-record-type",
+            FindingCode::TlsUntrusted => "tls-untrusted",
+            FindingCode::TlsFailed => "tls-failed",
         }
     }
 }
@@ -810,12 +828,10 @@ impl Report {
     }
 
     /// Sets the status from the endpoints or subnets (see
-    /// [`crate::rules::overall_status`]).
+    /// [`crate::rules::probe_status`] and [`crate::rules::overall_status`]).
     pub fn finish(&mut self) {
         self.status = match self.kind {
-            ReportKind::Probe => {
-                crate::rules::overall_status(self.endpoints.iter().map(|e| e.reachable))
-            }
+            ReportKind::Probe => crate::rules::probe_status(&self.endpoints, &self.findings),
             ReportKind::Validate => {
                 crate::rules::combine_statuses(self.subnets.iter().map(|s| s.status))
             }
@@ -904,6 +920,8 @@ mod all_lists {
                 FindingCode::VpcBlockPublicAccess => 23,
                 FindingCode::EndpointOtherRegion => 24,
                 FindingCode::EndpointDnsRecordType => 25,
+                FindingCode::TlsUntrusted => 26,
+                FindingCode::TlsFailed => 27,
             };
             assert_eq!(n, i);
         }
@@ -921,6 +939,7 @@ mod all_lists {
                 FailureCode::NoRoute => 9,
                 FailureCode::Blocked => 10,
                 FailureCode::NoPublicIp => 11,
+                FailureCode::DnsUnreachable => 12,
             };
             assert_eq!(n, i);
         }

@@ -26,7 +26,7 @@ use crate::classify::{AddressClass, Classified, Translation, classify};
 use crate::net::Cidr;
 use crate::report::{
     AccessType, AddressReport, EndpointReport, FailureCode, Finding, FindingCode, Reachability,
-    Severity, Status, TcpOutcome,
+    Severity, Status, TcpOutcome, TlsOutcome, TlsReport,
 };
 use alloc::borrow::ToOwned;
 use alloc::format;
@@ -115,11 +115,12 @@ pub enum DnsFailure {
     NxDomain,
     /// NOERROR with no A or AAAA record.
     NoData,
-    /// SERVFAIL.
+    /// SERVFAIL (or FORMERR to a query without EDNS): from every resolver
+    /// asked.
     ServFail,
-    /// REFUSED.
+    /// REFUSED, from every resolver asked.
     Refused,
-    /// No resolver answered before the deadline.
+    /// A query was sent, and no resolver answered before the deadline.
     Timeout,
     /// The deadline passed before any query for the name was sent (every
     /// query slot was taken by other names, or no socket could be opened):
@@ -127,6 +128,14 @@ pub enum DnsFailure {
     /// time), but with a hint that points at the probe's budget, not at the
     /// VPC's DNS.
     NotAsked,
+    /// No query for the name could leave this host: it has no route to the
+    /// resolver, or a local firewall rejected the datagram. No resolver was
+    /// asked. Reported as `dns_unreachable`.
+    NoRoute,
+    /// Every resolver asked was down: its port answered ICMP port
+    /// unreachable (nothing listens there), or ICMP host unreachable came
+    /// back. Reported as `dns_unreachable`.
+    Unreachable,
 }
 
 impl DnsFailure {
@@ -138,6 +147,25 @@ impl DnsFailure {
             DnsFailure::ServFail => FailureCode::DnsServfail,
             DnsFailure::Refused => FailureCode::DnsRefused,
             DnsFailure::Timeout | DnsFailure::NotAsked => FailureCode::DnsTimeout,
+            DnsFailure::NoRoute | DnsFailure::Unreachable => FailureCode::DnsUnreachable,
+        }
+    }
+
+    /// How much the failure says about the resolvers, to keep the most
+    /// telling one when every resolver failed: an answer (SERVFAIL,
+    /// REFUSED) says more than silence after a query, silence more than an
+    /// ICMP error, an ICMP error more than a query that never left, and
+    /// that more than a query never sent for want of time.
+    pub const fn weight(self) -> u8 {
+        match self {
+            DnsFailure::NotAsked => 0,
+            DnsFailure::NoRoute => 1,
+            DnsFailure::Unreachable => 2,
+            DnsFailure::Timeout => 3,
+            DnsFailure::ServFail
+            | DnsFailure::Refused
+            | DnsFailure::NxDomain
+            | DnsFailure::NoData => 4,
         }
     }
 }
@@ -285,6 +313,7 @@ pub fn assess_endpoint(
             endpoint.failure = Some(f.code());
             let text = match f {
                 DnsFailure::NotAsked => NOT_ASKED_HINT,
+                DnsFailure::NoRoute => NO_ROUTE_TO_RESOLVER_HINT,
                 _ => hint(f.code(), None, &obs.service),
             };
             endpoint.hints.push(text.to_owned());
@@ -442,20 +471,30 @@ fn address_list(addresses: &[AddressReport]) -> String {
 }
 
 /// The hint of [`DnsFailure::NotAsked`].
-pub const NOT_ASKED_HINT: &str = "No query for this name was sent: the probe's deadline (--timeout) passed while other names held every DNS query slot, or no socket could be opened. The resolver was never asked, so this says nothing about the VPC's DNS. Raise --timeout, or probe fewer endpoints at once.";
+pub const NOT_ASKED_HINT: &str = "No query for this name was sent: the probe's deadline (--timeout) passed before a DNS query slot came free (other names' queries held them), or no socket could be opened (the open-files limit). The resolver was never asked, so this says nothing about the VPC's DNS. Raise --timeout, or probe fewer endpoints at once.";
+
+/// The hint of [`DnsFailure::NoRoute`].
+pub const NO_ROUTE_TO_RESOLVER_HINT: &str = "No query for this name left this host: it has no route to the resolver (or a local firewall rejected the datagram), so the resolver was never asked. Check the task's routes to the nameserver addresses in /etc/resolv.conf (the VPC resolver is the VPC CIDR's base address + 2, or 169.254.169.253), and local firewall rules for UDP 53.";
 
 /// The hint of an endpoint whose every planned address was
 /// [`TcpOutcome::SkippedDeadline`].
 pub const NOT_DIALLED_HINT: &str = "No address was dialled: the probe's deadline (--timeout) passed before a connection could be started (DNS used the budget, or every connection slot was taken). Nothing was sent, so this says nothing about routes or security groups. Raise --timeout, or probe fewer endpoints at once.";
 
 /// The hint for a name whose DNS answer came only after `resent` query
-/// retransmissions, or `None` when there were none or the lookup timed out
-/// anyway (the timeout's own hint covers that).
+/// retransmissions to the resolver that gave it (retransmissions to
+/// resolvers that failed say nothing about the path to this one), or `None`
+/// when there were none or no resolver answered (that failure's own hint
+/// covers it).
 pub fn dns_resent_hint(resent: u32, answer: &DnsAnswer) -> Option<String> {
     if resent == 0
         || matches!(
             answer,
-            DnsAnswer::Failed(DnsFailure::Timeout | DnsFailure::NotAsked)
+            DnsAnswer::Failed(
+                DnsFailure::Timeout
+                    | DnsFailure::NotAsked
+                    | DnsFailure::NoRoute
+                    | DnsFailure::Unreachable
+            )
         )
     {
         return None;
@@ -561,6 +600,9 @@ pub fn hint(code: FailureCode, access: Option<AccessType>, service: &str) -> &'s
         FailureCode::NoPublicIp => {
             "The route leads to an internet gateway but the task has no public IP: it has no outbound connectivity at all. Set AssignPublicIp to true, or route 0.0.0.0/0 to a NAT gateway."
         }
+        FailureCode::DnsUnreachable => {
+            "No resolver could be reached: each one asked answered ICMP port unreachable (nothing listens on its DNS port) or host unreachable. Check the nameserver addresses in /etc/resolv.conf or the VPC's DHCP options (the VPC resolver is the VPC CIDR's base address + 2, or 169.254.169.253), and that custom DNS servers are running."
+        }
     }
 }
 
@@ -593,6 +635,60 @@ pub fn overall_status(reachability: impl IntoIterator<Item = Reachability>) -> S
         }
     }
     status
+}
+
+/// The probe's status: [`overall_status`] of the endpoints, but `degraded`
+/// also when a finding says a path that connects does not work for the
+/// runner: `tls-untrusted` or `tls-failed` (only raised with `--tls`). An
+/// intercepting proxy or a failed handshake breaks the runner's AWS calls
+/// as surely as a dropped SYN.
+pub fn probe_status(endpoints: &[EndpointReport], findings: &[Finding]) -> Status {
+    let breaks_path = findings
+        .iter()
+        .any(|f| matches!(f.code, FindingCode::TlsUntrusted | FindingCode::TlsFailed));
+    if breaks_path {
+        Status::Degraded
+    } else {
+        overall_status(endpoints.iter().map(|e| e.reachable))
+    }
+}
+
+/// The finding of a `--tls` step: `tls-untrusted` when the handshake
+/// completed with a certificate the public web roots do not vouch for (or
+/// that does not match the host), `tls-failed` when it did not complete;
+/// `None` when trusted, or not attempted (no address connected: the
+/// endpoint is unreachable already and says why).
+pub fn tls_finding(host: &str, tls: &TlsReport) -> Option<Finding> {
+    let detail = tls.detail.as_deref().unwrap_or("no detail");
+    let issuer = tls.issuer.as_deref();
+    let (code, message, fix) = match tls.outcome {
+        TlsOutcome::Trusted | TlsOutcome::NotAttempted => return None,
+        TlsOutcome::Untrusted => (
+            FindingCode::TlsUntrusted,
+            format!(
+                "{host}: the TLS certificate is not trusted: {detail}{}. A TLS-intercepting proxy or firewall on the path breaks the runner's AWS SDK calls, which verify certificates.",
+                issuer.map_or(String::new(), |i| format!(" (issuer {i})"))
+            ),
+            Some(format!(
+                "Exempt {host} (all of *.amazonaws.com) from TLS inspection on the firewall or proxy, or route the runner's traffic around it."
+            )),
+        ),
+        TlsOutcome::Failed => (
+            FindingCode::TlsFailed,
+            format!(
+                "{host}: TCP connects, but the TLS handshake failed: {detail}{}. A firewall or proxy that inspects or blocks TLS, or something other than the AWS service at that address, breaks the runner's AWS SDK calls.",
+                issuer.map_or(String::new(), |i| format!(" (certificate issuer {i})"))
+            ),
+            None,
+        ),
+    };
+    Some(Finding {
+        code,
+        severity: Severity::Error,
+        resource: host.to_owned(),
+        message,
+        fix,
+    })
 }
 
 /// Folds statuses the same way: any degraded wins, then unknown.

@@ -205,6 +205,8 @@ fn arb_observation() -> impl Strategy<Value = Observation> {
             DnsFailure::Refused,
             DnsFailure::Timeout,
             DnsFailure::NotAsked,
+            DnsFailure::NoRoute,
+            DnsFailure::Unreachable,
         ])
         .prop_map(DnsAnswer::Failed),
     ];

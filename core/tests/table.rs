@@ -73,6 +73,8 @@ fn rule_cases() {
                 "refused" => DnsFailure::Refused,
                 "timeout" => DnsFailure::Timeout,
                 "not_asked" => DnsFailure::NotAsked,
+                "no_route" => DnsFailure::NoRoute,
+                "unreachable" => DnsFailure::Unreachable,
                 other => panic!("{name}: unknown dns failure {other}"),
             })
         };
