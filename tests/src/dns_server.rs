@@ -7,10 +7,14 @@
 //!   is set, a CNAME is followed inside the zone and the chain plus the
 //!   final records are returned;
 //! * each name's behaviour ([`Answer`]) and delay can be changed at any time
-//!   ([`DnsServer::set`]); unknown names get the default (NXDOMAIN unless
-//!   changed with [`DnsServer::set_default`]);
+//!   ([`DnsServer::set`]), also for one record type only
+//!   ([`DnsServer::set_type`]: e.g. AAAA queries dropped); unknown names get
+//!   the default (NXDOMAIN unless changed with [`DnsServer::set_default`]);
+//! * it can play a server that predates EDNS ([`DnsServer::reject_edns`]):
+//!   FORMERR, without a question section, to every query with an OPT record;
 //! * a delay is applied per query without holding up other queries;
-//! * it counts the queries it received ([`DnsServer::queries`]);
+//! * it counts the queries it received ([`DnsServer::queries`],
+//!   [`DnsServer::edns_queries`]);
 //! * it stops when dropped.
 //!
 //! Not done here: anything but class IN A/AAAA/CNAME (other types get an
@@ -23,7 +27,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -44,6 +48,8 @@ pub enum Answer {
     ServFail,
     /// REFUSED.
     Refused,
+    /// FORMERR (with the question), with or without EDNS: a broken server.
+    FormErr,
     /// No reply at all (neither UDP nor TCP).
     Silence,
     /// Over UDP: an empty reply with the TC bit; over TCP: these addresses.
@@ -62,6 +68,8 @@ pub struct Entry {
 #[derive(Debug)]
 struct Zone {
     names: HashMap<String, Entry>,
+    /// Per name and record type, before `names`.
+    typed: HashMap<(String, RecordType), Entry>,
     default: Entry,
 }
 
@@ -69,6 +77,10 @@ struct Zone {
 struct Shared {
     zone: Mutex<Zone>,
     queries: AtomicUsize,
+    /// Queries that carried an EDNS OPT record.
+    edns_queries: AtomicUsize,
+    /// Whether to answer EDNS queries with FORMERR (a server predating EDNS).
+    reject_edns: AtomicBool,
     /// UDP queries still to be dropped unanswered (a lossy path).
     drop_udp: AtomicUsize,
     /// The distinct addresses UDP queries came from.
@@ -100,12 +112,15 @@ impl DnsServer {
         let shared = Arc::new(Shared {
             zone: Mutex::new(Zone {
                 names: HashMap::new(),
+                typed: HashMap::new(),
                 default: Entry {
                     answer: Answer::NxDomain,
                     delay: Duration::ZERO,
                 },
             }),
             queries: AtomicUsize::new(0),
+            edns_queries: AtomicUsize::new(0),
+            reject_edns: AtomicBool::new(false),
             drop_udp: AtomicUsize::new(0),
             udp_clients: Mutex::default(),
         });
@@ -131,6 +146,30 @@ impl DnsServer {
     /// Sets how `name` is answered and after what delay.
     pub fn set_delayed(&self, name: &str, answer: Answer, delay: Duration) {
         self.zone().names.insert(key(name), Entry { answer, delay });
+    }
+
+    /// Sets how `name` is answered for queries of type `rtype` only (A or
+    /// AAAA), e.g. [`Answer::Silence`] for a firewall that drops AAAA
+    /// queries; other types keep [`DnsServer::set`]'s answer.
+    pub fn set_type(&self, name: &str, rtype: RecordType, answer: Answer) {
+        self.zone().typed.insert(
+            (key(name), rtype),
+            Entry {
+                answer,
+                delay: Duration::ZERO,
+            },
+        );
+    }
+
+    /// Answers every query that carries EDNS with FORMERR and no question
+    /// section, as servers that predate EDNS do (`true`), or normally.
+    pub fn reject_edns(&self, reject: bool) {
+        self.shared.reject_edns.store(reject, Ordering::SeqCst);
+    }
+
+    /// Queries received so far that carried an EDNS OPT record.
+    pub fn edns_queries(&self) -> usize {
+        self.shared.edns_queries.load(Ordering::SeqCst)
     }
 
     /// Sets the answer for names not configured.
@@ -315,9 +354,23 @@ fn respond(query: &Message, shared: &Shared, transport: Transport) -> (Option<Me
         reply.metadata.response_code = ResponseCode::FormErr;
         return (Some(reply), Duration::ZERO);
     };
+    if query.edns.is_some() {
+        shared.edns_queries.fetch_add(1, Ordering::SeqCst);
+        if shared.reject_edns.load(Ordering::SeqCst) {
+            let mut formerr = Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
+            formerr.metadata.response_code = ResponseCode::FormErr;
+            return (Some(formerr), Duration::ZERO);
+        }
+    }
     let rtype = question.query_type();
     let zone = shared.zone.lock().unwrap_or_else(PoisonError::into_inner);
-    let lookup = |name: &str| zone.names.get(&key(name)).unwrap_or(&zone.default).clone();
+    let lookup = |name: &str| {
+        zone.typed
+            .get(&(key(name), rtype))
+            .or_else(|| zone.names.get(&key(name)))
+            .unwrap_or(&zone.default)
+            .clone()
+    };
     let first = lookup(&question.name().to_ascii());
     let delay = first.delay;
     let mut owner = question.name().clone();
@@ -348,6 +401,7 @@ fn respond(query: &Message, shared: &Shared, transport: Transport) -> (Option<Me
         Answer::NxDomain => reply.metadata.response_code = ResponseCode::NXDomain,
         Answer::ServFail => reply.metadata.response_code = ResponseCode::ServFail,
         Answer::Refused => reply.metadata.response_code = ResponseCode::Refused,
+        Answer::FormErr => reply.metadata.response_code = ResponseCode::FormErr,
         Answer::NoData | Answer::Cname(_) => {}
         Answer::Truncated(_) if transport == Transport::Udp => reply.metadata.truncation = true,
         Answer::Addresses(addresses) | Answer::Truncated(addresses) => {

@@ -14,16 +14,17 @@
 //! margin, since a loaded machine delays scheduling); speed is measured by
 //! `bench/probe.sh`, never here.
 
+use hickory_proto::rr::RecordType;
 use netready::probe::context::{self, ContextFlags, Environment, PublicIpSetting};
 use netready::probe::dial::TcpDialer;
-use netready::probe::dns::DnsResolver;
+use netready::probe::dns::{self, DnsResolver, MAX_SENDS, SLOT_LEASE};
 use netready::probe::net::{self, Check, Dialed, Dialer, ProbeOptions, Resolver, Target};
 use netready::probe::tls;
 use netready_core::report::{
     FailureCode, ProbeContext, Reachability, Report, Source, Sourced, Status, TcpOutcome,
     TlsOutcome,
 };
-use netready_core::rules::{DnsAnswer, DnsFailure, PublicIp};
+use netready_core::rules::{self, DnsAnswer, DnsFailure, PublicIp};
 use netready_tests::dns_server::{Answer, DnsServer};
 use netready_tests::http::{HttpServer, Route};
 use netready_tests::listeners::Listeners;
@@ -296,11 +297,11 @@ async fn a_resolver_that_never_answers() {
     drop(w);
 }
 
-/// With one query pair in flight at a time and a resolver that never
-/// answers, the first name is asked and times out; the second never gets a
-/// query slot before the deadline and must say so (`NotAsked`, reported as
-/// `dns_timeout` with a hint about the probe's budget), not claim that the
-/// resolver was silent.
+/// With one query pair in flight at a time, a resolver that never answers
+/// and a deadline shorter than a slot's lease, the first name is asked and
+/// times out; the second never gets a query slot before the deadline and
+/// must say so (`NotAsked`, reported as `dns_timeout` with a hint about the
+/// probe's budget), not claim that the resolver was silent.
 #[tokio::test]
 async fn a_name_never_asked_is_not_a_silent_resolver() {
     let w = world();
@@ -308,7 +309,7 @@ async fn a_name_never_asked_is_not_a_silent_resolver() {
     let silent_addr = silent.local_addr().expect("bound socket has an address");
     // A and AAAA of one name: two slots.
     let resolver = DnsResolver::new(vec![silent_addr], 2);
-    let deadline = Instant::now() + Duration::from_millis(300);
+    let deadline = Instant::now() + SLOT_LEASE / 2;
     let first = {
         let r = resolver.clone();
         tokio::spawn(async move { r.resolve("first.example", deadline).await })
@@ -321,25 +322,270 @@ async fn a_name_never_asked_is_not_a_silent_resolver() {
     assert_eq!(second.answer, DnsAnswer::Failed(DnsFailure::NotAsked));
     assert_eq!(second.resolver, None);
     assert_eq!(second.queries, Some(0));
-    // The resolver really saw only the first name's queries (A and AAAA,
-    // each maybe retransmitted), never the second's.
-    silent
-        .set_nonblocking(true)
-        .expect("a UDP socket can be made non-blocking");
-    let mut buf = [0u8; 512];
-    let (mut first_seen, mut second_seen) = (0, 0);
-    while let Ok((n, _)) = silent.recv_from(&mut buf) {
-        let query = &buf[..n];
-        if query.windows(5).any(|w| w == b"first") {
-            first_seen += 1;
-        }
-        if query.windows(6).any(|w| w == b"second") {
-            second_seen += 1;
-        }
-    }
+    // The resolver really saw only the first name's queries, never the
+    // second's.
+    let (first_seen, second_seen) = drain_names(&silent, "first", "second");
     assert!(first_seen >= 2, "{first_seen} queries for the first name");
     assert_eq!(second_seen, 0, "queries for the name never asked");
     drop(w);
+}
+
+/// How many queries waiting on `socket` name `a`, and how many `b`.
+fn drain_names(socket: &std::net::UdpSocket, a: &str, b: &str) -> (usize, usize) {
+    socket
+        .set_nonblocking(true)
+        .expect("a UDP socket can be made non-blocking");
+    let mut buf = [0u8; 512];
+    let (mut a_seen, mut b_seen) = (0, 0);
+    while let Ok((n, _)) = socket.recv_from(&mut buf) {
+        let query = &buf[..n];
+        a_seen += usize::from(query.windows(a.len()).any(|w| w == a.as_bytes()));
+        b_seen += usize::from(query.windows(b.len()).any(|w| w == b.as_bytes()));
+    }
+    (a_seen, b_seen)
+}
+
+/// Issue 13, case 3: a silent name gives its slots up after a lease, and
+/// names not asked yet get them before its retransmissions. One query pair
+/// in flight at a time, a silent name first: the healthy name behind it is
+/// still asked, and answered, long before the deadline.
+#[tokio::test]
+async fn a_silent_name_gives_its_slots_up() {
+    let dns = DnsServer::start(any_port()).expect("start the DNS server on loopback");
+    dns.set("silent.example", Answer::Silence);
+    dns.set("healthy.example", Answer::Addresses(vec![ip("10.0.0.1")]));
+    let resolver = DnsResolver::new(vec![dns.addr()], 2);
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let silent = {
+        let r = resolver.clone();
+        tokio::spawn(async move { r.resolve("silent.example", deadline).await })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let began = Instant::now();
+    let healthy = resolver.resolve("healthy.example", deadline).await;
+    assert_eq!(healthy.answer, DnsAnswer::Addresses(vec![ip("10.0.0.1")]));
+    // Asked once the silent name's lease ran out, not at its deadline (a
+    // wide margin: a loaded machine delays timers).
+    let took = began.elapsed();
+    assert!(took < Duration::from_millis(2000), "{took:?}");
+    let silent = silent.await.expect("the silent resolve does not panic");
+    assert_eq!(silent.answer, DnsAnswer::Failed(DnsFailure::Timeout));
+    // Sent at most MAX_SENDS times per query, however long the wait.
+    let sent = silent.queries.expect("the resolver counts queries");
+    assert!((2..=2 * MAX_SENDS).contains(&sent), "{sent} queries");
+}
+
+/// Issue 13, case 3, at scale: 500 names of which a third get no reply at
+/// all (a forwarding rule to a dead DNS server), through the whole engine
+/// with the default budget and in-flight cap: every healthy name is asked,
+/// resolved and dialled; the silent ones time out as asked, not as never
+/// asked.
+#[tokio::test]
+async fn a_third_silent_does_not_starve_the_rest() {
+    let w = world();
+    let hosts: Vec<String> = (0..500).map(|i| format!("n{i}.example")).collect();
+    for (i, h) in hosts.iter().enumerate() {
+        if i % 3 == 1 {
+            w.dns.set(h, Answer::Silence);
+        } else {
+            w.dns.set(h, Answer::Addresses(vec![ip("10.0.0.1")]));
+        }
+    }
+    let refs: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    let r = run(&w, vec![w.dns.addr()], &refs, net::DEFAULT_TIMEOUT).await;
+    let (mut healthy, mut silent) = (0, 0);
+    for (i, h) in hosts.iter().enumerate() {
+        let e = endpoint(&r, h);
+        if i % 3 == 1 {
+            assert_eq!(e.failure, Some(FailureCode::DnsTimeout), "{h}");
+            let dns = e.dns.as_ref().expect("resolved names carry DNS details");
+            assert!(
+                dns.queries.is_some_and(|q| q >= 2),
+                "{h} was asked: {dns:?}"
+            );
+            assert_ne!(
+                e.hints.first().map(String::as_str),
+                Some(rules::NOT_ASKED_HINT)
+            );
+            silent += 1;
+        } else {
+            assert_eq!(e.reachable, Reachability::Reachable, "{h}: {e:?}");
+            healthy += 1;
+        }
+    }
+    assert_eq!((healthy, silent), (333, 167));
+}
+
+/// Issue 13, case 13: A answers, AAAA queries are dropped (a firewall, or
+/// a resolver forwarding AAAA to a dead server): the name resolves shortly
+/// after the A reply, not at the end of the DNS share.
+#[tokio::test]
+async fn a_silent_aaaa_costs_a_moment() {
+    let dns = DnsServer::start(any_port()).expect("start the DNS server on loopback");
+    dns.set("v4.example", Answer::Addresses(vec![ip("10.0.0.1")]));
+    dns.set_type("v4.example", RecordType::AAAA, Answer::Silence);
+    let resolver = DnsResolver::new(vec![dns.addr()], 64);
+    let began = Instant::now();
+    let res = resolver
+        .resolve("v4.example", began + Duration::from_secs(6))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Addresses(vec![ip("10.0.0.1")]));
+    let took = began.elapsed();
+    let grace = dns::second_reply_grace(Duration::ZERO);
+    assert!(
+        took >= grace && took < Duration::from_secs(3),
+        "{took:?} (grace {grace:?})"
+    );
+    // Nothing was sent again: the grace is shorter than a retransmission.
+    assert_eq!((res.queries, res.resent), (Some(2), Some(0)));
+}
+
+/// Issue 13, case 1: REFUSED from the first resolver is not final: the
+/// C library asks the next one, and so does the probe. Only when every
+/// resolver refuses is the failure `dns_refused`.
+#[tokio::test]
+async fn refused_moves_to_the_next_resolver() {
+    let w = world();
+    w.dns
+        .set("a.example", Answer::Addresses(vec![ip("10.0.0.1")]));
+    let refusing = DnsServer::start(any_port()).expect("start a refusing DNS server");
+    refusing.set_default(Answer::Refused, Duration::ZERO);
+    let r = run(
+        &w,
+        vec![refusing.addr(), w.dns.addr()],
+        &["a.example"],
+        Duration::from_secs(4),
+    )
+    .await;
+    assert_eq!(r.status, Status::Ready, "{r:#?}");
+    let e = endpoint(&r, "a.example");
+    assert_eq!(
+        e.dns.as_ref().and_then(|d| d.resolver.clone()),
+        Some(w.dns.addr().to_string())
+    );
+    assert!(
+        refusing.queries() >= 2,
+        "the refusing server was asked first"
+    );
+    // Every resolver refuses: their failure, naming the last that said so.
+    let other = DnsServer::start(any_port()).expect("start a second refusing DNS server");
+    other.set_default(Answer::Refused, Duration::ZERO);
+    let resolver = DnsResolver::new(vec![refusing.addr(), other.addr()], 64);
+    let began = Instant::now();
+    let res = resolver
+        .resolve("a.example", began + Duration::from_secs(4))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Failed(DnsFailure::Refused));
+    assert_eq!(res.resolver, Some(other.addr()));
+    assert!(
+        began.elapsed() < Duration::from_secs(2),
+        "at once, not at the deadline"
+    );
+}
+
+/// A UDP port on 127.0.0.1 where nothing listens (bound, then released):
+/// a query to it gets ICMP port unreachable.
+fn dead_udp_port() -> SocketAddr {
+    let s = std::net::UdpSocket::bind(any_port()).expect("bind an ephemeral UDP port");
+    s.local_addr().expect("bound socket has an address")
+}
+
+/// Issue 13, case 2: a dead first resolver (ICMP port unreachable) is
+/// skipped at once, without waiting out its share; only datagrams that left
+/// are counted, and the good second resolver's answer gets no "packets were
+/// lost" hint. With every resolver dead the failure is `dns_unreachable`,
+/// not a timeout.
+#[tokio::test]
+async fn a_dead_resolver_is_skipped_at_once() {
+    let w = world();
+    let hosts: Vec<String> = (0..50).map(|i| format!("d{i}.example")).collect();
+    for h in &hosts {
+        w.dns.set(h, Answer::Addresses(vec![ip("10.0.0.1")]));
+    }
+    let dead = dead_udp_port();
+    let refs: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    let began = std::time::Instant::now();
+    let r = run(&w, vec![dead, w.dns.addr()], &refs, Duration::from_secs(8)).await;
+    // The dead server's share alone would be 2 s (half of the DNS half).
+    assert!(
+        began.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        began.elapsed()
+    );
+    assert_eq!(r.status, Status::Ready, "{r:#?}");
+    for h in &hosts {
+        let e = endpoint(&r, h);
+        let dns = e.dns.as_ref().expect("resolved names carry DNS details");
+        assert_eq!(dns.resolver, Some(w.dns.addr().to_string()));
+        assert_eq!(dns.resent, Some(0), "{h}: {dns:?}");
+        // A and AAAA to the good server, and at most what left for the
+        // dead one before its ICMP error came back.
+        assert!(
+            dns.queries.is_some_and(|q| (2..=4).contains(&q)),
+            "{h}: {dns:?}"
+        );
+        assert!(
+            !e.hints.iter().any(|h| h.contains("retransmitted")),
+            "{h}: {:?}",
+            e.hints
+        );
+    }
+    // Every resolver dead: unreachable, told at once.
+    let resolver = DnsResolver::new(vec![dead, dead_udp_port()], 64);
+    let began = Instant::now();
+    let res = resolver
+        .resolve("a.example", began + Duration::from_secs(4))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Failed(DnsFailure::Unreachable));
+    assert_eq!(res.resolver, None);
+    assert!(
+        began.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        began.elapsed()
+    );
+    let r = run(&w, vec![dead], &["a.example"], Duration::from_secs(2)).await;
+    let e = endpoint(&r, "a.example");
+    assert_eq!(e.failure, Some(FailureCode::DnsUnreachable));
+    assert!(
+        e.hints[0].contains("ICMP port unreachable"),
+        "{:?}",
+        e.hints
+    );
+}
+
+/// Issue 13, case 7: a server that predates EDNS answers FORMERR (without
+/// even the question) to the EDNS query; the probe asks again once without
+/// EDNS (RFC 6891 §7) and gets the answer.
+#[tokio::test]
+async fn formerr_to_edns_is_retried_without_it() {
+    let w = world();
+    w.dns
+        .set("old.example", Answer::Addresses(vec![ip("10.0.0.1")]));
+    w.dns.reject_edns(true);
+    let resolver = DnsResolver::new(vec![w.dns.addr()], 64);
+    let res = resolver
+        .resolve("old.example", Instant::now() + Duration::from_secs(2))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Addresses(vec![ip("10.0.0.1")]));
+    assert_eq!(res.resolver, Some(w.dns.addr()));
+    // A and AAAA with EDNS (FORMERR), then each once without.
+    assert_eq!((res.queries, res.resent), (Some(4), Some(0)));
+    assert_eq!((w.dns.queries(), w.dns.edns_queries()), (4, 2));
+    // A server that answers FORMERR to everything is a failing server:
+    // SERVFAIL's code, and the next server is asked.
+    let broken = DnsServer::start(any_port()).expect("start a broken DNS server");
+    broken.set_default(Answer::FormErr, Duration::ZERO);
+    let resolver = DnsResolver::new(vec![broken.addr()], 64);
+    let res = resolver
+        .resolve("old.example", Instant::now() + Duration::from_secs(2))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Failed(DnsFailure::ServFail));
+    w.dns.reject_edns(false);
+    let resolver = DnsResolver::new(vec![broken.addr(), w.dns.addr()], 64);
+    let res = resolver
+        .resolve("old.example", Instant::now() + Duration::from_secs(2))
+        .await;
+    assert_eq!(res.answer, DnsAnswer::Addresses(vec![ip("10.0.0.1")]));
 }
 
 /// A lost query (or reply) is sent again: the first A and AAAA queries

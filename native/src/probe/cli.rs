@@ -333,6 +333,9 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
     for note in &gathered.notes {
         tracing::debug!("{note}");
     }
+    for warning in &gathered.warnings {
+        eprintln!("netready: warning: {warning}");
+    }
     let Some(region) = gathered.region.clone() else {
         let mut msg = "no region: give --region (e.g. --region eu-west-1); neither ECS task metadata nor EC2 instance metadata named one".to_owned();
         for note in &gathered.notes {

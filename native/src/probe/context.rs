@@ -17,7 +17,8 @@
 //! * VPC CIDRs: `--vpc-cidr`, else instance metadata
 //!   (`network/interfaces/macs/<mac>/vpc-ipv4-cidr-blocks` and
 //!   `vpc-ipv6-cidr-blocks`);
-//! * resolvers: `--dns-server`, else `/etc/resolv.conf`.
+//! * resolvers: `--dns-server`, else `/etc/resolv.conf`'s first three
+//!   `nameserver`s, as the C library uses them (a warning names the rest).
 //!
 //! Guarantees: instance metadata is not asked when
 //! `AWS_EC2_METADATA_DISABLED=true` or when nothing is missing; each
@@ -29,7 +30,7 @@
 //!
 //! Not done here: deciding anything from the context (core does).
 
-use super::dns::parse_resolv_conf;
+use super::dns::{interface_index, parse_resolv_conf};
 use super::metadata::{self, EcsNetworkMode, Imds, MetadataError};
 use netready_core::catalog::{AccountId, Region};
 use netready_core::net::Cidr;
@@ -122,6 +123,10 @@ pub struct Gathered {
     pub resolvers: Vec<SocketAddr>,
     /// What went wrong on the way (metadata unreachable, unparsable values).
     pub notes: Vec<String>,
+    /// What people must be told (standard error): resolv.conf's name
+    /// servers past the third, which the probe ignores like the C library,
+    /// and zones that name no interface.
+    pub warnings: Vec<String>,
 }
 
 /// Gathers the context; every metadata request ends by `deadline`.
@@ -305,17 +310,25 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
         }
     };
 
-    let (resolvers, resolver_source) = if !flags.dns_servers.is_empty() {
-        (flags.dns_servers.clone(), Source::Flag)
-    } else {
-        match std::fs::read_to_string(&env.resolv_conf) {
-            Ok(text) => (parse_resolv_conf(&text), Source::ResolvConf),
-            Err(e) => {
-                notes.push(format!("{}: {e}", env.resolv_conf.display()));
-                (Vec::new(), Source::Unknown)
+    let mut warnings = Vec::new();
+    let (resolvers, resolver_source) =
+        if !flags.dns_servers.is_empty() {
+            (flags.dns_servers.clone(), Source::Flag)
+        } else {
+            match std::fs::read_to_string(&env.resolv_conf) {
+                Ok(text) => {
+                    let conf = parse_resolv_conf(&text, &interface_index);
+                    warnings.extend(conf.warnings().into_iter().map(|w| {
+                        w.replacen("resolv.conf", &env.resolv_conf.display().to_string(), 1)
+                    }));
+                    (conf.servers, Source::ResolvConf)
+                }
+                Err(e) => {
+                    notes.push(format!("{}: {e}", env.resolv_conf.display()));
+                    (Vec::new(), Source::Unknown)
+                }
             }
-        }
-    };
+        };
 
     let context = ProbeContext {
         region: Sourced {
@@ -339,6 +352,7 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
         ecr_account: account.map(|(a, _)| a),
         resolvers,
         notes,
+        warnings,
     }
 }
 

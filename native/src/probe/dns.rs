@@ -1,53 +1,95 @@
 //! The real [`Resolver`]: DNS queries over UDP (TCP on truncation) to the
-//! resolvers of `/etc/resolv.conf` or `--dns-server`, with hickory-proto's
-//! message encoding.
+//! resolvers of `/etc/resolv.conf` or `--dns-server`, asked the way the C
+//! library asks them (DESIGN.md, "How the probe asks DNS"), so that "ready"
+//! means the task's programs resolve too; hickory-proto encodes the
+//! messages.
 //!
 //! Guarantees:
-//! * A and AAAA are asked in parallel; their union is the answer (A first);
-//! * NXDOMAIN, NODATA, SERVFAIL, REFUSED and timeout stay apart (the system
-//!   resolver, `getaddrinfo`, hides this): NXDOMAIN, NODATA and REFUSED are
-//!   final; on timeout or SERVFAIL the next resolver is asked, each resolver
-//!   getting an equal share of what remains of the deadline;
+//! * names are fully qualified (no search list); the servers are asked in
+//!   order, each getting an equal share of what remains of the deadline;
+//!   `/etc/resolv.conf` gives its first three `nameserver`s
+//!   ([`MAX_NAMESERVERS`], as glibc and musl; [`parse_resolv_conf`] names
+//!   the ignored ones), an IPv6 zone (`fe80::1%eth0`) kept as the scope id;
+//! * A and AAAA are asked together; their union is the answer (A first);
+//! * NXDOMAIN and NODATA are final. SERVFAIL, REFUSED and a dead server (an
+//!   ICMP port or host unreachable, which a connected UDP socket reports as
+//!   an error on its next send or receive) move to the next server at once;
+//!   a FORMERR to an EDNS query is first retried once without EDNS (RFC 6891
+//!   §7). Only when every server failed is the failure theirs, the most
+//!   telling one reported ([`DnsFailure::weight`]). A server found dead is
+//!   skipped by every name until the deadline of the lookup that found it;
+//! * a name whose query never left is told apart from a silent resolver:
+//!   [`DnsFailure::NotAsked`] (no query slot or socket before the deadline)
+//!   and [`DnsFailure::NoRoute`] (nothing could leave this host for the
+//!   resolver). `queries` and `resent` count only datagrams that left;
+//! * fairness: at most `max_in_flight` queries hold a *slot* at once, and a
+//!   query holds its slot from its send until its reply or for
+//!   [`SLOT_LEASE`], whichever comes first; first sends get free slots
+//!   before retransmissions. So names nobody answers cannot keep the others
+//!   from being asked (a Route 53 forwarding rule to a dead DNS server
+//!   silences a third of 500 names: the rest are still asked at once), while
+//!   no burst exceeds the cap (hundreds of uncapped queries overflow a
+//!   resolver's receive buffer and turn into timeouts);
+//! * an unanswered query is sent again every [`retransmit_interval`] of the
+//!   server's share, at most [`MAX_SENDS`] times in all; the retransmission
+//!   has the same id, and either reply is accepted. A silent query keeps
+//!   listening, without a slot, until the share ends;
+//! * once one of A and AAAA brings addresses, NXDOMAIN, SERVFAIL or REFUSED,
+//!   the other gets [`second_reply_grace`] more, not the rest of the share
+//!   (a firewall that drops AAAA queries costs a moment, not the DNS
+//!   budget);
 //! * a reply is accepted only from the queried server's address, with the
 //!   query's id and question (the socket is connected to the server, and the
-//!   id is random), so a stray datagram cannot forge an answer;
-//! * at most `max_in_flight` queries are outstanding at once (a semaphore):
-//!   hundreds of uncapped queries overflow a resolver's receive buffer and
-//!   turn into timeouts;
-//! * a UDP socket carries one name's A and AAAA exchange at a time, and goes
-//!   back to an idle pool for the next name only when every reply it waited
-//!   for came (so no late reply is pending on it; each query still has its
-//!   own random id, checked with the question): 500 names need about as
-//!   many sockets as queries in flight, not 500 (measured: a third fewer
-//!   system calls);
-//! * an unanswered query is sent again every [`retransmit_interval`] of the
-//!   server's share of the deadline (a lost datagram is not a dead resolver);
-//!   the retransmission has the same id, and either reply is accepted;
+//!   id is random), so a stray datagram cannot forge an answer; a FORMERR
+//!   without a question section (as old servers send) is taken for its id,
+//!   and can only lead to a retry without EDNS or a failure;
+//! * a UDP socket carries one name's A and AAAA exchange at a time, is opened
+//!   only once the exchange has both its first slots, and goes back to an
+//!   idle pool for the next name only when every reply it waited for came
+//!   (so no late reply is pending on it): 500 answered names need about as
+//!   many sockets as queries in flight, not 500;
 //! * every wait is bounded by the caller's deadline (`tokio::time`);
 //! * all I/O goes through a [`DnsTransport`]: [`UdpTransport`] (real sockets)
 //!   in the binary, a simulated network in tests, with the same code above it.
 //!
-//! Not done here: caching, search domains (names are always queried as
-//! fully qualified), DNSSEC validation, or anything but A, AAAA and the
-//! CNAMEs leading to them.
+//! Not done here: caching, search domains, resolv.conf's `options`
+//! (`rotate`, `timeout:`, `attempts:`), DNSSEC validation, or anything but
+//! A, AAAA and the CNAMEs leading to them.
 
 use super::net::{Resolution, Resolver};
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
 use netready_core::rules::{DnsAnswer, DnsFailure};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
-use tokio::sync::Semaphore;
+use tokio::sync::{oneshot, watch};
 use tokio::time::{Instant, timeout_at};
 
 /// The default cap on DNS queries in flight (measured: about 64 is both
 /// reliable and fastest for 500 names against one resolver).
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+
+/// The most `nameserver` lines of resolv.conf used, in order: glibc's and
+/// musl's `MAXNS`. A probe that resolved through a fourth would say ready
+/// while the task's programs cannot resolve.
+pub const MAX_NAMESERVERS: usize = 3;
+
+/// The most datagrams one query (A or AAAA) is sent as, to one server: the
+/// first and two retransmissions.
+pub const MAX_SENDS: u32 = 3;
+
+/// How long a sent query holds its slot without a reply: no longer than the
+/// shortest retransmission interval, and longer than a slow but working
+/// resolver takes (the 200 ms resolver of `bench/probe.sh` keeps every
+/// query in its slot until the reply).
+pub const SLOT_LEASE: Duration = Duration::from_millis(250);
 
 /// The EDNS payload size advertised: the DNS flag day 2020 value, which
 /// avoids IP fragmentation.
@@ -65,10 +107,13 @@ pub trait DnsTransport {
     fn open(&self, server: SocketAddr)
     -> impl Future<Output = Result<Self::Socket, SocketTrouble>>;
 
-    /// Sends one datagram.
+    /// Sends one datagram. An error means it did not leave; an ICMP error
+    /// the socket received earlier comes back here (or from
+    /// [`DnsTransport::recv`]) as `ConnectionRefused` or `HostUnreachable`.
     fn send(&self, socket: &Self::Socket, datagram: &[u8]) -> impl Future<Output = io::Result<()>>;
 
     /// Waits for the next datagram from the server; its length in `buf`.
+    /// Must be cancel-safe: a datagram is never lost to a cancelled call.
     fn recv(
         &self,
         socket: &Self::Socket,
@@ -91,13 +136,14 @@ pub enum SocketTrouble {
     /// None could be opened (typically the open-files limit): nothing was
     /// sent.
     NoSocket,
-    /// The server cannot be reached from here (no route to it): a resolver
-    /// this host cannot reach, a DNS failure like silence.
+    /// The server cannot be reached from here (no route to it): nothing was
+    /// sent, and nothing can be.
     Unroutable,
 }
 
 /// Real sockets: tokio's UDP sockets, connected to the server (so the kernel
-/// drops datagrams from anyone else), and TCP streams.
+/// drops datagrams from anyone else, and reports ICMP errors), and TCP
+/// streams.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UdpTransport;
 
@@ -146,13 +192,213 @@ impl DnsTransport for UdpTransport {
     }
 }
 
+/// Whether a socket error means the server is down now: an ICMP port
+/// unreachable (nothing listens) or host/network unreachable came back.
+fn server_down(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+    )
+}
+
+/// Which queue a request for a slot waits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Priority {
+    /// A query's first datagram to a server: a name not asked yet.
+    FirstSend,
+    /// A query sent again: waits while any first send waits.
+    Retransmission,
+}
+
+/// The query slots: a counting semaphore with two queues, first sends
+/// before retransmissions, each first come first served. A request takes
+/// all its slots at once (a name's first sends take two: taken one by one,
+/// names each holding one and waiting for a second would block each other).
+#[derive(Debug)]
+struct Slots {
+    state: Mutex<SlotState>,
+}
+
+#[derive(Debug)]
+struct SlotState {
+    free: usize,
+    first: VecDeque<Waiter>,
+    again: VecDeque<Waiter>,
+}
+
+#[derive(Debug)]
+struct Waiter {
+    need: usize,
+    tx: oneshot::Sender<Vec<Slot>>,
+}
+
+/// One query slot, given back (to the waiters, first sends first) when
+/// dropped.
+#[derive(Debug)]
+struct Slot {
+    slots: Arc<Slots>,
+    /// False only while [`Slots::serve`] takes back a grant nobody took (so
+    /// that dropping it does not give it twice).
+    armed: bool,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if std::mem::replace(&mut self.armed, false) {
+            Slots::serve(&self.slots, 1);
+        }
+    }
+}
+
+impl Slots {
+    fn new(n: usize) -> Arc<Slots> {
+        Arc::new(Slots {
+            state: Mutex::new(SlotState {
+                free: n.max(1),
+                first: VecDeque::new(),
+                again: VecDeque::new(),
+            }),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, SlotState> {
+        // Nothing panics while holding the lock; the counts stay consistent.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn grant(self: &Arc<Self>, need: usize) -> Vec<Slot> {
+        (0..need)
+            .map(|_| Slot {
+                slots: Arc::clone(self),
+                armed: true,
+            })
+            .collect()
+    }
+
+    /// `need` slots now, or a place in `priority`'s queue. Dropping the
+    /// [`Acquire`] gives up the place (and any slots already granted to it).
+    fn acquire(self: &Arc<Self>, priority: Priority, need: usize) -> Acquire {
+        let mut s = self.lock();
+        let waiting_ahead =
+            !s.first.is_empty() || (priority == Priority::Retransmission && !s.again.is_empty());
+        if s.free >= need && !waiting_ahead {
+            s.free -= need;
+            drop(s);
+            return Acquire::Ready(Some(self.grant(need)));
+        }
+        let (tx, rx) = oneshot::channel();
+        let queue = match priority {
+            Priority::FirstSend => &mut s.first,
+            Priority::Retransmission => &mut s.again,
+        };
+        // Waiters that gave up leave a closed sender behind: sweep them now
+        // and then, so a queue stays about as long as its live waiters.
+        if queue.len() >= 64 && queue.len().is_power_of_two() {
+            queue.retain(|w| !w.tx.is_closed());
+        }
+        queue.push_back(Waiter { need, tx });
+        Acquire::Waiting(rx)
+    }
+
+    /// Takes `freed` slots back and serves the waiters in order (first
+    /// sends, then retransmissions) while the head's need is met.
+    fn serve(self: &Arc<Self>, freed: usize) {
+        let mut s = self.lock();
+        s.free += freed;
+        loop {
+            let free = s.free;
+            let queue = if s.first.is_empty() {
+                &mut s.again
+            } else {
+                &mut s.first
+            };
+            if queue.front().is_none_or(|w| w.need > free) {
+                return;
+            }
+            let Some(waiter) = queue.pop_front() else {
+                return;
+            };
+            s.free -= waiter.need;
+            drop(s);
+            // Outside the lock: a grant's slots are dropped if the send fails.
+            let granted = waiter.tx.send(self.grant(waiter.need));
+            s = self.lock();
+            // A waiter that gave up returns the grant: counted free again,
+            // its slots disarmed so that dropping them gives nothing twice.
+            if let Err(grant) = granted {
+                s.free += grant.len();
+                for mut slot in grant {
+                    slot.armed = false;
+                    drop(slot);
+                }
+            }
+        }
+    }
+}
+
+/// A request for slots (see [`Slots::acquire`]); resolves to `None` only if
+/// the slots are gone.
+enum Acquire {
+    Ready(Option<Vec<Slot>>),
+    Waiting(oneshot::Receiver<Vec<Slot>>),
+}
+
+impl Future for Acquire {
+    type Output = Option<Vec<Slot>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Vec<Slot>>> {
+        match self.get_mut() {
+            Acquire::Ready(grant) => Poll::Ready(grant.take()),
+            Acquire::Waiting(rx) => Pin::new(rx).poll(cx).map(Result::ok),
+        }
+    }
+}
+
+/// Servers found dead (ICMP errors), and until when they count as such;
+/// `news` ticks at each new one so that waiting exchanges give up on it.
+#[derive(Debug)]
+struct DownServers {
+    until: Mutex<HashMap<SocketAddr, Instant>>,
+    news: watch::Sender<u64>,
+}
+
+impl DownServers {
+    fn new() -> DownServers {
+        DownServers {
+            until: Mutex::new(HashMap::new()),
+            news: watch::channel(0).0,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<SocketAddr, Instant>> {
+        self.until.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn mark(&self, server: SocketAddr, until: Instant) {
+        {
+            let mut down = self.lock();
+            let entry = down.entry(server).or_insert(until);
+            *entry = (*entry).max(until);
+        }
+        self.news.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    fn is_down(&self, server: SocketAddr, now: Instant) -> bool {
+        self.lock().get(&server).is_some_and(|until| now < *until)
+    }
+}
+
 /// Queries DNS servers through a [`DnsTransport`] (real sockets by default).
-/// Clones share the in-flight cap and the idle sockets.
+/// Clones share the query slots, the idle sockets and what is known of dead
+/// servers.
 #[derive(Debug)]
 pub struct DnsResolver<T: DnsTransport = UdpTransport> {
     servers: Arc<[SocketAddr]>,
-    in_flight: Arc<Semaphore>,
+    slots: Arc<Slots>,
     idle: Arc<Mutex<Vec<IdleSocket<T::Socket>>>>,
+    down: Arc<DownServers>,
     transport: T,
 }
 
@@ -162,8 +408,9 @@ impl<T: DnsTransport + Clone> Clone for DnsResolver<T> {
     fn clone(&self) -> Self {
         DnsResolver {
             servers: Arc::clone(&self.servers),
-            in_flight: Arc::clone(&self.in_flight),
+            slots: Arc::clone(&self.slots),
             idle: Arc::clone(&self.idle),
+            down: Arc::clone(&self.down),
             transport: self.transport.clone(),
         }
     }
@@ -176,6 +423,13 @@ impl<T: DnsTransport + Clone> Clone for DnsResolver<T> {
 /// second try, and the default probe's 2.5 s gets three.
 pub fn retransmit_interval(window: Duration) -> Duration {
     (window / 3).clamp(Duration::from_millis(250), Duration::from_secs(1))
+}
+
+/// How long the other query of a pair is still waited for once one brought
+/// a settling reply, `rtt` after it was sent: four round trips, at least
+/// 250 ms (a resolver may answer A from its cache and fetch AAAA upstream).
+pub fn second_reply_grace(rtt: Duration) -> Duration {
+    rtt.saturating_mul(4).max(Duration::from_millis(250))
 }
 
 /// A socket to `server` with no exchange pending.
@@ -191,7 +445,7 @@ const MAX_IDLE_SOCKETS: usize = DEFAULT_MAX_IN_FLIGHT;
 
 impl DnsResolver {
     /// A resolver asking `servers` in order over real sockets.
-    /// `max_in_flight` (at least one) queries may be outstanding at once.
+    /// `max_in_flight` (at least one) queries may hold a slot at once.
     pub fn new(servers: Vec<SocketAddr>, max_in_flight: usize) -> DnsResolver {
         DnsResolver::with_transport(UdpTransport, servers, max_in_flight)
     }
@@ -202,8 +456,9 @@ impl<T: DnsTransport> DnsResolver<T> {
     pub fn with_transport(transport: T, servers: Vec<SocketAddr>, max_in_flight: usize) -> Self {
         DnsResolver {
             servers: servers.into(),
-            in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            slots: Slots::new(max_in_flight),
             idle: Arc::new(Mutex::new(Vec::new())),
+            down: Arc::new(DownServers::new()),
             transport,
         }
     }
@@ -237,60 +492,181 @@ impl<T: DnsTransport> DnsResolver<T> {
     pub fn servers(&self) -> &[SocketAddr] {
         &self.servers
     }
+
+    /// `need` slots of `priority` before `deadline`.
+    async fn slots(&self, priority: Priority, need: usize, deadline: Instant) -> Option<Vec<Slot>> {
+        timeout_at(deadline, self.slots.acquire(priority, need))
+            .await
+            .ok()
+            .flatten()
+    }
 }
 
-/// The name servers of a resolv.conf text (`nameserver IP` lines; port 53;
-/// an IPv6 zone such as `%eth0` is dropped). Lines that do not parse are
-/// skipped: resolv.conf is the system's business, and glibc skips them too.
-pub fn parse_resolv_conf(text: &str) -> Vec<SocketAddr> {
-    text.lines()
-        .filter_map(|line| {
-            let mut words = line.split_whitespace();
-            if words.next() != Some("nameserver") {
-                return None;
-            }
-            let addr = words.next()?;
-            let addr = addr.split_once('%').map_or(addr, |(a, _)| a);
-            addr.parse::<IpAddr>()
-                .ok()
-                .map(|ip| SocketAddr::new(ip, 53))
-        })
-        .collect()
+/// What resolv.conf says about name servers, read like the C library.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ResolvConf {
+    /// The name servers used: the first [`MAX_NAMESERVERS`] `nameserver`
+    /// lines that parse, in order, port 53.
+    pub servers: Vec<SocketAddr>,
+    /// The name servers past those, as written: the C library ignores them.
+    pub ignored: Vec<String>,
+    /// `nameserver` values whose zone names no interface here, as written:
+    /// kept with scope 0 (as glibc does), so they will not work.
+    pub unknown_zones: Vec<String>,
+}
+
+impl ResolvConf {
+    /// Warnings for people: the ignored name servers, the unknown zones.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.ignored.is_empty() {
+            out.push(format!(
+                "resolv.conf names more than {MAX_NAMESERVERS} nameservers; like the C library, the probe uses the first {MAX_NAMESERVERS} and ignores {}",
+                self.ignored.join(", ")
+            ));
+        }
+        for z in &self.unknown_zones {
+            out.push(format!(
+                "resolv.conf nameserver {z}: no interface of that name here, so it cannot be reached (the C library keeps it with no scope too)"
+            ));
+        }
+        out
+    }
+}
+
+/// The index of the network interface `name` in this network namespace.
+pub fn interface_index(name: &str) -> Option<u32> {
+    nix::net::if_::if_nametoindex(name).ok().filter(|i| *i != 0)
+}
+
+/// Reads `IP[%ZONE]` as glibc's resolver reads a `nameserver` value: the
+/// zone of a link-local IPv6 address is an interface name (`index_of`) or a
+/// number, that of another IPv6 address a number, and an IPv4 address has
+/// none. The flag says a zone was given that names nothing: the scope stays
+/// 0, as in glibc, and such a link-local server cannot be reached.
+fn zoned_socket(
+    text: &str,
+    port: u16,
+    index_of: &dyn Fn(&str) -> Option<u32>,
+) -> Option<(SocketAddr, bool)> {
+    let (addr, zone) = match text.split_once('%') {
+        Some((a, z)) => (a, Some(z)),
+        None => (text, None),
+    };
+    match addr.parse::<IpAddr>().ok()? {
+        IpAddr::V4(v4) => Some((SocketAddr::from((v4, port)), false)),
+        IpAddr::V6(v6) => {
+            let Some(zone) = zone else {
+                return Some((SocketAddrV6::new(v6, port, 0, 0).into(), false));
+            };
+            // fe80::/10, and multicast with the link-local scope (ff02::/16).
+            let link_local =
+                v6.is_unicast_link_local() || (v6.is_multicast() && v6.segments()[0] & 0x000f == 2);
+            let scope =
+                if link_local { index_of(zone) } else { None }.or_else(|| zone.parse::<u32>().ok());
+            Some((
+                SocketAddrV6::new(v6, port, 0, scope.unwrap_or(0)).into(),
+                scope.is_none(),
+            ))
+        }
+    }
+}
+
+/// The name servers of a resolv.conf text, read like the C library: the
+/// first [`MAX_NAMESERVERS`] `nameserver IP[%ZONE]` lines that parse, port
+/// 53, the zone kept as the scope id (`index_of` maps interface names to
+/// indexes: [`interface_index`] on a real host). Lines that do not parse
+/// are skipped and do not count, as in glibc; comments start with `#` or
+/// `;`.
+pub fn parse_resolv_conf(text: &str, index_of: &dyn Fn(&str) -> Option<u32>) -> ResolvConf {
+    let mut conf = ResolvConf::default();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        if words.next() != Some("nameserver") {
+            continue;
+        }
+        let Some(value) = words.next() else { continue };
+        let Some((addr, unknown_zone)) = zoned_socket(value, 53, index_of) else {
+            continue;
+        };
+        if conf.servers.len() == MAX_NAMESERVERS {
+            conf.ignored.push(value.to_owned());
+            continue;
+        }
+        if unknown_zone {
+            conf.unknown_zones.push(value.to_owned());
+        }
+        conf.servers.push(addr);
+    }
+    conf
 }
 
 /// Why a `--dns-server` value did not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DnsServerError {
-    /// Neither `IP`, `IP:PORT` nor `[IPV6]:PORT`.
+    /// Neither `IP`, `IP:PORT` nor `[IPV6]:PORT` (an IPv6 address may carry
+    /// a `%zone`).
     Malformed,
+    /// A zone that names no interface here.
+    UnknownZone,
 }
 
 impl std::fmt::Display for DnsServerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("expected IP[:PORT], e.g. 10.0.0.2, 127.0.0.1:5353 or [fd00::2]:53")
+        f.write_str(match self {
+            DnsServerError::Malformed => {
+                "expected IP[:PORT], e.g. 10.0.0.2, 127.0.0.1:5353, [fd00::2]:53 or fe80::1%eth0"
+            }
+            DnsServerError::UnknownZone => {
+                "the zone after % names no network interface here (expected e.g. fe80::1%eth0)"
+            }
+        })
     }
 }
 
 impl std::error::Error for DnsServerError {}
 
-/// Parses a `--dns-server` value: `IP`, `IP:PORT` or `[IPV6]:PORT` (port 53
-/// when none is given).
+/// Parses a `--dns-server` value: `IP`, `IP:PORT`, `[IPV6]:PORT`, an IPv6
+/// address with a zone (`fe80::1%eth0`, `[fe80::1%eth0]:53`; port 53 when
+/// none is given).
 pub fn parse_dns_server(s: &str) -> Result<SocketAddr, DnsServerError> {
+    parse_dns_server_with(s, &interface_index)
+}
+
+fn parse_dns_server_with(
+    s: &str,
+    index_of: &dyn Fn(&str) -> Option<u32>,
+) -> Result<SocketAddr, DnsServerError> {
     let s = s.trim();
-    if let Ok(sa) = s.parse::<SocketAddr>() {
-        if sa.port() == 0 {
-            return Err(DnsServerError::Malformed);
+    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or(DnsServerError::Malformed)?;
+        let port = match after {
+            "" => 53,
+            p => p
+                .strip_prefix(':')
+                .and_then(|p| p.parse::<u16>().ok())
+                .ok_or(DnsServerError::Malformed)?,
+        };
+        (host, port)
+    } else {
+        match s.rsplit_once(':') {
+            // IPv4:PORT (an IPv6 address without brackets has more colons).
+            Some((host, port)) if !host.contains(':') => (
+                host,
+                port.parse::<u16>().map_err(|_| DnsServerError::Malformed)?,
+            ),
+            _ => (s, 53),
         }
-        return Ok(sa);
+    };
+    if port == 0 {
+        return Err(DnsServerError::Malformed);
     }
-    let bare = s
-        .strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .unwrap_or(s);
-    bare.parse::<IpAddr>()
-        .map(|ip| SocketAddr::new(ip, 53))
-        .map_err(|_| DnsServerError::Malformed)
+    match zoned_socket(host, port, index_of) {
+        Some((_, true)) => Err(DnsServerError::UnknownZone),
+        Some((addr, false)) => Ok(addr),
+        None => Err(DnsServerError::Malformed),
+    }
 }
 
 /// What one query (one record type, one server) came back with.
@@ -305,14 +681,20 @@ enum QueryOutcome {
     NxDomain {
         cnames: Vec<String>,
     },
+    /// SERVFAIL, NOTIMP, a FORMERR to a query without EDNS, any other rcode.
     ServFail,
     Refused,
-    /// No usable reply before the attempt's deadline (or the port was
-    /// closed: ICMP port unreachable).
+    /// Sent, and no usable reply before the attempt's deadline.
     Timeout,
-    /// The query was never sent: no query slot came free, or no socket
-    /// could be opened, before the attempt's deadline.
+    /// The server is down: an ICMP port or host unreachable came back (or
+    /// another name found so before this one asked).
+    ServerDown,
+    /// Never sent: no query slot came free, or no socket could be opened,
+    /// before the attempt's deadline.
     NotSent,
+    /// Never left this host: no route to the server, or a local error on
+    /// every send.
+    NoRoute,
 }
 
 impl<T: DnsTransport> Resolver for DnsResolver<T> {
@@ -331,23 +713,29 @@ impl<T: DnsTransport> Resolver for DnsResolver<T> {
                     ms: 0.0,
                     queries: Some(0),
                     resent: Some(0),
+                    resent_to_resolver: Some(0),
                 };
             }
         };
-        // Stays NotAsked only if no server was ever sent a query.
-        let mut last_failure = DnsFailure::NotAsked;
+        // The most telling failure so far, the server that said it (for
+        // SERVFAIL and REFUSED) and the retransmissions to that server.
+        let mut failed: Option<(DnsFailure, Option<SocketAddr>, u32)> = None;
         let mut sent = Sent::default();
-        let mut last_server = None;
         for (i, &server) in self.servers.iter().enumerate() {
             let now = Instant::now();
             if now >= deadline {
                 break;
             }
-            let left = u32::try_from(self.servers.len() - i).unwrap_or(u32::MAX);
-            let attempt_deadline = now + (deadline - now) / left;
-            let (a, aaaa) = self
-                .query_pair(server, &name, attempt_deadline, &mut sent)
-                .await;
+            let resent_before = sent.resent;
+            let (a, aaaa) = if self.down.is_down(server, now) {
+                (QueryOutcome::ServerDown, QueryOutcome::ServerDown)
+            } else {
+                let left = u32::try_from(self.servers.len() - i).unwrap_or(u32::MAX);
+                let share = now + (deadline - now) / left;
+                self.query_pair(server, &name, share, deadline, &mut sent)
+                    .await
+            };
+            let resent_here = sent.resent - resent_before;
             match combine(a, aaaa) {
                 Combined::Final(answer, cnames) => {
                     return Resolution {
@@ -357,37 +745,33 @@ impl<T: DnsTransport> Resolver for DnsResolver<T> {
                         ms: ms(),
                         queries: Some(sent.queries),
                         resent: Some(sent.resent),
+                        resent_to_resolver: Some(resent_here),
                     };
                 }
                 Combined::TryNext(failure) => {
-                    // A SERVFAIL says more than a silence, and a silence
-                    // more than a server never asked: keep the most telling.
-                    if telling(failure) >= telling(last_failure) {
-                        last_failure = failure;
-                    }
-                    if failure == DnsFailure::ServFail {
-                        last_server = Some(server);
+                    if failed.is_none_or(|(f, _, _)| failure.weight() >= f.weight()) {
+                        let said_so = matches!(failure, DnsFailure::ServFail | DnsFailure::Refused);
+                        failed = Some((failure, said_so.then_some(server), resent_here));
                     }
                 }
             }
         }
-        let resolver = if last_failure == DnsFailure::ServFail {
-            last_server
-        } else {
-            None
-        };
+        // No server asked at all (the deadline had passed): never asked.
+        let (failure, resolver, resent_there) = failed.unwrap_or((DnsFailure::NotAsked, None, 0));
         Resolution {
-            answer: DnsAnswer::Failed(last_failure),
+            answer: DnsAnswer::Failed(failure),
             resolver,
             cnames: Vec::new(),
             ms: ms(),
             queries: Some(sent.queries),
             resent: Some(sent.resent),
+            resent_to_resolver: Some(resent_there),
         }
     }
 }
 
-/// What was sent for one name, for the report.
+/// What was sent for one name, for the report: datagrams that left this
+/// host, and TCP queries.
 #[derive(Debug, Default, Clone, Copy)]
 struct Sent {
     /// Every query datagram and TCP query, to every server.
@@ -396,21 +780,13 @@ struct Sent {
     resent: u32,
 }
 
-/// How much a failure tells about the resolvers, to keep the most telling
-/// one across servers.
-fn telling(failure: DnsFailure) -> u8 {
-    match failure {
-        DnsFailure::NotAsked => 0,
-        DnsFailure::Timeout => 1,
-        _ => 2,
-    }
-}
-
 enum Combined {
     Final(DnsAnswer, Vec<String>),
     TryNext(DnsFailure),
 }
 
+/// One server's A and AAAA outcomes: a final answer, or the failure that
+/// sends the name to the next server.
 fn combine(a: QueryOutcome, aaaa: QueryOutcome) -> Combined {
     use QueryOutcome as Q;
     let mut addresses = Vec::new();
@@ -435,106 +811,395 @@ fn combine(a: QueryOutcome, aaaa: QueryOutcome) -> Combined {
             return Combined::Final(DnsAnswer::Failed(DnsFailure::NxDomain), c.clone());
         }
     }
-    if [&a, &aaaa].iter().any(|q| matches!(q, Q::Refused)) {
-        return Combined::Final(DnsAnswer::Failed(DnsFailure::Refused), cnames);
-    }
     if matches!((&a, &aaaa), (Q::Answer { .. }, Q::Answer { .. })) {
         return Combined::Final(DnsAnswer::Failed(DnsFailure::NoData), cnames);
     }
-    if [&a, &aaaa].iter().any(|q| matches!(q, Q::ServFail)) {
-        Combined::TryNext(DnsFailure::ServFail)
-    } else if matches!((&a, &aaaa), (Q::NotSent, Q::NotSent)) {
-        Combined::TryNext(DnsFailure::NotAsked)
+    let any = |f: fn(&Q) -> bool| f(&a) || f(&aaaa);
+    Combined::TryNext(if any(|q| matches!(q, Q::ServerDown)) {
+        DnsFailure::Unreachable
+    } else if any(|q| matches!(q, Q::Refused)) {
+        DnsFailure::Refused
+    } else if any(|q| matches!(q, Q::ServFail)) {
+        DnsFailure::ServFail
+    } else if any(|q| matches!(q, Q::Timeout | Q::Answer { .. })) {
+        // One answered NODATA, the other stayed silent: no answer yet.
+        DnsFailure::Timeout
+    } else if any(|q| matches!(q, Q::NoRoute)) {
+        DnsFailure::NoRoute
     } else {
-        Combined::TryNext(DnsFailure::Timeout)
+        DnsFailure::NotAsked
+    })
+}
+
+/// One query of a name's pair, to one server.
+struct Pending {
+    rtype: RecordType,
+    bytes: Vec<u8>,
+    id: u16,
+    /// Whether it carries EDNS (dropped after a FORMERR).
+    edns: bool,
+    /// Its datagrams that left this host.
+    sends: u32,
+    /// When the first of them left (for the round trip).
+    first_sent: Option<Instant>,
+    /// The last attempt to send, whether or not it left.
+    last_try: Option<Instant>,
+    /// A send failed on this host (nothing left).
+    stuck: bool,
+    /// The slot it holds, and when the slot's lease ends.
+    slot: Option<(Slot, Instant)>,
+    reply: Option<Message>,
+}
+
+impl Pending {
+    fn new(name: &Name, rtype: RecordType, edns: bool) -> Option<Pending> {
+        let query = build_query(name, rtype, edns);
+        Some(Pending {
+            rtype,
+            bytes: query.to_vec().ok()?,
+            id: query.metadata.id,
+            edns,
+            sends: 0,
+            first_sent: None,
+            last_try: None,
+            stuck: false,
+            slot: None,
+            reply: None,
+        })
     }
+
+    /// Whether a datagram should go out now.
+    fn due(&self, now: Instant, every: Duration) -> bool {
+        self.reply.is_none()
+            && self.sends < MAX_SENDS
+            && self.last_try.is_none_or(|t| now >= t + every)
+    }
+
+    /// When the next datagram is due, if one will be.
+    fn next_due(&self, every: Duration) -> Option<Instant> {
+        if self.reply.is_none() && self.sends < MAX_SENDS {
+            self.last_try.map(|t| t + every)
+        } else {
+            None
+        }
+    }
+
+    fn priority(&self) -> Priority {
+        if self.sends == 0 {
+            Priority::FirstSend
+        } else {
+            Priority::Retransmission
+        }
+    }
+}
+
+/// How an exchange on one server ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    /// Every query got its reply.
+    Replies,
+    /// The share (or the grace after a settling reply) is over.
+    Waited,
+    /// The server is down (ICMP error, here or for another name).
+    ServerDown,
 }
 
 impl<T: DnsTransport> DnsResolver<T> {
     /// Asks `server` for A and AAAA at once, over one UDP socket (half the
     /// sockets and system calls of one socket per query), then over TCP for
-    /// a type whose reply was truncated. Both queries count against the
-    /// in-flight cap.
+    /// a type whose reply was truncated. Both first sends hold a slot before
+    /// the socket is opened. A server found down is marked so until
+    /// `down_until`.
     async fn query_pair(
         &self,
         server: SocketAddr,
         name: &Name,
         deadline: Instant,
+        down_until: Instant,
         sent: &mut Sent,
     ) -> (QueryOutcome, QueryOutcome) {
-        use QueryOutcome::{NotSent, ServFail, Timeout};
-        let Ok(Ok(_permits)) = timeout_at(deadline, self.in_flight.acquire_many(2)).await else {
+        use QueryOutcome::{NoRoute, NotSent, ServFail, ServerDown, Timeout};
+        let Some(mut granted) = self.slots(Priority::FirstSend, 2, deadline).await else {
             return (NotSent, NotSent);
         };
-        let requests = [
-            build_query(name, RecordType::A),
-            build_query(name, RecordType::AAAA),
-        ];
-        let (Ok(a_bytes), Ok(aaaa_bytes)) = (requests[0].to_vec(), requests[1].to_vec()) else {
+        let (Some(second), Some(first)) = (granted.pop(), granted.pop()) else {
+            return (NotSent, NotSent);
+        };
+        let (Some(a), Some(aaaa)) = (
+            Pending::new(name, RecordType::A, true),
+            Pending::new(name, RecordType::AAAA, true),
+        ) else {
             return (ServFail, ServFail);
         };
-        let asked = [
-            Asked {
-                bytes: &a_bytes,
-                id: requests[0].metadata.id,
-                rtype: RecordType::A,
-            },
-            Asked {
-                bytes: &aaaa_bytes,
-                id: requests[1].metadata.id,
-                rtype: RecordType::AAAA,
-            },
-        ];
-        let replies = match self.socket_for(server).await {
-            Ok(socket) => {
-                let replies = self
-                    .udp_exchange(&socket, &asked, name, deadline, sent)
-                    .await;
-                if replies.iter().all(Option::is_some) {
-                    self.give_back(server, socket);
-                } else {
-                    self.transport.close(socket);
-                }
-                replies
-            }
+        let mut pair = [a, aaaa];
+        let socket = match self.socket_for(server).await {
+            Ok(socket) => socket,
             Err(SocketTrouble::NoSocket) => return (NotSent, NotSent),
-            Err(SocketTrouble::Unroutable) => [None, None],
+            Err(SocketTrouble::Unroutable) => return (NoRoute, NoRoute),
         };
+        let ended = self
+            .exchange(
+                server,
+                &socket,
+                &mut pair,
+                [first, second],
+                name,
+                deadline,
+                sent,
+            )
+            .await;
+        if ended == Ended::ServerDown {
+            self.down.mark(server, down_until);
+        }
+        if pair.iter().all(|q| q.reply.is_some()) {
+            self.give_back(server, socket);
+        } else {
+            self.transport.close(socket);
+        }
         let mut outcomes = [Timeout, Timeout];
-        for (i, reply) in replies.into_iter().enumerate() {
-            let Some(reply) = reply else { continue };
-            let q = &asked[i];
-            let reply = if reply.metadata.truncation {
-                sent.queries += 1;
-                let full = timeout_at(deadline, self.transport.tcp_query(server, q.bytes)).await;
-                match full.ok().flatten().and_then(|b| Message::from_vec(&b).ok()) {
-                    Some(full) if matches(&full, q.id, name, q.rtype) => full,
-                    _ => continue,
+        for (q, outcome) in pair.iter_mut().zip(&mut outcomes) {
+            q.slot = None;
+            *outcome = match q.reply.take() {
+                Some(reply) if reply.metadata.truncation => {
+                    sent.queries += 1;
+                    let full =
+                        timeout_at(deadline, self.transport.tcp_query(server, &q.bytes)).await;
+                    match full.ok().flatten().and_then(|b| Message::from_vec(&b).ok()) {
+                        Some(full) if matches(&full, q.id, name, q.rtype) => {
+                            interpret(&full, name, q.rtype)
+                        }
+                        _ => Timeout,
+                    }
                 }
-            } else {
-                reply
+                Some(reply) => interpret(&reply, name, q.rtype),
+                None if ended == Ended::ServerDown => ServerDown,
+                None if q.sends > 0 => Timeout,
+                None if q.stuck => NoRoute,
+                None => NotSent,
             };
-            outcomes[i] = interpret(&reply, name, q.rtype);
         }
         let [a, aaaa] = outcomes;
         (a, aaaa)
     }
+
+    /// Sends both queries of `pair` with their `slots`, then collects the
+    /// matching replies until all came, the server is found down, the grace
+    /// after a settling reply ended, or `deadline` passed; unanswered queries
+    /// go out again every [`retransmit_interval`], each retransmission
+    /// waiting for a slot behind every first send.
+    #[allow(clippy::too_many_arguments)]
+    async fn exchange(
+        &self,
+        server: SocketAddr,
+        socket: &T::Socket,
+        pair: &mut [Pending; 2],
+        slots: [Slot; 2],
+        name: &Name,
+        deadline: Instant,
+        sent: &mut Sent,
+    ) -> Ended {
+        let every = retransmit_interval(deadline.saturating_duration_since(Instant::now()));
+        let mut news = self.down.news.subscribe();
+        // EDNS asks for at most EDNS_PAYLOAD bytes; a larger datagram is cut
+        // short, fails to parse and is ignored like any other garbage.
+        let mut buf = vec![0u8; 4096];
+        let mut grace_until: Option<Instant> = None;
+        // One slot request at a time, kept across turns of the loop so that
+        // it keeps its place in the queue.
+        let mut acquiring: Option<(usize, Acquire)> = None;
+        for (q, slot) in pair.iter_mut().zip(slots) {
+            if self.send(socket, q, slot, deadline, sent).await == SendResult::ServerDown {
+                return Ended::ServerDown;
+            }
+        }
+        loop {
+            let now = Instant::now();
+            if pair.iter().all(|q| q.reply.is_some()) {
+                return Ended::Replies;
+            }
+            if self.down.is_down(server, now) {
+                return Ended::ServerDown;
+            }
+            if now >= deadline || grace_until.is_some_and(|g| now >= g) {
+                return Ended::Waited;
+            }
+            for q in pair.iter_mut() {
+                if q.slot
+                    .as_ref()
+                    .is_some_and(|(_, lease_end)| now >= *lease_end)
+                {
+                    q.slot = None;
+                }
+            }
+            if acquiring
+                .as_ref()
+                .is_some_and(|(i, _)| !pair[*i].due(now, every))
+            {
+                acquiring = None;
+            }
+            for q in pair.iter_mut() {
+                if q.due(now, every)
+                    && let Some((slot, _)) = q.slot.take()
+                    && self.send(socket, q, slot, deadline, sent).await == SendResult::ServerDown
+                {
+                    return Ended::ServerDown;
+                }
+            }
+            if acquiring.is_none()
+                && let Some(i) = (0..2).find(|&i| pair[i].due(now, every))
+            {
+                acquiring = Some((i, self.slots.acquire(pair[i].priority(), 1)));
+            }
+            let mut wake = deadline;
+            if let Some(g) = grace_until {
+                wake = wake.min(g);
+            }
+            for q in pair.iter() {
+                if let Some((_, lease_end)) = &q.slot {
+                    wake = wake.min(*lease_end);
+                }
+                if let Some(t) = q.next_due(every)
+                    && t > now
+                {
+                    wake = wake.min(t);
+                }
+            }
+            tokio::select! {
+                biased;
+                got = self.transport.recv(socket, &mut buf) => match got {
+                    Ok(n) => {
+                        if let Some(i) = take_reply(&buf[..n], pair, name, &mut grace_until) {
+                            // A FORMERR to EDNS: the same question without
+                            // it, at once, in the slot it still holds.
+                            let Some(mut plain) = Pending::new(name, pair[i].rtype, false) else {
+                                return Ended::Waited;
+                            };
+                            plain.slot = pair[i].slot.take();
+                            pair[i] = plain;
+                        }
+                    }
+                    Err(e) if server_down(&e) => return Ended::ServerDown,
+                    // Anything else is no word from the server: wait on (a
+                    // short pause keeps a lasting error from spinning).
+                    Err(_) => tokio::time::sleep_until((Instant::now() + Duration::from_millis(10)).min(deadline)).await,
+                },
+                slot = next_slot(&mut acquiring), if acquiring.is_some() => {
+                    let taken = acquiring.take();
+                    if let (Some(slot), Some((i, _))) = (slot, taken)
+                        && pair[i].due(Instant::now(), every)
+                        && self.send(socket, &mut pair[i], slot, deadline, sent).await == SendResult::ServerDown
+                    {
+                        return Ended::ServerDown;
+                    }
+                },
+                Ok(()) = news.changed() => {}
+                () = tokio::time::sleep_until(wake) => {}
+            }
+        }
+    }
+
+    /// Sends `q` in `slot`: [`SendResult::ServerDown`] when the socket
+    /// reports the server down (the datagram did not leave); otherwise it
+    /// left (counted; the slot is held for [`SLOT_LEASE`]) or could not leave
+    /// this host (not counted; tried again when the next retransmission is
+    /// due).
+    async fn send(
+        &self,
+        socket: &T::Socket,
+        q: &mut Pending,
+        slot: Slot,
+        deadline: Instant,
+        sent: &mut Sent,
+    ) -> SendResult {
+        let now = Instant::now();
+        q.last_try = Some(now);
+        match timeout_at(deadline, self.transport.send(socket, &q.bytes)).await {
+            Ok(Ok(())) => {
+                sent.queries += 1;
+                if q.sends > 0 {
+                    sent.resent += 1;
+                }
+                q.sends += 1;
+                q.first_sent.get_or_insert(now);
+                q.slot = Some((slot, now + SLOT_LEASE));
+                SendResult::Carry
+            }
+            Ok(Err(e)) if server_down(&e) && e.kind() != io::ErrorKind::NetworkUnreachable => {
+                SendResult::ServerDown
+            }
+            // No route, a local firewall's EPERM, no buffer space: nothing
+            // left, so nothing was asked.
+            Ok(Err(_)) => {
+                q.stuck = true;
+                SendResult::Carry
+            }
+            Err(_) => SendResult::Carry,
+        }
+    }
 }
 
-/// One query sent: its bytes, id and type.
-struct Asked<'a> {
-    bytes: &'a [u8],
-    id: u16,
-    rtype: RecordType,
+/// What [`DnsResolver::send`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SendResult {
+    /// The datagram left, or could not leave this host, or the deadline
+    /// passed: the exchange goes on.
+    Carry,
+    /// The socket reported an ICMP error: the server is down.
+    ServerDown,
 }
 
-fn build_query(name: &Name, rtype: RecordType) -> Message {
+/// The slot granted to the request in `acquiring` (pending forever if none).
+async fn next_slot(acquiring: &mut Option<(usize, Acquire)>) -> Option<Slot> {
+    match acquiring {
+        Some((_, request)) => request.await.and_then(|mut grant| grant.pop()),
+        None => std::future::pending().await,
+    }
+}
+
+/// Takes a datagram as the reply to a query of `pair`, if it is one. A
+/// reply that settles the name (addresses, NXDOMAIN, SERVFAIL, REFUSED)
+/// starts the grace for the other query. Returns the index of a query whose
+/// EDNS form got FORMERR, to be asked again without EDNS.
+fn take_reply(
+    datagram: &[u8],
+    pair: &mut [Pending; 2],
+    name: &Name,
+    grace_until: &mut Option<Instant>,
+) -> Option<usize> {
+    let reply = Message::from_vec(datagram).ok()?;
+    let i = pair.iter().position(|q| {
+        q.reply.is_none() && (matches(&reply, q.id, name, q.rtype) || bare_formerr(&reply, q.id))
+    })?;
+    let q = &mut pair[i];
+    if reply.metadata.response_code == ResponseCode::FormErr && q.edns {
+        return Some(i);
+    }
+    q.slot = None;
+    let settles = match interpret(&reply, name, q.rtype) {
+        QueryOutcome::Answer { addresses, .. } => !addresses.is_empty(),
+        QueryOutcome::NxDomain { .. } | QueryOutcome::ServFail | QueryOutcome::Refused => true,
+        _ => false,
+    };
+    if settles && grace_until.is_none() {
+        let now = Instant::now();
+        let rtt = q
+            .first_sent
+            .map_or(Duration::ZERO, |t| now.saturating_duration_since(t));
+        *grace_until = Some(now + second_reply_grace(rtt));
+    }
+    q.reply = Some(reply);
+    None
+}
+
+fn build_query(name: &Name, rtype: RecordType, edns: bool) -> Message {
     let mut m = Message::query();
     m.metadata.recursion_desired = true;
     m.add_query(Query::query(name.clone(), rtype));
-    let mut edns = Edns::new();
-    edns.set_max_payload(EDNS_PAYLOAD);
-    m.set_edns(edns);
+    if edns {
+        let mut e = Edns::new();
+        e.set_max_payload(EDNS_PAYLOAD);
+        m.set_edns(e);
+    }
     m
 }
 
@@ -548,66 +1213,13 @@ fn matches(reply: &Message, id: u16, name: &Name, rtype: RecordType) -> bool {
         && reply.queries[0].name().to_lowercase() == name.to_lowercase()
 }
 
-impl<T: DnsTransport> DnsResolver<T> {
-    /// Sends every query of `asked` on `socket` and collects the matching
-    /// replies until all came or `deadline` passed, sending the unanswered
-    /// ones again every [`retransmit_interval`].
-    async fn udp_exchange(
-        &self,
-        socket: &T::Socket,
-        asked: &[Asked<'_>; 2],
-        name: &Name,
-        deadline: Instant,
-        sent: &mut Sent,
-    ) -> [Option<Message>; 2] {
-        let mut replies: [Option<Message>; 2] = [None, None];
-        let every = retransmit_interval(deadline.saturating_duration_since(Instant::now()));
-        // EDNS asks for at most EDNS_PAYLOAD bytes; a larger datagram is cut
-        // short, fails to parse and is ignored like any other garbage.
-        let mut buf = vec![0u8; 4096];
-        let mut round = 0u32;
-        'send: while replies.iter().any(Option::is_none) {
-            round += 1;
-            for (q, reply) in asked.iter().zip(&replies) {
-                // A send error (e.g. a local firewall's EPERM) is like a
-                // lost datagram: the deadline bounds the wait either way.
-                if reply.is_none()
-                    && timeout_at(deadline, self.transport.send(socket, q.bytes))
-                        .await
-                        .is_err()
-                {
-                    break 'send;
-                }
-                if reply.is_none() {
-                    sent.queries += 1;
-                    sent.resent += u32::from(round > 1);
-                }
-            }
-            let resend_at = (Instant::now() + every).min(deadline);
-            while replies.iter().any(Option::is_none) {
-                // An error is mostly ICMP port unreachable (nobody
-                // listens); the deadline bounds the wait.
-                let n = match timeout_at(resend_at, self.transport.recv(socket, &mut buf)).await {
-                    Ok(Ok(n)) => n,
-                    Ok(Err(_)) => break 'send,
-                    Err(_) if resend_at >= deadline => break 'send,
-                    Err(_) => continue 'send,
-                };
-                let Ok(reply) = Message::from_vec(&buf[..n]) else {
-                    continue;
-                };
-                for (i, q) in asked.iter().enumerate() {
-                    if replies[i].is_none() && matches(&reply, q.id, name, q.rtype) {
-                        replies[i] = Some(reply);
-                        break;
-                    }
-                }
-                // Anything else (a late reply to an earlier query, garbage)
-                // is ignored.
-            }
-        }
-        replies
-    }
+/// Whether `reply` is a FORMERR to query `id` without a question section,
+/// as servers that cannot parse the query (often: its EDNS) send.
+fn bare_formerr(reply: &Message, id: u16) -> bool {
+    reply.metadata.id == id
+        && reply.metadata.message_type == MessageType::Response
+        && reply.metadata.response_code == ResponseCode::FormErr
+        && reply.queries.is_empty()
 }
 
 /// Reads a reply: the response code, the CNAME chain from `name`, and the
@@ -795,48 +1407,77 @@ mod tests {
         }
     }
 
+    /// Interface indexes of a made-up host: eth0 is 2.
+    fn eth0(name: &str) -> Option<u32> {
+        (name == "eth0").then_some(2)
+    }
+
+    fn v6(text: &str, port: u16, scope: u32) -> SocketAddr {
+        SocketAddrV6::new(text.parse().expect("literal"), port, 0, scope).into()
+    }
+
     #[test]
-    fn resolv_conf() {
-        let text = "# comment\nsearch ec2.internal\nnameserver 10.0.0.2\nnameserver fe80::1%eth0\nnameserver bogus\noptions ndots:5\n";
+    fn resolv_conf_like_the_c_library() {
+        let text = "# comment\n; another\nsearch ec2.internal\nnameserver 10.0.0.2\nnameserver fe80::1%eth0\nnameserver bogus\nnameserver\noptions ndots:5\nnameserver fe80::2%9\nnameserver 10.0.0.4\nnameserver 10.0.0.5 # trailing\n";
+        let conf = parse_resolv_conf(text, &eth0);
         assert_eq!(
-            parse_resolv_conf(text),
+            conf.servers,
             vec![
                 "10.0.0.2:53".parse().expect("literal"),
-                "[fe80::1]:53".parse().expect("literal")
+                v6("fe80::1", 53, 2),
+                v6("fe80::2", 53, 9),
             ]
         );
+        assert_eq!(conf.ignored, ["10.0.0.4", "10.0.0.5"]);
+        assert!(conf.unknown_zones.is_empty());
+        let warnings = conf.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("first 3") && warnings[0].contains("10.0.0.4, 10.0.0.5"),
+            "{warnings:?}"
+        );
+
+        // A zone naming no interface: kept with scope 0, as glibc does, and
+        // said; a zone on a global address is numeric only; IPv4 has none.
+        let conf = parse_resolv_conf(
+            "nameserver fe80::1%wlan9\nnameserver fd00::2%eth0\nnameserver fd00::3%4\n",
+            &eth0,
+        );
+        assert_eq!(
+            conf.servers,
+            vec![
+                v6("fe80::1", 53, 0),
+                v6("fd00::2", 53, 0),
+                v6("fd00::3", 53, 4)
+            ]
+        );
+        assert_eq!(conf.unknown_zones, ["fe80::1%wlan9", "fd00::2%eth0"]);
+        assert_eq!(conf.warnings().len(), 2);
+        assert_eq!(parse_resolv_conf("", &eth0), ResolvConf::default());
     }
 
     #[test]
     fn dns_server_flag() {
+        let parse = |s: &str| parse_dns_server_with(s, &eth0);
         assert_eq!(
-            parse_dns_server("10.0.0.2"),
+            parse("10.0.0.2"),
             Ok("10.0.0.2:53".parse().expect("literal"))
         );
         assert_eq!(
-            parse_dns_server("127.0.0.1:5353"),
+            parse("127.0.0.1:5353"),
             Ok("127.0.0.1:5353".parse().expect("literal"))
         );
-        assert_eq!(
-            parse_dns_server("[fd00::2]:54"),
-            Ok("[fd00::2]:54".parse().expect("literal"))
-        );
-        assert_eq!(
-            parse_dns_server("fd00::2"),
-            Ok("[fd00::2]:53".parse().expect("literal"))
-        );
-        assert_eq!(
-            parse_dns_server("[fd00::2]"),
-            Ok("[fd00::2]:53".parse().expect("literal"))
-        );
-        assert_eq!(
-            parse_dns_server("dns.example"),
-            Err(DnsServerError::Malformed)
-        );
-        assert_eq!(
-            parse_dns_server("10.0.0.2:0"),
-            Err(DnsServerError::Malformed)
-        );
+        assert_eq!(parse("[fd00::2]:54"), Ok(v6("fd00::2", 54, 0)));
+        assert_eq!(parse("fd00::2"), Ok(v6("fd00::2", 53, 0)));
+        assert_eq!(parse("[fd00::2]"), Ok(v6("fd00::2", 53, 0)));
+        assert_eq!(parse("fe80::1%eth0"), Ok(v6("fe80::1", 53, 2)));
+        assert_eq!(parse("[fe80::1%eth0]:5353"), Ok(v6("fe80::1", 5353, 2)));
+        assert_eq!(parse("[fe80::1%3]:53"), Ok(v6("fe80::1", 53, 3)));
+        assert_eq!(parse("fe80::1%nope"), Err(DnsServerError::UnknownZone));
+        assert_eq!(parse("dns.example"), Err(DnsServerError::Malformed));
+        assert_eq!(parse("10.0.0.2:0"), Err(DnsServerError::Malformed));
+        assert_eq!(parse("[fd00::2]:x"), Err(DnsServerError::Malformed));
+        assert_eq!(parse("[fd00::2"), Err(DnsServerError::Malformed));
     }
 
     #[test]
@@ -851,9 +1492,18 @@ mod tests {
             Combined::Final(a, _) => Some(a),
             Combined::TryNext(_) => None,
         };
+        let next = |c: Combined| match c {
+            Combined::Final(..) => None,
+            Combined::TryNext(f) => Some(f),
+        };
         assert_eq!(
             fin(combine(ans(vec![ip]), Q::Timeout)),
             Some(DnsAnswer::Addresses(vec![ip]))
+        );
+        assert_eq!(
+            fin(combine(Q::ServFail, ans(vec![ip]))),
+            Some(DnsAnswer::Addresses(vec![ip])),
+            "addresses win over the other type's failure"
         );
         assert_eq!(
             fin(combine(ans(vec![]), ans(vec![]))),
@@ -863,21 +1513,54 @@ mod tests {
             fin(combine(Q::NxDomain { cnames: vec![] }, Q::Timeout)),
             Some(DnsAnswer::Failed(DnsFailure::NxDomain))
         );
-        assert_eq!(
-            fin(combine(Q::Refused, Q::Refused)),
-            Some(DnsAnswer::Failed(DnsFailure::Refused))
-        );
-        assert!(matches!(
-            combine(Q::ServFail, ans(vec![])),
-            Combined::TryNext(DnsFailure::ServFail)
-        ));
-        assert!(matches!(
-            combine(Q::NotSent, Q::NotSent),
-            Combined::TryNext(DnsFailure::NotAsked)
-        ));
-        assert!(matches!(
-            combine(Q::Timeout, Q::Timeout),
-            Combined::TryNext(DnsFailure::Timeout)
-        ));
+        // REFUSED, SERVFAIL and a dead server send the name on, like the C
+        // library.
+        for (a, aaaa, f) in [
+            (Q::Refused, Q::Refused, DnsFailure::Refused),
+            (Q::ServFail, ans(vec![]), DnsFailure::ServFail),
+            (Q::ServerDown, Q::ServerDown, DnsFailure::Unreachable),
+            (Q::NotSent, Q::NotSent, DnsFailure::NotAsked),
+            (Q::NoRoute, Q::NoRoute, DnsFailure::NoRoute),
+            (Q::NoRoute, Q::NotSent, DnsFailure::NoRoute),
+            (Q::Timeout, Q::Timeout, DnsFailure::Timeout),
+            (ans(vec![]), Q::Timeout, DnsFailure::Timeout),
+        ] {
+            assert_eq!(
+                next(combine(a.clone(), aaaa.clone())),
+                Some(f),
+                "{a:?} {aaaa:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn first_sends_get_slots_before_retransmissions() {
+        let slots = Slots::new(2);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let mut poll = |a: &mut Acquire| match Pin::new(a).poll(&mut cx) {
+            Poll::Ready(s) => s,
+            Poll::Pending => None,
+        };
+        let mut held = poll(&mut slots.acquire(Priority::FirstSend, 2))
+            .expect("free slots are handed out at once");
+        let mut again = slots.acquire(Priority::Retransmission, 1);
+        let mut first = slots.acquire(Priority::FirstSend, 2);
+        let mut gave_up = slots.acquire(Priority::FirstSend, 1);
+        assert!(poll(&mut again).is_none() && poll(&mut first).is_none());
+        // A pair is granted whole, and the first sends queued after the
+        // retransmission come first.
+        drop(held.pop());
+        assert!(poll(&mut first).is_none(), "one slot is not a pair");
+        drop(held);
+        let pair = poll(&mut first).expect("the pair, before the retransmission");
+        assert_eq!(pair.len(), 2);
+        assert!(poll(&mut again).is_none());
+        // A waiter that gave up passes its grant on, not loses it.
+        drop(std::mem::replace(&mut gave_up, Acquire::Ready(None)));
+        drop(pair);
+        let one = poll(&mut again).expect("then the retransmission");
+        assert_eq!((one.len(), slots.lock().free), (1, 1));
+        drop(one);
+        assert_eq!(slots.lock().free, 2, "every slot came back");
     }
 }

@@ -24,7 +24,8 @@
 //!   implementations behave: each call is also wrapped in
 //!   `tokio::time::timeout_at`, so an implementation that never returns turns
 //!   into a DNS timeout or a TCP timeout at the deadline, never a hang.
-//! * DNS gets the first half of the budget ([`ProbeOptions::dns_share`]);
+//! * DNS gets the first half of the budget ([`ProbeOptions::dns_share`]),
+//!   a resolver that has not returned by then being cut off 50 ms later;
 //!   connects (and TLS) may use all of it.
 //! * Everything runs concurrently on the caller's task (no `tokio::spawn`):
 //!   the wall time is that of the slowest target, not the sum. Because
@@ -74,6 +75,10 @@ pub struct Resolution {
     pub queries: Option<u32>,
     /// How many of those were UDP retransmissions (no reply in time).
     pub resent: Option<u32>,
+    /// How many of `resent` went to `resolver` (the one that answered):
+    /// retransmissions to servers that then failed say nothing about the
+    /// path to this one. `None`: not counted (then `resent` stands in).
+    pub resent_to_resolver: Option<u32>,
 }
 
 impl Resolution {
@@ -86,6 +91,7 @@ impl Resolution {
             ms,
             queries: None,
             resent: None,
+            resent_to_resolver: None,
         }
     }
 }
@@ -99,9 +105,11 @@ impl Resolution {
 /// * tell the failures apart as [`DnsFailure`]: NXDOMAIN (for either query)
 ///   → `NxDomain`; NOERROR with no address in either → `NoData` (or use
 ///   [`DnsAnswer::from_addresses`] with an empty list); SERVFAIL →
-///   `ServFail`; REFUSED → `Refused`; nothing before `deadline` → `Timeout`,
-///   or `NotAsked` when no query for the name was even sent before it (its
-///   own concurrency cap, no socket).
+///   `ServFail`; REFUSED → `Refused`; a server that answers ICMP
+///   unreachable → `Unreachable`; nothing before `deadline` → `Timeout`;
+///   `NotAsked` when no query for the name was even sent before it (its own
+///   concurrency cap, no socket) and `NoRoute` when none could leave this
+///   host (no route to the resolver).
 ///   When one family answers addresses and the other fails, the addresses
 ///   win;
 /// * return by `deadline` (the engine also cuts the call off there and
@@ -220,6 +228,10 @@ impl Default for ProbeOptions {
     }
 }
 
+/// How long after the DNS deadline the engine cuts off a resolver that has
+/// not returned (see `probe_one`).
+const DNS_CUT_OFF_GRACE: Duration = Duration::from_millis(50);
+
 fn ms_since(start: Instant) -> f64 {
     Instant::now().duration_since(start).as_secs_f64() * 1000.0
 }
@@ -291,15 +303,16 @@ async fn probe_one<R: Resolver, D: Dialer>(
             ms: 0.0,
             queries: Some(0),
             resent: Some(0),
+            resent_to_resolver: Some(0),
         },
         None => {
             let began = Instant::now();
-            match timeout_at(
-                limits.dns_deadline,
-                resolver.resolve(&target.host, limits.dns_deadline),
-            )
-            .await
-            {
+            // The cut-off comes a moment after the resolver's own deadline:
+            // hundreds of lookups on one task exhaust tokio's cooperative
+            // budget, so a resolver's timer can be polled a little late, and
+            // it should still report what it sent rather than be cut off.
+            let cut_off = (limits.dns_deadline + DNS_CUT_OFF_GRACE).min(limits.deadline);
+            match timeout_at(cut_off, resolver.resolve(&target.host, limits.dns_deadline)).await {
                 Ok(r) => r,
                 Err(_) => Resolution::timed_out(ms_since(began)),
             }
@@ -379,7 +392,8 @@ async fn probe_one<R: Resolver, D: Dialer>(
     let assessment = rules::assess_endpoint(&obs, task, cap);
     let mut endpoint = assessment.endpoint;
     if literal.is_none() {
-        if let Some(hint) = rules::dns_resent_hint(resolution.resent.unwrap_or(0), &obs.dns) {
+        let resent = resolution.resent_to_resolver.or(resolution.resent);
+        if let Some(hint) = rules::dns_resent_hint(resent.unwrap_or(0), &obs.dns) {
             endpoint.hints.push(hint);
         }
         endpoint.dns = Some(DnsReport {
@@ -432,6 +446,7 @@ mod tests {
                         ms: ms_since(began),
                         queries: None,
                         resent: None,
+                        resent_to_resolver: None,
                     }
                 }
                 None => {

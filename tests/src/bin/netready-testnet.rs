@@ -8,7 +8,7 @@
 //!
 //! A zone file has one name per line: `NAME ANSWER`, where ANSWER is a
 //! comma-separated list of addresses, or `nxdomain`, `nodata`, `servfail`,
-//! `refused`, `silence`, `cname:TARGET`. Unknown names get NXDOMAIN. The
+//! `refused`, `formerr`, `silence`, `cname:TARGET`. Unknown names get NXDOMAIN. The
 //! program prints `ready ADDR` once listening and runs until killed.
 
 use netready_tests::dns_server::{Answer, DnsServer};
@@ -23,6 +23,7 @@ fn parse_answer(s: &str) -> Result<Answer, String> {
         "nodata" => Answer::NoData,
         "servfail" => Answer::ServFail,
         "refused" => Answer::Refused,
+        "formerr" => Answer::FormErr,
         "silence" => Answer::Silence,
         _ if s.starts_with("cname:") => Answer::Cname(s["cname:".len()..].to_owned()),
         _ => Answer::Addresses(
