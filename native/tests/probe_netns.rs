@@ -205,8 +205,15 @@ impl Net {
     /// server, the region and metadata disabled) and `env`.
     fn probe(&self, args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
         let dns = self.dns.addr().to_string();
+        self.probe_bare(&[&["--dns-server", dns.as_str()], args].concat(), env)
+    }
+
+    /// Runs the probe in the client namespace with `args`, the region and
+    /// metadata disabled, and `env`: without `--dns-server`, it asks the
+    /// namespace's resolv.conf (see [`NetNs::resolv_conf`]).
+    fn probe_bare(&self, args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
         let mut cmd = self.client.command(BIN);
-        cmd.args(["probe", "--region", "eu-west-1", "--dns-server", &dns])
+        cmd.args(["probe", "--region", "eu-west-1"])
             .args(args)
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env_remove("ECS_CONTAINER_METADATA_URI_V4")
@@ -657,4 +664,236 @@ fn namespaces_are_removed() {
     }
     let listed = netready_tests::netns::run("ip", &["netns", "list"]).expect("ip netns list");
     assert!(!String::from_utf8_lossy(&listed.stdout).contains(&name));
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn endpoint<'a>(r: &'a Report, host: &str) -> &'a netready_core::report::EndpointReport {
+    r.endpoints
+        .iter()
+        .find(|e| e.host == host)
+        .expect("every target is reported")
+}
+
+const BASE: [&str; 6] = [
+    "--ecr-account",
+    "123456789012",
+    "--public-ip",
+    "no",
+    "--format",
+    "json",
+];
+
+/// Issue 13, case 4: resolv.conf names four servers; the first three fail
+/// (SERVFAIL, dead, SERVFAIL) and only the fourth would answer. glibc and
+/// musl use the first three, so the task's programs cannot resolve: the
+/// probe must say degraded, never ask the fourth, and warn that it ignored
+/// it.
+#[test]
+fn only_the_first_three_nameservers_are_used() {
+    let test = "only_the_first_three_nameservers_are_used";
+    let Some(n) = net(test) else { return };
+    let made = (|| -> Result<_, String> {
+        let failing = |bind: &str| -> Result<DnsServer, String> {
+            let s = DnsServer::start_in(Some(n.client.name()), sa(bind))?;
+            s.set_default(Answer::ServFail, Duration::ZERO);
+            Ok(s)
+        };
+        let first = failing("127.0.0.1:53")?;
+        let third = failing("127.0.0.3:53")?;
+        let fourth = DnsServer::start_in(Some(n.client.name()), sa("127.0.0.4:53"))?;
+        n.client.resolv_conf(
+            "search example\nnameserver 127.0.0.1\nnameserver 127.0.0.2\nnameserver 127.0.0.3\nnameserver 127.0.0.4\noptions ndots:2\n",
+        )?;
+        Ok((first, third, fourth))
+    })();
+    let (first, third, fourth) = match made {
+        Ok(m) => m,
+        Err(e) => return skip(test, &e),
+    };
+    fourth.set("svc.example", Answer::Addresses(vec![ip("10.99.1.1")]));
+    let (out, _) = n.probe_bare(&[&BASE[..], &["--endpoint", "svc.example"]].concat(), &[]);
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(1), "{r:#?}");
+    let e = endpoint(&r, "svc.example");
+    assert_eq!(
+        e.failure.map(|f| f.as_str()),
+        Some("dns_servfail"),
+        "{e:#?}"
+    );
+    assert_eq!(fourth.queries(), 0, "the fourth nameserver was asked");
+    assert!(first.queries() >= 2 && third.queries() >= 2);
+    let ctx = r.context.as_ref().expect("a probe report has a context");
+    assert_eq!(
+        ctx.resolvers.value,
+        ["127.0.0.1:53", "127.0.0.2:53", "127.0.0.3:53"]
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning") && err.contains("ignores 127.0.0.4"),
+        "{err}"
+    );
+}
+
+/// Issue 13, case 8: a link-local nameserver with its zone
+/// (`fe80::53%eth0`), as DHCPv6 or a hand-written resolv.conf gives it, is
+/// reached through that interface: the zone is the scope id, as in glibc.
+#[test]
+fn a_link_local_nameserver_with_a_zone() {
+    let test = "a_link_local_nameserver_with_a_zone";
+    let Some(n) = net(test) else { return };
+    let made = (|| -> Result<_, String> {
+        let (client_if, server_if) = veth(&n.client, "fe80::1/64", &n.server, "fe80::53/64")?;
+        let index = netready_tests::netns::link_index(&n.server, &server_if)?;
+        let bind = SocketAddr::V6(std::net::SocketAddrV6::new(
+            "fe80::53".parse().expect("literal"),
+            53,
+            0,
+            index,
+        ));
+        let dns = DnsServer::start_in(Some(n.server.name()), bind)?;
+        n.client
+            .resolv_conf(&format!("nameserver fe80::53%{client_if}\n"))?;
+        Ok((dns, client_if))
+    })();
+    let (dns, client_if) = match made {
+        Ok(m) => m,
+        Err(e) => return skip(test, &format!("no link-local IPv6 here: {e}")),
+    };
+    dns.set("svc.example", Answer::Addresses(vec![ip("10.99.1.1")]));
+    let (out, _) = n.probe_bare(&[&BASE[..], &["--endpoint", "svc.example"]].concat(), &[]);
+    let r = json(&out);
+    let e = endpoint(&r, "svc.example");
+    assert_eq!(e.failure, None, "{e:#?}\nstderr: {}", stderr(&out));
+    let resolver = e.dns.as_ref().and_then(|d| d.resolver.clone());
+    assert!(
+        resolver
+            .as_deref()
+            .is_some_and(|r| r.starts_with("[fe80::53%")),
+        "{resolver:?}"
+    );
+    assert!(dns.queries() >= 2);
+    // The same, named on the command line.
+    let flag = format!("[fe80::53%{client_if}]:53");
+    let (out, _) = n.probe_bare(
+        &[
+            &BASE[..],
+            &["--dns-server", &flag, "--endpoint", "svc.example"],
+        ]
+        .concat(),
+        &[],
+    );
+    assert_eq!(endpoint(&json(&out), "svc.example").failure, None);
+}
+
+/// Issue 13, case 5: IPv6 disabled by sysctl (a common hardening): a
+/// connect to an IPv6 answer fails with EADDRNOTAVAIL. Nothing was sent, so
+/// it is `no_local_route` (a hint), not `unreachable` with
+/// partial-reachability and mixed-answers warnings.
+#[test]
+fn ipv6_disabled_by_sysctl_is_no_local_route() {
+    let test = "ipv6_disabled_by_sysctl_is_no_local_route";
+    let Some(n) = net(test) else { return };
+    if let Err(e) = n.client.sysctl("net.ipv6.conf.all.disable_ipv6=1") {
+        return skip(test, &e);
+    }
+    n.dns.set(
+        "dual.example",
+        Answer::Addresses(vec![ip("52.94.76.1"), ip("fd00:99::1")]),
+    );
+    let (out, _) = n.probe(&[&BASE[..], &["--endpoint", "dual.example"]].concat(), &[]);
+    let r = json(&out);
+    let e = endpoint(&r, "dual.example");
+    let outcomes: Vec<&str> = e.addresses.iter().map(|a| a.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["connected", "no_local_route"], "{e:#?}");
+    assert_eq!(e.failure, None);
+    assert!(
+        !r.findings.iter().any(|f| f.resource == "dual.example"),
+        "{:?}",
+        r.findings
+    );
+    assert!(
+        e.hints
+            .iter()
+            .any(|h| h.contains("no route from this host"))
+    );
+    // Only IPv6: unreachable, with the no-local-route outcome.
+    n.dns
+        .set("v6only.example", Answer::Addresses(vec![ip("fd00:99::1")]));
+    let (out, _) = n.probe(
+        &[&BASE[..], &["--endpoint", "v6only.example"]].concat(),
+        &[],
+    );
+    let e = endpoint(&json(&out), "v6only.example").clone();
+    assert_eq!(e.failure.map(|f| f.as_str()), Some("tcp_unreachable"));
+    assert_eq!(e.addresses[0].outcome.as_str(), "no_local_route");
+}
+
+/// Issue 13, case 10: no route to the resolver. No query left this host,
+/// so no resolver was asked: `dns_unreachable` with a hint that says so,
+/// at once, not "No resolver answered in time" at the deadline.
+#[test]
+fn no_route_to_the_resolver_is_never_asked() {
+    let Some(n) = net("no_route_to_the_resolver_is_never_asked") else {
+        return;
+    };
+    let (out, took) = n.probe_bare(
+        &[
+            &BASE[..],
+            &["--dns-server", "10.98.0.53", "--endpoint", "svc.example"],
+        ]
+        .concat(),
+        &[],
+    );
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(1));
+    for e in r.endpoints.iter().filter(|e| e.service != "ecr.dkr") {
+        assert_eq!(
+            e.failure.map(|f| f.as_str()),
+            Some("dns_unreachable"),
+            "{e:#?}"
+        );
+        assert!(e.hints[0].contains("never asked"), "{:?}", e.hints);
+        assert_eq!(e.dns.as_ref().and_then(|d| d.queries), Some(0));
+    }
+    // Told at once: the default budget is 5 s.
+    assert!(took < Duration::from_secs(4), "{took:?}");
+}
+
+/// Issue 13, case 2, across a link: the first resolver's host answers ICMP
+/// port unreachable (nothing on port 53). Every name moves to the second
+/// at once (the first name to learn it tells the others), so 100 names
+/// resolve well inside the dead server's share, with no "retransmitted"
+/// hint.
+#[test]
+fn a_dead_first_resolver_across_a_link() {
+    let Some(n) = net("a_dead_first_resolver_across_a_link") else {
+        return;
+    };
+    let mut args: Vec<String> = BASE.iter().map(|s| (*s).to_owned()).collect();
+    args.extend(["--timeout", "8s"].map(str::to_owned));
+    for i in 0..100 {
+        let host = format!("d{i}.example");
+        n.dns.set(&host, Answer::Addresses(vec![ip("10.99.1.1")]));
+        args.extend(["--endpoint".to_owned(), host]);
+    }
+    n.runner_zone();
+    let good = n.dns.addr().to_string();
+    args.extend(["--dns-server", "10.99.1.3", "--dns-server", &good].map(str::to_owned));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (out, took) = n.probe_bare(&refs, &[]);
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{r:#?}");
+    // The dead server's share alone is 2 s (half of the DNS half).
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    for e in &r.endpoints {
+        assert!(
+            !e.hints.iter().any(|h| h.contains("retransmitted")),
+            "{}: {:?}",
+            e.host,
+            e.hints
+        );
+    }
 }

@@ -9,7 +9,9 @@
 //! * names are unique per process and call (`nr-<pid>-<n>-<tag>`), so tests
 //!   run in parallel without clashing;
 //! * the namespace (and with it every veth end inside) is deleted when the
-//!   [`NetNs`] is dropped, also when the test fails.
+//!   [`NetNs`] is dropped, also when the test fails, and with it the
+//!   `/etc/netns/<name>/` files ([`NetNs::resolv_conf`]) that programs run
+//!   with `ip netns exec` see in place of `/etc`'s.
 //!
 //! Where namespaces cannot be made (no root, no `ip`, a sandbox that forbids
 //! it), [`NetNs::new`] returns an error and tests call [`skip`] to say so
@@ -93,6 +95,20 @@ impl NetNs {
         c
     }
 
+    /// Writes `/etc/netns/<name>/resolv.conf`: programs run in the
+    /// namespace with `ip netns exec` (e.g. [`NetNs::command`]) read it as
+    /// their `/etc/resolv.conf`. Removed with the namespace.
+    pub fn resolv_conf(&self, text: &str) -> Result<(), String> {
+        let dir = self.etc_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = dir.join("resolv.conf");
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn etc_dir(&self) -> std::path::PathBuf {
+        std::path::Path::new("/etc/netns").join(&self.name)
+    }
+
     /// Sets a sysctl inside the namespace (e.g. `net.ipv4.icmp_ratelimit=0`).
     /// Falls back to writing `/proc/sys` when `sysctl` (procps) is missing.
     pub fn sysctl(&self, setting: &str) -> Result<(), String> {
@@ -128,12 +144,20 @@ impl Drop for NetNs {
         if let Err(e) = run("ip", &["netns", "del", &self.name]) {
             eprintln!("warning: could not delete namespace {}: {e}", self.name);
         }
+        let dir = self.etc_dir();
+        if dir.exists()
+            && let Err(e) = std::fs::remove_dir_all(&dir)
+        {
+            eprintln!("warning: could not remove {}: {e}", dir.display());
+        }
     }
 }
 
 /// Links `a` and `b` with a veth pair, giving `a_cidr` (e.g. `10.1.0.1/24`)
-/// to `a`'s end and `b_cidr` to `b`'s end, both up.
-pub fn veth(a: &NetNs, a_cidr: &str, b: &NetNs, b_cidr: &str) -> Result<(), String> {
+/// to `a`'s end and `b_cidr` to `b`'s end, both up. Returns the names of
+/// `a`'s end and `b`'s end. An IPv6 address is added without duplicate
+/// address detection (`nodad`), so it can be used at once.
+pub fn veth(a: &NetNs, a_cidr: &str, b: &NetNs, b_cidr: &str) -> Result<(String, String), String> {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     // Interface names are at most 15 characters.
     let a_if = format!("nra{}x{n}", std::process::id() % 100_000);
@@ -150,11 +174,16 @@ pub fn veth(a: &NetNs, a_cidr: &str, b: &NetNs, b_cidr: &str) -> Result<(), Stri
         "netns",
         b.name(),
     ])?;
-    a.ip(&["addr", "add", a_cidr, "dev", &a_if])?;
-    b.ip(&["addr", "add", b_cidr, "dev", &b_if])?;
+    for (ns, cidr, dev) in [(a, a_cidr, &a_if), (b, b_cidr, &b_if)] {
+        let mut args = vec!["addr", "add", cidr, "dev", dev.as_str()];
+        if cidr.contains(':') {
+            args.push("nodad");
+        }
+        ns.ip(&args)?;
+    }
     a.ip(&["link", "set", &a_if, "up"])?;
     b.ip(&["link", "set", &b_if, "up"])?;
-    Ok(())
+    Ok((a_if, b_if))
 }
 
 /// The name of the first veth-like interface of `ns` other than `lo`.
@@ -166,4 +195,15 @@ pub fn first_link(ns: &NetNs) -> Result<String, String> {
         .map(|n| n.split('@').next().unwrap_or(n).to_owned())
         .find(|n| n != "lo")
         .ok_or_else(|| format!("no link in {}", ns.name()))
+}
+
+/// The index of interface `dev` inside `ns` (the scope id of its
+/// link-local addresses there).
+pub fn link_index(ns: &NetNs, dev: &str) -> Result<u32, String> {
+    let out = ns.ip(&["-o", "link", "show", "dev", dev])?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split(':')
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| format!("no index for {dev} in {}: {text:?}", ns.name()))
 }

@@ -7,9 +7,10 @@
 //!   to the resolved address itself;
 //! * refused (RST), timed out (nothing before the deadline), unreachable
 //!   (ICMP host/net unreachable, a local firewall's reject) and no local
-//!   route (this host has no route to the address, so nothing was sent;
-//!   told by a route lookup — a UDP `connect`, which sends nothing — after
-//!   an unreachable connect) are told apart;
+//!   route (this host has no route to the address, or no source address for
+//!   its family, e.g. IPv6 disabled by sysctl, so nothing was sent; told by
+//!   a route lookup — a UDP `connect`, which sends nothing — after an
+//!   unreachable connect) are told apart;
 //! * the connection is closed as soon as the handshake completes: no byte is
 //!   sent (the probe proves the path, not the service);
 //! * at most [`connection_slots`] connects are in flight at once, so running
@@ -24,6 +25,7 @@ use netready_core::report::{TcpOutcome, TlsReport};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpSocket;
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
@@ -98,7 +100,9 @@ pub fn outcome_of(error: &io::Error) -> TcpOutcome {
 
 /// Whether this host has a route to `addr`: a UDP socket's `connect` looks
 /// the route up and sends nothing. A family the kernel does not support has
-/// no route either.
+/// no route either, nor does one without a usable source address (IPv6
+/// disabled by `net.ipv6.conf.all.disable_ipv6=1`, a common hardening:
+/// `EADDRNOTAVAIL`).
 pub fn has_local_route(addr: SocketAddr) -> bool {
     let any: SocketAddr = match addr {
         SocketAddr::V4(_) => (std::net::Ipv4Addr::UNSPECIFIED, 0).into(),
@@ -107,7 +111,10 @@ pub fn has_local_route(addr: SocketAddr) -> bool {
     match std::net::UdpSocket::bind(any) {
         Ok(socket) => !matches!(
             socket.connect(addr),
-            Err(e) if e.kind() == io::ErrorKind::NetworkUnreachable
+            Err(e) if matches!(
+                e.kind(),
+                io::ErrorKind::NetworkUnreachable | io::ErrorKind::AddrNotAvailable
+            )
         ),
         // No such family here (IPv6 disabled): no route to it either. Any
         // other failure (out of descriptors, …) says nothing about routes.
@@ -120,17 +127,42 @@ pub fn has_local_route(addr: SocketAddr) -> bool {
     }
 }
 
+/// A TCP socket for `addr`'s family. Out of descriptors (`EMFILE`,
+/// `ENFILE`: DNS sockets of names still waiting for an answer count too)
+/// is no fact about the endpoint: it waits for one until the deadline, and
+/// is then not dialled (`skipped_deadline`), never `unreachable`.
+async fn new_socket(addr: SocketAddr, deadline: Instant) -> Result<TcpSocket, TcpOutcome> {
+    loop {
+        let socket = match addr {
+            SocketAddr::V4(_) => TcpSocket::new_v4(),
+            SocketAddr::V6(_) => TcpSocket::new_v6(),
+        };
+        match socket {
+            Ok(s) => return Ok(s),
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(nix::libc::EMFILE | nix::libc::ENFILE)
+                ) =>
+            {
+                let retry = Instant::now() + Duration::from_millis(10);
+                if retry >= deadline {
+                    return Err(TcpOutcome::SkippedDeadline);
+                }
+                tokio::time::sleep_until(retry).await;
+            }
+            Err(e) => return Err(outcome_of(&e)),
+        }
+    }
+}
+
 /// Opens a TCP connection to `addr` before `deadline`; the stream is
 /// returned so the TLS step can use it.
 pub async fn connect(
     addr: SocketAddr,
     deadline: Instant,
 ) -> Result<tokio::net::TcpStream, TcpOutcome> {
-    let socket = match addr {
-        SocketAddr::V4(_) => TcpSocket::new_v4(),
-        SocketAddr::V6(_) => TcpSocket::new_v6(),
-    }
-    .map_err(|e| outcome_of(&e));
+    let socket = new_socket(addr, deadline).await;
     let result = match socket {
         Err(o) => Err(o),
         Ok(socket) => match timeout_at(deadline, socket.connect(addr)).await {
