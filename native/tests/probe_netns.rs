@@ -637,9 +637,18 @@ fn proxy_variables_are_ignored() {
         &env,
     );
     let r = json(&out);
-    // Reachable directly (the listeners are not TLS servers, so the TLS step
-    // fails, but it too went direct).
-    assert_eq!(out.status.code(), Some(0), "{r:#?}");
+    // Reachable directly. The listeners are not TLS servers, so the TLS step
+    // fails (tls-failed: degraded), but it too went direct.
+    assert_eq!(out.status.code(), Some(1), "{r:#?}");
+    assert!(
+        r.endpoints.iter().all(|e| e.service == "ecr.dkr"
+            || e.reachable == netready_core::report::Reachability::Reachable)
+    );
+    assert!(
+        r.findings.iter().all(|f| f.code.as_str() == "tls-failed"),
+        "{:?}",
+        r.findings
+    );
     assert!(n.listeners.wait_accepted(0, 1, Duration::from_secs(2)) >= 1);
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(
@@ -896,4 +905,75 @@ fn a_dead_first_resolver_across_a_link() {
             e.hints
         );
     }
+}
+
+/// Issue 13, case 6, the binary: a TLS server with a self-signed
+/// certificate (what a TLS-inspecting proxy that clients do not trust looks
+/// like from the task). With `--tls` the verdict is degraded (exit 1) with
+/// `tls-untrusted`, and the table says why in words; without `--tls` the
+/// TCP path is ready.
+#[test]
+fn tls_untrusted_makes_the_probe_degraded() {
+    let test = "tls_untrusted_makes_the_probe_degraded";
+    let Some(n) = net(test) else { return };
+    let cert =
+        netready_tests::tls::TestCert::self_signed(&["tls.example"]).expect("make a certificate");
+    let server = match netready_tests::tls::TlsServer::start_in(
+        Some(n.server.name()),
+        sa("10.99.1.3:443"),
+        &cert,
+    ) {
+        Ok(s) => s,
+        Err(e) => return skip(test, &e),
+    };
+    n.dns
+        .set("tls.example", Answer::Addresses(vec![ip("10.99.1.3")]));
+    // Only the one endpoint: ECR Docker without an account is not checked
+    // (unknown), and the other runner endpoints are plain TCP listeners.
+    let only = [
+        "--public-ip",
+        "no",
+        "--endpoint",
+        "tls.example",
+        "--timeout",
+        "3s",
+    ];
+    let (out, _) = n.probe(&[&only[..], &["--format", "json"]].concat(), &[]);
+    let plain = json(&out);
+    assert_eq!(
+        endpoint(&plain, "tls.example").reachable,
+        netready_core::report::Reachability::Reachable
+    );
+    let (out, _) = n.probe(&[&only[..], &["--format", "json", "--tls"]].concat(), &[]);
+    let r = json(&out);
+    assert_eq!(out.status.code(), Some(1), "{r:#?}");
+    assert_eq!(r.status, Status::Degraded);
+    let e = endpoint(&r, "tls.example");
+    let tls = e.tls.as_ref().expect("--tls reports a TLS step");
+    assert_eq!(tls.outcome, netready_core::report::TlsOutcome::Untrusted);
+    assert_eq!(tls.issuer.as_deref(), Some("CN=tls.example"));
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.resource == "tls.example")
+        .expect("a finding for the TLS endpoint");
+    assert_eq!(f.code.as_str(), "tls-untrusted");
+    assert!(f.message.contains("self-signed"), "{}", f.message);
+    assert!(server.handshakes() >= 1, "the handshake completed");
+    // The table for people says it in words.
+    let (out, _) = n.probe(&[&only[..], &["--tls"]].concat(), &[("NO_COLOR", "1")]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{table}");
+    assert!(
+        table.contains("tls UNTRUSTED, issuer CN=tls.example"),
+        "{table}"
+    );
+    assert!(
+        table.contains("error: tls-untrusted: tls.example: the TLS certificate is not trusted"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("UnknownIssuer") && !table.contains("InvalidCertificate"),
+        "{table}"
+    );
 }

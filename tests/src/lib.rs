@@ -11,6 +11,8 @@
 //!   to run commands inside;
 //! * [`sim`]: a deterministic simulated network on smoltcp (virtual time,
 //!   fault injection) implementing the probe's resolver and dialer traits;
+//! * [`tls`]: TLS servers with certificates made on the spot (self-signed,
+//!   or from a test interception CA);
 //! * [`thread`]: the plumbing: each server runs on its own thread with its
 //!   own tokio runtime, optionally inside a namespace, and stops on drop.
 //!
@@ -24,3 +26,4 @@ pub mod listeners;
 pub mod netns;
 pub mod sim;
 pub mod thread;
+pub mod tls;

@@ -28,6 +28,7 @@ use netready_core::rules::{self, DnsAnswer, DnsFailure, PublicIp};
 use netready_tests::dns_server::{Answer, DnsServer};
 use netready_tests::http::{HttpServer, Route};
 use netready_tests::listeners::Listeners;
+use netready_tests::tls::{TestCert, TlsServer};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -832,72 +833,17 @@ async fn many_names_with_a_delaying_server_stay_concurrent() {
     assert_eq!(w.listeners.wait_accepted(0, 200, SETTLE), 200);
 }
 
-/// A self-signed certificate for `name`, issued by a test CA.
-fn test_ca_and_leaf(
-    name: &str,
-) -> (
-    rustls::pki_types::CertificateDer<'static>,
-    rcgen::CertifiedKey<rcgen::KeyPair>,
-) {
-    let mut ca_params =
-        rcgen::CertificateParams::new(Vec::<String>::new()).expect("empty SAN list is valid");
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::OrganizationName, "Middlebox Inc");
-    // Most general first, as real CAs encode it (printed the other way).
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "Netready Test Interception CA");
-    let ca_key = rcgen::KeyPair::generate().expect("generate a CA key");
-    let ca = ca_params.self_signed(&ca_key).expect("self-sign the CA");
-    let leaf_params = rcgen::CertificateParams::new(vec![name.to_owned()]).expect("valid SAN");
-    let leaf_key = rcgen::KeyPair::generate().expect("generate a leaf key");
-    let issuer = rcgen::Issuer::from_params(&ca_params, &ca_key);
-    let leaf = leaf_params
-        .signed_by(&leaf_key, &issuer)
-        .expect("sign the leaf");
-    (
-        ca.der().clone(),
-        rcgen::CertifiedKey {
-            cert: leaf,
-            signing_key: leaf_key,
-        },
-    )
-}
-
-/// A TLS server on loopback presenting `leaf` for every handshake.
-async fn tls_server(leaf: &rcgen::CertifiedKey<rcgen::KeyPair>) -> SocketAddr {
-    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf.signing_key.serialize_der())
-        .expect("PKCS#8 key");
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("default versions")
-    .with_no_client_auth()
-    .with_single_cert(vec![leaf.cert.der().clone()], key)
-    .expect("valid certificate and key");
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind(any_port())
-        .await
-        .expect("bind the TLS server");
-    let addr = listener.local_addr().expect("bound socket has an address");
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let _ = acceptor.accept(stream).await;
-            });
-        }
-    });
-    addr
+/// A TLS server on loopback presenting `cert` for every handshake.
+fn tls_server(cert: &TestCert) -> TlsServer {
+    TlsServer::start_in(None, any_port(), cert).expect("start a TLS server on loopback")
 }
 
 #[tokio::test]
 async fn tls_untrusted_issuer_is_reported() {
-    let (ca, leaf) = test_ca_and_leaf("secretsmanager.eu-west-1.amazonaws.com");
-    let addr = tls_server(&leaf).await;
+    let cert = TestCert::from_interception_ca(&["secretsmanager.eu-west-1.amazonaws.com"])
+        .expect("make a test certificate");
+    let server = tls_server(&cert);
+    let addr = server.addr();
     let deadline = Instant::now() + Duration::from_secs(2);
     // Judged against the public web roots: an interception CA.
     let report = tls::handshake(addr, "secretsmanager.eu-west-1.amazonaws.com", deadline).await;
@@ -907,17 +853,18 @@ async fn tls_untrusted_issuer_is_reported() {
         issuer.contains("CN=Netready Test Interception CA") && issuer.contains("O=Middlebox Inc"),
         "{issuer}"
     );
+    // In words, not the TLS library's Debug form.
+    let detail = report.detail.clone().unwrap_or_default();
     assert!(
-        report
-            .detail
-            .as_deref()
-            .unwrap_or_default()
-            .contains("not trusted"),
-        "{report:?}"
+        detail.contains("certificate authority the public web roots do not include"),
+        "{detail}"
     );
+    assert!(!detail.contains("UnknownIssuer"), "{detail}");
     // Judged against the CA that issued it: trusted.
     let mut roots = rustls::RootCertStore::empty();
-    roots.add(ca).expect("add the test CA");
+    roots
+        .add(cert.ca.clone().expect("issued by the test CA"))
+        .expect("add the test CA");
     let report = tls::handshake_with_roots(
         addr,
         "secretsmanager.eu-west-1.amazonaws.com",
@@ -926,7 +873,8 @@ async fn tls_untrusted_issuer_is_reported() {
     )
     .await;
     assert_eq!(report.outcome, TlsOutcome::Trusted, "{report:?}");
-    // The wrong name: untrusted even with the right CA.
+    // The wrong name: untrusted even with the right CA, and the words say
+    // which names the certificate has.
     let report = tls::handshake_with_roots(
         addr,
         "logs.eu-west-1.amazonaws.com",
@@ -935,7 +883,13 @@ async fn tls_untrusted_issuer_is_reported() {
     )
     .await;
     assert_eq!(report.outcome, TlsOutcome::Untrusted, "{report:?}");
-    // Something that is not TLS: failed, by the deadline.
+    assert_eq!(
+        report.detail.as_deref(),
+        Some(
+            "it is not valid for logs.eu-west-1.amazonaws.com (it names secretsmanager.eu-west-1.amazonaws.com)"
+        )
+    );
+    // Something that is not TLS: failed, by the deadline, in words.
     let plain = Listeners::start(&[any_port()]).expect("plain listener");
     let report = tls::handshake(
         plain.addrs()[0],
@@ -944,58 +898,130 @@ async fn tls_untrusted_issuer_is_reported() {
     )
     .await;
     assert_eq!(report.outcome, TlsOutcome::Failed, "{report:?}");
+    let detail = report.detail.unwrap_or_default();
+    assert!(
+        detail.contains("closed the connection") || detail.contains("reset"),
+        "{detail}"
+    );
 }
 
+/// Sends the TLS step of each mapped address to its loopback socket,
+/// judged against `roots` (the public web roots when `None`).
+struct TlsMapped {
+    inner: LoopbackDialer,
+    roots: Option<Arc<rustls::RootCertStore>>,
+}
+
+impl Dialer for TlsMapped {
+    async fn dial(&self, addr: SocketAddr, deadline: Instant) -> Dialed {
+        self.inner.dial(addr, deadline).await
+    }
+    async fn tls_handshake(
+        &self,
+        addr: SocketAddr,
+        name: &str,
+        deadline: Instant,
+    ) -> netready_core::report::TlsReport {
+        let target = *self.inner.map.get(&addr.ip()).expect("mapped");
+        match &self.roots {
+            Some(roots) => tls::handshake_with_roots(target, name, deadline, roots.clone()).await,
+            None => tls::handshake(target, name, deadline).await,
+        }
+    }
+}
+
+/// Issue 13, case 6: with `--tls`, an untrusted certificate (a
+/// self-signed one, or an intercepting proxy's) or a failed handshake makes
+/// the status degraded, with a `tls-untrusted` or `tls-failed` finding that
+/// says why in words; a trusted one keeps it ready.
 #[tokio::test]
-async fn tls_through_the_engine() {
-    let (_, leaf) = test_ca_and_leaf("tls.example");
-    let addr = tls_server(&leaf).await;
+async fn tls_in_the_verdict() {
+    let self_signed = TestCert::self_signed(&["tls.example"]).expect("make a certificate");
+    let proxy = TestCert::from_interception_ca(&["proxied.example"]).expect("make a certificate");
+    let (tls_self, tls_proxy) = (tls_server(&self_signed), tls_server(&proxy));
     let w = world();
-    let mut dialer = LoopbackDialer {
+    let mut inner = LoopbackDialer {
         map: w.dialer.map.clone(),
         inner: TcpDialer::new(),
     };
-    dialer.map.insert(ip("10.0.0.5"), addr);
+    inner.map.insert(ip("10.0.0.5"), tls_self.addr());
+    inner.map.insert(ip("10.0.0.6"), tls_proxy.addr());
     w.dns
         .set("tls.example", Answer::Addresses(vec![ip("10.0.0.5")]));
-    struct TlsMapped(LoopbackDialer);
-    impl Dialer for TlsMapped {
-        async fn dial(&self, addr: SocketAddr, deadline: Instant) -> Dialed {
-            self.0.dial(addr, deadline).await
-        }
-        async fn tls_handshake(
-            &self,
-            addr: SocketAddr,
-            name: &str,
-            deadline: Instant,
-        ) -> netready_core::report::TlsReport {
-            let target = *self.0.map.get(&addr.ip()).expect("mapped");
-            tls::handshake(target, name, deadline).await
-        }
-    }
+    w.dns
+        .set("proxied.example", Answer::Addresses(vec![ip("10.0.0.6")]));
+    // A plain TCP listener: TCP connects, TLS does not.
+    w.dns
+        .set("plain.example", Answer::Addresses(vec![ip("10.0.0.1")]));
     let resolver = DnsResolver::new(vec![w.dns.addr()], 64);
-    let options = ProbeOptions {
+    let with_tls = ProbeOptions {
         tls: true,
         ..ProbeOptions::default()
     };
-    let r = net::probe(
-        &[target("tls.example")],
-        &ctx(w.dns.addr()),
-        &resolver,
-        &TlsMapped(dialer),
-        &options,
-    )
-    .await;
-    let tls = endpoint(&r, "tls.example")
+    let mut dialer = TlsMapped { inner, roots: None };
+    let ctx = ctx(w.dns.addr());
+    let probe = async |host: &str, dialer: &TlsMapped, options: ProbeOptions| {
+        net::probe(&[target(host)], &ctx, &resolver, dialer, &options).await
+    };
+
+    for (host, code, words) in [
+        (
+            "tls.example",
+            "tls-untrusted",
+            "certificate authority the public web roots do not include",
+        ),
+        (
+            "proxied.example",
+            "tls-untrusted",
+            "CN=Netready Test Interception CA",
+        ),
+        (
+            "plain.example",
+            "tls-failed",
+            "TCP connects, but the TLS handshake failed",
+        ),
+    ] {
+        let r = probe(host, &dialer, with_tls.clone()).await;
+        assert_eq!(r.status, Status::Degraded, "{host}: {r:#?}");
+        assert_eq!(r.status.exit_code(), 1);
+        let e = endpoint(&r, host);
+        assert_eq!(e.reachable, Reachability::Reachable, "TCP still connects");
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code.as_str() == code && f.resource == host)
+            .unwrap_or_else(|| panic!("{host}: no {code} in {:?}", r.findings));
+        assert!(f.message.contains(words), "{host}: {}", f.message);
+        assert!(
+            !f.message.contains("Error") && !f.message.contains("Kind("),
+            "{}",
+            f.message
+        );
+        let table = netready::probe::cli::render_table(&r, false);
+        assert!(
+            table.contains(code) && table.contains("status: degraded"),
+            "{table}"
+        );
+        // Without --tls, the same paths are ready: TCP proves them.
+        let r = probe(host, &dialer, ProbeOptions::default()).await;
+        assert_eq!(r.status, Status::Ready, "{host} without --tls");
+    }
+    assert!(tls_self.handshakes() >= 1 && tls_proxy.handshakes() >= 1);
+
+    // Trusted (the test CA as the only root): no finding, ready.
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(proxy.ca.clone().expect("issued by the test CA"))
+        .expect("add the test CA");
+    dialer.roots = Some(Arc::new(roots));
+    let r = probe("proxied.example", &dialer, with_tls.clone()).await;
+    assert_eq!(r.status, Status::Ready, "{r:#?}");
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    let tls = endpoint(&r, "proxied.example")
         .tls
         .clone()
         .expect("--tls reports a TLS step");
-    assert_eq!(tls.outcome, TlsOutcome::Untrusted);
-    assert!(
-        tls.issuer
-            .unwrap_or_default()
-            .contains("Netready Test Interception CA")
-    );
+    assert_eq!(tls.outcome, TlsOutcome::Trusted);
 }
 
 #[tokio::test]

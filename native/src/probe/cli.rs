@@ -596,7 +596,7 @@ pub fn render_table(report: &Report, colour: bool) -> String {
             let outcome = match tls.outcome {
                 TlsOutcome::Trusted => p.paint("32", "tls trusted"),
                 TlsOutcome::Untrusted => p.paint("31;1", "tls UNTRUSTED"),
-                TlsOutcome::Failed => p.paint("33", "tls failed"),
+                TlsOutcome::Failed => p.paint("31;1", "tls FAILED"),
                 TlsOutcome::NotAttempted => "tls not attempted".to_owned(),
             };
             let mut line = outcome;

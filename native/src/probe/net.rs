@@ -4,8 +4,9 @@
 //! [`rules::plan_dials`] *before* dialling (so a sinkhole answer such as
 //! 0.0.0.0 or 127.0.0.1 is never dialled), dials every planned address of
 //! every target at once, optionally shakes hands with TLS, and hands the
-//! outcomes to core's [`rules::assess_endpoint`] and [`Report::finish`]. It
-//! decides no rule itself.
+//! outcomes to core's [`rules::assess_endpoint`], [`rules::tls_finding`]
+//! (`tls-untrusted`, `tls-failed`: the status is then degraded) and
+//! [`Report::finish`]. It decides no rule itself.
 //!
 //! All I/O goes through two small traits, so the same engine runs over real
 //! sockets (`super::dns` and `super::dial`), a
@@ -391,6 +392,7 @@ async fn probe_one<R: Resolver, D: Dialer>(
     };
     let assessment = rules::assess_endpoint(&obs, task, cap);
     let mut endpoint = assessment.endpoint;
+    let mut findings = assessment.findings;
     if literal.is_none() {
         let resent = resolution.resent_to_resolver.or(resolution.resent);
         if let Some(hint) = rules::dns_resent_hint(resent.unwrap_or(0), &obs.dns) {
@@ -408,14 +410,16 @@ async fn probe_one<R: Resolver, D: Dialer>(
         let tls = tls_report
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        endpoint.tls = Some(tls.unwrap_or(TlsReport {
+        let tls = tls.unwrap_or(TlsReport {
             outcome: TlsOutcome::NotAttempted,
             issuer: None,
             detail: Some("no address connected".to_owned()),
             ms: None,
-        }));
+        });
+        findings.extend(rules::tls_finding(&target.host, &tls));
+        endpoint.tls = Some(tls);
     }
-    (endpoint, assessment.findings)
+    (endpoint, findings)
 }
 
 #[cfg(test)]

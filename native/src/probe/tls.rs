@@ -8,6 +8,8 @@
 //!   the key), and is reported [`TlsOutcome::Untrusted`] with the verifier's
 //!   reason and the issuer: that is what a TLS-intercepting middlebox looks
 //!   like;
+//! * every reason is said in words ([`certificate_words`], [`error_words`]),
+//!   never in the TLS library's Debug form;
 //! * no application data is ever sent; the connection is closed right after
 //!   the handshake;
 //! * the step ends by the deadline ([`TlsOutcome::Failed`] otherwise).
@@ -19,7 +21,9 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    AlertDescription, CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use tokio::time::{Instant, timeout_at};
@@ -85,7 +89,10 @@ pub async fn handshake_with_roots(
         Ok(s) => s,
         Err(o) => {
             return failed(
-                format!("the TCP connect for the handshake failed: {}", o.as_str()),
+                format!(
+                    "the second TCP connection, made for the handshake, failed ({})",
+                    o.as_str()
+                ),
                 None,
             );
         }
@@ -103,7 +110,7 @@ pub async fn handshake_with_roots(
             "the TLS handshake did not finish before the deadline".to_owned(),
             issuer,
         ),
-        Ok(Err(e)) => failed(format!("the TLS handshake failed: {e}"), issuer),
+        Ok(Err(e)) => failed(io_words(&e), issuer),
         Ok(Ok(tls)) => {
             drop(tls);
             match seen.map(|s| s.verdict) {
@@ -116,9 +123,10 @@ pub async fn handshake_with_roots(
                 Some(Err(why)) => TlsReport {
                     outcome: TlsOutcome::Untrusted,
                     issuer,
-                    detail: Some(format!(
-                        "the certificate is not trusted by the public web roots ({why}): a TLS-intercepting proxy or firewall may sit on the path"
-                    )),
+                    detail: Some(match &why {
+                        rustls::Error::InvalidCertificate(c) => certificate_words(c),
+                        other => error_words(other),
+                    }),
                     ms: ms(),
                 },
                 // rustls always verifies the certificate before finishing.
@@ -135,7 +143,7 @@ pub async fn handshake_with_roots(
 #[derive(Debug)]
 struct Seen {
     issuer: Option<String>,
-    verdict: Result<(), String>,
+    verdict: Result<(), rustls::Error>,
 }
 
 /// Delegates to webpki's verifier, records its verdict and the issuer, and
@@ -170,8 +178,7 @@ impl ServerCertVerifier for Recorder {
         let verdict = self
             .inner
             .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+            .map(|_| ());
         let issuer = issuer_of(end_entity.as_ref());
         *self.seen.lock().unwrap_or_else(PoisonError::into_inner) = Some(Seen { issuer, verdict });
         Ok(ServerCertVerified::assertion())
@@ -197,6 +204,125 @@ impl ServerCertVerifier for Recorder {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
+    }
+}
+
+/// Why the public web roots do not vouch for a certificate, in words.
+pub fn certificate_words(error: &CertificateError) -> String {
+    use CertificateError as C;
+    match error {
+        C::UnknownIssuer => "it is issued by a certificate authority the public web roots do not include (a private or intercepting CA, or a self-signed certificate)".to_owned(),
+        C::NotValidForNameContext { expected, presented } => format!(
+            "it is not valid for {} (it names {})",
+            expected.to_str(),
+            if presented.is_empty() {
+                "nothing".to_owned()
+            } else {
+                presented
+                    .iter()
+                    .map(|p| presented_name(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ),
+        C::NotValidForName => "it is not valid for this host name".to_owned(),
+        C::Expired | C::ExpiredContext { .. } => "it has expired".to_owned(),
+        C::NotValidYet | C::NotValidYetContext { .. } => {
+            "it is not valid yet (or this host's clock is wrong)".to_owned()
+        }
+        C::Revoked => "it has been revoked".to_owned(),
+        C::BadSignature => "its signature does not verify".to_owned(),
+        C::BadEncoding => "it is malformed".to_owned(),
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
+            "it is not meant for TLS servers".to_owned()
+        }
+        C::UnhandledCriticalExtension => {
+            "it carries a critical extension the verifier does not know".to_owned()
+        }
+        C::UnsupportedSignatureAlgorithmContext { .. }
+        | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            "it is signed with an algorithm the verifier does not accept".to_owned()
+        }
+        other => format!("the verifier rejected it ({other})"),
+    }
+}
+
+/// A name a certificate presents, as webpki lists it (its Debug form:
+/// `DnsName("a.example")`, `IpAddress(10.0.0.1)`), as people write it.
+fn presented_name(listed: &str) -> String {
+    let Some((kind, rest)) = listed.split_once('(') else {
+        return match listed {
+            "DirectoryName" => "a directory name".to_owned(),
+            other => other.to_owned(),
+        };
+    };
+    let inner = rest.strip_suffix(')').unwrap_or(rest);
+    let inner = inner
+        .strip_prefix('"')
+        .and_then(|i| i.strip_suffix('"'))
+        .unwrap_or(inner);
+    match kind {
+        "UniformResourceIdentifier" => format!("the URI {inner}"),
+        _ => inner.to_owned(),
+    }
+}
+
+/// Why a handshake failed, in words.
+pub fn error_words(error: &rustls::Error) -> String {
+    use rustls::Error as E;
+    match error {
+        E::InvalidCertificate(c) => format!("the certificate was rejected: {}", certificate_words(c)),
+        E::AlertReceived(alert) => format!(
+            "the server ended the handshake with the TLS alert \"{}\"{}",
+            alert_words(*alert),
+            match alert {
+                AlertDescription::HandshakeFailure | AlertDescription::ProtocolVersion => {
+                    ": no TLS version or cipher suite in common, or a device that blocks this connection"
+                }
+                AlertDescription::UnrecognisedName => ": it does not serve this host name",
+                _ => "",
+            }
+        ),
+        E::InvalidMessage(_)
+        | E::InappropriateMessage { .. }
+        | E::InappropriateHandshakeMessage { .. } => "the answer is not a TLS handshake (something other than a TLS server listens there, or a device rewrites the traffic)".to_owned(),
+        E::PeerIncompatible(_) => "the server offers no TLS version or cipher suite this probe accepts (TLS 1.2 or 1.3 with current cipher suites)".to_owned(),
+        E::PeerMisbehaved(_) => "the server broke the TLS protocol during the handshake".to_owned(),
+        E::NoCertificatesPresented => "the server presented no certificate".to_owned(),
+        E::DecryptError => "the handshake did not decrypt (the server does not hold the certificate's key, or the traffic was altered)".to_owned(),
+        other => format!("the handshake failed: {other}"),
+    }
+}
+
+/// A TLS alert's name in lower-case words (`HandshakeFailure` →
+/// `handshake failure`).
+fn alert_words(alert: AlertDescription) -> String {
+    let name = format!("{alert:?}");
+    let mut words = String::new();
+    let mut after_upper = true;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && !after_upper {
+            words.push(' ');
+        }
+        after_upper = c.is_ascii_uppercase();
+        words.push(c.to_ascii_lowercase());
+    }
+    words
+}
+
+/// Why a handshake failed, from the I/O error tokio-rustls gives.
+fn io_words(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    if let Some(tls) = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
+        return error_words(tls);
+    }
+    match error.kind() {
+        K::UnexpectedEof => "the server closed the connection during the handshake (no TLS server there, or a firewall that ends TLS connections it does not allow)".to_owned(),
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => "the connection was reset during the handshake (a firewall that blocks this TLS connection)".to_owned(),
+        _ => format!("the handshake failed: {error}"),
     }
 }
 
@@ -327,6 +453,47 @@ mod tests {
             issuer_of(&der).as_deref(),
             Some("CN=Some CA, O=Org Inc, C=US")
         );
+    }
+
+    #[test]
+    fn reasons_are_words_not_debug_forms() {
+        let unknown = certificate_words(&CertificateError::UnknownIssuer);
+        assert!(unknown.contains("certificate authority"), "{unknown}");
+        let name = certificate_words(&CertificateError::NotValidForNameContext {
+            expected: ServerName::try_from("logs.eu-west-1.amazonaws.com").expect("valid name"),
+            presented: vec!["proxy.corp.example".into()],
+        });
+        assert_eq!(
+            name,
+            "it is not valid for logs.eu-west-1.amazonaws.com (it names proxy.corp.example)"
+        );
+        // webpki lists presented names in their Debug form.
+        assert_eq!(presented_name("DnsName(\"a.example\")"), "a.example");
+        assert_eq!(presented_name("IpAddress(10.0.0.1)"), "10.0.0.1");
+        assert_eq!(presented_name("DirectoryName"), "a directory name");
+        let alert = error_words(&rustls::Error::AlertReceived(
+            AlertDescription::HandshakeFailure,
+        ));
+        assert!(alert.contains("\"handshake failure\""), "{alert}");
+        assert_eq!(alert_words(AlertDescription::UnknownCA), "unknown ca");
+        let eof = io_words(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+        assert!(eof.contains("closed the connection"), "{eof}");
+        let wrapped = io_words(&std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(CertificateError::Expired),
+        ));
+        assert_eq!(wrapped, "the certificate was rejected: it has expired");
+        for text in [unknown, name, alert, eof, wrapped] {
+            for debug in [
+                "UnknownIssuer",
+                "NotValidFor",
+                "AlertReceived",
+                "InvalidCertificate",
+                "Kind(",
+            ] {
+                assert!(!text.contains(debug), "{text}");
+            }
+        }
     }
 
     #[test]
