@@ -359,7 +359,12 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
     let resolver = DnsResolver::new(gathered.resolvers.clone(), DEFAULT_MAX_IN_FLIGHT);
     // Raise the open-files limit first: each connection in flight is a
     // file descriptor.
-    let dialer = TcpDialer::with_slots(dial::connection_slots(true));
+    // In watch mode with --listen, the HTTP connections are descriptors too.
+    let http = match settings.watch {
+        Some((_, Some(_))) => super::watch::HttpLimits::default().max_connections,
+        _ => 0,
+    };
+    let dialer = TcpDialer::with_slots(dial::connection_slots_beside(true, http));
     let profile = settings.profile;
 
     if let Some((interval, listen)) = settings.watch {

@@ -73,6 +73,12 @@ impl TcpDialer {
 /// to the hard limit (allowed without privileges; containers often start
 /// with a soft limit of 1,024).
 pub fn connection_slots(raise: bool) -> usize {
+    connection_slots_beside(raise, 0)
+}
+
+/// [`connection_slots`] with `others` more descriptors kept back, e.g. the
+/// watch mode's HTTP connections.
+pub fn connection_slots_beside(raise: bool, others: usize) -> usize {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};
     let Ok((mut soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
         return MIN_SLOTS;
@@ -80,7 +86,8 @@ pub fn connection_slots(raise: bool) -> usize {
     if raise && soft < hard && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
         soft = hard;
     }
-    let room = soft.saturating_sub(RESERVED_FDS);
+    let others = u64::try_from(others).unwrap_or(u64::MAX);
+    let room = soft.saturating_sub(RESERVED_FDS).saturating_sub(others);
     usize::try_from(room)
         .unwrap_or(usize::MAX)
         .clamp(MIN_SLOTS, Semaphore::MAX_PERMITS)
