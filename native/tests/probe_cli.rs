@@ -26,6 +26,7 @@ fn netready(args: &[&str]) -> Output {
         .env_remove("ECS_CONTAINER_METADATA_URI_V4")
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("NETREADY_MIN_INTERVAL")
         .output()
         .expect("run netready")
 }
@@ -78,7 +79,42 @@ fn bad_flags_exit_2_naming_the_flag() {
     );
     bad(
         &["--region", "eu-west-1", "--timeout", "0s"],
-        &["--timeout", "above zero"],
+        &["--timeout", "at least 1ms"],
+    );
+    // Issue 13, case 12: a timeout that rounds to nothing, and a negative
+    // one, are usage errors naming the flag.
+    bad(
+        &["--region", "eu-west-1", "--timeout", "0.0000000001s"],
+        &["--timeout", "0.0000000001s", "at least 1ms"],
+    );
+    bad(
+        &["--region", "eu-west-1", "--timeout", "-1"],
+        &["--timeout", "\"-1\"", "a number with a unit"],
+    );
+    // Issue 13, case 11: no interval below 5 s or below --timeout (each
+    // check costs two DNS queries per endpoint).
+    for (interval, timeout) in [
+        ("0.000000001s", "5s"),
+        ("1ms", "5s"),
+        ("4s", "1s"),
+        ("10s", "30s"),
+    ] {
+        bad(
+            &[
+                "--region",
+                "eu-west-1",
+                "--watch",
+                "--timeout",
+                timeout,
+                "--interval",
+                interval,
+            ],
+            &["--interval", interval],
+        );
+    }
+    bad(
+        &["--region", "eu-west-1", "--watch", "--interval", "-5s"],
+        &["--interval", "\"-5s\""],
     );
     bad(&["--region", "moon-1"], &["--region", "moon-1"]);
     bad(

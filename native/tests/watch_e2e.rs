@@ -199,6 +199,9 @@ fn spawn_watch(w: &World, interval: &str, rust_log: &str, tag: &str) -> Watched 
             "no",
         ])
         .args(["--timeout", "1s"])
+        // Checks far more often than --interval allows (at least 5 s): the
+        // test's own resolver, inside the namespace.
+        .env("NETREADY_MIN_INTERVAL", "1ms")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("ECS_CONTAINER_METADATA_URI_V4")
         .env_remove("ECS_CONTAINER_METADATA_URI")

@@ -90,7 +90,12 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "N", default_value_t = 443, value_parser = clap::value_parser!(u16).range(1..))]
     pub port: u16,
     /// The whole probe's budget, e.g. 5s, 1500ms, 1m.
-    #[arg(long, value_name = "DURATION", default_value = "5s")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "5s",
+        allow_hyphen_values = true
+    )]
     pub timeout: String,
     /// Also perform a TLS handshake and report the certificate issuer.
     #[arg(long)]
@@ -101,9 +106,23 @@ pub struct ProbeArgs {
     /// Keep checking every --interval; serve the result with --listen.
     #[arg(long)]
     pub watch: bool,
-    /// Time between checks in watch mode, e.g. 5m, 30s.
-    #[arg(long, value_name = "DURATION", requires = "watch")]
+    /// Time between checks in watch mode, e.g. 5m, 30s (at least 5s, and not below --timeout).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        requires = "watch",
+        allow_hyphen_values = true
+    )]
     pub interval: Option<String>,
+    /// Lowers the --interval floor, for tests and soak benchmarks against
+    /// your own resolver only.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        hide = true,
+        env = "NETREADY_MIN_INTERVAL"
+    )]
+    pub min_interval: Option<String>,
     /// Serve /metrics, /healthz, /readyz and /status on this address in watch mode, e.g. 0.0.0.0:9100.
     #[arg(long, value_name = "ADDR", requires = "watch")]
     pub listen: Option<String>,
@@ -118,7 +137,7 @@ pub struct ProbeArgs {
 pub enum DurationError {
     /// Not a number followed by `ms`, `s`, `m` or `h`.
     Malformed,
-    /// Zero or more than a day.
+    /// Below a millisecond (it would round to nothing) or more than a day.
     OutOfRange,
 }
 
@@ -126,10 +145,17 @@ impl std::fmt::Display for DurationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             DurationError::Malformed => "expected a number with a unit: 500ms, 5s, 1.5s, 5m or 1h",
-            DurationError::OutOfRange => "expected a duration above zero and at most 24h",
+            DurationError::OutOfRange => "expected a duration of at least 1ms and at most 24h",
         })
     }
 }
+
+/// The shortest `--interval` (unless lowered for tests with the hidden
+/// `--min-interval` / `NETREADY_MIN_INTERVAL`): each check sends two DNS
+/// queries per endpoint, and the VPC resolver answers at most 1,024 packets
+/// per second per network interface. The interval is not below `--timeout`
+/// either.
+pub const MIN_INTERVAL: Duration = Duration::from_secs(5);
 
 impl std::error::Error for DurationError {}
 
@@ -155,7 +181,13 @@ pub fn parse_duration(s: &str) -> Result<Duration, DurationError> {
     if !(secs > 0.0 && secs <= 86_400.0) {
         return Err(DurationError::OutOfRange);
     }
-    Ok(Duration::from_secs_f64(secs))
+    // Checked after conversion: 0.0000000001s is above zero as a float and
+    // nothing as a Duration.
+    let duration = Duration::from_secs_f64(secs);
+    if duration < Duration::from_millis(1) {
+        return Err(DurationError::OutOfRange);
+    }
+    Ok(duration)
 }
 
 /// Everything the flags say, validated.
@@ -234,6 +266,19 @@ pub fn settings(args: &ProbeArgs) -> Result<Settings, UsageError> {
             Some(i) => parse_duration(i).map_err(|e| usage("--interval", i, e))?,
             None => super::watch::DEFAULT_INTERVAL,
         };
+        let floor = match &args.min_interval {
+            Some(m) => parse_duration(m).map_err(|e| usage("--min-interval", m, e))?,
+            None => MIN_INTERVAL.max(timeout),
+        };
+        if interval < floor {
+            return Err(usage(
+                "--interval",
+                args.interval.as_deref().unwrap_or_default(),
+                format!(
+                    "expected at least {MIN_INTERVAL:?} and not below --timeout ({timeout:?}): each check sends two DNS queries per endpoint, and the VPC resolver answers at most 1,024 packets per second per network interface"
+                ),
+            ));
+        }
         let listen = match &args.listen {
             Some(l) => Some(l.parse::<SocketAddr>().map_err(|_| {
                 usage(
@@ -698,6 +743,13 @@ mod tests {
         assert_eq!(parse_duration("-1s"), Err(DurationError::Malformed));
         assert_eq!(parse_duration("1.s"), Err(DurationError::Malformed));
         assert_eq!(parse_duration("25h"), Err(DurationError::OutOfRange));
+        // Above zero as a number, nothing once a Duration: refused too.
+        assert_eq!(
+            parse_duration("0.0000000001s"),
+            Err(DurationError::OutOfRange)
+        );
+        assert_eq!(parse_duration("0.5ms"), Err(DurationError::OutOfRange));
+        assert_eq!(parse_duration("1ms"), Ok(Duration::from_millis(1)));
     }
 
     #[test]
