@@ -10,11 +10,16 @@
 #
 # Cases: the runner profile (6 endpoints) and 500 endpoints (the runner's 6 +
 # 494 --endpoint hosts, each its own address), with an immediate DNS server
-# and one that answers after 200 ms. Also the binary's start time and max RSS.
+# and one that answers after 200 ms; and 500 names of which a third never get
+# an answer (165 of the 494 --endpoint hosts: a forwarding rule to a dead DNS
+# server), the rest immediate: every healthy one must be reachable within the
+# default budget. Also the binary's start time and max RSS.
 #
 # usage: sudo bench/probe.sh            (root: it makes namespaces)
-# needs: ip (iproute2), hyperfine, nc (netcat-openbsd), curl, python3, /usr/bin/time
+# needs: ip (iproute2), python3; installs hyperfine, netcat-openbsd, curl and GNU time
+#        with apt-get when they are missing
 # env:   CARGO_TARGET_DIR (default ./target), NO_BUILD=1 to skip the release build,
+#        BEFORE=PATH to count the third-silent case with an older netready binary too,
 #        RUNS (default 10) for the big cases, QUICK=1 for the probe's own rows
 #        only (no nc/curl comparisons, no start-up and memory figures).
 set -euo pipefail
@@ -26,9 +31,19 @@ if [ "${NO_BUILD:-0}" != 1 ]; then
 fi
 NR=$TARGET/release/netready
 TN=$TARGET/release/netready-testnet
+# The benchmark's own tools, from the distribution (Debian 12: hyperfine
+# 1.15.0); everything else the build needs comes from scripts/setup.sh.
+missing=()
+for pkg in hyperfine:hyperfine nc:netcat-openbsd curl:curl /usr/bin/time:time; do
+  command -v "${pkg%%:*}" >/dev/null || missing+=("${pkg#*:}")
+done
+if ((${#missing[@]})); then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 for tool in ip hyperfine nc curl python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench/probe.sh: $tool is missing" >&2; exit 2; }
 done
+hyperfine --version
 
 C=nrb-c-$$; S=nrb-s-$$; WORK=$(mktemp -d); PIDS=()
 cleanup() {
@@ -52,7 +67,7 @@ ip -n "$C" route add 10.77.0.0/16 via 10.99.0.2
 RUNNER_HOSTS="secretsmanager.eu-west-1.amazonaws.com logs.eu-west-1.amazonaws.com api.ecr.eu-west-1.amazonaws.com
 123456789012.dkr.ecr.eu-west-1.amazonaws.com s3.eu-west-1.amazonaws.com
 prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com"
-: > "$WORK/zone"; : > "$WORK/hosts6"; : > "$WORK/hosts500"; : > "$WORK/endpoints494"
+: > "$WORK/zone"; : > "$WORK/hosts6"; : > "$WORK/hosts500"; : > "$WORK/endpoints494"; : > "$WORK/endpoints494third"
 i=0
 for h in $RUNNER_HOSTS; do
   echo "$h 10.77.200.$((i + 1))" >> "$WORK/zone"; echo "$h" >> "$WORK/hosts6"; echo "$h" >> "$WORK/hosts500"; i=$((i + 1))
@@ -61,7 +76,12 @@ for i in $(seq 0 493); do
   h=h$i.bench.example
   echo "$h 10.77.$((i / 250)).$((i % 250 + 1))" >> "$WORK/zone"; echo "$h" >> "$WORK/hosts500"
   printf -- '--endpoint %s ' "$h" >> "$WORK/endpoints494"
+  # The same names under t…: every third (i % 3 == 1) silent.
+  t=t$i.bench.example
+  if [ $((i % 3)) = 1 ]; then echo "$t silence" >> "$WORK/zone"; else echo "$t 10.77.$((i / 250)).$((i % 250 + 1))" >> "$WORK/zone"; fi
+  printf -- '--endpoint %s ' "$t" >> "$WORK/endpoints494third"
 done
+SILENT=$(grep -c ' silence$' "$WORK/zone")
 
 N_STARTED=0
 start() { # start NS ARGS...: runs netready-testnet in NS, waits for "ready"
@@ -92,8 +112,30 @@ for dns in 10.99.0.2 10.99.0.3; do
   [ "$n" = 500 ] || { echo "sanity: $n of 500 reachable via $dns" >&2; exit 1; }
 done
 echo "sanity: 500 of 500 endpoints reachable via both resolvers"
+# A third silent, default budget: every healthy name reachable, the silent
+# ones dns_timeout, none "never asked" (queries 0).
+out=$(ip netns exec "$C" $PROBE --dns-server 10.99.0.2 $(cat "$WORK/endpoints494third") || true)
+n=$(grep -c '"reachable": true' <<< "$out" || true)
+t=$(grep -c '"failure": "dns_timeout"' <<< "$out" || true)
+z=$(grep -c '"queries": 0' <<< "$out" || true)
+[ "$n" = $((500 - SILENT)) ] && [ "$t" = "$SILENT" ] && [ "$z" = 0 ] \
+  || { echo "sanity: a third silent: $n of $((500 - SILENT)) healthy reachable, $t of $SILENT silent timed out, $z never asked" >&2; exit 1; }
+echo "sanity: a third silent: $n of $((500 - SILENT)) healthy names reachable, $t silent ones dns_timeout, none never asked"
+python3 -c 'import json,sys
+r = json.load(sys.stdin)["endpoints"]
+ok = sorted(e["dns"]["ms"] for e in r if e["reachable"] and e.get("dns"))
+print("a third silent: the healthy names resolved in %.0f ms (median), %.0f ms (slowest)" % (ok[len(ok) // 2], ok[-1]))' <<< "$out"
+# BEFORE=path/to/an/older/netready: the same case with that binary, counted
+# (not checked), e.g. the probe as it was before the fair query slots.
+if [ -n "${BEFORE:-}" ]; then
+  for timeout in 5s 10s; do
+    out=$(ip netns exec "$C" ${PROBE/#$NR/$BEFORE} --timeout $timeout --dns-server 10.99.0.2 $(cat "$WORK/endpoints494third") || true)
+    echo "before ($BEFORE, --timeout $timeout): $(grep -c '"reachable": true' <<< "$out" || true) of $((500 - SILENT)) healthy names reachable, $(grep -c '"queries": 0' <<< "$out" || true) names never asked"
+  done
+fi
 
 echo; echo "## machine"; lscpu | head -15 | sed -n '1p;5p;8p;9p'; uname -r
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo; echo "## floor (one DNS round trip + one TCP handshake, in-process)"
 ip netns exec "$C" python3 "$ROOT/bench/probe_floor.py" 10.99.0.2 53 h1.bench.example 443 500
 ip netns exec "$C" python3 "$ROOT/bench/probe_floor.py" 10.99.0.3 53 h1.bench.example 443 10
@@ -107,9 +149,14 @@ if [ "${QUICK:-0}" = 1 ]; then
     -n "6 endpoints, DNS after 200 ms" "$PROBE --dns-server 10.99.0.3" \
     -n "500 endpoints, DNS after 200 ms" "$PROBE --dns-server 10.99.0.3 --timeout 10s $(cat "$WORK/endpoints494")" \
     >/dev/null
-  cat "$WORK/q.md"
-  python3 -c 'import json,sys
-for r in json.load(open(sys.argv[1]))["results"]: print("median %s: %.1f ms" % (r["command"], r["median"] * 1000))' "$WORK/q.json"
+  # Degraded (the silent names), so exit 1: -i.
+  ip netns exec "$C" $HF "$WORK/q3.md" --export-json "$WORK/q3.json" --runs "$RUNS" -i \
+    -n "500 names, a third silent" "$PROBE --dns-server 10.99.0.2 $(cat "$WORK/endpoints494third")" \
+    >/dev/null
+  cat "$WORK/q.md"; tail -n 1 "$WORK/q3.md"
+  for j in q q3; do python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]: print("median %s: %.1f ms" % (r["command"], r["median"] * 1000))' "$WORK/$j.json"; done
+  echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   for n in 1 2 3; do
     ip netns exec "$C" /usr/bin/time -f "500 endpoints: %e s wall, %U s user, %S s system, %M KiB max RSS" \
       $PROBE --dns-server 10.99.0.2 $(cat "$WORK/endpoints494") >/dev/null
@@ -144,6 +191,12 @@ ip netns exec "$C" $HF "$WORK/rd.md" --runs "$RUNS" \
   >/dev/null 2>&1
 cat "$WORK/rd.md"
 echo "nameserver 10.99.0.2" > "/etc/netns/$C/resolv.conf"
+
+echo; echo "## 500 names, a third silent ($SILENT never answered), default --timeout 5s"
+ip netns exec "$C" $HF "$WORK/rs.md" --runs "$RUNS" -i \
+  -n "netready probe" "$PROBE --dns-server 10.99.0.2 $(cat "$WORK/endpoints494third")" \
+  >/dev/null 2>&1
+cat "$WORK/rs.md"
 
 echo; echo "(hyperfine runs each command through sh and subtracts the shell's start-up;"
 echo " the curl loop's requests end in an empty reply from the plain listener: -i ignores its exit code.)"
