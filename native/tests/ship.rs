@@ -449,6 +449,9 @@ fn watch_run(test: &str) -> Option<WatchRun> {
         .args(["probe", "--watch", "--interval", "300ms"])
         .args(["--metrics-format", "emf", "--listen", &listen.to_string()])
         .args(probe_args(&w, true))
+        // Below the 5 s --interval floor (issue 13): the test's own
+        // resolver, inside the namespace.
+        .env("NETREADY_MIN_INTERVAL", "1ms")
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
