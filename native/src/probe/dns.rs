@@ -559,9 +559,10 @@ fn zoned_socket(
             let Some(zone) = zone else {
                 return Some((SocketAddrV6::new(v6, port, 0, 0).into(), false));
             };
-            // fe80::/10, and multicast with the link-local scope (ff02::/16).
-            let link_local =
-                v6.is_unicast_link_local() || (v6.is_multicast() && v6.segments()[0] & 0x000f == 2);
+            // fe80::/10, and multicast with the interface- or link-local
+            // scope (ff01::/16, ff02::/16), as glibc's scope parser has it.
+            let link_local = v6.is_unicast_link_local()
+                || (v6.is_multicast() && matches!(v6.segments()[0] & 0x000f, 1 | 2));
             let scope =
                 if link_local { index_of(zone) } else { None }.or_else(|| zone.parse::<u32>().ok());
             Some((
@@ -575,17 +576,21 @@ fn zoned_socket(
 /// The name servers of a resolv.conf text, read like the C library: the
 /// first [`MAX_NAMESERVERS`] `nameserver IP[%ZONE]` lines that parse, port
 /// 53, the zone kept as the scope id (`index_of` maps interface names to
-/// indexes: [`interface_index`] on a real host). Lines that do not parse
-/// are skipped and do not count, as in glibc; comments start with `#` or
-/// `;`.
+/// indexes: [`interface_index`] on a real host). As in glibc and musl, the
+/// keyword must start the line and be followed by a blank; lines that do
+/// not parse are skipped and do not count; comments start with `#` or `;`.
 pub fn parse_resolv_conf(text: &str, index_of: &dyn Fn(&str) -> Option<u32>) -> ResolvConf {
     let mut conf = ResolvConf::default();
     for line in text.lines() {
-        let mut words = line.split_whitespace();
-        if words.next() != Some("nameserver") {
+        let Some(rest) = line.strip_prefix("nameserver") else {
+            continue;
+        };
+        if !rest.starts_with([' ', '\t']) {
             continue;
         }
-        let Some(value) = words.next() else { continue };
+        let Some(value) = rest.split_whitespace().next() else {
+            continue;
+        };
         let Some((addr, unknown_zone)) = zoned_socket(value, 53, index_of) else {
             continue;
         };
@@ -1418,7 +1423,7 @@ mod tests {
 
     #[test]
     fn resolv_conf_like_the_c_library() {
-        let text = "# comment\n; another\nsearch ec2.internal\nnameserver 10.0.0.2\nnameserver fe80::1%eth0\nnameserver bogus\nnameserver\noptions ndots:5\nnameserver fe80::2%9\nnameserver 10.0.0.4\nnameserver 10.0.0.5 # trailing\n";
+        let text = "# comment\n; another\nsearch ec2.internal\nnameserver 10.0.0.2\n  nameserver 10.0.0.3\nnameservers 10.0.0.3\n#nameserver 10.0.0.3\nnameserver\tfe80::1%eth0\nnameserver bogus\nnameserver\noptions ndots:5\nnameserver fe80::2%9\nnameserver 10.0.0.4\nnameserver 10.0.0.5 # trailing\n";
         let conf = parse_resolv_conf(text, &eth0);
         assert_eq!(
             conf.servers,
