@@ -882,7 +882,7 @@ fn a_dead_first_resolver_across_a_link() {
         return;
     };
     let mut args: Vec<String> = BASE.iter().map(|s| (*s).to_owned()).collect();
-    args.extend(["--timeout", "8s"].map(str::to_owned));
+    args.extend(["--timeout", "20s"].map(str::to_owned));
     for i in 0..100 {
         let host = format!("d{i}.example");
         n.dns.set(&host, Answer::Addresses(vec![ip("10.99.1.1")]));
@@ -895,8 +895,8 @@ fn a_dead_first_resolver_across_a_link() {
     let (out, took) = n.probe_bare(&refs, &[]);
     let r = json(&out);
     assert_eq!(out.status.code(), Some(0), "{r:#?}");
-    // The dead server's share alone is 2 s (half of the DNS half).
-    assert!(took < Duration::from_secs(3), "{took:?}");
+    // The dead server's share alone is 5 s (half of the DNS half).
+    assert!(took < Duration::from_secs(4), "{took:?}");
     for e in &r.endpoints {
         assert!(
             !e.hints.iter().any(|h| h.contains("retransmitted")),

@@ -356,7 +356,7 @@ async fn a_silent_name_gives_its_slots_up() {
     dns.set("silent.example", Answer::Silence);
     dns.set("healthy.example", Answer::Addresses(vec![ip("10.0.0.1")]));
     let resolver = DnsResolver::new(vec![dns.addr()], 2);
-    let deadline = Instant::now() + Duration::from_secs(3);
+    let deadline = Instant::now() + Duration::from_secs(6);
     let silent = {
         let r = resolver.clone();
         tokio::spawn(async move { r.resolve("silent.example", deadline).await })
@@ -368,7 +368,7 @@ async fn a_silent_name_gives_its_slots_up() {
     // Asked once the silent name's lease ran out, not at its deadline (a
     // wide margin: a loaded machine delays timers).
     let took = began.elapsed();
-    assert!(took < Duration::from_millis(2000), "{took:?}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
     let silent = silent.await.expect("the silent resolve does not panic");
     assert_eq!(silent.answer, DnsAnswer::Failed(DnsFailure::Timeout));
     // Sent at most MAX_SENDS times per query, however long the wait.
@@ -428,13 +428,13 @@ async fn a_silent_aaaa_costs_a_moment() {
     let resolver = DnsResolver::new(vec![dns.addr()], 64);
     let began = Instant::now();
     let res = resolver
-        .resolve("v4.example", began + Duration::from_secs(6))
+        .resolve("v4.example", began + Duration::from_secs(10))
         .await;
     assert_eq!(res.answer, DnsAnswer::Addresses(vec![ip("10.0.0.1")]));
     let took = began.elapsed();
     let grace = dns::second_reply_grace(Duration::ZERO);
     assert!(
-        took >= grace && took < Duration::from_secs(3),
+        took >= grace && took < Duration::from_secs(4),
         "{took:?} (grace {grace:?})"
     );
     // Nothing was sent again: the grace is shorter than a retransmission.
@@ -474,12 +474,12 @@ async fn refused_moves_to_the_next_resolver() {
     let resolver = DnsResolver::new(vec![refusing.addr(), other.addr()], 64);
     let began = Instant::now();
     let res = resolver
-        .resolve("a.example", began + Duration::from_secs(4))
+        .resolve("a.example", began + Duration::from_secs(10))
         .await;
     assert_eq!(res.answer, DnsAnswer::Failed(DnsFailure::Refused));
     assert_eq!(res.resolver, Some(other.addr()));
     assert!(
-        began.elapsed() < Duration::from_secs(2),
+        began.elapsed() < Duration::from_secs(4),
         "at once, not at the deadline"
     );
 }
@@ -506,10 +506,10 @@ async fn a_dead_resolver_is_skipped_at_once() {
     let dead = dead_udp_port();
     let refs: Vec<&str> = hosts.iter().map(String::as_str).collect();
     let began = std::time::Instant::now();
-    let r = run(&w, vec![dead, w.dns.addr()], &refs, Duration::from_secs(8)).await;
-    // The dead server's share alone would be 2 s (half of the DNS half).
+    let r = run(&w, vec![dead, w.dns.addr()], &refs, Duration::from_secs(20)).await;
+    // The dead server's share alone would be 5 s (half of the DNS half).
     assert!(
-        began.elapsed() < Duration::from_secs(2),
+        began.elapsed() < Duration::from_secs(4),
         "{:?}",
         began.elapsed()
     );
@@ -535,12 +535,12 @@ async fn a_dead_resolver_is_skipped_at_once() {
     let resolver = DnsResolver::new(vec![dead, dead_udp_port()], 64);
     let began = Instant::now();
     let res = resolver
-        .resolve("a.example", began + Duration::from_secs(4))
+        .resolve("a.example", began + Duration::from_secs(10))
         .await;
     assert_eq!(res.answer, DnsAnswer::Failed(DnsFailure::Unreachable));
     assert_eq!(res.resolver, None);
     assert!(
-        began.elapsed() < Duration::from_secs(1),
+        began.elapsed() < Duration::from_secs(4),
         "{:?}",
         began.elapsed()
     );
