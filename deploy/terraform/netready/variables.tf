@@ -14,8 +14,8 @@ variable "interval" {
   default     = "5m"
 
   validation {
-    condition     = can(regex("^[0-9]+(ms|s|m|h)$", var.interval))
-    error_message = "interval: a number and a unit, e.g. 30s or 5m."
+    condition     = can(regex("^(([5-9]|[1-9][0-9]+)s|[1-9][0-9]*(m|h))$", var.interval))
+    error_message = "interval: at least 5s (netready probe refuses a shorter --interval), e.g. 30s or 5m."
   }
 }
 
