@@ -1,0 +1,536 @@
+//! Reading an endpoint policy document into [`Policy`].
+//!
+//! The text is checked by the describe-* parser's own syntax pass (what
+//! serde_json accepts, with the same positions in its errors) and read
+//! with its tree reader (bounded nesting), so a malformed policy is a
+//! [`PolicyError`] and never a panic or a stack overflow.
+
+use crate::vpc::input::scan::{TopLevel, top_level};
+use crate::vpc::input::tree::{Arena, Val, Value, read_one};
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+/// A parsed endpoint policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// The policy language version.
+    pub version: Version,
+    /// The statements, in document order.
+    pub statements: Vec<Statement>,
+}
+
+/// The policy language version (`Version`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Version {
+    /// `2008-10-17`, also what a policy without `Version` is read as:
+    /// `${…}` is plain text there.
+    V2008,
+    /// `2012-10-17`: `${…}` in `Resource` and condition values is a policy
+    /// variable.
+    V2012,
+}
+
+/// `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// `"Effect": "Allow"`.
+    Allow,
+    /// `"Effect": "Deny"`.
+    Deny,
+}
+
+/// One statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// `Sid`, when there is one.
+    pub sid: Option<String>,
+    /// `Effect`.
+    pub effect: Effect,
+    /// `Principal` or `NotPrincipal`.
+    pub principal: Principals,
+    /// `Action` or `NotAction`.
+    pub action: Patterns,
+    /// `Resource` or `NotResource`.
+    pub resource: Patterns,
+    /// `Condition`: every entry must hold.
+    pub conditions: Vec<Condition>,
+}
+
+/// `Action`/`NotAction` or `Resource`/`NotResource`: patterns with `*` and
+/// `?`, one of which must match (or, negated, none of which may).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patterns {
+    /// `NotAction` / `NotResource`.
+    pub negated: bool,
+    /// The patterns as written.
+    pub patterns: Vec<String>,
+}
+
+/// `Principal` or `NotPrincipal`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principals {
+    /// `NotPrincipal`.
+    pub negated: bool,
+    /// The principals listed.
+    pub entries: Vec<Principal>,
+}
+
+/// One principal of a `Principal` element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Principal {
+    /// `"Principal": "*"`: everyone.
+    Anyone,
+    /// `{"AWS": …}`: `*`, an account id, or an ARN.
+    Aws(String),
+    /// `{"Service": …}`.
+    Service(String),
+    /// `{"Federated": …}`.
+    Federated(String),
+    /// `{"CanonicalUser": …}`.
+    CanonicalUser(String),
+}
+
+/// One test of a `Condition` block: `{operator: {key: values}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The operator as written (`StringEquals`, `ForAnyValue:StringLike`, …).
+    pub operator: String,
+    /// The condition key as written (`aws:SourceVpc`; compared without
+    /// regard to case).
+    pub key: String,
+    /// The values (numbers and booleans as their JSON text).
+    pub values: Vec<String>,
+}
+
+/// Why a policy document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// Not JSON.
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in bytes.
+        column: usize,
+        /// What was expected and what was found.
+        message: String,
+    },
+    /// JSON that serde_json refuses too (nesting beyond 128 levels, a lone
+    /// surrogate, a number beyond `f64`).
+    Refused {
+        /// serde_json's description.
+        message: &'static str,
+    },
+    /// Well-formed JSON, but not an object.
+    NotAnObject {
+        /// What it is: "an array", "a string", …
+        found: &'static str,
+    },
+    /// An element is missing, unknown or of the wrong shape.
+    Element {
+        /// Where: `Statement[1].Effect`.
+        path: String,
+        /// What is wrong there.
+        problem: Problem,
+    },
+}
+
+/// What is wrong with one element of a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The element is required and absent (named).
+    Missing(&'static str),
+    /// Not an element of an IAM policy (element names are case-sensitive).
+    Unknown,
+    /// Two elements that exclude each other (`Action` and `NotAction`).
+    Conflict(&'static str, &'static str),
+    /// A value of the wrong type: what was expected, what was found.
+    Expected(&'static str, &'static str),
+    /// A `Version` other than `2008-10-17` and `2012-10-17`.
+    Version(String),
+    /// An `Effect` other than `Allow` and `Deny`.
+    Effect(String),
+    /// A `Principal` string other than `*`.
+    PrincipalString(String),
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PolicyError::Syntax {
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "the policy document is not valid JSON: {message} at line {line} column {column}"
+            ),
+            PolicyError::Refused { message } => {
+                write!(f, "the policy document is not valid JSON: {message}")
+            }
+            PolicyError::NotAnObject { found } => write!(
+                f,
+                "the policy document is {found}; expected a JSON object with a Statement element"
+            ),
+            PolicyError::Element { path, problem } => {
+                let q = crate::vpc::input::Quoted;
+                match problem {
+                    Problem::Missing(what) => write!(f, "{path}: expected {what}, found none"),
+                    Problem::Unknown => write!(
+                        f,
+                        "{path}: not an element of an IAM policy (element names are case-sensitive)"
+                    ),
+                    Problem::Conflict(a, b) => {
+                        write!(
+                            f,
+                            "{path}: has both {a} and {b}; a statement has one of them"
+                        )
+                    }
+                    Problem::Expected(what, found) => {
+                        write!(f, "{path}: expected {what}, found {found}")
+                    }
+                    Problem::Version(v) => write!(
+                        f,
+                        "{path}: expected \"2012-10-17\" or \"2008-10-17\", found {}",
+                        q(v)
+                    ),
+                    Problem::Effect(v) => {
+                        write!(f, "{path}: expected \"Allow\" or \"Deny\", found {}", q(v))
+                    }
+                    Problem::PrincipalString(v) => write!(
+                        f,
+                        "{path}: expected \"*\" or an object such as {{\"AWS\": …}}, found {}",
+                        q(v)
+                    ),
+                }
+            }
+        }
+    }
+}
+
+impl core::error::Error for PolicyError {}
+
+/// The default endpoint policy, attached when none is given: full access.
+/// (vpc/latest/privatelink/vpc-endpoints-access.html, "Default endpoint
+/// policy".)
+pub const DEFAULT_POLICY: &str =
+    r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+
+/// The JSON blanks a document may start with (the tree reader expects the
+/// value at its first byte).
+pub(super) fn trim_blanks(text: &str) -> &str {
+    text.trim_start_matches([' ', '\n', '\t', '\r'])
+}
+
+/// Reads `text` as a JSON document and calls `f` with its tree.
+pub(super) fn with_tree<T>(
+    text: &str,
+    f: impl for<'t> FnOnce(Value<'t>) -> Result<T, PolicyError>,
+) -> Result<T, PolicyError> {
+    match top_level(text, &[]) {
+        Ok(TopLevel::Object([])) => {}
+        Ok(TopLevel::NotObject(found)) => return Err(PolicyError::NotAnObject { found }),
+        Err(e) => {
+            let (line, column) = e.line_column(text);
+            return Err(PolicyError::Syntax {
+                line,
+                column,
+                message: e.message(text),
+            });
+        }
+    }
+    let mut arena = Arena::default();
+    let root = read_one(trim_blanks(text), &mut arena).map_err(|r| PolicyError::Refused {
+        message: r.message(),
+    })?;
+    f(root)
+}
+
+impl Policy {
+    /// Reads a policy document (the text `describe-vpc-endpoints` prints in
+    /// `PolicyDocument`, once its JSON string is decoded).
+    pub fn parse(text: &str) -> Result<Policy, PolicyError> {
+        with_tree(text, read_policy)
+    }
+}
+
+/// A member name inside a path: as written when it is plain printable
+/// ASCII, else quoted with escapes (a control character in a key must not
+/// reach a terminal as is).
+struct Name<'a>(&'a str);
+
+impl fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plain = !self.0.is_empty()
+            && self
+                .0
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'\\' | b'.' | b'[' | b']'));
+        if plain {
+            f.write_str(self.0)
+        } else {
+            crate::vpc::input::Quoted(self.0).fmt(f)
+        }
+    }
+}
+
+fn element(path: impl fmt::Display, problem: Problem) -> PolicyError {
+    PolicyError::Element {
+        path: format!("{path}"),
+        problem,
+    }
+}
+
+fn expected(path: impl fmt::Display, what: &'static str, v: Value<'_>) -> PolicyError {
+    element(path, Problem::Expected(what, v.kind()))
+}
+
+fn string(path: impl fmt::Display, v: Value<'_>) -> Result<String, PolicyError> {
+    match v.val() {
+        Val::Str(s) => Ok(String::from(&**s)),
+        _ => Err(expected(path, "a string", v)),
+    }
+}
+
+/// A string or an array of strings (IAM allows both for most elements).
+fn strings(path: &str, v: Value<'_>) -> Result<Vec<String>, PolicyError> {
+    match v.val() {
+        Val::Str(s) => Ok(alloc::vec![String::from(&**s)]),
+        Val::Arr => v
+            .children()
+            .enumerate()
+            .map(|(i, item)| string(format_args!("{path}[{i}]"), item))
+            .collect(),
+        _ => Err(expected(path, "a string or an array of strings", v)),
+    }
+}
+
+fn read_policy(root: Value<'_>) -> Result<Policy, PolicyError> {
+    let mut version = None;
+    let mut statement = None;
+    for member in root.children() {
+        match member.key() {
+            "Version" => {
+                let v = string("Version", member)?;
+                version = Some(match v.as_str() {
+                    "2012-10-17" => Version::V2012,
+                    "2008-10-17" => Version::V2008,
+                    _ => return Err(element("Version", Problem::Version(v))),
+                });
+            }
+            "Id" => {
+                string("Id", member)?;
+            }
+            "Statement" => statement = Some(member),
+            other => return Err(element(Name(other), Problem::Unknown)),
+        }
+    }
+    let statement = statement.ok_or_else(|| element("(policy)", Problem::Missing("Statement")))?;
+    let statements = match statement.val() {
+        Val::Obj => alloc::vec![read_statement("Statement", statement)?],
+        Val::Arr => statement
+            .children()
+            .enumerate()
+            .map(|(i, s)| read_statement(&format!("Statement[{i}]"), s))
+            .collect::<Result<_, _>>()?,
+        _ => {
+            return Err(expected(
+                "Statement",
+                "an object or an array of objects",
+                statement,
+            ));
+        }
+    };
+    Ok(Policy {
+        version: version.unwrap_or(Version::V2008),
+        statements,
+    })
+}
+
+/// Keeps the one of a pair of exclusive elements that is present.
+fn one_of<'t>(
+    path: &str,
+    (a, b): (&'static str, &'static str),
+    pos: Option<Value<'t>>,
+    neg: Option<Value<'t>>,
+) -> Result<(bool, Value<'t>), PolicyError> {
+    match (pos, neg) {
+        (Some(v), None) => Ok((false, v)),
+        (None, Some(v)) => Ok((true, v)),
+        (Some(_), Some(_)) => Err(element(path, Problem::Conflict(a, b))),
+        (None, None) => Err(element(path, Problem::Missing(a))),
+    }
+}
+
+fn read_statement(path: &str, v: Value<'_>) -> Result<Statement, PolicyError> {
+    if !matches!(v.val(), Val::Obj) {
+        return Err(expected(path, "an object", v));
+    }
+    let mut sid = None;
+    let mut effect = None;
+    let (mut principal, mut not_principal) = (None, None);
+    let (mut action, mut not_action) = (None, None);
+    let (mut resource, mut not_resource) = (None, None);
+    let mut condition = None;
+    for m in v.children() {
+        let slot = match m.key() {
+            "Sid" => {
+                sid = Some(string(format_args!("{path}.Sid"), m)?);
+                continue;
+            }
+            "Effect" => &mut effect,
+            "Principal" => &mut principal,
+            "NotPrincipal" => &mut not_principal,
+            "Action" => &mut action,
+            "NotAction" => &mut not_action,
+            "Resource" => &mut resource,
+            "NotResource" => &mut not_resource,
+            "Condition" => &mut condition,
+            other => {
+                return Err(element(
+                    format_args!("{path}.{}", Name(other)),
+                    Problem::Unknown,
+                ));
+            }
+        };
+        *slot = Some(m);
+    }
+    let effect = match effect {
+        None => return Err(element(path, Problem::Missing("Effect"))),
+        Some(e) => match string(format_args!("{path}.Effect"), e)?.as_str() {
+            "Allow" => Effect::Allow,
+            "Deny" => Effect::Deny,
+            other => {
+                return Err(element(
+                    format_args!("{path}.Effect"),
+                    Problem::Effect(other.to_owned()),
+                ));
+            }
+        },
+    };
+    // An endpoint policy "must contain a Principal element"
+    // (vpc/latest/privatelink/vpc-endpoints-access.html, Considerations).
+    let (negated, p) = one_of(
+        path,
+        ("Principal", "NotPrincipal"),
+        principal,
+        not_principal,
+    )?;
+    let principal = Principals {
+        negated,
+        entries: read_principals(
+            &format!(
+                "{path}.{}",
+                if negated { "NotPrincipal" } else { "Principal" }
+            ),
+            p,
+        )?,
+    };
+    let patterns = |names: (&'static str, &'static str), pos, neg| {
+        let (negated, v) = one_of(path, names, pos, neg)?;
+        let name = if negated { names.1 } else { names.0 };
+        Ok::<_, PolicyError>(Patterns {
+            negated,
+            patterns: strings(&format!("{path}.{name}"), v)?,
+        })
+    };
+    // "Statements must include either an Action or NotAction element" and
+    // "either a Resource or a NotResource element"
+    // (IAM/latest/UserGuide/reference_policies_elements_action.html, _resource.html).
+    let action = patterns(("Action", "NotAction"), action, not_action)?;
+    let resource = patterns(("Resource", "NotResource"), resource, not_resource)?;
+    let conditions = match condition {
+        None => Vec::new(),
+        Some(c) => read_conditions(&format!("{path}.Condition"), c)?,
+    };
+    Ok(Statement {
+        sid,
+        effect,
+        principal,
+        action,
+        resource,
+        conditions,
+    })
+}
+
+fn read_principals(path: &str, v: Value<'_>) -> Result<Vec<Principal>, PolicyError> {
+    match v.val() {
+        Val::Str(s) if &**s == "*" => Ok(alloc::vec![Principal::Anyone]),
+        Val::Str(s) => Err(element(path, Problem::PrincipalString(String::from(&**s)))),
+        Val::Obj => {
+            let mut out = Vec::new();
+            for m in v.children() {
+                let make: fn(String) -> Principal = match m.key() {
+                    "AWS" => Principal::Aws,
+                    "Service" => Principal::Service,
+                    "Federated" => Principal::Federated,
+                    "CanonicalUser" => Principal::CanonicalUser,
+                    other => {
+                        return Err(element(
+                            format_args!("{path}.{}", Name(other)),
+                            Problem::Unknown,
+                        ));
+                    }
+                };
+                let p = format!("{path}.{}", m.key());
+                out.extend(strings(&p, m)?.into_iter().map(make));
+            }
+            Ok(out)
+        }
+        _ => Err(expected(path, "\"*\" or an object such as {\"AWS\": …}", v)),
+    }
+}
+
+/// A condition value: strings, numbers and booleans, as text.
+fn condition_value(path: impl fmt::Display, v: Value<'_>) -> Result<String, PolicyError> {
+    match v.val() {
+        Val::Str(s) => Ok(String::from(&**s)),
+        Val::Num(n) => Ok(String::from(*n)),
+        Val::Bool(b) => Ok(String::from(if *b { "true" } else { "false" })),
+        _ => Err(expected(path, "a string, a number or a boolean", v)),
+    }
+}
+
+fn read_conditions(path: &str, v: Value<'_>) -> Result<Vec<Condition>, PolicyError> {
+    if !matches!(v.val(), Val::Obj) {
+        return Err(expected(
+            path,
+            "an object such as {\"StringEquals\": {…}}",
+            v,
+        ));
+    }
+    let mut out = Vec::new();
+    for op in v.children() {
+        let op_path = format!("{path}.{}", Name(op.key()));
+        if !matches!(op.val(), Val::Obj) {
+            return Err(expected(
+                &op_path,
+                "an object such as {\"aws:SourceVpc\": \"vpc-…\"}",
+                op,
+            ));
+        }
+        for key in op.children() {
+            let key_path = format!("{op_path}.{}", Name(key.key()));
+            let values = match key.val() {
+                Val::Arr => key
+                    .children()
+                    .enumerate()
+                    .map(|(i, item)| condition_value(format_args!("{key_path}[{i}]"), item))
+                    .collect::<Result<_, _>>()?,
+                _ => alloc::vec![condition_value(&key_path, key)?],
+            };
+            out.push(Condition {
+                operator: String::from(op.key()),
+                key: String::from(key.key()),
+                values,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,738 @@
+//! Evaluating a [`Policy`] for one call, in three values.
+//!
+//! IAM's rules for one policy (IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+//! a statement applies when its principal, action, resource and every
+//! condition match; an applicable `Deny` denies whatever else applies
+//! (explicit deny wins); otherwise an applicable `Allow` allows; otherwise
+//! the call is denied implicitly. Here each of those tests is *true*,
+//! *false* or *unknown* (Kleene's logic), so the decision is unknown
+//! exactly when the facts given could go either way, and it names the
+//! first thing that was not known.
+
+use super::document::{Condition, Effect, Patterns, Policy, Principal, Principals, Version};
+use super::matcher::{self, Dialect, Fit, Item, Tok};
+use crate::catalog::{AccountId, EndpointType};
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Who signs the call the endpoint policy sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Caller {
+    /// The runner's own credentials (its task role, in the runner's account).
+    Runner,
+    /// A URL Amazon ECR signed: the download of an image layer from S3.
+    /// "A call to Amazon S3 is signed using a presigned URL, which is
+    /// created by an Amazon ECR account and not the service principal"
+    /// (aws-samples/data-perimeter-policy-examples,
+    /// vpc_endpoint_policies/README.md, "Creation of containers with Amazon
+    /// ECR images"): its principal, account and organisation are ECR's, so
+    /// a condition on the customer's account or organisation does not
+    /// match it, and neither does `aws:PrincipalIsAWSService`.
+    EcrPresignedUrl,
+}
+
+/// What the validator knows about the calls, beyond the policy.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    /// The VPC the endpoint is in (`aws:SourceVpc`).
+    pub vpc_id: &'a str,
+    /// The endpoint (`aws:SourceVpce`).
+    pub endpoint_id: &'a str,
+    /// The account of the runner's principals (`--account`), when given:
+    /// decides `aws:PrincipalAccount` and account principals.
+    pub account: Option<&'a AccountId>,
+    /// The account of the ECR registry the images come from
+    /// (`--ecr-account`), when given: part of the repository ARN.
+    pub ecr_account: Option<&'a AccountId>,
+}
+
+/// A fact the user can give to settle an unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fact {
+    /// The runner's account (`--account`).
+    Account,
+}
+
+/// Why a decision could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Why {
+    /// A condition key whose value in the call the validator does not know.
+    ConditionKey {
+        /// The key as the policy writes it.
+        key: String,
+        /// The fact that would decide it, when there is one.
+        settled_by: Option<Fact>,
+    },
+    /// A condition operator this evaluator does not implement, or a name
+    /// IAM does not know (`StringEqual`): never guessed.
+    Operator(String),
+    /// A principal that may or may not be the runner's.
+    Principal {
+        /// As the policy writes it.
+        principal: String,
+        /// The fact that would decide it, when there is one.
+        settled_by: Option<Fact>,
+    },
+    /// A resource pattern that matches some of the resources the call
+    /// may use, not necessarily all (the runner's repository, log group or
+    /// secret names are not in the validator's input).
+    Resource {
+        /// As the policy writes it.
+        pattern: String,
+    },
+    /// An action pattern that matches some of the service's actions, not
+    /// necessarily the runner's (services whose calls are not catalogued).
+    Action {
+        /// As the policy writes it.
+        pattern: String,
+    },
+    /// A policy variable (`${…}`) whose value is not known.
+    Variable(String),
+}
+
+/// Three-valued truth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Tri {
+    True,
+    False,
+    Unknown(Why),
+}
+
+impl Tri {
+    fn from(b: bool) -> Tri {
+        if b { Tri::True } else { Tri::False }
+    }
+
+    fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            u => u,
+        }
+    }
+
+    /// Kleene's `and`; the first unknown is kept. `next` is not evaluated
+    /// after a false.
+    fn and(self, next: impl FnOnce() -> Tri) -> Tri {
+        match self {
+            Tri::False => Tri::False,
+            Tri::True => next(),
+            Tri::Unknown(w) => match next() {
+                Tri::False => Tri::False,
+                _ => Tri::Unknown(w),
+            },
+        }
+    }
+
+    /// Kleene's `or` over `items`, stopping at the first true.
+    fn any<T>(items: impl IntoIterator<Item = T>, mut f: impl FnMut(T) -> Tri) -> Tri {
+        let mut unknown = None;
+        for item in items {
+            match f(item) {
+                Tri::True => return Tri::True,
+                Tri::False => {}
+                Tri::Unknown(w) => {
+                    unknown.get_or_insert(w);
+                }
+            }
+        }
+        unknown.map_or(Tri::False, Tri::Unknown)
+    }
+}
+
+/// One call, as the endpoint sees it.
+pub(crate) struct Request<'r> {
+    /// `service:Action`, folded for matching.
+    pub action: &'r [Item],
+    /// The resource ARN (or `*`), possibly with holes.
+    pub resource: &'r [Item],
+    pub caller: Caller,
+    pub endpoint_type: EndpointType,
+    pub facts: &'r Facts<'r>,
+    /// `aws:RequestedRegion`, when the service is regional.
+    pub region: Option<&'r str>,
+}
+
+/// A statement, by position and `Sid`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRef {
+    /// 0-based position in `Statement`.
+    pub index: usize,
+    /// Its `Sid`, when it has one.
+    pub sid: Option<String>,
+}
+
+/// Why a call is denied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeniedBy {
+    /// An explicit `Deny` statement that applies.
+    Statement(StatementRef),
+    /// No `Allow` statement applies (an implicit deny).
+    NoAllow,
+}
+
+/// The decision for one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Decision {
+    /// Allowed by this statement, and no `Deny` applies.
+    Allowed(StatementRef),
+    /// Denied.
+    Denied(DeniedBy),
+    /// Not decidable from the facts given.
+    Unknown {
+        /// The statement whose applying is unknown.
+        statement: StatementRef,
+        /// What is not known.
+        why: Why,
+    },
+}
+
+/// A context key's value in the call.
+enum Ctx<'a> {
+    /// Not in the request context.
+    Absent,
+    /// This value.
+    Known(&'a str),
+    /// Present (or, `maybe_absent`, perhaps absent), with a value that is
+    /// ECR's own: equal to nothing a customer's policy names.
+    Foreign { maybe_absent: bool },
+    /// Not known.
+    Unknown(Option<Fact>),
+}
+
+/// The value of condition key `key` (any case) in `req`'s context. Only
+/// keys whose value follows from the validator's input or AWS's
+/// documentation are known; every other key is unknown, never guessed.
+fn lookup<'a>(key: &str, req: &Request<'a>) -> Ctx<'a> {
+    let ecr = req.caller == Caller::EcrPresignedUrl;
+    let k = |name: &str| key.eq_ignore_ascii_case(name);
+    if k("aws:SourceVpc") {
+        Ctx::Known(req.facts.vpc_id)
+    } else if k("aws:SourceVpce") {
+        Ctx::Known(req.facts.endpoint_id)
+    } else if k("aws:RequestedRegion") {
+        req.region.map_or(Ctx::Unknown(None), Ctx::Known)
+    } else if k("aws:SecureTransport") {
+        // The runner's calls are HTTPS on port 443.
+        Ctx::Known("true")
+    } else if k("aws:SourceIp") {
+        // "The aws:SourceIp key is always present in the request context,
+        // except when the requester uses a VPC endpoint to make the
+        // request" (reference_policies_elements_condition_operators.html).
+        Ctx::Absent
+    } else if k("aws:PrincipalIsAWSService") {
+        // The runner's own credentials, or ECR's account (not its service
+        // principal) for layer downloads: see `Caller`.
+        Ctx::Known("false")
+    } else if k("aws:PrincipalAccount") {
+        match (ecr, req.facts.account) {
+            (true, _) => Ctx::Foreign {
+                maybe_absent: false,
+            },
+            (false, Some(a)) => Ctx::Known(a.as_str()),
+            (false, None) => Ctx::Unknown(Some(Fact::Account)),
+        }
+    } else if ecr && (k("aws:PrincipalArn") || k("aws:userid")) {
+        Ctx::Foreign {
+            maybe_absent: false,
+        }
+    } else if ecr && (k("aws:PrincipalOrgID") || k("aws:PrincipalOrgPaths")) {
+        Ctx::Foreign { maybe_absent: true }
+    } else if ecr && k("aws:ResourceAccount") {
+        // The layer bucket belongs to AWS, not to the customer.
+        Ctx::Foreign {
+            maybe_absent: false,
+        }
+    } else if ecr && (k("aws:ResourceOrgID") || k("aws:ResourceOrgPaths")) {
+        Ctx::Foreign { maybe_absent: true }
+    } else {
+        Ctx::Unknown(None)
+    }
+}
+
+/// A policy variable's value, for `${key}` in a 2012-10-17 policy.
+fn variable<'a>(key: &str, req: &Request<'a>) -> Result<Cow<'a, str>, Why> {
+    let (name, default) = match key.split_once(',') {
+        Some((n, d)) => {
+            let d = d.trim();
+            let d = d
+                .strip_prefix('\'')
+                .and_then(|d| d.strip_suffix('\''))
+                .unwrap_or(d);
+            (n.trim(), Some(d))
+        }
+        None => (key.trim(), None),
+    };
+    match (name, lookup(name, req)) {
+        ("*", _) => Ok(Cow::Borrowed("*")),
+        ("?", _) => Ok(Cow::Borrowed("?")),
+        ("$", _) => Ok(Cow::Borrowed("$")),
+        (_, Ctx::Known(v)) => Ok(Cow::Borrowed(v)),
+        (_, Ctx::Absent) if default.is_some() => {
+            Ok(Cow::Owned(String::from(default.unwrap_or_default())))
+        }
+        _ => Err(Why::Variable(String::from(name))),
+    }
+}
+
+/// A part of a string with policy variables.
+enum Piece<'s> {
+    /// Plain text, and whether it ends the string.
+    Text(&'s str, bool),
+    /// The inside of `${…}`.
+    Var(&'s str),
+}
+
+/// Splits `s` at its `${…}` policy variables (an unterminated `${` is
+/// text).
+fn pieces(s: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        let Some(len) = rest.get(start + 2..).and_then(|r| r.find('}')) else {
+            break;
+        };
+        out.push(Piece::Text(rest.get(..start).unwrap_or_default(), false));
+        out.push(Piece::Var(
+            rest.get(start + 2..start + 2 + len).unwrap_or_default(),
+        ));
+        rest = rest.get(start + 3 + len..).unwrap_or_default();
+    }
+    out.push(Piece::Text(rest, true));
+    out
+}
+
+/// Compiles a pattern, substituting policy variables in 2012-10-17
+/// policies (their values are literal text, wildcards included).
+fn compile(
+    dialect: Dialect,
+    pattern: &str,
+    version: Version,
+    req: &Request<'_>,
+) -> Result<Vec<Tok>, Why> {
+    if version == Version::V2008 || !pattern.contains("${") {
+        return Ok(matcher::compile(dialect, pattern));
+    }
+    let mut out = Vec::with_capacity(pattern.len());
+    for piece in pieces(pattern) {
+        match piece {
+            Piece::Text(t, last) => {
+                let mut chars = t.chars().peekable();
+                while let Some(c) = chars.next() {
+                    out.push(match c {
+                        // A wildcard just before a variable is read as
+                        // inside its segment.
+                        '*' | '?' => {
+                            let next =
+                                chars
+                                    .peek()
+                                    .copied()
+                                    .or(if last { None } else { Some('$') });
+                            matcher::wildcard(dialect, c, next)
+                        }
+                        _ => Tok::Lit(matcher::fold(dialect, c)),
+                    });
+                }
+            }
+            Piece::Var(v) => {
+                let value = variable(v, req)?;
+                out.extend(value.chars().map(|c| Tok::Lit(matcher::fold(dialect, c))));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A condition value with its policy variables substituted (for exact
+/// comparisons).
+fn resolve<'v>(value: &'v str, version: Version, req: &Request<'_>) -> Result<Cow<'v, str>, Why> {
+    if version == Version::V2008 || !value.contains("${") {
+        return Ok(Cow::Borrowed(value));
+    }
+    let mut out = String::new();
+    for piece in pieces(value) {
+        match piece {
+            Piece::Text(t, _) => out.push_str(t),
+            Piece::Var(v) => out.push_str(&variable(v, req)?),
+        }
+    }
+    Ok(Cow::Owned(out))
+}
+
+fn patterns(
+    p: &Patterns,
+    dialect: Dialect,
+    subject: &[Item],
+    version: Version,
+    req: &Request<'_>,
+) -> Tri {
+    let hit = Tri::any(&p.patterns, |pattern| {
+        // Action patterns have no policy variables.
+        let toks = if dialect == Dialect::Action {
+            matcher::compile(dialect, pattern)
+        } else {
+            match compile(dialect, pattern, version, req) {
+                Ok(t) => t,
+                Err(why) => return Tri::Unknown(why),
+            }
+        };
+        match matcher::fit(&toks, subject) {
+            Fit::All => Tri::True,
+            Fit::None => Tri::False,
+            Fit::Some => Tri::Unknown(match dialect {
+                Dialect::Action => Why::Action {
+                    pattern: pattern.clone(),
+                },
+                _ => Why::Resource {
+                    pattern: pattern.clone(),
+                },
+            }),
+        }
+    });
+    if p.negated { hit.not() } else { hit }
+}
+
+/// The 12-digit account of an `AWS` principal, and whether the principal
+/// is the whole account (an id or `…:root`).
+fn principal_account(p: &str) -> Option<(&str, bool)> {
+    let is_account = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+    if is_account(p) {
+        return Some((p, true));
+    }
+    let mut parts = p.splitn(6, ':');
+    let (arn, _partition, service, region, account, rest) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    (arn == "arn" && matches!(service, "iam" | "sts") && region.is_empty() && is_account(account))
+        .then_some((account, rest == "root"))
+}
+
+fn principal(p: &Principals, req: &Request<'_>) -> Tri {
+    let hit = Tri::any(&p.entries, |entry| match entry {
+        Principal::Anyone => Tri::True,
+        Principal::Aws(v) if v == "*" => Tri::True,
+        // ECR's account signs layer downloads: no customer principal.
+        Principal::Aws(_) if req.caller == Caller::EcrPresignedUrl => Tri::False,
+        Principal::Aws(v) => match principal_account(v) {
+            // "If you specify the principal in the following format, access
+            // is granted to the AWS account root user only, and not all
+            // users and roles for the account: "AWS": "account_id""
+            // (vpc-endpoints-access.html, "Principals for gateway
+            // endpoints"); the runner is never the root user.
+            Some((_, true)) if req.endpoint_type == EndpointType::Gateway => Tri::False,
+            Some((account, whole)) => match req.facts.account {
+                Some(a) if a.as_str() != account => Tri::False,
+                Some(_) if whole => Tri::True,
+                known => Tri::Unknown(Why::Principal {
+                    principal: v.clone(),
+                    settled_by: (whole && known.is_none()).then_some(Fact::Account),
+                }),
+            },
+            None => Tri::Unknown(Why::Principal {
+                principal: v.clone(),
+                settled_by: None,
+            }),
+        },
+        // The runner calls with an IAM role's credentials.
+        Principal::Service(_) | Principal::Federated(_) | Principal::CanonicalUser(_) => Tri::False,
+    });
+    if p.negated { hit.not() } else { hit }
+}
+
+/// A condition operator, parsed.
+#[derive(Clone, Copy)]
+struct Operator {
+    set: Set,
+    base: Base,
+    if_exists: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Set {
+    Single,
+    AnyValue,
+    AllValues,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Base {
+    Str {
+        negated: bool,
+        ignore_case: bool,
+    },
+    Like {
+        negated: bool,
+    },
+    Arn {
+        negated: bool,
+    },
+    Bool,
+    Null,
+    /// Numeric, date, binary and IP operators: only their missing-key rule
+    /// is decided here.
+    Other {
+        negated: bool,
+    },
+}
+
+impl Base {
+    fn negated(self) -> bool {
+        matches!(
+            self,
+            Base::Str { negated: true, .. }
+                | Base::Like { negated: true }
+                | Base::Arn { negated: true }
+                | Base::Other { negated: true }
+        )
+    }
+}
+
+/// The operators of reference_policies_elements_condition_operators.html;
+/// `None` for any other name.
+fn operator(name: &str) -> Option<Operator> {
+    let (set, rest) = if let Some(r) = name.strip_prefix("ForAnyValue:") {
+        (Set::AnyValue, r)
+    } else if let Some(r) = name.strip_prefix("ForAllValues:") {
+        (Set::AllValues, r)
+    } else {
+        (Set::Single, name)
+    };
+    let (if_exists, base) = match rest.strip_suffix("IfExists") {
+        Some(b) => (true, b),
+        None => (false, rest),
+    };
+    let base = match base {
+        "StringEquals" => Base::Str {
+            negated: false,
+            ignore_case: false,
+        },
+        "StringNotEquals" => Base::Str {
+            negated: true,
+            ignore_case: false,
+        },
+        "StringEqualsIgnoreCase" => Base::Str {
+            negated: false,
+            ignore_case: true,
+        },
+        "StringNotEqualsIgnoreCase" => Base::Str {
+            negated: true,
+            ignore_case: true,
+        },
+        "StringLike" => Base::Like { negated: false },
+        "StringNotLike" => Base::Like { negated: true },
+        "ArnEquals" | "ArnLike" => Base::Arn { negated: false },
+        "ArnNotEquals" | "ArnNotLike" => Base::Arn { negated: true },
+        "Bool" => Base::Bool,
+        // "You can add IfExists to the end of any condition operator name
+        // except the Null condition"; set operators apply to multivalued
+        // comparisons, not to a presence test.
+        "Null" if !if_exists && set == Set::Single => Base::Null,
+        "NumericEquals"
+        | "NumericLessThan"
+        | "NumericLessThanEquals"
+        | "NumericGreaterThan"
+        | "NumericGreaterThanEquals"
+        | "DateEquals"
+        | "DateLessThan"
+        | "DateLessThanEquals"
+        | "DateGreaterThan"
+        | "DateGreaterThanEquals"
+        | "BinaryEquals"
+        | "IpAddress" => Base::Other { negated: false },
+        "NumericNotEquals" | "DateNotEquals" | "NotIpAddress" => Base::Other { negated: true },
+        _ => return None,
+    };
+    Some(Operator {
+        set,
+        base,
+        if_exists,
+    })
+}
+
+/// `ArnLike` on one value: each of the six colon-delimited parts matched
+/// on its own; `None` when the pattern is not six parts.
+fn arn_like(pattern: &str, value: &str) -> Option<bool> {
+    let mut p = pattern.splitn(6, ':');
+    let mut v = value.splitn(6, ':');
+    let mut result = true;
+    for _ in 0..6 {
+        let pp = p.next()?;
+        let Some(vv) = v.next() else {
+            result = false;
+            continue;
+        };
+        let toks = matcher::compile(Dialect::Like, pp);
+        result &= matcher::fit(&toks, &matcher::concrete(Dialect::Like, vv)) == Fit::All;
+    }
+    Some(result)
+}
+
+fn unknown_key(c: &Condition, settled_by: Option<Fact>) -> Tri {
+    Tri::Unknown(Why::ConditionKey {
+        key: c.key.clone(),
+        settled_by,
+    })
+}
+
+fn condition(c: &Condition, version: Version, req: &Request<'_>) -> Tri {
+    let Some(op) = operator(&c.operator) else {
+        return Tri::Unknown(Why::Operator(c.operator.clone()));
+    };
+    let ctx = lookup(&c.key, req);
+    if op.base == Base::Null {
+        let absent = match ctx {
+            Ctx::Absent => Tri::True,
+            Ctx::Known(_)
+            | Ctx::Foreign {
+                maybe_absent: false,
+            } => Tri::False,
+            Ctx::Foreign { maybe_absent: true } => unknown_key(c, None),
+            Ctx::Unknown(f) => unknown_key(c, f),
+        };
+        return Tri::any(&c.values, |v| {
+            if v.eq_ignore_ascii_case("true") {
+                absent.clone()
+            } else if v.eq_ignore_ascii_case("false") {
+                absent.clone().not()
+            } else {
+                Tri::False
+            }
+        });
+    }
+    let negated = op.base.negated();
+    // The missing-key rule: "If the key that you specify in a policy
+    // condition is not present in the request context, the values do not
+    // match and the condition is false. If the policy condition requires
+    // that the key is not matched, such as StringNotLike or ArnNotLike, and
+    // the right key is not present, the condition is true"; `…IfExists` is
+    // true; a set operator over no values: `ForAllValues` true,
+    // `ForAnyValue` false.
+    let when_absent = match op.set {
+        Set::AllValues => true,
+        Set::AnyValue => false,
+        Set::Single => op.if_exists || negated,
+    };
+    // The positive test of one present value against the policy's values
+    // (any may match), before negation.
+    let test_known = |v: &str| -> Tri {
+        Tri::any(&c.values, |pv| match op.base {
+            Base::Str { ignore_case, .. } => match resolve(pv, version, req) {
+                Ok(pv) if ignore_case => Tri::from(pv.eq_ignore_ascii_case(v)),
+                Ok(pv) => Tri::from(*pv == *v),
+                Err(why) => Tri::Unknown(why),
+            },
+            Base::Like { .. } => match compile(Dialect::Like, pv, version, req) {
+                Ok(toks) => {
+                    Tri::from(matcher::fit(&toks, &matcher::concrete(Dialect::Like, v)) == Fit::All)
+                }
+                Err(why) => Tri::Unknown(why),
+            },
+            Base::Arn { .. } if version == Version::V2012 && pv.contains("${") => {
+                Tri::Unknown(Why::Variable(pv.clone()))
+            }
+            Base::Arn { .. } => match arn_like(pv, v) {
+                Some(b) => Tri::from(b),
+                None => Tri::Unknown(Why::Operator(c.operator.clone())),
+            },
+            Base::Bool => Tri::from(pv.eq_ignore_ascii_case(v)),
+            Base::Null | Base::Other { .. } => Tri::Unknown(Why::Operator(c.operator.clone())),
+        })
+    };
+    // ECR's own value matches only a pattern that matches every string.
+    let test_foreign = || -> Tri {
+        Tri::any(&c.values, |pv| match op.base {
+            Base::Str { .. } => Tri::False,
+            Base::Like { .. } | Base::Arn { .. } => {
+                Tri::from(!pv.is_empty() && pv.chars().all(|ch| ch == '*'))
+            }
+            _ => unknown_key(c, None),
+        })
+    };
+    let apply = |t: Tri| if negated { t.not() } else { t };
+    match ctx {
+        Ctx::Unknown(f) => unknown_key(c, f),
+        Ctx::Absent => Tri::from(when_absent),
+        Ctx::Known(v) => {
+            if matches!(op.base, Base::Other { .. }) {
+                return Tri::Unknown(Why::Operator(c.operator.clone()));
+            }
+            apply(test_known(v))
+        }
+        Ctx::Foreign { maybe_absent } => {
+            let present = apply(test_foreign());
+            if !maybe_absent || present == Tri::from(when_absent) {
+                present
+            } else {
+                unknown_key(c, None)
+            }
+        }
+    }
+}
+
+/// Whether statement `s` applies to `req`.
+fn applies(s: &super::document::Statement, version: Version, req: &Request<'_>) -> Tri {
+    // Cheapest and most selective first: most statements name other
+    // actions.
+    patterns(&s.action, Dialect::Action, req.action, version, req)
+        .and(|| patterns(&s.resource, Dialect::Resource, req.resource, version, req))
+        .and(|| principal(&s.principal, req))
+        .and(|| {
+            let mut all = Tri::True;
+            for c in &s.conditions {
+                all = all.and(|| condition(c, version, req));
+                if all == Tri::False {
+                    break;
+                }
+            }
+            all
+        })
+}
+
+/// The decision of `policy` for `req`.
+pub(crate) fn decide(policy: &Policy, req: &Request<'_>) -> Decision {
+    let at = |i: usize| StatementRef {
+        index: i,
+        sid: policy.statements.get(i).and_then(|s| s.sid.clone()),
+    };
+    let mut allow: Option<Result<usize, (usize, Why)>> = None;
+    let mut deny_unknown: Option<(usize, Why)> = None;
+    for (i, s) in policy.statements.iter().enumerate() {
+        let already = match s.effect {
+            Effect::Deny => false,
+            Effect::Allow => matches!(allow, Some(Ok(_))),
+        };
+        if already {
+            continue;
+        }
+        match (s.effect, applies(s, policy.version, req)) {
+            (Effect::Deny, Tri::True) => return Decision::Denied(DeniedBy::Statement(at(i))),
+            (Effect::Deny, Tri::Unknown(w)) => {
+                deny_unknown.get_or_insert((i, w));
+            }
+            (Effect::Allow, Tri::True) => allow = Some(Ok(i)),
+            (Effect::Allow, Tri::Unknown(w)) => {
+                allow.get_or_insert(Err((i, w)));
+            }
+            (_, Tri::False) => {}
+        }
+    }
+    match (allow, deny_unknown) {
+        (None, _) => Decision::Denied(DeniedBy::NoAllow),
+        (Some(Ok(i)), None) => Decision::Allowed(at(i)),
+        (_, Some((i, why))) | (Some(Err((i, why))), None) => Decision::Unknown {
+            statement: at(i),
+            why,
+        },
+    }
+}

@@ -1,0 +1,192 @@
+//! The fix for an endpoint policy that denies the runner implicitly: the
+//! existing policy with one statement added, which allows exactly the
+//! calls no statement allows.
+
+use super::document::{DEFAULT_POLICY, PolicyError, with_tree};
+use super::eval::{Decision, DeniedBy, StatementRef};
+use super::json::{json_string, write_hcl, write_json};
+use super::{Check, Verdict};
+use crate::vpc::input::tree::{Val, Value};
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+/// A policy that lets the runner's calls through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFix {
+    /// The statement added, as compact JSON.
+    pub statement: String,
+    /// The whole policy, as compact JSON: the value of `aws ec2
+    /// modify-vpc-endpoint --policy-document` (to be quoted for the shell).
+    pub document: String,
+    /// The same policy as Terraform: `policy = jsonencode({…})` for the
+    /// `aws_vpc_endpoint` resource.
+    pub terraform: String,
+}
+
+/// Why [`fix`] has no policy to offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoFix {
+    /// No call is denied.
+    NotDenied,
+    /// A `Deny` statement applies: an added `Allow` cannot override it; the
+    /// statement itself must change.
+    ExplicitDeny(StatementRef),
+    /// The policy does not parse.
+    Malformed(PolicyError),
+}
+
+impl fmt::Display for NoFix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoFix::NotDenied => f.write_str("no call is denied"),
+            NoFix::ExplicitDeny(s) => {
+                write!(f, "statement {}", s.index)?;
+                if let Some(sid) = &s.sid {
+                    write!(f, " ({})", crate::vpc::input::Quoted(sid))?;
+                }
+                f.write_str(" denies explicitly: an added Allow cannot override a Deny; change that statement")
+            }
+            NoFix::Malformed(e) => e.fmt(f),
+        }
+    }
+}
+
+/// Each item once, in first-seen order.
+fn once<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// A string, or an array of them when there are several (IAM takes both).
+fn strings(items: &[&str], out: &mut String) {
+    if let [one] = items {
+        json_string(one, out);
+        return;
+    }
+    out.push('[');
+    for (i, s) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json_string(s, out);
+    }
+    out.push(']');
+}
+
+/// The `Sid`s of a statement element (one object or an array of them).
+fn sids(statement: Value<'_>) -> Vec<String> {
+    let one = |s: Value<'_>| match s.get("Sid").map(|v| v.val()) {
+        Some(Val::Str(sid)) => Some(String::from(&**sid)),
+        _ => None,
+    };
+    match statement.val() {
+        Val::Arr => statement.children().filter_map(one).collect(),
+        _ => one(statement).into_iter().collect(),
+    }
+}
+
+/// The endpoint's policy (`document`, as given to [`super::check`]) with one
+/// `Allow` statement added for every call `check` found denied for want of
+/// an `Allow`, with `Principal` `"*"` and the calls' actions and resources
+/// (their unknown parts as `*`).
+pub fn fix(document: Option<&str>, check: &Check) -> Result<PolicyFix, NoFix> {
+    if let Some(by) = check.calls.iter().find_map(|c| match &c.decision {
+        Decision::Denied(DeniedBy::Statement(s)) => Some(s.clone()),
+        _ => None,
+    }) {
+        return Err(NoFix::ExplicitDeny(by));
+    }
+    let missing: Vec<&super::CallCheck> = check
+        .calls
+        .iter()
+        .filter(|c| c.decision == Decision::Denied(DeniedBy::NoAllow))
+        .collect();
+    if missing.is_empty() || !matches!(check.verdict, Verdict::Denies { .. }) {
+        return Err(NoFix::NotDenied);
+    }
+    let text = document.unwrap_or(DEFAULT_POLICY);
+    let document = with_tree(text, |root| {
+        let existing = root.get("Statement");
+        let taken = existing.map(sids).unwrap_or_default();
+        let mut sid = String::from("NetreadyRunner");
+        let mut n = 1;
+        while taken.contains(&sid) {
+            n += 1;
+            sid = format!("NetreadyRunner{n}");
+        }
+        let mut statement = String::from("{\"Sid\":");
+        json_string(&sid, &mut statement);
+        statement.push_str(",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":");
+        strings(
+            &once(missing.iter().map(|c| c.fix_action.as_str())),
+            &mut statement,
+        );
+        statement.push_str(",\"Resource\":");
+        strings(
+            &once(missing.iter().map(|c| c.fix_resource.as_str())),
+            &mut statement,
+        );
+        statement.push('}');
+
+        let mut out = String::with_capacity(text.len() + statement.len() + 16);
+        out.push('{');
+        let mut first = true;
+        let mut comma = |out: &mut String| {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+        };
+        for m in root.children() {
+            // A repeated Statement counts once, as read: the last.
+            if m.key() == "Statement" {
+                continue;
+            }
+            comma(&mut out);
+            json_string(m.key(), &mut out);
+            out.push(':');
+            write_json(m, &mut out);
+        }
+        comma(&mut out);
+        out.push_str("\"Statement\":[");
+        match existing {
+            Some(s) if matches!(s.val(), Val::Arr) => {
+                for item in s.children() {
+                    write_json(item, &mut out);
+                    out.push(',');
+                }
+            }
+            Some(s) => {
+                write_json(s, &mut out);
+                out.push(',');
+            }
+            None => {}
+        }
+        out.push_str(&statement);
+        out.push_str("]}");
+        Ok((statement, out))
+    })
+    .map_err(NoFix::Malformed)?;
+    let (statement, document) = document;
+    let terraform = with_tree(&document, |root| {
+        let mut out = "policy = jsonencode(".to_owned();
+        write_hcl(root, 0, &mut out);
+        out.push(')');
+        Ok(out)
+    })
+    .map_err(NoFix::Malformed)?;
+    Ok(PolicyFix {
+        statement,
+        document,
+        terraform,
+    })
+}
