@@ -98,8 +98,12 @@ fn policy_cases() {
     for case in cases {
         let name = case["name"].as_str().unwrap();
         let service = case["service"].as_str().unwrap();
-        let region = Region::parse(case.get("region").and_then(Value::as_str).unwrap_or("eu-west-1"))
-            .unwrap();
+        let region = Region::parse(
+            case.get("region")
+                .and_then(Value::as_str)
+                .unwrap_or("eu-west-1"),
+        )
+        .unwrap();
         let facts = case.get("facts").cloned().unwrap_or(json!({}));
         let account: Option<AccountId> = facts["account"].as_str().map(|a| a.parse().unwrap());
         let ecr_account: Option<AccountId> =
@@ -132,9 +136,7 @@ fn policy_cases() {
             expect.get("terraform").is_some(),
         );
         if &got != expect {
-            failures.push(format!(
-                "{name}:\n  expected {expect}\n  got      {got}"
-            ));
+            failures.push(format!("{name}:\n  expected {expect}\n  got      {got}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

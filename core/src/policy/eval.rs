@@ -645,7 +645,11 @@ fn condition(c: &Condition, version: Version, req: &Request<'_>) -> Tri {
                 Some(b) => Tri::from(b),
                 None => Tri::Unknown(Why::Operator(c.operator.clone())),
             },
-            Base::Bool => Tri::from(pv.eq_ignore_ascii_case(v)),
+            // Policy variables work with Bool too (condition operators page).
+            Base::Bool => match resolve(pv, version, req) {
+                Ok(pv) => Tri::from(pv.eq_ignore_ascii_case(v)),
+                Err(why) => Tri::Unknown(why),
+            },
             Base::Null | Base::Other { .. } => Tri::Unknown(Why::Operator(c.operator.clone())),
         })
     };

@@ -70,6 +70,7 @@ pub use fix::{NoFix, PolicyFix, fix};
 pub use needs::{Call, NEEDS, Needs, needs};
 
 use crate::catalog::{EndpointType, Region};
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write as _;
@@ -199,6 +200,30 @@ fn instantiate(dialect: Dialect, template: &str, region: &Region, facts: &Facts<
     out
 }
 
+/// Evaluates `policy` for one call through an endpoint of `endpoint_type`
+/// in `region` (its action and resource are templates, as in [`needs`]).
+pub fn evaluate(
+    policy: &Policy,
+    call: &Call<'_>,
+    endpoint_type: EndpointType,
+    region: &Region,
+    facts: &Facts<'_>,
+) -> Decision {
+    let action = instantiate(Dialect::Action, call.action, region, facts);
+    let resource = instantiate(Dialect::Resource, call.resource, region, facts);
+    eval::decide(
+        policy,
+        &eval::Request {
+            action: &action.items,
+            resource: &resource.items,
+            caller: call.caller,
+            endpoint_type,
+            facts,
+            region: Some(region.name()),
+        },
+    )
+}
+
 /// Evaluates an endpoint's policy for the runner's calls through it.
 ///
 /// * `document`: the endpoint's `PolicyDocument` (decoded), `None` when
@@ -218,51 +243,38 @@ pub fn check(
     region: &Region,
     facts: &Facts<'_>,
 ) -> Result<Check, PolicyError> {
-    let (calls, regional): (Vec<(Subject, Subject, Caller)>, bool) = match needs(service_id) {
+    let any_call;
+    let (calls, regional): (&[Call<'_>], bool) = match needs(service_id) {
         None | Some(Needs::NoPolicy) => {
             return Ok(Check {
                 verdict: Verdict::NotApplicable,
                 calls: Vec::new(),
             });
         }
-        Some(Needs::Calls { calls, .. }) => (
-            calls
-                .iter()
-                .map(|c| {
-                    (
-                        instantiate(Dialect::Action, c.action, region, facts),
-                        instantiate(Dialect::Resource, c.resource, region, facts),
-                        c.caller,
-                    )
-                })
-                .collect(),
-            true,
-        ),
+        Some(Needs::Calls { calls, .. }) => (calls, true),
         Some(Needs::AnyCall { prefix, regional }) => {
-            let mut action = instantiate(Dialect::Action, prefix, region, facts);
-            action.items.push(Item::Ch(':'));
-            action.items.push(Item::Hole { colon: false });
-            action.display.push_str(":<action>");
-            action.fix.push_str(":*");
+            any_call = format!("{prefix}:{{action}}");
             (
-                alloc::vec![(
-                    action,
-                    instantiate(Dialect::Resource, "{resource+}", region, facts),
-                    Caller::Runner,
-                )],
+                &[Call {
+                    action: &any_call,
+                    resource: "{resource+}",
+                    caller: Caller::Runner,
+                }],
                 regional,
             )
         }
     };
     let policy = Policy::parse(document.unwrap_or(DEFAULT_POLICY))?;
     let mut out = Vec::with_capacity(calls.len());
-    for (action, resource, caller) in calls {
+    for call in calls {
+        let action = instantiate(Dialect::Action, call.action, region, facts);
+        let resource = instantiate(Dialect::Resource, call.resource, region, facts);
         let decision = eval::decide(
             &policy,
             &eval::Request {
                 action: &action.items,
                 resource: &resource.items,
-                caller,
+                caller: call.caller,
                 endpoint_type,
                 facts,
                 region: regional.then(|| region.name()),
@@ -271,7 +283,7 @@ pub fn check(
         out.push(CallCheck {
             action: action.display,
             resource: resource.display,
-            caller,
+            caller: call.caller,
             decision,
             fix_action: action.fix,
             fix_resource: resource.fix,

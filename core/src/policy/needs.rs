@@ -14,12 +14,13 @@ use super::eval::Caller;
 
 /// One call the runner makes through an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Call {
-    /// The IAM action, `service:Action`.
-    pub action: &'static str,
+pub struct Call<'a> {
+    /// The IAM action, `service:Action` (a template too: `ec2:{action}`
+    /// stands for any action of `ec2`).
+    pub action: &'a str,
     /// The resource the call is authorised against (a template, see the
     /// module docs); `*` for actions without resource-level permissions.
-    pub resource: &'static str,
+    pub resource: &'a str,
     /// Whose credentials sign the call.
     pub caller: Caller,
 }
@@ -31,7 +32,7 @@ pub enum Needs {
     /// Each of these calls.
     Calls {
         /// The calls, in report order.
-        calls: &'static [Call],
+        calls: &'static [Call<'static>],
         /// AWS's page that lists them.
         source: &'static str,
     },
