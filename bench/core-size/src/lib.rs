@@ -94,6 +94,28 @@ pub extern "C" fn policy_check(policy: u32, service: u32) -> u32 {
     }
 }
 
+/// Parses describe-* document number `doc` of two and returns its subnet
+/// count, or the length of its error message: pulls in the JSON reader the
+/// page has (feature `vpc`).
+#[cfg(feature = "vpc")]
+#[unsafe(no_mangle)]
+pub extern "C" fn vpc_parse(doc: u32) -> u32 {
+    use core::fmt::Write as _;
+    const DOCS: [&str; 2] = [
+        r#"{"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1","CidrBlock":"10.0.0.0/24","AvailabilityZone":"eu-west-1a"}]}"#,
+        r#"{"Subnets": [ {"SubnetId": 5} ]}"#,
+    ];
+    let text = DOCS[doc as usize % DOCS.len()];
+    match netready_core::vpc::parse(&[("doc.json", text)]) {
+        Ok(input) => input.subnets.items.len() as u32,
+        Err(e) => {
+            let mut msg = alloc::string::String::new();
+            let _ = write!(msg, "{e}");
+            msg.len() as u32
+        }
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 mod wasm_runtime {
     // The module needs an allocator and a panic handler of its own; the

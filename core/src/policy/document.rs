@@ -225,7 +225,11 @@ pub const DEFAULT_POLICY: &str =
 /// The JSON blanks a document may start with (the tree reader expects the
 /// value at its first byte).
 pub(super) fn trim_blanks(text: &str) -> &str {
-    text.trim_start_matches([' ', '\n', '\t', '\r'])
+    let blanks = text
+        .bytes()
+        .take_while(|b| matches!(b, b' ' | b'\n' | b'\t' | b'\r'))
+        .count();
+    text.get(blanks..).unwrap_or_default()
 }
 
 /// Reads `text` as a JSON document and calls `f` with its tree.
@@ -280,18 +284,40 @@ impl fmt::Display for Name<'_> {
     }
 }
 
-fn element(path: impl fmt::Display, problem: Problem) -> PolicyError {
+/// A JSON path, on the stack, printed only when an error needs it.
+#[derive(Clone, Copy)]
+enum P<'a> {
+    /// The document itself.
+    Root,
+    /// A member of an object.
+    Field(&'a P<'a>, &'a str),
+    /// An element of an array.
+    Index(&'a P<'a>, usize),
+}
+
+impl fmt::Display for P<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            P::Root => f.write_str("(policy)"),
+            P::Field(P::Root, k) => Name(k).fmt(f),
+            P::Field(p, k) => write!(f, "{p}.{}", Name(k)),
+            P::Index(p, i) => write!(f, "{p}[{i}]"),
+        }
+    }
+}
+
+fn element(path: &P<'_>, problem: Problem) -> PolicyError {
     PolicyError::Element {
         path: format!("{path}"),
         problem,
     }
 }
 
-fn expected(path: impl fmt::Display, what: &'static str, v: Value<'_>) -> PolicyError {
+fn expected(path: &P<'_>, what: &'static str, v: Value<'_>) -> PolicyError {
     element(path, Problem::Expected(what, v.kind()))
 }
 
-fn string(path: impl fmt::Display, v: Value<'_>) -> Result<String, PolicyError> {
+fn string(path: &P<'_>, v: Value<'_>) -> Result<String, PolicyError> {
     match v.val() {
         Val::Str(s) => Ok(String::from(&**s)),
         _ => Err(expected(path, "a string", v)),
@@ -299,13 +325,13 @@ fn string(path: impl fmt::Display, v: Value<'_>) -> Result<String, PolicyError> 
 }
 
 /// A string or an array of strings (IAM allows both for most elements).
-fn strings(path: &str, v: Value<'_>) -> Result<Vec<String>, PolicyError> {
+fn strings(path: &P<'_>, v: Value<'_>) -> Result<Vec<String>, PolicyError> {
     match v.val() {
         Val::Str(s) => Ok(alloc::vec![String::from(&**s)]),
         Val::Arr => v
             .children()
             .enumerate()
-            .map(|(i, item)| string(format_args!("{path}[{i}]"), item))
+            .map(|(i, item)| string(&P::Index(path, i), item))
             .collect(),
         _ => Err(expected(path, "a string or an array of strings", v)),
     }
@@ -315,33 +341,35 @@ fn read_policy(root: Value<'_>) -> Result<Policy, PolicyError> {
     let mut version = None;
     let mut statement = None;
     for member in root.children() {
+        let path = P::Field(&P::Root, member.key());
         match member.key() {
             "Version" => {
-                let v = string("Version", member)?;
+                let v = string(&path, member)?;
                 version = Some(match v.as_str() {
                     "2012-10-17" => Version::V2012,
                     "2008-10-17" => Version::V2008,
-                    _ => return Err(element("Version", Problem::Version(v))),
+                    _ => return Err(element(&path, Problem::Version(v))),
                 });
             }
             "Id" => {
-                string("Id", member)?;
+                string(&path, member)?;
             }
             "Statement" => statement = Some(member),
-            other => return Err(element(Name(other), Problem::Unknown)),
+            _ => return Err(element(&path, Problem::Unknown)),
         }
     }
-    let statement = statement.ok_or_else(|| element("(policy)", Problem::Missing("Statement")))?;
+    let statement = statement.ok_or_else(|| element(&P::Root, Problem::Missing("Statement")))?;
+    let path = P::Field(&P::Root, "Statement");
     let statements = match statement.val() {
-        Val::Obj => alloc::vec![read_statement("Statement", statement)?],
+        Val::Obj => alloc::vec![read_statement(&path, statement)?],
         Val::Arr => statement
             .children()
             .enumerate()
-            .map(|(i, s)| read_statement(&format!("Statement[{i}]"), s))
+            .map(|(i, s)| read_statement(&P::Index(&path, i), s))
             .collect::<Result<_, _>>()?,
         _ => {
             return Err(expected(
-                "Statement",
+                &path,
                 "an object or an array of objects",
                 statement,
             ));
@@ -355,7 +383,7 @@ fn read_policy(root: Value<'_>) -> Result<Policy, PolicyError> {
 
 /// Keeps the one of a pair of exclusive elements that is present.
 fn one_of<'t>(
-    path: &str,
+    path: &P<'_>,
     (a, b): (&'static str, &'static str),
     pos: Option<Value<'t>>,
     neg: Option<Value<'t>>,
@@ -368,7 +396,7 @@ fn one_of<'t>(
     }
 }
 
-fn read_statement(path: &str, v: Value<'_>) -> Result<Statement, PolicyError> {
+fn read_statement(path: &P<'_>, v: Value<'_>) -> Result<Statement, PolicyError> {
     if !matches!(v.val(), Val::Obj) {
         return Err(expected(path, "an object", v));
     }
@@ -381,7 +409,7 @@ fn read_statement(path: &str, v: Value<'_>) -> Result<Statement, PolicyError> {
     for m in v.children() {
         let slot = match m.key() {
             "Sid" => {
-                sid = Some(string(format_args!("{path}.Sid"), m)?);
+                sid = Some(string(&P::Field(path, "Sid"), m)?);
                 continue;
             }
             "Effect" => &mut effect,
@@ -392,27 +420,20 @@ fn read_statement(path: &str, v: Value<'_>) -> Result<Statement, PolicyError> {
             "Resource" => &mut resource,
             "NotResource" => &mut not_resource,
             "Condition" => &mut condition,
-            other => {
-                return Err(element(
-                    format_args!("{path}.{}", Name(other)),
-                    Problem::Unknown,
-                ));
-            }
+            other => return Err(element(&P::Field(path, other), Problem::Unknown)),
         };
         *slot = Some(m);
     }
     let effect = match effect {
         None => return Err(element(path, Problem::Missing("Effect"))),
-        Some(e) => match string(format_args!("{path}.Effect"), e)?.as_str() {
-            "Allow" => Effect::Allow,
-            "Deny" => Effect::Deny,
-            other => {
-                return Err(element(
-                    format_args!("{path}.Effect"),
-                    Problem::Effect(other.to_owned()),
-                ));
+        Some(e) => {
+            let at = P::Field(path, "Effect");
+            match string(&at, e)?.as_str() {
+                "Allow" => Effect::Allow,
+                "Deny" => Effect::Deny,
+                other => return Err(element(&at, Problem::Effect(other.to_owned()))),
             }
-        },
+        }
     };
     // An endpoint policy "must contain a Principal element"
     // (vpc/latest/privatelink/vpc-endpoints-access.html, Considerations).
@@ -425,10 +446,7 @@ fn read_statement(path: &str, v: Value<'_>) -> Result<Statement, PolicyError> {
     let principal = Principals {
         negated,
         entries: read_principals(
-            &format!(
-                "{path}.{}",
-                if negated { "NotPrincipal" } else { "Principal" }
-            ),
+            &P::Field(path, if negated { "NotPrincipal" } else { "Principal" }),
             p,
         )?,
     };
@@ -437,7 +455,7 @@ fn read_statement(path: &str, v: Value<'_>) -> Result<Statement, PolicyError> {
         let name = if negated { names.1 } else { names.0 };
         Ok::<_, PolicyError>(Patterns {
             negated,
-            patterns: strings(&format!("{path}.{name}"), v)?,
+            patterns: strings(&P::Field(path, name), v)?,
         })
     };
     // "Statements must include either an Action or NotAction element" and
@@ -447,7 +465,7 @@ fn read_statement(path: &str, v: Value<'_>) -> Result<Statement, PolicyError> {
     let resource = patterns(("Resource", "NotResource"), resource, not_resource)?;
     let conditions = match condition {
         None => Vec::new(),
-        Some(c) => read_conditions(&format!("{path}.Condition"), c)?,
+        Some(c) => read_conditions(&P::Field(path, "Condition"), c)?,
     };
     Ok(Statement {
         sid,
@@ -459,27 +477,22 @@ fn read_statement(path: &str, v: Value<'_>) -> Result<Statement, PolicyError> {
     })
 }
 
-fn read_principals(path: &str, v: Value<'_>) -> Result<Vec<Principal>, PolicyError> {
+fn read_principals(path: &P<'_>, v: Value<'_>) -> Result<Vec<Principal>, PolicyError> {
     match v.val() {
         Val::Str(s) if &**s == "*" => Ok(alloc::vec![Principal::Anyone]),
         Val::Str(s) => Err(element(path, Problem::PrincipalString(String::from(&**s)))),
         Val::Obj => {
             let mut out = Vec::new();
             for m in v.children() {
+                let at = P::Field(path, m.key());
                 let make: fn(String) -> Principal = match m.key() {
                     "AWS" => Principal::Aws,
                     "Service" => Principal::Service,
                     "Federated" => Principal::Federated,
                     "CanonicalUser" => Principal::CanonicalUser,
-                    other => {
-                        return Err(element(
-                            format_args!("{path}.{}", Name(other)),
-                            Problem::Unknown,
-                        ));
-                    }
+                    _ => return Err(element(&at, Problem::Unknown)),
                 };
-                let p = format!("{path}.{}", m.key());
-                out.extend(strings(&p, m)?.into_iter().map(make));
+                out.extend(strings(&at, m)?.into_iter().map(make));
             }
             Ok(out)
         }
@@ -488,7 +501,7 @@ fn read_principals(path: &str, v: Value<'_>) -> Result<Vec<Principal>, PolicyErr
 }
 
 /// A condition value: strings, numbers and booleans, as text.
-fn condition_value(path: impl fmt::Display, v: Value<'_>) -> Result<String, PolicyError> {
+fn condition_value(path: &P<'_>, v: Value<'_>) -> Result<String, PolicyError> {
     match v.val() {
         Val::Str(s) => Ok(String::from(&**s)),
         Val::Num(n) => Ok(String::from(*n)),
@@ -497,7 +510,7 @@ fn condition_value(path: impl fmt::Display, v: Value<'_>) -> Result<String, Poli
     }
 }
 
-fn read_conditions(path: &str, v: Value<'_>) -> Result<Vec<Condition>, PolicyError> {
+fn read_conditions(path: &P<'_>, v: Value<'_>) -> Result<Vec<Condition>, PolicyError> {
     if !matches!(v.val(), Val::Obj) {
         return Err(expected(
             path,
@@ -507,7 +520,7 @@ fn read_conditions(path: &str, v: Value<'_>) -> Result<Vec<Condition>, PolicyErr
     }
     let mut out = Vec::new();
     for op in v.children() {
-        let op_path = format!("{path}.{}", Name(op.key()));
+        let op_path = P::Field(path, op.key());
         if !matches!(op.val(), Val::Obj) {
             return Err(expected(
                 &op_path,
@@ -516,12 +529,12 @@ fn read_conditions(path: &str, v: Value<'_>) -> Result<Vec<Condition>, PolicyErr
             ));
         }
         for key in op.children() {
-            let key_path = format!("{op_path}.{}", Name(key.key()));
+            let key_path = P::Field(&op_path, key.key());
             let values = match key.val() {
                 Val::Arr => key
                     .children()
                     .enumerate()
-                    .map(|(i, item)| condition_value(format_args!("{key_path}[{i}]"), item))
+                    .map(|(i, item)| condition_value(&P::Index(&key_path, i), item))
                     .collect::<Result<_, _>>()?,
                 _ => alloc::vec![condition_value(&key_path, key)?],
             };

@@ -258,16 +258,20 @@ fn lookup<'a>(key: &str, req: &Request<'a>) -> Ctx<'a> {
 
 /// A policy variable's value, for `${key}` in a 2012-10-17 policy.
 fn variable<'a>(key: &str, req: &Request<'a>) -> Result<Cow<'a, str>, Why> {
-    let (name, default) = match key.split_once(',') {
-        Some((n, d)) => {
-            let d = d.trim();
+    let (name, default) = match find_byte(key, b',') {
+        Some(at) => {
+            let (n, d) = (
+                key.get(..at).unwrap_or_default(),
+                key.get(at + 1..).unwrap_or_default(),
+            );
+            let d = d.trim_ascii();
             let d = d
                 .strip_prefix('\'')
                 .and_then(|d| d.strip_suffix('\''))
                 .unwrap_or(d);
-            (n.trim(), Some(d))
+            (n.trim_ascii(), Some(d))
         }
-        None => (key.trim(), None),
+        None => (key.trim_ascii(), None),
     };
     match (name, lookup(name, req)) {
         ("*", _) => Ok(Cow::Borrowed("*")),
@@ -279,6 +283,17 @@ fn variable<'a>(key: &str, req: &Request<'a>) -> Result<Cow<'a, str>, Why> {
         }
         _ => Err(Why::Variable(String::from(name))),
     }
+}
+
+/// The position of byte `b` in `s` (a byte loop: `str::find` pulls in
+/// the standard substring searchers, code the page does not need).
+pub(super) fn find_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|x| x == b)
+}
+
+/// The position of the first `${` in `s`.
+fn find_variable(s: &str) -> Option<usize> {
+    s.as_bytes().windows(2).position(|w| w == b"${")
 }
 
 /// A part of a string with policy variables.
@@ -294,8 +309,8 @@ enum Piece<'s> {
 fn pieces(s: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        let Some(len) = rest.get(start + 2..).and_then(|r| r.find('}')) else {
+    while let Some(start) = find_variable(rest) {
+        let Some(len) = rest.get(start + 2..).and_then(|r| find_byte(r, b'}')) else {
             break;
         };
         out.push(Piece::Text(rest.get(..start).unwrap_or_default(), false));
@@ -316,7 +331,7 @@ fn compile(
     version: Version,
     req: &Request<'_>,
 ) -> Result<Vec<Tok>, Why> {
-    if version == Version::V2008 || !pattern.contains("${") {
+    if version == Version::V2008 || find_variable(pattern).is_none() {
         return Ok(matcher::compile(dialect, pattern));
     }
     let mut out = Vec::with_capacity(pattern.len());
@@ -352,7 +367,7 @@ fn compile(
 /// A condition value with its policy variables substituted (for exact
 /// comparisons).
 fn resolve<'v>(value: &'v str, version: Version, req: &Request<'_>) -> Result<Cow<'v, str>, Why> {
-    if version == Version::V2008 || !value.contains("${") {
+    if version == Version::V2008 || find_variable(value).is_none() {
         return Ok(Cow::Borrowed(value));
     }
     let mut out = String::new();
@@ -638,7 +653,7 @@ fn condition(c: &Condition, version: Version, req: &Request<'_>) -> Tri {
                 }
                 Err(why) => Tri::Unknown(why),
             },
-            Base::Arn { .. } if version == Version::V2012 && pv.contains("${") => {
+            Base::Arn { .. } if version == Version::V2012 && find_variable(pv).is_some() => {
                 Tri::Unknown(Why::Variable(pv.clone()))
             }
             Base::Arn { .. } => match arn_like(pv, v) {

@@ -169,8 +169,8 @@ fn instantiate(dialect: Dialect, template: &str, region: &Region, facts: &Facts<
         out.fix.push_str(s);
     };
     let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest.get(start..).and_then(|r| r.find('}')) else {
+    while let Some(start) = eval::find_byte(rest, b'{') {
+        let Some(len) = rest.get(start..).and_then(|r| eval::find_byte(r, b'}')) else {
             break;
         };
         text(&mut out, rest.get(..start).unwrap_or_default());
@@ -251,7 +251,7 @@ pub fn check(
                 calls: Vec::new(),
             });
         }
-        Some(Needs::Calls { calls, .. }) => (calls, true),
+        Some(Needs::Calls(calls)) => (calls, true),
         Some(Needs::AnyCall { prefix, regional }) => {
             any_call = format!("{prefix}:{{action}}");
             (

@@ -25,17 +25,13 @@ pub struct Call<'a> {
     pub caller: Caller,
 }
 
-/// What a service's endpoint must let through.
+/// What a service's endpoint must let through (each entry of [`NEEDS`]
+/// cites, in a comment, AWS's page that lists its calls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Needs {
     /// Each of these calls.
-    Calls {
-        /// The calls, in report order.
-        calls: &'static [Call<'static>],
-        /// AWS's page that lists them.
-        source: &'static str,
-    },
+    Calls(&'static [Call<'static>]),
     /// Calls this release does not catalogue: only a policy that lets
     /// every action of `prefix` through on every resource is known to
     /// allow the runner; one that lets none through denies it.
@@ -58,29 +54,28 @@ const RUNNER: Caller = Caller::Runner;
 pub const NEEDS: &[(&str, Needs)] = &[
     (
         "secretsmanager",
-        Needs::Calls {
+        Needs::Calls(
             // The runner reads its token and configuration secrets.
             // Resource: secretsmanager's `secret` type
             // (service-authorization/latest/reference/list_awssecretsmanager.html);
             // endpoint policy example: secretsmanager/latest/userguide/vpc-endpoint-overview.html.
-            calls: &[Call {
+            &[Call {
                 action: "secretsmanager:GetSecretValue",
                 resource: "arn:{partition}:secretsmanager:{region}:{account}:secret:{secret}",
                 caller: RUNNER,
             }],
-            source: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html",
-        },
+        ),
     ),
     (
         "logs",
-        Needs::Calls {
+        Needs::Calls(
             // The awslogs driver and the runner ship logs. Resources:
             // "arn:aws:logs:region:account-id:log-group:log_group_name" and
             // "…:log-group:log_group_name:log-stream:log-stream-name"
             // (AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html);
             // CreateLogStream and DescribeLogStreams act on the log group,
             // PutLogEvents on the stream (list_amazoncloudwatchlogs.html).
-            calls: &[
+            &[
                 Call {
                     action: "logs:CreateLogStream",
                     resource: "arn:{partition}:logs:{region}:{account}:log-group:{group}",
@@ -97,12 +92,11 @@ pub const NEEDS: &[(&str, Needs)] = &[
                     caller: RUNNER,
                 },
             ],
-            source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html",
-        },
+        ),
     ),
     (
         "ecr.api",
-        Needs::Calls {
+        Needs::Calls(
             // "Amazon ECR requires that users have allow permissions to the
             // ecr:GetAuthorizationToken API … before they can authenticate
             // to a registry and push or pull any images"
@@ -110,24 +104,23 @@ pub const NEEDS: &[(&str, Needs)] = &[
             // action has no resource type, so its resource is "*"; the
             // endpoint policy example of AmazonECR/latest/userguide/vpc-endpoints.html
             // ("Create an endpoint policy") allows it with Resource "*".
-            calls: &[Call {
+            &[Call {
                 action: "ecr:GetAuthorizationToken",
                 resource: "*",
                 caller: RUNNER,
             }],
-            source: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
-        },
+        ),
     ),
     (
         "ecr.dkr",
-        Needs::Calls {
+        Needs::Calls(
             // Image pulls: BatchGetImage and GetDownloadUrlForLayer
             // (the pull example of vpc-endpoints.html), and
             // BatchCheckLayerAvailability, which the ECS task execution
             // role's managed policy (AmazonECSTaskExecutionRolePolicy)
             // grants with them. Resource: the repository,
             // arn:…:ecr:region:account:repository/name.
-            calls: &[
+            &[
                 Call {
                     action: "ecr:BatchGetImage",
                     resource: "arn:{partition}:ecr:{region}:{registry}:repository/{repository}",
@@ -144,33 +137,31 @@ pub const NEEDS: &[(&str, Needs)] = &[
                     caller: RUNNER,
                 },
             ],
-            source: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
-        },
+        ),
     ),
     (
         "s3",
-        Needs::Calls {
+        Needs::Calls(
             // "Minimum Amazon S3 Bucket Permissions for Amazon ECR":
             // s3:GetObject on arn:aws:s3:::prod-region-starport-layer-bucket/*
             // (AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms),
             // through a URL an ECR account signed (see `Caller`). The object
             // key may hold colons.
-            calls: &[Call {
+            &[Call {
                 action: "s3:GetObject",
                 resource: "arn:{partition}:s3:::prod-{region}-starport-layer-bucket/{key+}",
                 caller: Caller::EcrPresignedUrl,
             }],
-            source: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms",
-        },
+        ),
     ),
     (
         "ssmmessages",
-        Needs::Calls {
+        Needs::Calls(
             // SSM Agent's Session Manager channels
             // (systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html);
             // these actions have no resource type
             // (service-authorization/latest/reference/list_amazonmessagegatewayservice.html).
-            calls: &[
+            &[
                 Call {
                     action: "ssmmessages:CreateControlChannel",
                     resource: "*",
@@ -192,16 +183,15 @@ pub const NEEDS: &[(&str, Needs)] = &[
                     caller: RUNNER,
                 },
             ],
-            source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html",
-        },
+        ),
     ),
     (
         "ec2messages",
-        Needs::Calls {
+        Needs::Calls(
             // SSM Agent's message calls (systems-manager-setting-up-messageAPIs.html).
             // Their resource is not pinned down here: any resource, so that
             // only Resource "*" (or a pattern covering every ARN) counts.
-            calls: &[
+            &[
                 Call {
                     action: "ec2messages:GetMessages",
                     resource: "{resource+}",
@@ -233,8 +223,7 @@ pub const NEEDS: &[(&str, Needs)] = &[
                     caller: RUNNER,
                 },
             ],
-            source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html",
-        },
+        ),
     ),
     // The runner stack's calls through these are not catalogued (which EC2,
     // CloudFormation, ECS, … actions its components make is not in AWS's
