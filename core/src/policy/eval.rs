@@ -15,6 +15,7 @@ use crate::catalog::{AccountId, EndpointType};
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt;
 
 /// Who signs the call the endpoint policy sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +95,60 @@ pub enum Why {
     Variable(String),
 }
 
+impl fmt::Display for Why {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let q = crate::vpc::input::Quoted;
+        match self {
+            Why::ConditionKey {
+                key,
+                settled_by: Some(Fact::Account),
+            } => write!(
+                f,
+                "a condition on {} depends on the runner's account: give it (--account) to decide",
+                q(key)
+            ),
+            Why::ConditionKey { key, .. } => write!(
+                f,
+                "the value of condition key {} is not in the validator's input",
+                q(key)
+            ),
+            Why::Operator(op) => write!(
+                f,
+                "condition operator {} is not one this validator evaluates",
+                q(op)
+            ),
+            Why::Principal {
+                principal,
+                settled_by: Some(Fact::Account),
+            } => write!(
+                f,
+                "principal {} may be the runner's: give the runner's account (--account) to decide",
+                q(principal)
+            ),
+            Why::Principal { principal, .. } => write!(
+                f,
+                "whether principal {} is the runner's is not in the validator's input",
+                q(principal)
+            ),
+            Why::Resource { pattern } => write!(
+                f,
+                "resource {} may or may not cover the runner's (its name is not in the validator's input)",
+                q(pattern)
+            ),
+            Why::Action { pattern } => write!(
+                f,
+                "action {} covers some of the service's actions, and the runner's calls through this endpoint are not catalogued",
+                q(pattern)
+            ),
+            Why::Variable(v) => write!(
+                f,
+                "policy variable {} is not in the validator's input",
+                q(&alloc::format!("${{{v}}}"))
+            ),
+        }
+    }
+}
+
 /// Three-valued truth.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Tri {
@@ -164,6 +219,16 @@ pub struct StatementRef {
     pub index: usize,
     /// Its `Sid`, when it has one.
     pub sid: Option<String>,
+}
+
+impl fmt::Display for StatementRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "statement {}", self.index)?;
+        match &self.sid {
+            Some(sid) => write!(f, " ({})", crate::vpc::input::Quoted(sid)),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Why a call is denied.
@@ -753,5 +818,36 @@ pub(crate) fn decide(policy: &Policy, req: &Request<'_>) -> Decision {
             statement: at(i),
             why,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn reasons_read_well() {
+        let key = |k: &str, settled_by| Why::ConditionKey {
+            key: k.into(),
+            settled_by,
+        };
+        assert_eq!(
+            key("aws:PrincipalAccount", Some(Fact::Account)).to_string(),
+            "a condition on \"aws:PrincipalAccount\" depends on the runner's account: give it (--account) to decide"
+        );
+        assert_eq!(
+            key("aws:PrincipalOrgID", None).to_string(),
+            "the value of condition key \"aws:PrincipalOrgID\" is not in the validator's input"
+        );
+        assert_eq!(
+            Why::Variable("aws:PrincipalTag/team".into()).to_string(),
+            "policy variable \"${aws:PrincipalTag/team}\" is not in the validator's input"
+        );
+        let s = StatementRef {
+            index: 2,
+            sid: Some("Deny\nAll".into()),
+        };
+        assert_eq!(s.to_string(), "statement 2 (\"Deny\\nAll\")");
     }
 }

@@ -43,13 +43,10 @@ impl fmt::Display for NoFix {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NoFix::NotDenied => f.write_str("no call is denied"),
-            NoFix::ExplicitDeny(s) => {
-                write!(f, "statement {}", s.index)?;
-                if let Some(sid) = &s.sid {
-                    write!(f, " ({})", crate::vpc::input::Quoted(sid))?;
-                }
-                f.write_str(" denies explicitly: an added Allow cannot override a Deny; change that statement")
-            }
+            NoFix::ExplicitDeny(s) => write!(
+                f,
+                "{s} denies explicitly: an added Allow cannot override a Deny; change that statement"
+            ),
             NoFix::Malformed(e) => e.fmt(f),
         }
     }
