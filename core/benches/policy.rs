@@ -11,7 +11,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use netready_core::catalog::{AccountId, EndpointType, Region, ServiceName};
-use netready_core::policy::{self, Facts, Policy, Verdict};
+use netready_core::policy::{self, Call, Caller, Facts, Verdict};
 use serde_json::Value;
 use std::hint::black_box;
 
@@ -111,10 +111,26 @@ fn bench(c: &mut Criterion<ThreadCpu>) {
     g.bench_function("check_without_policies", |b| {
         b.iter(|| black_box(check_all(black_box(false))))
     });
-    g.bench_function("parse_only", |b| {
+    // Reading each policy and deciding one call (`ecr:GetAuthorizationToken`
+    // on `*`): mostly the reading.
+    let facts = Facts {
+        vpc_id: &vpc,
+        endpoint_id: "vpce-00000000000000001",
+        account: Some(&account),
+        ecr_account: None,
+    };
+    let call = Call {
+        action: "ecr:GetAuthorizationToken",
+        resource: "*",
+        caller: Caller::Runner,
+    };
+    g.bench_function("read_and_one_call", |b| {
         b.iter(|| {
             for e in &eps {
-                black_box(Policy::parse(black_box(&e.policy)).expect("parses"));
+                black_box(
+                    policy::evaluate(Some(black_box(&e.policy)), &call, e.kind, &region, &facts)
+                        .expect("parses"),
+                );
             }
         })
     });

@@ -15,7 +15,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers: a failed unwrap is the test failing
 
 use netready_core::catalog::{AccountId, EndpointType, Region};
-use netready_core::policy::{self, Call, Caller, Decision, DeniedBy, Facts, Policy};
+use netready_core::policy::{self, Call, Caller, Decision, DeniedBy, Facts};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -399,7 +399,7 @@ fn account() -> AccountId {
 }
 
 fn eval(p: &Value, action: &str, resource: &str, gateway: bool) -> Decision {
-    let policy = Policy::parse(&p.to_string()).unwrap();
+    let text = p.to_string();
     let account = account();
     let facts = Facts {
         vpc_id: VPC,
@@ -408,7 +408,7 @@ fn eval(p: &Value, action: &str, resource: &str, gateway: bool) -> Decision {
         ecr_account: None,
     };
     policy::evaluate(
-        &policy,
+        Some(&text),
         &Call {
             action,
             resource,
@@ -422,6 +422,7 @@ fn eval(p: &Value, action: &str, resource: &str, gateway: bool) -> Decision {
         &Region::parse("eu-west-1").unwrap(),
         &facts,
     )
+    .unwrap()
 }
 
 fn as_reference(d: &Decision) -> Option<Result<usize, Option<usize>>> {

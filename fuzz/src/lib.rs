@@ -1437,9 +1437,26 @@ pub fn metadata(data: &[u8]) {
 /// of an Allow.
 pub fn policy(data: &[u8]) {
     use netready_core::catalog::EndpointType;
-    use netready_core::policy::{self, Decision, DeniedBy, Facts, Policy, Verdict};
+    use netready_core::policy::{self, Call, Caller, Decision, DeniedBy, Facts, Verdict};
     let text = String::from_utf8_lossy(data);
-    let parsed = Policy::parse(&text);
+    let region = Region::parse("eu-west-1").expect("a known region");
+    let account: AccountId = "123456789012".parse().expect("twelve digits");
+    let parsed = policy::evaluate(
+        Some(&text),
+        &Call {
+            action: "s3:{action}",
+            resource: "arn:aws:s3:::{bucket}/{key+}",
+            caller: Caller::Runner,
+        },
+        EndpointType::Gateway,
+        &region,
+        &Facts {
+            vpc_id: "vpc-0a1b2c3d4e5f60718",
+            endpoint_id: "vpce-0123456789abcdef0",
+            account: Some(&account),
+            ecr_account: None,
+        },
+    );
     if let Err(e) = &parsed {
         assert!(!e.to_string().is_empty());
     }
@@ -1447,8 +1464,6 @@ pub fn policy(data: &[u8]) {
     if parsed.is_ok() {
         assert!(json.is_ok(), "accepted what serde_json refuses: {json:?}");
     }
-    let region = Region::parse("eu-west-1").expect("a known region");
-    let account: AccountId = "123456789012".parse().expect("twelve digits");
     for (service, _) in policy::NEEDS {
         for (kind, account) in [
             (EndpointType::Interface, None),

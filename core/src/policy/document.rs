@@ -1,11 +1,13 @@
-//! Reading an endpoint policy document into [`Policy`].
+//! Reading an endpoint policy document into a [`Policy`] that borrows its
+//! strings from the JSON tree (no copies: the module is in the browser
+//! page, where code and allocations cost).
 //!
 //! The text is checked by the describe-* parser's own syntax pass (what
 //! serde_json accepts, with the same positions in its errors) and read
 //! with its tree reader (bounded nesting), so a malformed policy is a
 //! [`PolicyError`] and never a panic or a stack overflow.
 
-use crate::vpc::input::scan::{TopLevel, top_level};
+use crate::vpc::input::scan;
 use crate::vpc::input::tree::{Arena, Val, Value, read_one};
 use alloc::borrow::ToOwned;
 use alloc::format;
@@ -13,19 +15,18 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-/// A parsed endpoint policy.
+/// A parsed endpoint policy, its strings borrowed from the document's tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Policy {
+pub(crate) struct Policy<'t> {
     /// The policy language version.
-    pub version: Version,
+    pub(crate) version: Version,
     /// The statements, in document order.
-    pub statements: Vec<Statement>,
+    pub(crate) statements: Vec<Statement<'t>>,
 }
 
 /// The policy language version (`Version`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Version {
+pub(crate) enum Version {
     /// `2008-10-17`, also what a policy without `Version` is read as:
     /// `${…}` is plain text there.
     V2008,
@@ -36,7 +37,7 @@ pub enum Version {
 
 /// `Allow` or `Deny`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
+pub(crate) enum Effect {
     /// `"Effect": "Allow"`.
     Allow,
     /// `"Effect": "Deny"`.
@@ -45,66 +46,62 @@ pub enum Effect {
 
 /// One statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
+pub(crate) struct Statement<'t> {
     /// `Sid`, when there is one.
-    pub sid: Option<String>,
+    pub(crate) sid: Option<&'t str>,
     /// `Effect`.
-    pub effect: Effect,
+    pub(crate) effect: Effect,
     /// `Principal` or `NotPrincipal`.
-    pub principal: Principals,
+    pub(crate) principal: Principals<'t>,
     /// `Action` or `NotAction`.
-    pub action: Patterns,
+    pub(crate) action: Patterns<'t>,
     /// `Resource` or `NotResource`.
-    pub resource: Patterns,
+    pub(crate) resource: Patterns<'t>,
     /// `Condition`: every entry must hold.
-    pub conditions: Vec<Condition>,
+    pub(crate) conditions: Vec<Condition<'t>>,
 }
 
 /// `Action`/`NotAction` or `Resource`/`NotResource`: patterns with `*` and
 /// `?`, one of which must match (or, negated, none of which may).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Patterns {
+pub(crate) struct Patterns<'t> {
     /// `NotAction` / `NotResource`.
-    pub negated: bool,
+    pub(crate) negated: bool,
     /// The patterns as written.
-    pub patterns: Vec<String>,
+    pub(crate) patterns: Vec<&'t str>,
 }
 
 /// `Principal` or `NotPrincipal`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principals {
+pub(crate) struct Principals<'t> {
     /// `NotPrincipal`.
-    pub negated: bool,
+    pub(crate) negated: bool,
     /// The principals listed.
-    pub entries: Vec<Principal>,
+    pub(crate) entries: Vec<Principal<'t>>,
 }
 
 /// One principal of a `Principal` element.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Principal {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Principal<'t> {
     /// `"Principal": "*"`: everyone.
     Anyone,
     /// `{"AWS": …}`: `*`, an account id, or an ARN.
-    Aws(String),
-    /// `{"Service": …}`.
-    Service(String),
-    /// `{"Federated": …}`.
-    Federated(String),
-    /// `{"CanonicalUser": …}`.
-    CanonicalUser(String),
+    Aws(&'t str),
+    /// `{"Service": …}`, `{"Federated": …}`, `{"CanonicalUser": …}`: never
+    /// the runner, which calls with an IAM role's credentials.
+    Other,
 }
 
 /// One test of a `Condition` block: `{operator: {key: values}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
+pub(crate) struct Condition<'t> {
     /// The operator as written (`StringEquals`, `ForAnyValue:StringLike`, …).
-    pub operator: String,
+    pub(crate) operator: &'t str,
     /// The condition key as written (`aws:SourceVpc`; compared without
     /// regard to case).
-    pub key: String,
+    pub(crate) key: &'t str,
     /// The values (numbers and booleans as their JSON text).
-    pub values: Vec<String>,
+    pub(crate) values: Vec<&'t str>,
 }
 
 /// Why a policy document could not be read.
@@ -237,9 +234,9 @@ pub(super) fn with_tree<T>(
     text: &str,
     f: impl for<'t> FnOnce(Value<'t>) -> Result<T, PolicyError>,
 ) -> Result<T, PolicyError> {
-    match top_level(text, &[]) {
-        Ok(TopLevel::Object([])) => {}
-        Ok(TopLevel::NotObject(found)) => return Err(PolicyError::NotAnObject { found }),
+    match scan::object(text) {
+        Ok(None) => {}
+        Ok(Some(found)) => return Err(PolicyError::NotAnObject { found }),
         Err(e) => {
             let (line, column) = e.line_column(text);
             return Err(PolicyError::Syntax {
@@ -254,14 +251,6 @@ pub(super) fn with_tree<T>(
         message: r.message(),
     })?;
     f(root)
-}
-
-impl Policy {
-    /// Reads a policy document (the text `describe-vpc-endpoints` prints in
-    /// `PolicyDocument`, once its JSON string is decoded).
-    pub fn parse(text: &str) -> Result<Policy, PolicyError> {
-        with_tree(text, read_policy)
-    }
 }
 
 /// A member name inside a path: as written when it is plain printable
@@ -317,17 +306,17 @@ fn expected(path: &P<'_>, what: &'static str, v: Value<'_>) -> PolicyError {
     element(path, Problem::Expected(what, v.kind()))
 }
 
-fn string(path: &P<'_>, v: Value<'_>) -> Result<String, PolicyError> {
+fn string<'t>(path: &P<'_>, v: Value<'t>) -> Result<&'t str, PolicyError> {
     match v.val() {
-        Val::Str(s) => Ok(String::from(&**s)),
+        Val::Str(s) => Ok(s),
         _ => Err(expected(path, "a string", v)),
     }
 }
 
 /// A string or an array of strings (IAM allows both for most elements).
-fn strings(path: &P<'_>, v: Value<'_>) -> Result<Vec<String>, PolicyError> {
+fn strings<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<&'t str>, PolicyError> {
     match v.val() {
-        Val::Str(s) => Ok(alloc::vec![String::from(&**s)]),
+        Val::Str(s) => Ok(alloc::vec![&**s]),
         Val::Arr => v
             .children()
             .enumerate()
@@ -337,7 +326,8 @@ fn strings(path: &P<'_>, v: Value<'_>) -> Result<Vec<String>, PolicyError> {
     }
 }
 
-fn read_policy(root: Value<'_>) -> Result<Policy, PolicyError> {
+/// Reads a policy from its document's tree.
+pub(crate) fn read_policy(root: Value<'_>) -> Result<Policy<'_>, PolicyError> {
     let mut version = None;
     let mut statement = None;
     for member in root.children() {
@@ -345,10 +335,10 @@ fn read_policy(root: Value<'_>) -> Result<Policy, PolicyError> {
         match member.key() {
             "Version" => {
                 let v = string(&path, member)?;
-                version = Some(match v.as_str() {
+                version = Some(match v {
                     "2012-10-17" => Version::V2012,
                     "2008-10-17" => Version::V2008,
-                    _ => return Err(element(&path, Problem::Version(v))),
+                    _ => return Err(element(&path, Problem::Version(v.to_owned()))),
                 });
             }
             "Id" => {
@@ -396,7 +386,7 @@ fn one_of<'t>(
     }
 }
 
-fn read_statement(path: &P<'_>, v: Value<'_>) -> Result<Statement, PolicyError> {
+fn read_statement<'t>(path: &P<'_>, v: Value<'t>) -> Result<Statement<'t>, PolicyError> {
     if !matches!(v.val(), Val::Obj) {
         return Err(expected(path, "an object", v));
     }
@@ -428,7 +418,7 @@ fn read_statement(path: &P<'_>, v: Value<'_>) -> Result<Statement, PolicyError> 
         None => return Err(element(path, Problem::Missing("Effect"))),
         Some(e) => {
             let at = P::Field(path, "Effect");
-            match string(&at, e)?.as_str() {
+            match string(&at, e)? {
                 "Allow" => Effect::Allow,
                 "Deny" => Effect::Deny,
                 other => return Err(element(&at, Problem::Effect(other.to_owned()))),
@@ -477,7 +467,7 @@ fn read_statement(path: &P<'_>, v: Value<'_>) -> Result<Statement, PolicyError> 
     })
 }
 
-fn read_principals(path: &P<'_>, v: Value<'_>) -> Result<Vec<Principal>, PolicyError> {
+fn read_principals<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<Principal<'t>>, PolicyError> {
     match v.val() {
         Val::Str(s) if &**s == "*" => Ok(alloc::vec![Principal::Anyone]),
         Val::Str(s) => Err(element(path, Problem::PrincipalString(String::from(&**s)))),
@@ -485,14 +475,18 @@ fn read_principals(path: &P<'_>, v: Value<'_>) -> Result<Vec<Principal>, PolicyE
             let mut out = Vec::new();
             for m in v.children() {
                 let at = P::Field(path, m.key());
-                let make: fn(String) -> Principal = match m.key() {
-                    "AWS" => Principal::Aws,
-                    "Service" => Principal::Service,
-                    "Federated" => Principal::Federated,
-                    "CanonicalUser" => Principal::CanonicalUser,
+                let aws = match m.key() {
+                    "AWS" => true,
+                    "Service" | "Federated" | "CanonicalUser" => false,
                     _ => return Err(element(&at, Problem::Unknown)),
                 };
-                out.extend(strings(&at, m)?.into_iter().map(make));
+                for p in strings(&at, m)? {
+                    out.push(if aws {
+                        Principal::Aws(p)
+                    } else {
+                        Principal::Other
+                    });
+                }
             }
             Ok(out)
         }
@@ -501,16 +495,16 @@ fn read_principals(path: &P<'_>, v: Value<'_>) -> Result<Vec<Principal>, PolicyE
 }
 
 /// A condition value: strings, numbers and booleans, as text.
-fn condition_value(path: &P<'_>, v: Value<'_>) -> Result<String, PolicyError> {
+fn condition_value<'t>(path: &P<'_>, v: Value<'t>) -> Result<&'t str, PolicyError> {
     match v.val() {
-        Val::Str(s) => Ok(String::from(&**s)),
-        Val::Num(n) => Ok(String::from(*n)),
-        Val::Bool(b) => Ok(String::from(if *b { "true" } else { "false" })),
+        Val::Str(s) => Ok(s),
+        Val::Num(n) => Ok(n),
+        Val::Bool(b) => Ok(if *b { "true" } else { "false" }),
         _ => Err(expected(path, "a string, a number or a boolean", v)),
     }
 }
 
-fn read_conditions(path: &P<'_>, v: Value<'_>) -> Result<Vec<Condition>, PolicyError> {
+fn read_conditions<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<Condition<'t>>, PolicyError> {
     if !matches!(v.val(), Val::Obj) {
         return Err(expected(
             path,
@@ -539,8 +533,8 @@ fn read_conditions(path: &P<'_>, v: Value<'_>) -> Result<Vec<Condition>, PolicyE
                 _ => alloc::vec![condition_value(&key_path, key)?],
             };
             out.push(Condition {
-                operator: String::from(op.key()),
-                key: String::from(key.key()),
+                operator: op.key(),
+                key: key.key(),
                 values,
             });
         }

@@ -182,20 +182,37 @@ impl Tri {
             },
         }
     }
+}
 
-    /// Kleene's `or` over `items`, stopping at the first true.
-    fn any<T>(items: impl IntoIterator<Item = T>, mut f: impl FnMut(T) -> Tri) -> Tri {
-        let mut unknown = None;
-        for item in items {
-            match f(item) {
-                Tri::True => return Tri::True,
-                Tri::False => {}
-                Tri::Unknown(w) => {
-                    unknown.get_or_insert(w);
+/// Kleene's `or`, folded one value at a time (a loop, not a generic
+/// helper with a closure per use: the module is in the browser page).
+struct Any(Tri);
+
+impl Any {
+    fn new() -> Any {
+        Any(Tri::False)
+    }
+
+    /// Adds one value; `true` once the result is true.
+    fn add(&mut self, t: Tri) -> bool {
+        match t {
+            Tri::True => {
+                self.0 = Tri::True;
+                true
+            }
+            Tri::False => false,
+            Tri::Unknown(w) => {
+                if self.0 == Tri::False {
+                    self.0 = Tri::Unknown(w);
                 }
+                false
             }
         }
-        unknown.map_or(Tri::False, Tri::Unknown)
+    }
+
+    /// The result, negated when `negated`.
+    fn done(self, negated: bool) -> Tri {
+        if negated { self.0.not() } else { self.0 }
     }
 }
 
@@ -446,36 +463,38 @@ fn resolve<'v>(value: &'v str, version: Version, req: &Request<'_>) -> Result<Co
 }
 
 fn patterns(
-    p: &Patterns,
+    p: &Patterns<'_>,
     dialect: Dialect,
     subject: &[Item],
     version: Version,
     req: &Request<'_>,
 ) -> Tri {
-    let hit = Tri::any(&p.patterns, |pattern| {
+    let mut hit = Any::new();
+    for pattern in &p.patterns {
         // Action patterns have no policy variables.
         let toks = if dialect == Dialect::Action {
-            matcher::compile(dialect, pattern)
+            Ok(matcher::compile(dialect, pattern))
         } else {
-            match compile(dialect, pattern, version, req) {
-                Ok(t) => t,
-                Err(why) => return Tri::Unknown(why),
+            compile(dialect, pattern, version, req)
+        };
+        let t = match toks.map(|t| matcher::fit(&t, subject)) {
+            Err(why) => Tri::Unknown(why),
+            Ok(Fit::All) => Tri::True,
+            Ok(Fit::None) => Tri::False,
+            Ok(Fit::Some) => {
+                let pattern = String::from(*pattern);
+                Tri::Unknown(if dialect == Dialect::Action {
+                    Why::Action { pattern }
+                } else {
+                    Why::Resource { pattern }
+                })
             }
         };
-        match matcher::fit(&toks, subject) {
-            Fit::All => Tri::True,
-            Fit::None => Tri::False,
-            Fit::Some => Tri::Unknown(match dialect {
-                Dialect::Action => Why::Action {
-                    pattern: pattern.clone(),
-                },
-                _ => Why::Resource {
-                    pattern: pattern.clone(),
-                },
-            }),
+        if hit.add(t) {
+            break;
         }
-    });
-    if p.negated { hit.not() } else { hit }
+    }
+    hit.done(p.negated)
 }
 
 /// The 12-digit account of an `AWS` principal, and whether the principal
@@ -498,36 +517,42 @@ fn principal_account(p: &str) -> Option<(&str, bool)> {
         .then_some((account, rest == "root"))
 }
 
-fn principal(p: &Principals, req: &Request<'_>) -> Tri {
-    let hit = Tri::any(&p.entries, |entry| match entry {
-        Principal::Anyone => Tri::True,
-        Principal::Aws(v) if v == "*" => Tri::True,
-        // ECR's account signs layer downloads: no customer principal.
-        Principal::Aws(_) if req.caller == Caller::EcrPresignedUrl => Tri::False,
-        Principal::Aws(v) => match principal_account(v) {
-            // "If you specify the principal in the following format, access
-            // is granted to the AWS account root user only, and not all
-            // users and roles for the account: "AWS": "account_id""
-            // (vpc-endpoints-access.html, "Principals for gateway
-            // endpoints"); the runner is never the root user.
-            Some((_, true)) if req.endpoint_type == EndpointType::Gateway => Tri::False,
-            Some((account, whole)) => match req.facts.account {
-                Some(a) if a.as_str() != account => Tri::False,
-                Some(_) if whole => Tri::True,
-                known => Tri::Unknown(Why::Principal {
-                    principal: v.clone(),
-                    settled_by: (whole && known.is_none()).then_some(Fact::Account),
+fn principal(p: &Principals<'_>, req: &Request<'_>) -> Tri {
+    let mut hit = Any::new();
+    for entry in &p.entries {
+        let t = match *entry {
+            Principal::Anyone => Tri::True,
+            Principal::Aws("*") => Tri::True,
+            // ECR's account signs layer downloads: no customer principal.
+            Principal::Aws(_) if req.caller == Caller::EcrPresignedUrl => Tri::False,
+            Principal::Aws(v) => match principal_account(v) {
+                // "If you specify the principal in the following format,
+                // access is granted to the AWS account root user only, and
+                // not all users and roles for the account: "AWS":
+                // "account_id"" (vpc-endpoints-access.html, "Principals for
+                // gateway endpoints"); the runner is never the root user.
+                Some((_, true)) if req.endpoint_type == EndpointType::Gateway => Tri::False,
+                Some((account, whole)) => match req.facts.account {
+                    Some(a) if a.as_str() != account => Tri::False,
+                    Some(_) if whole => Tri::True,
+                    known => Tri::Unknown(Why::Principal {
+                        principal: String::from(v),
+                        settled_by: (whole && known.is_none()).then_some(Fact::Account),
+                    }),
+                },
+                None => Tri::Unknown(Why::Principal {
+                    principal: String::from(v),
+                    settled_by: None,
                 }),
             },
-            None => Tri::Unknown(Why::Principal {
-                principal: v.clone(),
-                settled_by: None,
-            }),
-        },
-        // The runner calls with an IAM role's credentials.
-        Principal::Service(_) | Principal::Federated(_) | Principal::CanonicalUser(_) => Tri::False,
-    });
-    if p.negated { hit.not() } else { hit }
+            // The runner calls with an IAM role's credentials.
+            Principal::Other => Tri::False,
+        };
+        if hit.add(t) {
+            break;
+        }
+    }
+    hit.done(p.negated)
 }
 
 /// A condition operator, parsed.
@@ -578,8 +603,67 @@ impl Base {
     }
 }
 
-/// The operators of reference_policies_elements_condition_operators.html;
-/// `None` for any other name.
+const NO: bool = false;
+const NOT: bool = true;
+
+/// The operators of reference_policies_elements_condition_operators.html
+/// (a table: smaller than a `match` on strings). Numeric, date, binary and
+/// IP operators: only their missing-key rule is decided.
+const OPERATORS: &[(&str, Base)] = &[
+    (
+        "StringEquals",
+        Base::Str {
+            negated: NO,
+            ignore_case: false,
+        },
+    ),
+    (
+        "StringNotEquals",
+        Base::Str {
+            negated: NOT,
+            ignore_case: false,
+        },
+    ),
+    (
+        "StringEqualsIgnoreCase",
+        Base::Str {
+            negated: NO,
+            ignore_case: true,
+        },
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        Base::Str {
+            negated: NOT,
+            ignore_case: true,
+        },
+    ),
+    ("StringLike", Base::Like { negated: NO }),
+    ("StringNotLike", Base::Like { negated: NOT }),
+    ("ArnEquals", Base::Arn { negated: NO }),
+    ("ArnLike", Base::Arn { negated: NO }),
+    ("ArnNotEquals", Base::Arn { negated: NOT }),
+    ("ArnNotLike", Base::Arn { negated: NOT }),
+    ("Bool", Base::Bool),
+    ("Null", Base::Null),
+    ("NumericEquals", Base::Other { negated: NO }),
+    ("NumericNotEquals", Base::Other { negated: NOT }),
+    ("NumericLessThan", Base::Other { negated: NO }),
+    ("NumericLessThanEquals", Base::Other { negated: NO }),
+    ("NumericGreaterThan", Base::Other { negated: NO }),
+    ("NumericGreaterThanEquals", Base::Other { negated: NO }),
+    ("DateEquals", Base::Other { negated: NO }),
+    ("DateNotEquals", Base::Other { negated: NOT }),
+    ("DateLessThan", Base::Other { negated: NO }),
+    ("DateLessThanEquals", Base::Other { negated: NO }),
+    ("DateGreaterThan", Base::Other { negated: NO }),
+    ("DateGreaterThanEquals", Base::Other { negated: NO }),
+    ("BinaryEquals", Base::Other { negated: NO }),
+    ("IpAddress", Base::Other { negated: NO }),
+    ("NotIpAddress", Base::Other { negated: NOT }),
+];
+
+/// An operator name, parsed; `None` for a name IAM does not have.
 fn operator(name: &str) -> Option<Operator> {
     let (set, rest) = if let Some(r) = name.strip_prefix("ForAnyValue:") {
         (Set::AnyValue, r)
@@ -592,47 +676,13 @@ fn operator(name: &str) -> Option<Operator> {
         Some(b) => (true, b),
         None => (false, rest),
     };
-    let base = match base {
-        "StringEquals" => Base::Str {
-            negated: false,
-            ignore_case: false,
-        },
-        "StringNotEquals" => Base::Str {
-            negated: true,
-            ignore_case: false,
-        },
-        "StringEqualsIgnoreCase" => Base::Str {
-            negated: false,
-            ignore_case: true,
-        },
-        "StringNotEqualsIgnoreCase" => Base::Str {
-            negated: true,
-            ignore_case: true,
-        },
-        "StringLike" => Base::Like { negated: false },
-        "StringNotLike" => Base::Like { negated: true },
-        "ArnEquals" | "ArnLike" => Base::Arn { negated: false },
-        "ArnNotEquals" | "ArnNotLike" => Base::Arn { negated: true },
-        "Bool" => Base::Bool,
-        // "You can add IfExists to the end of any condition operator name
-        // except the Null condition"; set operators apply to multivalued
-        // comparisons, not to a presence test.
-        "Null" if !if_exists && set == Set::Single => Base::Null,
-        "NumericEquals"
-        | "NumericLessThan"
-        | "NumericLessThanEquals"
-        | "NumericGreaterThan"
-        | "NumericGreaterThanEquals"
-        | "DateEquals"
-        | "DateLessThan"
-        | "DateLessThanEquals"
-        | "DateGreaterThan"
-        | "DateGreaterThanEquals"
-        | "BinaryEquals"
-        | "IpAddress" => Base::Other { negated: false },
-        "NumericNotEquals" | "DateNotEquals" | "NotIpAddress" => Base::Other { negated: true },
-        _ => return None,
-    };
+    let base = OPERATORS.iter().find(|(n, _)| *n == base)?.1;
+    // "You can add IfExists to the end of any condition operator name
+    // except the Null condition"; set operators apply to multivalued
+    // comparisons, not to a presence test.
+    if base == Base::Null && (if_exists || set != Set::Single) {
+        return None;
+    }
     Some(Operator {
         set,
         base,
@@ -658,18 +708,60 @@ fn arn_like(pattern: &str, value: &str) -> Option<bool> {
     Some(result)
 }
 
-fn unknown_key(c: &Condition, settled_by: Option<Fact>) -> Tri {
+fn unknown_key(c: &Condition<'_>, settled_by: Option<Fact>) -> Tri {
     Tri::Unknown(Why::ConditionKey {
-        key: c.key.clone(),
+        key: String::from(c.key),
         settled_by,
     })
 }
 
-fn condition(c: &Condition, version: Version, req: &Request<'_>) -> Tri {
-    let Some(op) = operator(&c.operator) else {
-        return Tri::Unknown(Why::Operator(c.operator.clone()));
+fn unknown_operator(c: &Condition<'_>) -> Tri {
+    Tri::Unknown(Why::Operator(String::from(c.operator)))
+}
+
+/// One policy value against one present context value, before negation.
+fn test_known(op: Operator, pv: &str, v: &str, version: Version, req: &Request<'_>) -> Tri {
+    match op.base {
+        // Policy variables work with the string, ARN and Bool operators
+        // (condition operators page).
+        Base::Str { .. } | Base::Bool => match resolve(pv, version, req) {
+            Ok(pv) if ignore_case_of(op.base) => Tri::from(pv.eq_ignore_ascii_case(v)),
+            Ok(pv) => Tri::from(*pv == *v),
+            Err(why) => Tri::Unknown(why),
+        },
+        Base::Like { .. } => match compile(Dialect::Like, pv, version, req) {
+            Ok(toks) => {
+                Tri::from(matcher::fit(&toks, &matcher::concrete(Dialect::Like, v)) == Fit::All)
+            }
+            Err(why) => Tri::Unknown(why),
+        },
+        Base::Arn { .. } if version == Version::V2012 && find_variable(pv).is_some() => {
+            Tri::Unknown(Why::Variable(String::from(pv)))
+        }
+        Base::Arn { .. } => {
+            arn_like(pv, v).map_or(Tri::Unknown(Why::Operator(String::new())), Tri::from)
+        }
+        Base::Null | Base::Other { .. } => Tri::Unknown(Why::Operator(String::new())),
+    }
+}
+
+/// Whether `base` compares without regard to ASCII case (`Bool` too:
+/// `"True"` is `true`).
+fn ignore_case_of(base: Base) -> bool {
+    matches!(
+        base,
+        Base::Str {
+            ignore_case: true,
+            ..
+        } | Base::Bool
+    )
+}
+
+fn condition(c: &Condition<'_>, version: Version, req: &Request<'_>) -> Tri {
+    let Some(op) = operator(c.operator) else {
+        return unknown_operator(c);
     };
-    let ctx = lookup(&c.key, req);
+    let ctx = lookup(c.key, req);
     if op.base == Base::Null {
         let absent = match ctx {
             Ctx::Absent => Tri::True,
@@ -680,15 +772,20 @@ fn condition(c: &Condition, version: Version, req: &Request<'_>) -> Tri {
             Ctx::Foreign { maybe_absent: true } => unknown_key(c, None),
             Ctx::Unknown(f) => unknown_key(c, f),
         };
-        return Tri::any(&c.values, |v| {
-            if v.eq_ignore_ascii_case("true") {
+        let mut any = Any::new();
+        for v in &c.values {
+            let t = if v.eq_ignore_ascii_case("true") {
                 absent.clone()
             } else if v.eq_ignore_ascii_case("false") {
                 absent.clone().not()
             } else {
                 Tri::False
+            };
+            if any.add(t) {
+                break;
             }
-        });
+        }
+        return any.0;
     }
     let negated = op.base.negated();
     // The missing-key rule: "If the key that you specify in a policy
@@ -703,58 +800,42 @@ fn condition(c: &Condition, version: Version, req: &Request<'_>) -> Tri {
         Set::AnyValue => false,
         Set::Single => op.if_exists || negated,
     };
-    // The positive test of one present value against the policy's values
-    // (any may match), before negation.
-    let test_known = |v: &str| -> Tri {
-        Tri::any(&c.values, |pv| match op.base {
-            Base::Str { ignore_case, .. } => match resolve(pv, version, req) {
-                Ok(pv) if ignore_case => Tri::from(pv.eq_ignore_ascii_case(v)),
-                Ok(pv) => Tri::from(*pv == *v),
-                Err(why) => Tri::Unknown(why),
-            },
-            Base::Like { .. } => match compile(Dialect::Like, pv, version, req) {
-                Ok(toks) => {
-                    Tri::from(matcher::fit(&toks, &matcher::concrete(Dialect::Like, v)) == Fit::All)
-                }
-                Err(why) => Tri::Unknown(why),
-            },
-            Base::Arn { .. } if version == Version::V2012 && find_variable(pv).is_some() => {
-                Tri::Unknown(Why::Variable(pv.clone()))
-            }
-            Base::Arn { .. } => match arn_like(pv, v) {
-                Some(b) => Tri::from(b),
-                None => Tri::Unknown(Why::Operator(c.operator.clone())),
-            },
-            // Policy variables work with Bool too (condition operators page).
-            Base::Bool => match resolve(pv, version, req) {
-                Ok(pv) => Tri::from(pv.eq_ignore_ascii_case(v)),
-                Err(why) => Tri::Unknown(why),
-            },
-            Base::Null | Base::Other { .. } => Tri::Unknown(Why::Operator(c.operator.clone())),
-        })
-    };
-    // ECR's own value matches only a pattern that matches every string.
-    let test_foreign = || -> Tri {
-        Tri::any(&c.values, |pv| match op.base {
-            Base::Str { .. } => Tri::False,
-            Base::Like { .. } | Base::Arn { .. } => {
-                Tri::from(!pv.is_empty() && pv.chars().all(|ch| ch == '*'))
-            }
-            _ => unknown_key(c, None),
-        })
-    };
-    let apply = |t: Tri| if negated { t.not() } else { t };
     match ctx {
         Ctx::Unknown(f) => unknown_key(c, f),
         Ctx::Absent => Tri::from(when_absent),
+        Ctx::Known(_) if matches!(op.base, Base::Other { .. }) => unknown_operator(c),
         Ctx::Known(v) => {
-            if matches!(op.base, Base::Other { .. }) {
-                return Tri::Unknown(Why::Operator(c.operator.clone()));
+            // Any of the policy's values may match (then negated).
+            let mut any = Any::new();
+            for pv in &c.values {
+                let t = match test_known(op, pv, v, version, req) {
+                    // An ARN pattern not of six parts: not decided here.
+                    Tri::Unknown(Why::Operator(_)) => unknown_operator(c),
+                    t => t,
+                };
+                if any.add(t) {
+                    break;
+                }
             }
-            apply(test_known(v))
+            any.done(negated)
         }
         Ctx::Foreign { maybe_absent } => {
-            let present = apply(test_foreign());
+            // ECR's own value matches only a pattern that matches every
+            // string.
+            let mut any = Any::new();
+            for pv in &c.values {
+                let t = match op.base {
+                    Base::Str { .. } => Tri::False,
+                    Base::Like { .. } | Base::Arn { .. } => {
+                        Tri::from(!pv.is_empty() && pv.bytes().all(|b| b == b'*'))
+                    }
+                    _ => unknown_key(c, None),
+                };
+                if any.add(t) {
+                    break;
+                }
+            }
+            let present = any.done(negated);
             if !maybe_absent || present == Tri::from(when_absent) {
                 present
             } else {
@@ -765,7 +846,7 @@ fn condition(c: &Condition, version: Version, req: &Request<'_>) -> Tri {
 }
 
 /// Whether statement `s` applies to `req`.
-fn applies(s: &super::document::Statement, version: Version, req: &Request<'_>) -> Tri {
+fn applies(s: &super::document::Statement<'_>, version: Version, req: &Request<'_>) -> Tri {
     // Cheapest and most selective first: most statements name other
     // actions.
     patterns(&s.action, Dialect::Action, req.action, version, req)
@@ -784,10 +865,14 @@ fn applies(s: &super::document::Statement, version: Version, req: &Request<'_>) 
 }
 
 /// The decision of `policy` for `req`.
-pub(crate) fn decide(policy: &Policy, req: &Request<'_>) -> Decision {
+pub(crate) fn decide(policy: &Policy<'_>, req: &Request<'_>) -> Decision {
     let at = |i: usize| StatementRef {
         index: i,
-        sid: policy.statements.get(i).and_then(|s| s.sid.clone()),
+        sid: policy
+            .statements
+            .get(i)
+            .and_then(|s| s.sid)
+            .map(String::from),
     };
     let mut allow: Option<Result<usize, (usize, Why)>> = None;
     let mut deny_unknown: Option<(usize, Why)> = None;

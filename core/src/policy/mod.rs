@@ -61,10 +61,7 @@ mod json;
 mod matcher;
 mod needs;
 
-pub use document::{
-    Condition, DEFAULT_POLICY, Effect, Patterns, Policy, PolicyError, Principal, Principals,
-    Problem, Statement, Version,
-};
+pub use document::{DEFAULT_POLICY, PolicyError, Problem};
 pub use eval::{Caller, Decision, DeniedBy, Fact, Facts, StatementRef, Why};
 pub use fix::{NoFix, PolicyFix, fix};
 pub use needs::{Call, NEEDS, Needs, needs};
@@ -200,28 +197,31 @@ fn instantiate(dialect: Dialect, template: &str, region: &Region, facts: &Facts<
     out
 }
 
-/// Evaluates `policy` for one call through an endpoint of `endpoint_type`
-/// in `region` (its action and resource are templates, as in [`needs`]).
+/// Evaluates an endpoint's policy (`document` as for [`check`]) for one
+/// call through an endpoint of `endpoint_type` in `region` (its action and
+/// resource are templates, as in [`needs`]).
 pub fn evaluate(
-    policy: &Policy,
+    document: Option<&str>,
     call: &Call<'_>,
     endpoint_type: EndpointType,
     region: &Region,
     facts: &Facts<'_>,
-) -> Decision {
+) -> Result<Decision, PolicyError> {
     let action = instantiate(Dialect::Action, call.action, region, facts);
     let resource = instantiate(Dialect::Resource, call.resource, region, facts);
-    eval::decide(
-        policy,
-        &eval::Request {
-            action: &action.items,
-            resource: &resource.items,
-            caller: call.caller,
-            endpoint_type,
-            facts,
-            region: Some(region.name()),
-        },
-    )
+    document::with_tree(document.unwrap_or(DEFAULT_POLICY), |root| {
+        Ok(eval::decide(
+            &document::read_policy(root)?,
+            &eval::Request {
+                action: &action.items,
+                resource: &resource.items,
+                caller: call.caller,
+                endpoint_type,
+                facts,
+                region: Some(region.name()),
+            },
+        ))
+    })
 }
 
 /// Evaluates an endpoint's policy for the runner's calls through it.
@@ -264,31 +264,35 @@ pub fn check(
             )
         }
     };
-    let policy = Policy::parse(document.unwrap_or(DEFAULT_POLICY))?;
     let mut out = Vec::with_capacity(calls.len());
-    for call in calls {
-        let action = instantiate(Dialect::Action, call.action, region, facts);
-        let resource = instantiate(Dialect::Resource, call.resource, region, facts);
-        let decision = eval::decide(
-            &policy,
-            &eval::Request {
-                action: &action.items,
-                resource: &resource.items,
+    let text = document.unwrap_or(DEFAULT_POLICY);
+    document::with_tree(text, |root| {
+        let policy = document::read_policy(root)?;
+        for call in calls {
+            let action = instantiate(Dialect::Action, call.action, region, facts);
+            let resource = instantiate(Dialect::Resource, call.resource, region, facts);
+            let decision = eval::decide(
+                &policy,
+                &eval::Request {
+                    action: &action.items,
+                    resource: &resource.items,
+                    caller: call.caller,
+                    endpoint_type,
+                    facts,
+                    region: regional.then(|| region.name()),
+                },
+            );
+            out.push(CallCheck {
+                action: action.display,
+                resource: resource.display,
                 caller: call.caller,
-                endpoint_type,
-                facts,
-                region: regional.then(|| region.name()),
-            },
-        );
-        out.push(CallCheck {
-            action: action.display,
-            resource: resource.display,
-            caller: call.caller,
-            decision,
-            fix_action: action.fix,
-            fix_resource: resource.fix,
-        });
-    }
+                decision,
+                fix_action: action.fix,
+                fix_resource: resource.fix,
+            });
+        }
+        Ok(())
+    })?;
     let denied = out.iter().find_map(|c| match &c.decision {
         Decision::Denied(by) => Some(Verdict::Denies {
             action: c.action.clone(),

@@ -639,6 +639,23 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// Checks that `text` is one JSON value, an object, of any depth, or says
+/// what it is instead: the syntax pass of `crate::policy` (endpoint policy
+/// documents), one non-generic function beside the page's `top_level`.
+pub(crate) fn object(text: &str) -> R<Option<&'static str>> {
+    let mut s = Scan { text, pos: 0 };
+    s.ws();
+    if s.peek() != Some(b'{') {
+        return s.not_object().map(Some);
+    }
+    s.value()?;
+    s.ws();
+    if s.pos < text.len() {
+        return Err(s.at_peek(Code::TrailingCharacters));
+    }
+    Ok(None)
+}
+
 /// The raw text of each of `keys` in the document's top-level object (the
 /// last one when a key is repeated), or what the document is when it is
 /// not an object, or its first syntax error.
