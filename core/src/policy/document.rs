@@ -317,11 +317,13 @@ fn string<'t>(path: &P<'_>, v: Value<'t>) -> Result<&'t str, PolicyError> {
 fn strings<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<&'t str>, PolicyError> {
     match v.val() {
         Val::Str(s) => Ok(alloc::vec![&**s]),
-        Val::Arr => v
-            .children()
-            .enumerate()
-            .map(|(i, item)| string(&P::Index(path, i), item))
-            .collect(),
+        Val::Arr => {
+            let mut out = Vec::new();
+            for (i, item) in v.children().enumerate() {
+                out.push(string(&P::Index(path, i), item)?);
+            }
+            Ok(out)
+        }
         _ => Err(expected(path, "a string or an array of strings", v)),
     }
 }
@@ -352,11 +354,13 @@ pub(crate) fn read_policy(root: Value<'_>) -> Result<Policy<'_>, PolicyError> {
     let path = P::Field(&P::Root, "Statement");
     let statements = match statement.val() {
         Val::Obj => alloc::vec![read_statement(&path, statement)?],
-        Val::Arr => statement
-            .children()
-            .enumerate()
-            .map(|(i, s)| read_statement(&P::Index(&path, i), s))
-            .collect::<Result<_, _>>()?,
+        Val::Arr => {
+            let mut out = Vec::new();
+            for (i, s) in statement.children().enumerate() {
+                out.push(read_statement(&P::Index(&path, i), s)?);
+            }
+            out
+        }
         _ => {
             return Err(expected(
                 &path,
@@ -524,14 +528,15 @@ fn read_conditions<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<Condition<'t>>,
         }
         for key in op.children() {
             let key_path = P::Field(&op_path, key.key());
-            let values = match key.val() {
-                Val::Arr => key
-                    .children()
-                    .enumerate()
-                    .map(|(i, item)| condition_value(&P::Index(&key_path, i), item))
-                    .collect::<Result<_, _>>()?,
-                _ => alloc::vec![condition_value(&key_path, key)?],
-            };
+            let mut values = Vec::new();
+            match key.val() {
+                Val::Arr => {
+                    for (i, item) in key.children().enumerate() {
+                        values.push(condition_value(&P::Index(&key_path, i), item)?);
+                    }
+                }
+                _ => values.push(condition_value(&key_path, key)?),
+            }
             out.push(Condition {
                 operator: op.key(),
                 key: key.key(),

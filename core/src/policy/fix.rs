@@ -52,15 +52,11 @@ impl fmt::Display for NoFix {
     }
 }
 
-/// Each item once, in first-seen order.
-fn once<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
+/// Adds `item` to `list` unless it is there.
+fn once<'a>(list: &mut Vec<&'a str>, item: &'a str) {
+    if !list.contains(&item) {
+        list.push(item);
     }
-    out
 }
 
 /// A string, or an array of them when there are several (IAM takes both).
@@ -79,15 +75,14 @@ fn strings(items: &[&str], out: &mut String) {
     out.push(']');
 }
 
-/// The `Sid`s of a statement element (one object or an array of them).
-fn sids(statement: Value<'_>) -> Vec<String> {
-    let one = |s: Value<'_>| match s.get("Sid").map(|v| v.val()) {
-        Some(Val::Str(sid)) => Some(String::from(&**sid)),
-        _ => None,
-    };
+/// Whether a statement of the statement element (one object or an array
+/// of them) has `Sid` `sid`.
+fn has_sid(statement: Value<'_>, sid: &str) -> bool {
+    let one =
+        |s: Value<'_>| matches!(s.get("Sid").map(|v| v.val()), Some(Val::Str(x)) if **x == *sid);
     match statement.val() {
-        Val::Arr => statement.children().filter_map(one).collect(),
-        _ => one(statement).into_iter().collect(),
+        Val::Arr => statement.children().any(one),
+        _ => one(statement),
     }
 }
 
@@ -96,42 +91,35 @@ fn sids(statement: Value<'_>) -> Vec<String> {
 /// an `Allow`, with `Principal` `"*"` and the calls' actions and resources
 /// (their unknown parts as `*`).
 pub fn fix(document: Option<&str>, check: &Check) -> Result<PolicyFix, NoFix> {
-    if let Some(by) = check.calls.iter().find_map(|c| match &c.decision {
-        Decision::Denied(DeniedBy::Statement(s)) => Some(s.clone()),
-        _ => None,
-    }) {
-        return Err(NoFix::ExplicitDeny(by));
+    let (mut actions, mut resources) = (Vec::new(), Vec::new());
+    for c in &check.calls {
+        match &c.decision {
+            Decision::Denied(DeniedBy::Statement(s)) => return Err(NoFix::ExplicitDeny(s.clone())),
+            Decision::Denied(DeniedBy::NoAllow) => {
+                once(&mut actions, &c.fix_action);
+                once(&mut resources, &c.fix_resource);
+            }
+            _ => {}
+        }
     }
-    let missing: Vec<&super::CallCheck> = check
-        .calls
-        .iter()
-        .filter(|c| c.decision == Decision::Denied(DeniedBy::NoAllow))
-        .collect();
-    if missing.is_empty() || !matches!(check.verdict, Verdict::Denies { .. }) {
+    if actions.is_empty() || !matches!(check.verdict, Verdict::Denies { .. }) {
         return Err(NoFix::NotDenied);
     }
     let text = document.unwrap_or(DEFAULT_POLICY);
     let document = with_tree(text, |root| {
         let existing = root.get("Statement");
-        let taken = existing.map(sids).unwrap_or_default();
         let mut sid = String::from("NetreadyRunner");
         let mut n = 1;
-        while taken.contains(&sid) {
+        while existing.is_some_and(|s| has_sid(s, &sid)) {
             n += 1;
             sid = format!("NetreadyRunner{n}");
         }
         let mut statement = String::from("{\"Sid\":");
         json_string(&sid, &mut statement);
         statement.push_str(",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":");
-        strings(
-            &once(missing.iter().map(|c| c.fix_action.as_str())),
-            &mut statement,
-        );
+        strings(&actions, &mut statement);
         statement.push_str(",\"Resource\":");
-        strings(
-            &once(missing.iter().map(|c| c.fix_resource.as_str())),
-            &mut statement,
-        );
+        strings(&resources, &mut statement);
         statement.push('}');
 
         let mut out = String::with_capacity(text.len() + statement.len() + 16);

@@ -82,7 +82,7 @@ pub(crate) fn fold(dialect: Dialect, c: char) -> char {
 
 /// Compiles the wildcard `c` at the position before `next` (the following
 /// character of the pattern, if any) in `dialect`.
-pub(crate) fn wildcard(dialect: Dialect, c: char, next: Option<char>) -> Tok {
+fn wildcard(dialect: Dialect, c: char, next: Option<char>) -> Tok {
     let anywhere = dialect != Dialect::Resource;
     match c {
         '*' => Tok::Star {
@@ -107,7 +107,11 @@ pub(crate) fn compile(dialect: Dialect, pattern: &str) -> Vec<Tok> {
 
 /// A concrete subject.
 pub(crate) fn concrete(dialect: Dialect, s: &str) -> Vec<Item> {
-    s.chars().map(|c| Item::Ch(fold(dialect, c))).collect()
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        out.push(Item::Ch(fold(dialect, c)));
+    }
+    out
 }
 
 fn star_takes(colon: bool, item: Item) -> bool {

@@ -160,8 +160,9 @@ fn instantiate(dialect: Dialect, template: &str, region: &Region, facts: &Facts<
         fix: String::with_capacity(template.len() + 24),
     };
     let text = |out: &mut Subject, s: &str| {
-        out.items
-            .extend(s.chars().map(|c| Item::Ch(matcher::fold(dialect, c))));
+        for c in s.chars() {
+            out.items.push(Item::Ch(matcher::fold(dialect, c)));
+        }
         out.display.push_str(s);
         out.fix.push_str(s);
     };
@@ -293,26 +294,32 @@ pub fn check(
         }
         Ok(())
     })?;
-    let denied = out.iter().find_map(|c| match &c.decision {
-        Decision::Denied(by) => Some(Verdict::Denies {
-            action: c.action.clone(),
-            resource: c.resource.clone(),
-            by: by.clone(),
-        }),
-        _ => None,
-    });
-    let unknown = || {
-        out.iter().find_map(|c| match &c.decision {
-            Decision::Unknown { statement, why } => Some(Verdict::Unknown {
+    // The first denied call, else the first unknown one.
+    let mut verdict = Verdict::Allows;
+    for c in &out {
+        let v = match &c.decision {
+            Decision::Denied(by) => Verdict::Denies {
                 action: c.action.clone(),
                 resource: c.resource.clone(),
-                statement: statement.clone(),
-                why: why.clone(),
-            }),
-            _ => None,
-        })
-    };
-    let verdict = denied.or_else(unknown).unwrap_or(Verdict::Allows);
+                by: by.clone(),
+            },
+            Decision::Unknown { statement, why } if verdict == Verdict::Allows => {
+                Verdict::Unknown {
+                    action: c.action.clone(),
+                    resource: c.resource.clone(),
+                    statement: statement.clone(),
+                    why: why.clone(),
+                }
+            }
+            _ => continue,
+        };
+        let denies = matches!(v, Verdict::Denies { .. });
+        verdict = v;
+        if denies {
+            break;
+        }
+    }
+
     Ok(Check {
         verdict,
         calls: out,
