@@ -444,19 +444,11 @@ fn read_statement<'t>(path: &P<'_>, v: Value<'t>) -> Result<Statement<'t>, Polic
             p,
         )?,
     };
-    let patterns = |names: (&'static str, &'static str), pos, neg| {
-        let (negated, v) = one_of(path, names, pos, neg)?;
-        let name = if negated { names.1 } else { names.0 };
-        Ok::<_, PolicyError>(Patterns {
-            negated,
-            patterns: strings(&P::Field(path, name), v)?,
-        })
-    };
     // "Statements must include either an Action or NotAction element" and
     // "either a Resource or a NotResource element"
     // (IAM/latest/UserGuide/reference_policies_elements_action.html, _resource.html).
-    let action = patterns(("Action", "NotAction"), action, not_action)?;
-    let resource = patterns(("Resource", "NotResource"), resource, not_resource)?;
+    let action = read_patterns(path, ("Action", "NotAction"), action, not_action)?;
+    let resource = read_patterns(path, ("Resource", "NotResource"), resource, not_resource)?;
     let conditions = match condition {
         None => Vec::new(),
         Some(c) => read_conditions(&P::Field(path, "Condition"), c)?,
@@ -468,6 +460,22 @@ fn read_statement<'t>(path: &P<'_>, v: Value<'t>) -> Result<Statement<'t>, Polic
         action,
         resource,
         conditions,
+    })
+}
+
+/// `Action`/`NotAction` or `Resource`/`NotResource` (`names`), one of
+/// them present.
+fn read_patterns<'t>(
+    path: &P<'_>,
+    names: (&'static str, &'static str),
+    pos: Option<Value<'t>>,
+    neg: Option<Value<'t>>,
+) -> Result<Patterns<'t>, PolicyError> {
+    let (negated, v) = one_of(path, names, pos, neg)?;
+    let name = if negated { names.1 } else { names.0 };
+    Ok(Patterns {
+        negated,
+        patterns: strings(&P::Field(path, name), v)?,
     })
 }
 
