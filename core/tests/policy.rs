@@ -71,7 +71,7 @@ fn observed(
             };
         }
         if wants_terraform {
-            out["terraform"] = json!(fix.as_ref().map(|f| f.terraform.clone()).ok());
+            out["terraform"] = json!(fix.as_ref().map(|f| f.terraform()).ok());
         }
     }
     out

@@ -1518,7 +1518,7 @@ pub fn policy(data: &[u8]) {
                 &fixed["Statement"].as_array().expect("an array")[..old.len()],
                 &old[..]
             );
-            assert!(fix.terraform.starts_with("policy = jsonencode({"));
+            assert!(fix.terraform().starts_with("policy = jsonencode({"));
             let again = policy::check(Some(&fix.document), service, kind, &region, &facts)
                 .expect("the fixed policy parses");
             for c in &again.calls {

@@ -82,7 +82,7 @@ pub extern "C" fn policy_check(policy: u32, service: u32) -> u32 {
         }
         Ok(check) => {
             let fix = policy::fix(Some(text), &check)
-                .map(|f| f.document.len() + f.terraform.len())
+                .map(|f| f.document.len() + f.terraform().len())
                 .unwrap_or_default();
             let verdict = match check.verdict {
                 Verdict::Allows => 1,

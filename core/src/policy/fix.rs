@@ -21,9 +21,27 @@ pub struct PolicyFix {
     /// The whole policy, as compact JSON: the value of `aws ec2
     /// modify-vpc-endpoint --policy-document` (to be quoted for the shell).
     pub document: String,
+}
+
+impl PolicyFix {
     /// The same policy as Terraform: `policy = jsonencode({…})` for the
-    /// `aws_vpc_endpoint` resource.
-    pub terraform: String,
+    /// `aws_vpc_endpoint` resource (written on demand: a build that never
+    /// asks, such as the browser page, holds no HCL writer).
+    pub fn terraform(&self) -> String {
+        let mut out = "policy = jsonencode(".to_owned();
+        // `document` is JSON this module wrote; reading it back cannot
+        // fail, and if it did the snippet would say so rather than panic.
+        if with_tree(&self.document, |root| {
+            write_hcl(root, 0, &mut out);
+            Ok(())
+        })
+        .is_err()
+        {
+            return String::from("# the fixed policy could not be read back");
+        }
+        out.push(')');
+        out
+    }
 }
 
 /// Why [`fix`] has no policy to offer.
@@ -162,16 +180,8 @@ pub fn fix(document: Option<&str>, check: &Check) -> Result<PolicyFix, NoFix> {
     })
     .map_err(NoFix::Malformed)?;
     let (statement, document) = document;
-    let terraform = with_tree(&document, |root| {
-        let mut out = "policy = jsonencode(".to_owned();
-        write_hcl(root, 0, &mut out);
-        out.push(')');
-        Ok(out)
-    })
-    .map_err(NoFix::Malformed)?;
     Ok(PolicyFix {
         statement,
         document,
-        terraform,
     })
 }
