@@ -21,7 +21,8 @@
 //!   only, as AWS documents), `Condition` with the string, ARN, `Bool` and
 //!   `Null` operators, `…IfExists`, `ForAnyValue:`/`ForAllValues:`, and the
 //!   missing-key rules of every operator; versions `2008-10-17` and
-//!   `2012-10-17` (policy variables in the latter); single statements and
+//!   `2012-10-17` (a policy variable `${…}` in the latter leaves what it is
+//!   in undecided, never substituted by a guess); single statements and
 //!   single strings where IAM allows them;
 //! * never a guess: the answer is *unknown*, naming what was not known
 //!   ([`Why`]), whenever the facts given could go either way: a condition
@@ -33,26 +34,36 @@
 //!   not implement, a principal that may or may not be the runner's, a
 //!   resource pattern that covers some of the runner's resources but not
 //!   necessarily its own (repository, log group and secret names are not in
-//!   the input). Unknown is never reported as allowed or denied (a property
-//!   test checks decisions against a brute-force reference on concrete
-//!   requests);
+//!   the input), a policy variable. Unknown is never reported as allowed or
+//!   denied (property tests check decisions against a brute-force reference
+//!   on concrete calls, and on every sampled value of calls with unknown
+//!   parts);
 //! * ECR's layer downloads are signed by an ECR account (see
 //!   [`Caller::EcrPresignedUrl`]): the customer's principals and conditions
 //!   on its account or organisation do not match them;
 //! * a malformed policy is a [`PolicyError`] naming the JSON path and what
 //!   was expected (or the line and column of a syntax error), never a panic
-//!   (the parser is fuzzed);
+//!   (the parser is fuzzed); it accepts only JSON serde_json accepts, and
+//!   requires what IAM requires of a statement (`Effect`, a principal, an
+//!   action and a resource element; element names case-sensitive);
+//! * small for the browser page: the document is read with the describe-*
+//!   parser's own syntax pass and tree reader, its strings borrowed, not
+//!   copied; [`PolicyFix::terraform`] is written only when asked for;
 //! * [`fix`] keeps every element of the existing policy and adds one
 //!   `Allow` statement for exactly the calls no statement allows; applied,
 //!   it leaves no implicit deny (property-tested).
 //!
 //! Not done here: everything outside the endpoint policy. Identity
-//! policies, permission boundaries, session policies, service control
-//! policies and resource policies (bucket, repository, secret, key
-//! policies) also decide a call and stay invisible to the validator; so do
-//! the values of keys the input does not hold. Nor is it decided here which
-//! endpoint serves which path (the VPC evaluation does that and calls
-//! [`check`] for the endpoints it uses).
+//! policies, permission boundaries, session policies, service control and
+//! resource control policies, and resource policies (bucket, repository,
+//! secret, key policies) also decide a call and stay invisible to the
+//! validator; so do the values of keys the input does not hold. Nor is it
+//! decided here which endpoint serves which path (the VPC evaluation does
+//! that and calls [`check`] once per endpoint it uses: the verdict does not
+//! depend on the subnet). Numeric, date, binary and IP comparisons are not
+//! made (only their missing-key rule is applied: the keys the validator
+//! knows are strings); wildcards in `Principal` other than `*` are read as
+//! text, as IAM reads them.
 
 mod document;
 mod eval;
