@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Size of netready-core (catalog + classification + probe rules + report JSON)
 # compiled to wasm32 with the workspace's wasm-release profile, before and
-# after wasm-opt, raw and gzipped. Usage: bash bench/core-size.sh
+# after wasm-opt, raw and gzipped. Usage: bash bench/core-size.sh [FEATURE...]
+# (`policy`: with an export that checks endpoint policies, to see what
+# netready_core::policy adds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rustup target add wasm32-unknown-unknown >/dev/null
-cargo build --locked -q -p netready-core-size --profile wasm-release --target wasm32-unknown-unknown
+cargo build --locked -q -p netready-core-size --profile wasm-release --target wasm32-unknown-unknown ${1:+--features "$*"}
 dir="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release"
 wasm="$dir/netready_core_size.wasm"
 size() { stat -c %s "$1"; }

@@ -168,6 +168,22 @@ for bad in ["", "{", "[]", '{"Subnets": 5}', '{"RouteTables": [{"Routes": [{"Des
             "[" * 200, '{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}\0{"Vpcs": []}']:
     put("vpc_parse", bad)
 
+# policy: the documents of tests/data/policy/cases.json, as the check reads
+# them, and a few hostile ones.
+pcases = data(os.path.join("policy", "cases.json"))
+for case in (pcases or {}).get("cases", []):
+    p = case.get("policy")
+    if isinstance(p, str):
+        put("policy", p)
+    elif p is not None:
+        put("policy", json.dumps(p))
+for bad in ["", "{}", '{"Statement": []}', '{"Statement": {}}', "[" * 200, '{"Statement": [' * 100,
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*",'
+            '"Resource":"arn:aws:s3:::${aws:SourceVpc}/${*}${?}${$}${aws:x, \'d\'}*"}]}',
+            '{"Statement":[{"Effect":"Allow","Principal":{"AWS":["*","123456789012"]},"Action":"*",'
+            '"Resource":"*","Condition":{"ForAnyValue:StringLikeIfExists":{"aws:SourceVpce":["vpce-*",1,true]}}}]}']:
+    put("policy", bad)
+
 # Structured targets: fixed pseudo-random bytes.
 rng = random.Random(6)
 for target in ["assess", "vpc_eval"] + sys.argv[1:]:

@@ -18,6 +18,8 @@
 //! * [`vpc`]: the validator: describe-* JSON → a verdict per subnet and
 //!   endpoint with fixes (`vpc::validate`, the entry point the browser page
 //!   and `netready validate` share).
+//! * [`policy`]: VPC endpoint policies: whether an endpoint's policy lets
+//!   the runner's calls through (what TCP cannot see), and the fix.
 //!
 //! ## What this crate guarantees
 //! It is `#![no_std]` (with `alloc`) and pure: it reads no clock, opens no
@@ -42,6 +44,7 @@ pub mod classify;
 pub mod commands;
 pub mod metadata;
 pub mod net;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod vpc;

@@ -56,6 +56,7 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("vpc_parse", vpc_parse),
     ("vpc_eval", vpc_eval),
     ("metadata", metadata),
+    ("policy", policy),
 ];
 
 // ---------------------------------------------------------------------------
@@ -1419,5 +1420,115 @@ pub fn metadata(data: &[u8]) {
         };
         assert_eq!(r.status, status, "{framing}: status");
         assert_eq!(r.body, body, "{framing}: body");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Endpoint policies
+// ---------------------------------------------------------------------------
+
+/// An endpoint policy document (the text of `PolicyDocument`): the parser
+/// never panics and accepts only JSON serde_json accepts too; its errors
+/// are never empty; a parsed policy is checked for every service with
+/// needs, with and without an account, through both endpoint types, and
+/// every check is consistent (the verdict is the first denied call, else
+/// the first unknown, else allows); a fix is JSON that parses as a policy
+/// again, keeps the policy's statements, and leaves no call denied for want
+/// of an Allow.
+pub fn policy(data: &[u8]) {
+    use netready_core::catalog::EndpointType;
+    use netready_core::policy::{self, Call, Caller, Decision, DeniedBy, Facts, Verdict};
+    let text = String::from_utf8_lossy(data);
+    let region = Region::parse("eu-west-1").expect("a known region");
+    let account: AccountId = "123456789012".parse().expect("twelve digits");
+    let parsed = policy::evaluate(
+        Some(&text),
+        &Call {
+            action: "s3:{action}",
+            resource: "arn:aws:s3:::{bucket}/{key+}",
+            caller: Caller::Runner,
+        },
+        EndpointType::Gateway,
+        &region,
+        &Facts {
+            vpc_id: "vpc-0a1b2c3d4e5f60718",
+            endpoint_id: "vpce-0123456789abcdef0",
+            account: Some(&account),
+            ecr_account: None,
+        },
+    );
+    if let Err(e) = &parsed {
+        assert!(!e.to_string().is_empty());
+    }
+    let json = serde_json::from_str::<serde_json::Value>(&text);
+    if parsed.is_ok() {
+        assert!(json.is_ok(), "accepted what serde_json refuses: {json:?}");
+    }
+    for (service, _) in policy::NEEDS {
+        for (kind, account) in [
+            (EndpointType::Interface, None),
+            (EndpointType::Gateway, Some(&account)),
+        ] {
+            let facts = Facts {
+                vpc_id: "vpc-0a1b2c3d4e5f60718",
+                endpoint_id: "vpce-0123456789abcdef0",
+                account,
+                ecr_account: None,
+            };
+            let check = policy::check(Some(&text), service, kind, &region, &facts);
+            assert_eq!(
+                check.is_ok(),
+                parsed.is_ok()
+                    || check
+                        .as_ref()
+                        .is_ok_and(|c| c.verdict == Verdict::NotApplicable)
+            );
+            let Ok(check) = check else { continue };
+            let first_denied = check
+                .calls
+                .iter()
+                .position(|c| matches!(c.decision, Decision::Denied(_)));
+            let first_unknown = check
+                .calls
+                .iter()
+                .position(|c| matches!(c.decision, Decision::Unknown { .. }));
+            match &check.verdict {
+                Verdict::Denies { action, .. } => {
+                    assert_eq!(Some(action), first_denied.map(|i| &check.calls[i].action))
+                }
+                Verdict::Unknown { action, .. } => {
+                    assert!(first_denied.is_none());
+                    assert_eq!(Some(action), first_unknown.map(|i| &check.calls[i].action));
+                }
+                Verdict::Allows => assert!(first_denied.is_none() && first_unknown.is_none()),
+                Verdict::NotApplicable => assert!(check.calls.is_empty()),
+                other => panic!("unexpected verdict {other:?}"),
+            }
+            let Ok(fix) = policy::fix(Some(&text), &check) else {
+                continue;
+            };
+            let fixed: serde_json::Value =
+                serde_json::from_str(&fix.document).expect("the fix is JSON");
+            let before: serde_json::Value = json.as_ref().expect("a parsed policy is JSON").clone();
+            let old = match &before["Statement"] {
+                serde_json::Value::Array(a) => a.clone(),
+                one => vec![one.clone()],
+            };
+            assert_eq!(
+                &fixed["Statement"].as_array().expect("an array")[..old.len()],
+                &old[..]
+            );
+            assert!(fix.terraform().starts_with("policy = jsonencode({"));
+            let again = policy::check(Some(&fix.document), service, kind, &region, &facts)
+                .expect("the fixed policy parses");
+            for c in &again.calls {
+                assert_ne!(
+                    c.decision,
+                    Decision::Denied(DeniedBy::NoAllow),
+                    "{}",
+                    fix.document
+                );
+            }
+        }
     }
 }

@@ -46,6 +46,76 @@ pub extern "C" fn report_len(region: u32, addr: u32) -> u32 {
     json.len() as u32
 }
 
+/// Checks policy number `policy` of two (one that allows, one that denies)
+/// for catalog service number `service` and returns its verdict, the
+/// length of its fix and of its error message: pulls in the whole of
+/// `netready_core::policy` (feature `policy`).
+#[cfg(feature = "policy")]
+#[unsafe(no_mangle)]
+pub extern "C" fn policy_check(policy: u32, service: u32) -> u32 {
+    use core::fmt::Write as _;
+    use netready_core::catalog::{AccountId, EndpointType};
+    use netready_core::policy::{self, Facts, Verdict};
+    const POLICIES: [&str; 2] = [
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["ecr:*","s3:Get*"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-0123456789abcdef0"}}}]}"#,
+        r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-corp-data/*"}}"#,
+    ];
+    let Some(region) = Region::all_known().next() else {
+        return 0;
+    };
+    let Some((id, _)) = policy::NEEDS.get(service as usize) else {
+        return 0;
+    };
+    let account: Option<AccountId> = "123456789012".parse().ok();
+    let facts = Facts {
+        vpc_id: "vpc-0123456789abcdef0",
+        endpoint_id: "vpce-0123456789abcdef0",
+        account: account.as_ref(),
+        ecr_account: None,
+    };
+    let text = POLICIES[policy as usize % POLICIES.len()];
+    match policy::check(Some(text), id, EndpointType::Interface, &region, &facts) {
+        Err(e) => {
+            let mut msg = alloc::string::String::new();
+            let _ = write!(msg, "{e}");
+            msg.len() as u32
+        }
+        Ok(check) => {
+            let fix = policy::fix(Some(text), &check)
+                .map(|f| f.document.len() + f.terraform().len())
+                .unwrap_or_default();
+            let verdict = match check.verdict {
+                Verdict::Allows => 1,
+                Verdict::Denies { .. } => 2,
+                _ => 3,
+            };
+            verdict + fix as u32
+        }
+    }
+}
+
+/// Parses describe-* document number `doc` of two and returns its subnet
+/// count, or the length of its error message: pulls in the JSON reader the
+/// page has (feature `vpc`).
+#[cfg(feature = "vpc")]
+#[unsafe(no_mangle)]
+pub extern "C" fn vpc_parse(doc: u32) -> u32 {
+    use core::fmt::Write as _;
+    const DOCS: [&str; 2] = [
+        r#"{"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1","CidrBlock":"10.0.0.0/24","AvailabilityZone":"eu-west-1a"}]}"#,
+        r#"{"Subnets": [ {"SubnetId": 5} ]}"#,
+    ];
+    let text = DOCS[doc as usize % DOCS.len()];
+    match netready_core::vpc::parse(&[("doc.json", text)]) {
+        Ok(input) => input.subnets.items.len() as u32,
+        Err(e) => {
+            let mut msg = alloc::string::String::new();
+            let _ = write!(msg, "{e}");
+            msg.len() as u32
+        }
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 mod wasm_runtime {
     // The module needs an allocator and a panic handler of its own; the

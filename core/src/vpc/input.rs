@@ -48,7 +48,9 @@ use alloc::vec::Vec;
 use core::fmt;
 use tree::{Arena, Val, read_items, read_one};
 
-mod scan;
+// pub(crate): crate::policy reads endpoint policy documents with the same
+// syntax pass and tree reader.
+pub(crate) mod scan;
 
 #[cfg(test)]
 mod reference;
@@ -1195,4 +1197,4 @@ fn acl_entry(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<AclEntry, InputError>
     })
 }
 
-mod tree;
+pub(crate) mod tree;

@@ -85,7 +85,7 @@ pub(super) fn surrogate_pair(high: u32, low: u32) -> u32 {
 
 /// A syntax error: what, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct SyntaxError {
+pub(crate) struct SyntaxError {
     pub(super) code: Code,
     /// The position as serde_json keeps it: the number of bytes read, so
     /// that the column is `at` minus the start of its line.
@@ -97,7 +97,7 @@ pub(super) struct SyntaxError {
 
 impl SyntaxError {
     /// 1-based line and column (in bytes) of the error in `text`.
-    pub(super) fn line_column(&self, text: &str) -> (usize, usize) {
+    pub(crate) fn line_column(&self, text: &str) -> (usize, usize) {
         let before = text.as_bytes().get(..self.at).unwrap_or(text.as_bytes());
         let start_of_line = before
             .iter()
@@ -108,7 +108,7 @@ impl SyntaxError {
     }
 
     /// What was expected and, where there is one, what was found instead.
-    pub(super) fn message(&self, text: &str) -> String {
+    pub(crate) fn message(&self, text: &str) -> String {
         let what = match self.code {
             Code::EofValue => "the document ends where a value was expected",
             Code::EofObject => {
@@ -169,7 +169,7 @@ impl SyntaxError {
 type R<T> = Result<T, SyntaxError>;
 
 /// A document's top level.
-pub(super) enum TopLevel<'a, const N: usize> {
+pub(crate) enum TopLevel<'a, const N: usize> {
     /// An object: the raw text of each of the keys asked for, if present.
     Object([Option<&'a str>; N]),
     /// Well-formed JSON, but not an object: what it is ("an array", …).
@@ -639,10 +639,27 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// Checks that `text` is one JSON value, an object, of any depth, or says
+/// what it is instead: the syntax pass of `crate::policy` (endpoint policy
+/// documents), one non-generic function beside the page's `top_level`.
+pub(crate) fn object(text: &str) -> R<Option<&'static str>> {
+    let mut s = Scan { text, pos: 0 };
+    s.ws();
+    if s.peek() != Some(b'{') {
+        return s.not_object().map(Some);
+    }
+    s.value()?;
+    s.ws();
+    if s.pos < text.len() {
+        return Err(s.at_peek(Code::TrailingCharacters));
+    }
+    Ok(None)
+}
+
 /// The raw text of each of `keys` in the document's top-level object (the
 /// last one when a key is repeated), or what the document is when it is
 /// not an object, or its first syntax error.
-pub(super) fn top_level<'a, const N: usize>(text: &'a str, keys: &[&str; N]) -> R<TopLevel<'a, N>> {
+pub(crate) fn top_level<'a, const N: usize>(text: &'a str, keys: &[&str; N]) -> R<TopLevel<'a, N>> {
     let mut s = Scan { text, pos: 0 };
     let mut out = [None; N];
     s.ws();

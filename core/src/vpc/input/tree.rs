@@ -30,7 +30,7 @@ use alloc::vec::Vec;
 const DEPTH_LIMIT: u32 = 128;
 
 /// A value as the tree keeps it.
-pub(super) enum Val<'a> {
+pub(crate) enum Val<'a> {
     Null,
     Bool(bool),
     /// The number's JSON text.
@@ -52,13 +52,13 @@ struct Node<'a> {
 
 /// The nodes of the resource being read; reused between resources.
 #[derive(Default)]
-pub(super) struct Arena<'a> {
+pub(crate) struct Arena<'a> {
     nodes: Vec<Node<'a>>,
 }
 
 /// Why serde_json would refuse a value (its messages, see [`Refused::message`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Refused {
+pub(crate) enum Refused {
     Depth,
     LoneSurrogate,
     HexEscapeEnd,
@@ -69,7 +69,7 @@ pub(super) enum Refused {
 
 impl Refused {
     /// serde_json's description of the same error.
-    pub(super) fn message(self) -> &'static str {
+    pub(crate) fn message(self) -> &'static str {
         match self {
             Refused::Depth => "recursion limit exceeded",
             Refused::LoneSurrogate => "lone leading surrogate in hex escape",
@@ -82,7 +82,7 @@ impl Refused {
 
 /// One value of the tree.
 #[derive(Clone, Copy)]
-pub(super) struct Value<'t> {
+pub(crate) struct Value<'t> {
     nodes: &'t [Node<'t>],
     at: usize,
 }
@@ -100,12 +100,18 @@ impl<'t> Value<'t> {
         self.nodes.get(self.at).unwrap_or(NULL_NODE)
     }
 
-    pub(super) fn val(&self) -> &'t Val<'t> {
+    pub(crate) fn val(&self) -> &'t Val<'t> {
         &self.node().val
     }
 
+    /// The member name of this value when its parent is an object (empty
+    /// otherwise).
+    pub(crate) fn key(&self) -> &'t str {
+        &self.node().key
+    }
+
     /// What serde_json's `Value` would be called in an error message.
-    pub(super) fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self.val() {
             Val::Null => "null",
             Val::Bool(_) => "a boolean",
@@ -117,7 +123,7 @@ impl<'t> Value<'t> {
     }
 
     /// The elements of an array or the members of an object.
-    pub(super) fn children(&self) -> Children<'t> {
+    pub(crate) fn children(&self) -> Children<'t> {
         Children {
             nodes: self.nodes,
             next: self.at + 1,
@@ -135,7 +141,7 @@ impl<'t> Value<'t> {
     }
 
     /// The member `key` of an object (the last one when it is repeated).
-    pub(super) fn get(&self, key: &str) -> Option<Value<'t>> {
+    pub(crate) fn get(&self, key: &str) -> Option<Value<'t>> {
         if !matches!(self.val(), Val::Obj) {
             return None;
         }
@@ -152,7 +158,7 @@ impl<'t> Value<'t> {
 }
 
 /// Iterates over the children of a node, skipping their subtrees.
-pub(super) struct Children<'t> {
+pub(crate) struct Children<'t> {
     nodes: &'t [Node<'t>],
     next: usize,
     end: usize,
@@ -177,7 +183,7 @@ impl<'t> Iterator for Children<'t> {
 }
 
 /// Reads one JSON value (`raw`, accepted by the top-level pass).
-pub(super) fn read_one<'a, 't>(
+pub(crate) fn read_one<'a, 't>(
     raw: &'a str,
     arena: &'t mut Arena<'a>,
 ) -> Result<Value<'t>, Refused> {
