@@ -389,6 +389,13 @@ pub enum Fix {
         /// What the exclusion lets through.
         mode: BpaExclusionFix,
     },
+    /// Replace an endpoint's policy (`--policy-document`).
+    EndpointPolicy {
+        /// The endpoint.
+        endpoint_id: String,
+        /// The whole new policy, as JSON.
+        document: String,
+    },
     /// Give an interface endpoint's private DNS the record types a task
     /// needs (`--dns-options DnsRecordIpType=…`).
     EndpointDnsRecordType {
@@ -634,6 +641,16 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                         BpaExclusionFix::AllowBidirectional => "allow-bidirectional",
                     }),
                 ),
+            ],
+        ),
+        Fix::EndpointPolicy {
+            endpoint_id,
+            document,
+        } => (
+            MODIFY_ENDPOINT,
+            alloc::vec![
+                Arg("--vpc-endpoint-id", "-VpcEndpointId", q(endpoint_id)),
+                Arg("--policy-document", "-PolicyDocument", q(document)),
             ],
         ),
         Fix::EndpointDnsRecordType {

@@ -189,11 +189,13 @@ pub enum FailureCode {
     /// route to the resolver). Added beside DESIGN's list: nothing timed
     /// out, so `dns_timeout` would point at the wrong fault.
     DnsUnreachable,
+    /// The VPC endpoint's policy denies a call the runner makes (validator).
+    PolicyDenies,
 }
 
 impl FailureCode {
     /// Every failure code.
-    pub const ALL: [FailureCode; 13] = [
+    pub const ALL: [FailureCode; 14] = [
         FailureCode::DnsNxdomain,
         FailureCode::DnsNoRecords,
         FailureCode::DnsServfail,
@@ -207,6 +209,7 @@ impl FailureCode {
         FailureCode::Blocked,
         FailureCode::NoPublicIp,
         FailureCode::DnsUnreachable,
+        FailureCode::PolicyDenies,
     ];
 
     /// The stable name.
@@ -224,6 +227,7 @@ impl FailureCode {
             FailureCode::NoRoute => "no_route",
             FailureCode::Blocked => "blocked",
             FailureCode::NoPublicIp => "no_public_ip",
+            FailureCode::PolicyDenies => "policy_denies",
             FailureCode::DnsUnreachable => "dns_unreachable",
         }
     }
@@ -321,11 +325,16 @@ pub enum FindingCode {
     /// Probe with `--tls`: TCP connected but the TLS handshake failed or did
     /// not finish in time. Makes the status degraded.
     TlsFailed,
+    /// A VPC endpoint's policy denies a call the runner makes (validator).
+    EndpointPolicyDenies,
+    /// Whether a VPC endpoint's policy allows the runner's calls depends on
+    /// something the input does not say (validator).
+    EndpointPolicyUnverified,
 }
 
 impl FindingCode {
     /// Every finding code.
-    pub const ALL: [FindingCode; 28] = [
+    pub const ALL: [FindingCode; 30] = [
         FindingCode::DnsSupportDisabled,
         FindingCode::DnsHostnamesDisabled,
         FindingCode::EndpointPrivateDnsDisabled,
@@ -354,6 +363,8 @@ impl FindingCode {
         FindingCode::EndpointDnsRecordType,
         FindingCode::TlsUntrusted,
         FindingCode::TlsFailed,
+        FindingCode::EndpointPolicyDenies,
+        FindingCode::EndpointPolicyUnverified,
     ];
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -386,6 +397,8 @@ impl FindingCode {
             FindingCode::EndpointDnsRecordType => "endpoint-dns-record-type",
             FindingCode::TlsUntrusted => "tls-untrusted",
             FindingCode::TlsFailed => "tls-failed",
+            FindingCode::EndpointPolicyDenies => "endpoint-policy-denies",
+            FindingCode::EndpointPolicyUnverified => "endpoint-policy-unverified",
         }
     }
 }
@@ -670,8 +683,43 @@ pub struct PathReport {
     pub failure: Option<FailureCode>,
     /// The resources the traffic crosses: subnet, route table, NAT, IGW, endpoint.
     pub path: Vec<String>,
+    /// What the VPC endpoint's policy does to the runner's calls, when the
+    /// path goes through an endpoint that has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyVerdict>,
     /// What is wrong or worth knowing on this path.
     pub findings: Vec<Finding>,
+}
+
+/// What a VPC endpoint's policy does to the runner's calls through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PolicyVerdict {
+    /// Every call is allowed.
+    Allows,
+    /// A call is denied.
+    Denies,
+    /// A call's fate depends on what the input does not say.
+    Unknown,
+}
+
+impl PolicyVerdict {
+    /// Every verdict.
+    pub const ALL: [PolicyVerdict; 3] = [
+        PolicyVerdict::Allows,
+        PolicyVerdict::Denies,
+        PolicyVerdict::Unknown,
+    ];
+
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PolicyVerdict::Allows => "allows",
+            PolicyVerdict::Denies => "denies",
+            PolicyVerdict::Unknown => "unknown",
+        }
+    }
 }
 
 /// One subnet as the validator sees it.
@@ -922,6 +970,8 @@ mod all_lists {
                 FindingCode::EndpointDnsRecordType => 25,
                 FindingCode::TlsUntrusted => 26,
                 FindingCode::TlsFailed => 27,
+                FindingCode::EndpointPolicyDenies => 28,
+                FindingCode::EndpointPolicyUnverified => 29,
             };
             assert_eq!(n, i);
         }
@@ -940,6 +990,7 @@ mod all_lists {
                 FailureCode::Blocked => 10,
                 FailureCode::NoPublicIp => 11,
                 FailureCode::DnsUnreachable => 12,
+                FailureCode::PolicyDenies => 13,
             };
             assert_eq!(n, i);
         }

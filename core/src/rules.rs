@@ -600,6 +600,9 @@ pub fn hint(code: FailureCode, access: Option<AccessType>, service: &str) -> &'s
         FailureCode::NoPublicIp => {
             "The route leads to an internet gateway but the task has no public IP: it has no outbound connectivity at all. Set AssignPublicIp to true, or route 0.0.0.0/0 to a NAT gateway."
         }
+        FailureCode::PolicyDenies => {
+            "The VPC endpoint's policy denies a call the runner makes: add the statement the finding gives to the endpoint's policy."
+        }
         FailureCode::DnsUnreachable => {
             "No resolver could be reached: each one asked answered ICMP port unreachable (nothing listens on its DNS port) or host unreachable. Check the nameserver addresses in /etc/resolv.conf or the VPC's DHCP options (the VPC resolver is the VPC CIDR's base address + 2, or 169.254.169.253), and that custom DNS servers are running."
         }

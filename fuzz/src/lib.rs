@@ -1212,6 +1212,11 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
             AssignPublicIp::Disabled
         },
         fix_format: u.arbitrary()?,
+        account: if u.arbitrary()? {
+            "123456789012".parse().ok()
+        } else {
+            None
+        },
     };
     Ok((input, options))
 }

@@ -61,6 +61,10 @@ pub struct ValidateArgs {
     /// Whether the runner's ECS service assigns public IPs (AssignPublicIp).
     #[arg(long, value_name = "true|false", default_value = "false")]
     pub assign_public_ip: String,
+    /// The runner's AWS account: decides endpoint policy conditions on the
+    /// caller's account (aws:PrincipalAccount) and the ECR repositories' ARNs.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Table)]
     pub format: ValidateFormat,
@@ -138,6 +142,12 @@ pub fn options_from(args: &ValidateArgs) -> Result<ValidateOptions, UsageError> 
             FixFormatArg::AwsCli => FixFormat::AwsCli,
             FixFormatArg::Powershell => FixFormat::PowerShell,
         },
+        account: netready_core::vpc::account_option(args.account.as_deref()).map_err(|e| {
+            UsageError(format!(
+                "--account {:?}: {e}",
+                args.account.as_deref().unwrap_or_default()
+            ))
+        })?,
     })
 }
 

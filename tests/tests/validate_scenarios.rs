@@ -224,6 +224,8 @@ const FINDING_CODES: &[&str] = &[
     "route-captures-service",
     "endpoint-other-region",
     "endpoint-dns-record-type",
+    "endpoint-policy-denies",
+    "endpoint-policy-unverified",
 ];
 
 #[test]

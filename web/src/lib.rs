@@ -85,6 +85,7 @@ export interface ValidateOptions {
   /** AssignPublicIp of the runner's ECS service (default false). */
   assign_public_ip?: boolean;
   fix_format?: "aws-cli" | "powershell";
+  account?: string | null;
 }
 
 /**
@@ -129,6 +130,8 @@ export interface PathReport {
   failure: string | null;
   /** The resources the traffic crosses: subnet, route table, NAT, IGW, endpoint. */
   path: string[];
+  /** What the VPC endpoint's policy does to the runner's calls; absent when no endpoint policy applies. */
+  policy?: "allows" | "denies" | "unknown";
   findings: Finding[];
 }
 
@@ -390,7 +393,7 @@ fn read_documents(documents: &JsValue) -> Result<Vec<DocumentIn>, JsValue> {
 
 /// The option names `validate` takes, as `ValidateOptions` names its fields.
 const OPTION_NAMES: &str =
-    "region, profile, subnets, security_groups, assign_public_ip, fix_format";
+    "region, profile, subnets, security_groups, assign_public_ip, fix_format, account";
 
 /// The page's options argument; `undefined` and `null` mean the defaults.
 ///
@@ -458,6 +461,15 @@ fn read_options(options: &JsValue) -> Result<ValidateOptions, JsValue> {
                 }
             }
             "fix_format" => out.fix_format = string()?.parse().map_err(|e: &str| bad(e))?,
+            "account" => {
+                let text = if value.is_null() {
+                    None
+                } else {
+                    Some(string()?)
+                };
+                out.account =
+                    vpc::account_option(text.as_deref()).map_err(|e| bad(&e.to_string()))?;
+            }
             _ => {
                 return Err(options_error(format_args!(
                     "unknown option `{name}`, expected one of {OPTION_NAMES}"

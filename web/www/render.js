@@ -228,6 +228,7 @@ function renderPaths(subnet, columns, focusCol, scroll) {
       el('span', { class: 'svc' }, columns[col] ? columns[col].name : e.service),
       el('span', { class: `cell at-${a} r-${String(e.reachable)}` }, [el('span', { class: 'label' }, ACCESS[a].long), el('span', { class: 'mark' }, ` ${r.mark} ${r.word}`)]),
       e.failure ? el('code', {}, e.failure) : null,
+      e.policy ? el('span', { class: `policy policy-${e.policy}` }, `endpoint policy ${e.policy}`) : null,
     ]));
     box.append(diagram(e));
     if (e.findings.length) {

@@ -80,7 +80,7 @@ pub use eval::evaluate;
 pub use input::parse;
 pub use model::VpcInput;
 
-use crate::catalog::{Profile, Region, RegionError};
+use crate::catalog::{AccountId, AccountIdError, Profile, Region, RegionError};
 use crate::commands::FixFormat;
 use crate::report::Report;
 use alloc::string::String;
@@ -132,6 +132,11 @@ pub struct ValidateOptions {
     /// Fix commands as AWS CLI (`"aws-cli"`, default) or PowerShell (`"powershell"`).
     #[serde(deserialize_with = "de_from_str")]
     pub fix_format: FixFormat,
+    /// The runner's AWS account (`--account`), when given: decides endpoint
+    /// policy conditions on the principal's account and the ECR
+    /// repositories' ARNs.
+    #[serde(deserialize_with = "de_account")]
+    pub account: Option<AccountId>,
 }
 
 /// The `region` option from its text: absent or blank means none (the
@@ -148,6 +153,20 @@ pub fn region_option(text: Option<&str>) -> Result<Option<Region>, RegionError> 
 fn de_region<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Region>, D::Error> {
     let s: Option<String> = Option::deserialize(d)?;
     region_option(s.as_deref()).map_err(serde::de::Error::custom)
+}
+
+fn de_account<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AccountId>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    account_option(s.as_deref()).map_err(serde::de::Error::custom)
+}
+
+/// The `account` option from its text: absent or blank means none;
+/// anything else must be a 12-digit account id.
+pub fn account_option(text: Option<&str>) -> Result<Option<AccountId>, AccountIdError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => s.parse().map(Some),
+    }
 }
 
 fn de_from_str<'de, D, T>(d: D) -> Result<T, D::Error>
@@ -224,6 +243,13 @@ pub enum InputError {
     },
     /// No region was given and the documents hold none.
     NoRegion,
+    /// A VPC endpoint's `PolicyDocument` is not a policy.
+    Policy {
+        /// The endpoint.
+        endpoint_id: String,
+        /// What is wrong, with the JSON path inside the policy.
+        error: crate::policy::PolicyError,
+    },
     /// The region given is not a region name.
     BadRegion {
         /// What was given.
@@ -257,6 +283,11 @@ impl fmt::Display for InputError {
             ),
             InputError::NoRegion => f.write_str(
                 "no region: give --region, or include the describe-subnets output (its subnet ARNs and availability zones name the region)",
+            ),
+            InputError::Policy { endpoint_id, error } => write!(
+                f,
+                "describe-vpc-endpoints: endpoint {}: PolicyDocument: {error}",
+                input::Quoted(endpoint_id)
             ),
             InputError::BadRegion { value, why } => {
                 write!(f, "region {}: {why}", input::Quoted(value))

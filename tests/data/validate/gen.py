@@ -694,6 +694,42 @@ def _(d):
         {"Cidr": "3.5.64.0/21"}, {"Cidr": "52.218.0.0/17"}, {"Cidr": "52.92.16.0/20"}]}
 
 
+
+# --- Endpoint policies (issue 14) ---------------------------------------
+
+def policy(statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
+
+
+@scenario("endpoint-policy-denies", f"--subnet {PRIV_A}", "The S3 gateway endpoint's policy allows only the company's own bucket: ECR's layer bucket (and S3 itself, for the runner) is denied although TCP works; the fix adds exactly the missing statement.")
+def _(d):
+    d["describe-vpc-endpoints"]["VpcEndpoints"][0]["PolicyDocument"] = policy([
+        {"Sid": "CompanyBucketsOnly", "Effect": "Allow", "Principal": "*", "Action": "s3:*",
+         "Resource": ["arn:aws:s3:::example-company-artifacts", "arn:aws:s3:::example-company-artifacts/*"]}])
+
+
+@scenario("endpoint-policy-unverified", f"--subnet {PRIV_A} --security-group {SG_RUNNER}", "The ECR endpoints' policies allow calls only from principals of one account (aws:PrincipalAccount), and --account is not given: whether the runner's calls are allowed is unknown, and the finding says --account would decide.")
+def _(d):
+    no_nat(d)
+    interface_endpoints(d, RUNNER_IFACES)
+    for e in d["describe-vpc-endpoints"]["VpcEndpoints"]:
+        if ".ecr." in e["ServiceName"]:
+            e["PolicyDocument"] = policy([
+                {"Sid": "OnlyOurAccount", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}}])
+
+
+@scenario("endpoint-policy-account-given", f"--subnet {PRIV_A} --security-group {SG_RUNNER} --account {ACCOUNT}", "The same policies with --account given: the condition is decided and the runner's calls are allowed (ready).")
+def _(d):
+    no_nat(d)
+    interface_endpoints(d, RUNNER_IFACES)
+    for e in d["describe-vpc-endpoints"]["VpcEndpoints"]:
+        if ".ecr." in e["ServiceName"]:
+            e["PolicyDocument"] = policy([
+                {"Sid": "OnlyOurAccount", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}}])
+
+
 def write(dirname, docs, args=None, doc=None):
     if os.path.isdir(dirname):
         for f in os.listdir(dirname):

@@ -276,6 +276,7 @@ impl<'a> Ctx<'a> {
         match takes {
             Yes => {
                 let mut b = self.interface_path(vf, subnet, endpoint);
+                self.apply_policy(&mut b, endpoint, service);
                 if b.reachable == No {
                     // The endpoint's private DNS took the name away from a
                     // path that would work: say so, it is a classic surprise.
@@ -314,7 +315,8 @@ impl<'a> Ctx<'a> {
                 b
             }
             Maybe => {
-                let ep_path = self.interface_path(vf, subnet, endpoint);
+                let mut ep_path = self.interface_path(vf, subnet, endpoint);
+                self.apply_policy(&mut ep_path, endpoint, service);
                 let fallback = self.route_path_or_gateway(vf, subnet, service);
                 let mut b = ep_path;
                 if b.reachable != fallback.reachable {
@@ -776,16 +778,13 @@ impl<'a> Ctx<'a> {
             matches!(&r.destination, RouteDestination::PrefixList(_))
                 && matches!(&r.target, RouteTarget::VpcEndpoint(id) if gateways.iter().any(|g| g.ep.id == *id))
         });
-        let associated = gateways
-            .iter()
-            .find(|e| {
-                e.route_tables.get(&rt.id).is_some()
-                    || gw_route.is_some_and(
-                        |r| matches!(&r.target, RouteTarget::VpcEndpoint(id) if *id == e.ep.id),
-                    )
-            })
-            .map(|e| e.ep);
-        let Some(gw) = associated else {
+        let associated = gateways.iter().copied().find(|e| {
+            e.route_tables.get(&rt.id).is_some()
+                || gw_route.is_some_and(
+                    |r| matches!(&r.target, RouteTarget::VpcEndpoint(id) if *id == e.ep.id),
+                )
+        });
+        let Some(gw_endpoint) = associated else {
             let mut b = self.route_path(vf, subnet, service);
             if let Some(gw) = gateways.first().map(|e| e.ep) {
                 let severity = if b.reachable == Yes {
@@ -818,6 +817,7 @@ impl<'a> Ctx<'a> {
             }
             return b;
         };
+        let gw = gw_endpoint.ep;
         let path = vec![subnet.id.clone(), rt.id.clone(), gw.id.clone()];
         if gw_route.is_some_and(|r| r.state == RouteState::Blackhole) {
             return PathBuild::no_route(
@@ -866,6 +866,7 @@ impl<'a> Ctx<'a> {
             };
             self.task_egress(&mut b, vf, &peer, &[], pl);
             self.task_acls_public(&mut b, subnet, &peer);
+            self.apply_policy(&mut b, gw_endpoint, service);
             b
         };
         let Some(g) = gw_route else {

@@ -38,6 +38,7 @@ mod dns;
 mod endpoints;
 mod findings;
 mod nat;
+mod policy;
 mod public;
 mod route;
 mod sg;
@@ -49,8 +50,8 @@ use crate::catalog::{self, Region, Service, ServiceName};
 use crate::commands::{EndpointPlacement, FixFormat};
 use crate::net::Cidr;
 use crate::report::{
-    AccessType, FailureCode, Finding, PathReport, Reachability, Report, ReportKind, Status,
-    SubnetReport,
+    AccessType, FailureCode, Finding, PathReport, PolicyVerdict, Reachability, Report, ReportKind,
+    Status, SubnetReport,
 };
 use crate::rules::{combine_statuses, overall_status};
 use alloc::borrow::ToOwned;
@@ -88,6 +89,7 @@ struct Ctx<'a> {
     region: Region,
     format: FixFormat,
     assign_public_ip: AssignPublicIp,
+    account: Option<crate::catalog::AccountId>,
     subnets: Lookup<'a, Subnet>,
     rtb_by_subnet: Lookup<'a, RouteTable>,
     main_rtb: Lookup<'a, RouteTable>,
@@ -117,6 +119,8 @@ struct Ctx<'a> {
 /// looked up once (every path through it needs them).
 struct Endpoint<'a> {
     ep: &'a VpcEndpoint,
+    /// Its policy, read and evaluated for the runner's calls on first use.
+    policy: core::cell::OnceCell<Result<crate::policy::Check, crate::policy::PolicyError>>,
     /// The service id of its service name (`logs`, `ecr.api`, …).
     service_id: String,
     /// The region whose names it answers (its service's region), when the
@@ -204,6 +208,7 @@ struct PathBuild {
     failure: Option<FailureCode>,
     path: Vec<String>,
     findings: Vec<Finding>,
+    policy: Option<PolicyVerdict>,
 }
 
 impl PathBuild {
@@ -214,6 +219,7 @@ impl PathBuild {
             failure: None,
             path,
             findings: Vec::new(),
+            policy: None,
         }
     }
     fn unknown(finding: Finding) -> Self {
@@ -223,6 +229,7 @@ impl PathBuild {
             failure: None,
             path: Vec::new(),
             findings: vec![finding],
+            policy: None,
         }
     }
     /// A path that has nowhere to go (`no_route`), with the finding saying why.
@@ -249,6 +256,7 @@ impl PathBuild {
             failure: Some(failure),
             path,
             findings: vec![finding],
+            policy: None,
         }
     }
     fn push(&mut self, f: Finding) {
@@ -298,6 +306,7 @@ impl PathBuild {
             reachable: self.reachable,
             failure: self.failure,
             path: self.path,
+            policy: self.policy,
             findings: self.findings,
         }
     }
@@ -324,6 +333,7 @@ impl<'a> Ctx<'a> {
             region,
             format: options.fix_format,
             assign_public_ip: options.assign_public_ip,
+            account: options.account.clone(),
             subnets: Lookup::by_key(&input.subnets.items, |s| &s.id),
             rtb_by_subnet: Lookup::by_keys(route_tables, |rt| {
                 rt.subnet_ids.iter().map(String::as_str)
@@ -419,6 +429,7 @@ impl<'a> Ctx<'a> {
         });
         Endpoint {
             ep,
+            policy: core::cell::OnceCell::new(),
             service_id: name.service_id().to_owned(),
             serves_region,
             sgs,
@@ -691,6 +702,15 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
         }
     }
     let ctx = Ctx::new(input, region.clone(), options);
+    // A policy that does not parse is bad input, whichever path needs it.
+    for e in &ctx.endpoints {
+        if let Err(error) = ctx.policy_check(e) {
+            return Err(InputError::Policy {
+                endpoint_id: e.ep.id.clone(),
+                error: error.clone(),
+            });
+        }
+    }
     let mut report = Report::new(ReportKind::Validate, Some(region.name().to_owned()));
     report.profile = Some(options.profile.as_str().to_owned());
     let services: Vec<&'static Service> = catalog::services(options.profile).collect();
