@@ -1028,7 +1028,7 @@ fn new_documents_read_into_the_model() {
     let docs = documents();
     assert_eq!(
         docs.len(),
-        6,
+        7,
         "{:?}",
         docs.iter().map(|d| &d.0).collect::<Vec<_>>()
     );
@@ -1045,7 +1045,7 @@ fn new_documents_read_into_the_model() {
             PrefixList {
                 id: "pl-0e6e6e6e6e6e6e6e6".into(),
                 name: Some("corp-egress-v6".into()),
-                entries: None,
+                entries: Some(vec![cidr("2001:db8:1000::/40")]),
             },
             PrefixList {
                 id: "pl-6da54004".into(),
@@ -1120,6 +1120,16 @@ fn each_new_document_alone() {
             .iter()
             .all(|l| l.entries.is_none() && l.name.is_some())
     );
+
+    // One list's entries missing: that list has none, the others do.
+    let without: Vec<(&str, &str)> = as_pairs(&docs)
+        .into_iter()
+        .filter(|(n, _)| *n != "prefix-list-pl-0e6e6e6e6e6e6e6e6.json")
+        .collect();
+    let lists = parse_ok(&without).prefix_lists;
+    for l in &lists.items {
+        assert_eq!(l.entries.is_none(), l.id == "pl-0e6e6e6e6e6e6e6e6", "{l:?}");
+    }
 
     // The entries alone: the list exists, given, without a name.
     let lists = parse_ok(&[doc("prefix-list-pl-6da54004.json")]).prefix_lists;
