@@ -171,7 +171,7 @@ fn v6(rng: &mut Rng) -> String {
 
 /// The document, as AWS prints it.
 pub(crate) fn generate(n: &Size) -> String {
-    let mut rng = Rng(0x1b_2a_4e5d);
+    let mut rng = Rng(0x1b2a_4e5d);
     let mut out = String::from(
         "{\n  \"syncToken\": \"1741080123\",\n  \"createDate\": \"2025-03-04-09-22-03\",\n  \"prefixes\": [",
     );

@@ -1150,11 +1150,13 @@ fn each_new_document_alone() {
 
     let input = parse_ok(&[doc("ip-ranges.json")]);
     assert_eq!(input.ip_ranges.as_ref().map(Vec::len), Some(7));
-    assert_eq!(input, {
-        let mut only = VpcInput::default();
-        only.ip_ranges = input.ip_ranges.clone();
-        only
-    });
+    assert_eq!(
+        input,
+        VpcInput {
+            ip_ranges: input.ip_ranges.clone(),
+            ..VpcInput::default()
+        }
+    );
 }
 
 #[test]
