@@ -67,8 +67,8 @@ pub struct ValidateArgs {
     /// Form of the fix commands.
     #[arg(long, value_enum, default_value_t = FixFormatArg::AwsCli)]
     pub fix_format: FixFormatArg,
-    /// AWS's published ip-ranges.json (https://ip-ranges.amazonaws.com/ip-ranges.json):
-    /// which public addresses are the services' (read as one more document).
+    /// The ip-ranges.json AWS publishes at ip-ranges.amazonaws.com: which
+    /// public addresses are the services' (read as one more document).
     #[arg(long, value_name = "FILE")]
     pub ip_ranges: Option<String>,
     /// Print the read-only AWS CLI commands that write this VPC's describe-*
