@@ -164,6 +164,31 @@ if os.path.isdir(vdir):
                     with open(os.path.join(path, f), "rb") as fh:
                         docs.append(fh.read())
             put("vpc_parse", b"\0".join(docs))
+# The documents no scenario uses yet (prefix lists and their entries, Block
+# Public Access, ip-ranges.json): each alone, all together in both orders
+# (entries before and after their list), and beside a scenario's route table.
+ddir = os.path.join(ROOT, "tests", "data", "documents")
+if os.path.isdir(ddir):
+    docs = []
+    for f in sorted(os.listdir(ddir)):
+        if f.endswith(".json"):
+            with open(os.path.join(ddir, f), "rb") as fh:
+                docs.append(fh.read())
+                put("vpc_parse", docs[-1])
+    put("vpc_parse", b"\0".join(docs))
+    put("vpc_parse", b"\0".join(reversed(docs)))
+    # With the route table that names pl-6da54004 (the target reads 8 documents).
+    rt = os.path.join(vdir, "nat-gateway", "describe-route-tables.json")
+    if os.path.exists(rt):
+        with open(rt, "rb") as fh:
+            put("vpc_parse", b"\0".join([fh.read()] + docs[:7]))
+for bad in ['{"Entries": [{"Cidr": "10.0.0.0/8"}]}',
+            '{"PrefixListId": "pl-1", "Entries": [{"Cidr": "10.0.0.0/8"}], "PrefixLists": [{"PrefixListId": "pl-1"}]}',
+            '{"VpcBlockPublicAccessOptions": {"InternetGatewayBlockMode": "block-ingress"}}',
+            '{"VpcBlockPublicAccessExclusions": [{"ExclusionId": "e", "InternetGatewayExclusionMode": "allow-egress", '
+            '"ResourceArn": "arn:aws-cn:ec2:cn-north-1:1:subnet/subnet-1", "State": "update-failed"}]}',
+            '{"prefixes": [{"ip_prefix": "::/0", "region": "GLOBAL", "service": "AMAZON"}]}']:
+    put("vpc_parse", bad)
 for bad in ["", "{", "[]", '{"Subnets": 5}', '{"RouteTables": [{"Routes": [{"DestinationCidrBlock": "10.0.0.1/8"}]}]}',
             "[" * 200, '{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}\0{"Vpcs": []}']:
     put("vpc_parse", bad)

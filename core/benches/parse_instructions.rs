@@ -5,11 +5,13 @@
 //!
 //! `NETREADY_PARSE_DOC=compact` (default) parses the document as
 //! `serde_json` prints it; `indented` as the AWS CLI prints it (4-space
-//! indent). Each is parsed `RUNS` times.
+//! indent); `ip-ranges` is the synthetic `ip-ranges.json` of
+//! `ip_ranges_gen` instead (about 2 MB). Each is parsed `RUNS` times.
 
 use netready_core::vpc;
 use std::hint::black_box;
 
+mod ip_ranges_gen;
 mod vpc_gen;
 use vpc_gen::{FULL, generate, indent};
 
@@ -17,10 +19,10 @@ use vpc_gen::{FULL, generate, indent};
 const RUNS: usize = 3;
 
 fn main() {
-    let compact = generate(&FULL);
     let text = match std::env::var("NETREADY_PARSE_DOC").as_deref() {
-        Ok("indented") => indent(&compact),
-        _ => compact,
+        Ok("indented") => indent(&generate(&FULL)),
+        Ok("ip-ranges") => ip_ranges_gen::generate(&ip_ranges_gen::PUBLISHED),
+        _ => generate(&FULL),
     };
     for _ in 0..RUNS {
         let input = vpc::parse(black_box(&[("vpc.json", text.as_str())])).expect("parses");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Instructions per vpc::parse of the 1,000-subnet bench VPC, counted by
-# callgrind inside `parse` only (load-independent; see parse_instructions.rs).
+# Instructions per vpc::parse of the 1,000-subnet bench VPC (compact and
+# indented) and of the synthetic ip-ranges.json, counted by callgrind inside
+# `parse` only (load-independent; see parse_instructions.rs).
 #
 #   bash core/benches/parse_instructions.sh [SOURCE_DIR]   # default: this checkout
 #
@@ -19,7 +20,7 @@ for l in sys.stdin:
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 RUNS=3
-for doc in compact indented; do
+for doc in compact indented ip-ranges; do
   NETREADY_PARSE_DOC=$doc valgrind --tool=callgrind --callgrind-out-file="$OUT/$doc.cg" \
     --collect-atstart=no '--toggle-collect=netready_core::vpc::input::parse' "$BIN" >"$OUT/$doc.txt" 2>/dev/null
   ir="$(callgrind_annotate "$OUT/$doc.cg" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }')"

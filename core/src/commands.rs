@@ -738,53 +738,146 @@ impl core::fmt::Display for NotAVpcId {
 
 impl core::error::Error for NotAVpcId {}
 
-/// How to ask for one input document of a VPC (`$VPC` is the VPC id):
-/// the arguments after the describe command, and the output file's stem.
-fn collect_args(key: &str) -> Option<(&'static str, &'static str)> {
-    const BY_VPC: &str = r#"--filters "Name=vpc-id,Values=$VPC""#;
-    Some(match key {
-        "Vpcs" => (r#"--vpc-ids "$VPC""#, "vpcs"),
-        "EnableDnsSupport" => (r#"--vpc-id "$VPC""#, "dns-support"),
-        "EnableDnsHostnames" => (r#"--vpc-id "$VPC""#, "dns-hostnames"),
-        "Subnets" => (BY_VPC, "subnets"),
-        "RouteTables" => (BY_VPC, "route-tables"),
-        "VpcEndpoints" => (BY_VPC, "vpc-endpoints"),
-        "SecurityGroups" => (BY_VPC, "security-groups"),
-        "NetworkAcls" => (BY_VPC, "network-acls"),
-        // describe-nat-gateways spells it --filter.
-        "NatGateways" => (r#"--filter "Name=vpc-id,Values=$VPC""#, "nat-gateways"),
-        "InternetGateways" => (
-            r#"--filters "Name=attachment.vpc-id,Values=$VPC""#,
-            "internet-gateways",
-        ),
-        "DhcpOptions" => (
-            r#"--dhcp-options-ids "$(aws ec2 describe-vpcs --vpc-ids "$VPC" --query 'Vpcs[0].DhcpOptionsId' --output text)""#,
-            "dhcp-options",
-        ),
-        _ => return None,
+/// Whether `s` is a managed prefix list id: `pl-` then 8 (AWS-managed
+/// lists) or 17 lowercase hexadecimal digits (so it can go into a shell
+/// command, and into a JMESPath literal, unquoted).
+pub fn is_prefix_list_id(s: &str) -> bool {
+    s.strip_prefix("pl-").is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     })
 }
 
+/// The `get-managed-prefix-list-entries` command for the list whose id is
+/// the shell word `id` (an id, or `"$PL"` in the collect loop), with a
+/// JMESPath query that writes `in_query` (the same id, as it may appear in
+/// a double-quoted word) into the file: the command alone prints only
+/// `{"Entries": […]}`, which does not say which list it is.
+fn entries_command(region: &Region, id: &str, in_query: &str, file: &str) -> String {
+    format!(
+        "aws ec2 get-managed-prefix-list-entries --region {} --prefix-list-id {id} --query \"{{PrefixListId: '{in_query}', Entries: Entries}}\" --output json > {file}",
+        shell_quote(region.name())
+    )
+}
+
+/// The command that writes the entries of the managed prefix list `id` in
+/// `region` into `prefix-list-<id>.json`, as the validator reads them (the
+/// fix of a finding that lacks a list's entries). An `id` that
+/// [`is_prefix_list_id`] rejects (it came from pasted JSON) is printed as
+/// the placeholder `pl-<id>`, never as given.
+pub fn prefix_list_entries_command(id: &str, region: &Region) -> String {
+    if is_prefix_list_id(id) {
+        entries_command(region, id, id, &format!("prefix-list-{id}.json"))
+    } else {
+        entries_command(region, "'pl-<id>'", "pl-<id>", "'prefix-list-pl-<id>.json'")
+    }
+}
+
+/// The lines of the collect script that write the document(s) of one of
+/// [`vpc::input::KNOWN_KEYS`](crate::vpc::input::KNOWN_KEYS) (`$VPC` is
+/// the VPC id): empty for a key another key's lines already write, `None`
+/// for a key this function does not know.
+fn collect_lines(key: &str, region: &Region) -> Option<String> {
+    const BY_VPC: &str = r#"--filters "Name=vpc-id,Values=$VPC""#;
+    let r = shell_quote(region.name());
+    let (command, args, file) = match key {
+        "Vpcs" => ("describe-vpcs", r#"--vpc-ids "$VPC""#, "vpcs"),
+        "EnableDnsSupport" => (
+            "describe-vpc-attribute --attribute enableDnsSupport",
+            r#"--vpc-id "$VPC""#,
+            "dns-support",
+        ),
+        "EnableDnsHostnames" => (
+            "describe-vpc-attribute --attribute enableDnsHostnames",
+            r#"--vpc-id "$VPC""#,
+            "dns-hostnames",
+        ),
+        "Subnets" => ("describe-subnets", BY_VPC, "subnets"),
+        "RouteTables" => ("describe-route-tables", BY_VPC, "route-tables"),
+        "VpcEndpoints" => ("describe-vpc-endpoints", BY_VPC, "vpc-endpoints"),
+        "SecurityGroups" => ("describe-security-groups", BY_VPC, "security-groups"),
+        "NetworkAcls" => ("describe-network-acls", BY_VPC, "network-acls"),
+        // describe-nat-gateways spells it --filter.
+        "NatGateways" => (
+            "describe-nat-gateways",
+            r#"--filter "Name=vpc-id,Values=$VPC""#,
+            "nat-gateways",
+        ),
+        "InternetGateways" => (
+            "describe-internet-gateways",
+            r#"--filters "Name=attachment.vpc-id,Values=$VPC""#,
+            "internet-gateways",
+        ),
+        "DhcpOptions" => {
+            return Some(format!(
+                r#"aws ec2 describe-dhcp-options --region {r} --dhcp-options-ids "$(aws ec2 describe-vpcs --region {r} --vpc-ids "$VPC" --query 'Vpcs[0].DhcpOptionsId' --output text)" --output json > dhcp-options.json"#
+            ));
+        }
+        // Every list the account sees, AWS-managed ones included: routes
+        // and security groups may name any of them.
+        "PrefixLists" => ("describe-managed-prefix-lists", "", "managed-prefix-lists"),
+        "Entries" => {
+            return Some(format!(
+                "# get-managed-prefix-list-entries does not say which list it printed: the query writes the list's id into each file.\nfor PL in $(aws ec2 describe-managed-prefix-lists --region {r} --query 'PrefixLists[].PrefixListId' --output text); do\n  {}\ndone",
+                entries_command(region, "\"$PL\"", "$PL", "\"prefix-list-$PL.json\"")
+            ));
+        }
+        // No filter exists by VPC: the exclusions of the whole region.
+        "VpcBlockPublicAccessOptions" => (
+            "describe-vpc-block-public-access-options",
+            "",
+            "vpc-block-public-access-options",
+        ),
+        "VpcBlockPublicAccessExclusions" => (
+            "describe-vpc-block-public-access-exclusions",
+            "",
+            "vpc-block-public-access-exclusions",
+        ),
+        // A comment: fetching it needs internet access, not credentials,
+        // and it is the same file for every VPC.
+        "prefixes" => {
+            return Some(format!(
+                "# Optional, to decide which routes capture AWS's public addresses: {}",
+                crate::vpc::input::IP_RANGES_DOWNLOAD
+            ));
+        }
+        "ipv6_prefixes" => return Some(String::new()),
+        _ => return None,
+    };
+    let args = if args.is_empty() {
+        String::new()
+    } else {
+        format!(" {args}")
+    };
+    Some(format!(
+        "aws ec2 {command} --region {r}{args} --output json > {file}.json"
+    ))
+}
+
 /// The AWS CLI commands, as one POSIX shell script, that write every
-/// document the validator reads (each command of
+/// document the validator reads (each of
 /// [`vpc::input::KNOWN_KEYS`](crate::vpc::input::KNOWN_KEYS)) for one VPC
-/// in `region`, one JSON file each. The VPC id must pass [`is_vpc_id`].
+/// in `region`, one JSON file each, every command with `--region` (AWS CLI
+/// v1 ignores `AWS_REGION`). The VPC id must pass [`is_vpc_id`].
 pub fn collect_commands(vpc_id: &str, region: &Region) -> Result<String, NotAVpcId> {
     if !is_vpc_id(vpc_id) {
         return Err(NotAVpcId);
     }
     let mut out = format!(
-        "# Run in a shell with AWS credentials for the account (read-only ec2:Describe* is enough).\nVPC={vpc_id}\nexport AWS_REGION={}\n",
-        region.name()
+        "# Run in a shell with AWS credentials for the account (read-only: ec2:Describe* and ec2:GetManagedPrefixListEntries).\nVPC={vpc_id}\n"
     );
     for (key, command) in crate::vpc::input::KNOWN_KEYS {
-        match collect_args(key) {
-            Some((args, file)) => {
-                let _ = writeln!(out, "{command} {args} --output json > {file}.json");
+        match collect_lines(key, region) {
+            Some(lines) if lines.is_empty() => {}
+            Some(lines) => {
+                let _ = writeln!(out, "{lines}");
             }
             // A document this function does not know how to filter yet.
             None => {
-                let _ = writeln!(out, "# and: {command} --output json (for {key})");
+                let _ = writeln!(
+                    out,
+                    "# and: {command} --region {} --output json (for {key})",
+                    shell_quote(region.name())
+                );
             }
         }
     }
@@ -919,16 +1012,42 @@ mod fix_tests {
     fn collect_commands_cover_every_known_document() {
         let r = Region::parse("eu-west-1").unwrap();
         let script = collect_commands("vpc-0123456789abcdef0", &r).unwrap();
-        assert!(script.contains("VPC=vpc-0123456789abcdef0\nexport AWS_REGION=eu-west-1\n"));
+        assert!(script.contains("VPC=vpc-0123456789abcdef0\n"));
+        assert!(!script.contains("AWS_REGION"), "{script}");
         for (key, command) in crate::vpc::input::KNOWN_KEYS {
-            assert!(collect_args(key).is_some(), "{key} has collect arguments");
+            assert!(collect_lines(key, &r).is_some(), "{key} has collect lines");
             assert!(script.contains(command), "{command}");
         }
+        // Every command names the region (AWS CLI v1 ignores AWS_REGION),
+        // the nested ones too.
+        for line in script.lines().filter(|l| !l.starts_with('#')) {
+            for command in line.split("aws ec2 ").skip(1) {
+                assert!(command.contains(" --region eu-west-1 "), "{command}");
+            }
+        }
+        assert_eq!(script.matches("aws ec2 ").count(), 17, "{script}");
         assert!(script.contains(
-            "aws ec2 describe-nat-gateways --filter \"Name=vpc-id,Values=$VPC\" --output json > nat-gateways.json"
+            "aws ec2 describe-nat-gateways --region eu-west-1 --filter \"Name=vpc-id,Values=$VPC\" --output json > nat-gateways.json"
         ));
         assert!(script.contains(
-            "aws ec2 describe-vpc-attribute --attribute enableDnsSupport --vpc-id \"$VPC\""
+            "aws ec2 describe-vpc-attribute --attribute enableDnsSupport --region eu-west-1 --vpc-id \"$VPC\""
+        ));
+        assert!(script.contains(
+            "aws ec2 describe-managed-prefix-lists --region eu-west-1 --output json > managed-prefix-lists.json\n"
+        ));
+        assert!(script.contains(
+            "for PL in $(aws ec2 describe-managed-prefix-lists --region eu-west-1 --query 'PrefixLists[].PrefixListId' --output text); do\n  aws ec2 get-managed-prefix-list-entries --region eu-west-1 --prefix-list-id \"$PL\" --query \"{PrefixListId: '$PL', Entries: Entries}\" --output json > \"prefix-list-$PL.json\"\ndone\n"
+        ), "{script}");
+        assert!(script.contains(
+            "aws ec2 describe-vpc-block-public-access-options --region eu-west-1 --output json > vpc-block-public-access-options.json\n"
+        ));
+        assert!(script.contains(
+            "aws ec2 describe-vpc-block-public-access-exclusions --region eu-west-1 --output json > vpc-block-public-access-exclusions.json\n"
+        ));
+        // ip-ranges.json: named once, as a comment (no credentials, no VPC).
+        assert_eq!(script.matches("ip-ranges.json").count(), 1, "{script}");
+        assert!(script.contains(
+            "# Optional, to decide which routes capture AWS's public addresses: curl -fsSLO https://ip-ranges.amazonaws.com/ip-ranges.json\n"
         ));
         for bad in [
             "",
@@ -941,5 +1060,32 @@ mod fix_tests {
             assert_eq!(collect_commands(bad, &r), Err(NotAVpcId), "{bad:?}");
         }
         assert!(is_vpc_id("vpc-01234567"));
+    }
+
+    #[test]
+    fn prefix_list_entries_command_names_its_list() {
+        let r = Region::parse("eu-west-1").unwrap();
+        assert_eq!(
+            prefix_list_entries_command("pl-6da54004", &r),
+            "aws ec2 get-managed-prefix-list-entries --region eu-west-1 --prefix-list-id pl-6da54004 --query \"{PrefixListId: 'pl-6da54004', Entries: Entries}\" --output json > prefix-list-pl-6da54004.json"
+        );
+        assert!(
+            prefix_list_entries_command("pl-0123456789abcdef0", &r)
+                .contains("'pl-0123456789abcdef0'")
+        );
+        for hostile in [
+            "pl-1'; rm -rf ~",
+            "pl-$(id)",
+            "pl-6DA54004",
+            "pl-6da5400",
+            "sg-6da54004",
+        ] {
+            let c = prefix_list_entries_command(hostile, &r);
+            assert_eq!(
+                c,
+                "aws ec2 get-managed-prefix-list-entries --region eu-west-1 --prefix-list-id 'pl-<id>' --query \"{PrefixListId: 'pl-<id>', Entries: Entries}\" --output json > 'prefix-list-pl-<id>.json'",
+                "{hostile}"
+            );
+        }
     }
 }

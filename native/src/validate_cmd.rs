@@ -71,9 +71,13 @@ pub struct ValidateArgs {
     /// Form of the fix commands.
     #[arg(long, value_enum, default_value_t = FixFormatArg::AwsCli)]
     pub fix_format: FixFormatArg,
+    /// The ip-ranges.json AWS publishes at ip-ranges.amazonaws.com: which
+    /// public addresses are the services' (read as one more document).
+    #[arg(long, value_name = "FILE")]
+    pub ip_ranges: Option<String>,
     /// Print the read-only AWS CLI commands that write this VPC's describe-*
     /// files (needs --region), instead of validating.
-    #[arg(long, value_name = "VPC_ID", conflicts_with_all = ["subnets", "security_groups", "files"])]
+    #[arg(long, value_name = "VPC_ID", conflicts_with_all = ["subnets", "security_groups", "ip_ranges", "files"])]
     pub collect: Option<String>,
     /// describe-* JSON files (`-` for standard input), in any order.
     #[arg(value_name = "FILE", required_unless_present = "collect")]
@@ -183,21 +187,32 @@ pub fn collect_script(vpc_id: &str, region: Option<&str>) -> Result<String, Usag
 /// code is `report.status.exit_code()`). Tests replay scenarios through this.
 pub fn execute(args: &ValidateArgs) -> Result<(Report, String), UsageError> {
     let options = options_from(args)?;
-    if args.files.iter().filter(|f| *f == "-").count() > 1 {
+    // --ip-ranges is one more document, named by its file: core recognises
+    // ip-ranges.json by its keys, as the page does when it is dropped there.
+    let files: Vec<&String> = args.files.iter().chain(&args.ip_ranges).collect();
+    if files.iter().filter(|f| **f == "-").count() > 1 {
         return Err(UsageError(
             "standard input (-) can be given only once".into(),
         ));
     }
-    let texts: Vec<(String, String)> = args
-        .files
-        .iter()
+    let texts: Vec<(String, String)> = files
+        .into_iter()
         .map(|f| read_input(f).map(|t| (f.clone(), t)))
         .collect::<Result<_, _>>()?;
     let docs: Vec<(&str, &str)> = texts
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    let report = vpc::validate(&docs, &options).map_err(|e| UsageError(e.to_string()))?;
+    let input = vpc::parse(&docs).map_err(|e| UsageError(e.to_string()))?;
+    if let Some(file) = &args.ip_ranges
+        && input.ip_ranges.is_none()
+    {
+        return Err(UsageError(format!(
+            "--ip-ranges {file}: not AWS's ip-ranges.json (it has neither prefixes nor ipv6_prefixes); get it with: {}",
+            vpc::input::IP_RANGES_DOWNLOAD
+        )));
+    }
+    let report = vpc::evaluate(&input, &options).map_err(|e| UsageError(e.to_string()))?;
     let out = match args.format {
         ValidateFormat::Json => {
             let mut s = serde_json::to_string_pretty(&report)

@@ -3,6 +3,7 @@
 
 use netready::validate_cmd::{execute, parse_args};
 use netready_core::vpc::{self, InputError, ValidateOptions};
+use std::path::Path;
 
 fn opts() -> ValidateOptions {
     ValidateOptions {
@@ -281,6 +282,97 @@ fn cli_reports_bad_files() {
     assert!(
         parse_args(Vec::<String>::new()).is_err(),
         "FILE is required"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ip_ranges_flag_takes_only_ip_ranges_json() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let scenario = data.join("validate/nat-gateway");
+    let mut files: Vec<String> = std::fs::read_dir(&scenario)
+        .expect("the scenario exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("expected.json"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let ip_ranges = data
+        .join("documents/ip-ranges.json")
+        .to_string_lossy()
+        .into_owned();
+    let run = |extra: &[&str]| {
+        let mut argv: Vec<String> = extra.iter().map(|a| (*a).to_owned()).collect();
+        argv.extend(files.iter().cloned());
+        execute(&parse_args(argv).expect("args parse"))
+    };
+    // Read as one more document: the same VPC, the same verdict (its routes
+    // are default routes, which the published ranges do not change).
+    let (without, _) = run(&[]).expect("the scenario validates");
+    let (with, _) = run(&["--ip-ranges", &ip_ranges]).expect("with --ip-ranges too");
+    assert_eq!(with.status, without.status);
+
+    let dir = std::env::temp_dir().join(format!("netready-ip-ranges-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let broken = dir.join("ip-ranges.json");
+    std::fs::write(
+        &broken,
+        r#"{"syncToken": "1", "prefixes": [{"ip_prefix": "3.5.0.0/16", "region": "eu-west-1", "service": "S3"}, {"ip_prefix": "3.5.0.0", "region": "eu-west-1", "service": "S3"}]}"#,
+    )
+    .expect("write");
+    let broken = broken.to_string_lossy().into_owned();
+    let e = run(&["--ip-ranges", &broken])
+        .map(|_| ())
+        .expect_err("a bad prefix")
+        .to_string();
+    assert!(
+        e.starts_with(&format!("{broken}: prefixes[1].ip_prefix: expected a CIDR")),
+        "{e}"
+    );
+    // Another document given as --ip-ranges: said so, with where to get it.
+    let subnets = files
+        .iter()
+        .find(|f| f.ends_with("describe-subnets.json"))
+        .expect("the scenario has subnets")
+        .clone();
+    let e = run(&["--ip-ranges", &subnets])
+        .map(|_| ())
+        .expect_err("not ip-ranges")
+        .to_string();
+    assert!(
+        e.contains("--ip-ranges")
+            && e.contains("not AWS's ip-ranges.json")
+            && e.contains("https://ip-ranges.amazonaws.com/ip-ranges.json"),
+        "{e}"
+    );
+    let absent = dir.join("absent.json").to_string_lossy().into_owned();
+    let e = run(&["--ip-ranges", &absent])
+        .map(|_| ())
+        .expect_err("absent")
+        .to_string();
+    assert!(e.contains("absent.json: cannot read"), "{e}");
+    let e = execute(
+        &parse_args(["--ip-ranges".to_owned(), "-".to_owned(), "-".to_owned()])
+            .expect("args parse"),
+    )
+    .map(|_| ())
+    .expect_err("stdin twice")
+    .to_string();
+    assert!(e.contains("only once"), "{e}");
+    assert!(
+        parse_args(
+            [
+                "--collect",
+                "vpc-01234567",
+                "--region",
+                "eu-west-1",
+                "--ip-ranges",
+                "x.json"
+            ]
+            .map(String::from)
+        )
+        .is_err(),
+        "--collect prints commands: it takes no --ip-ranges"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,11 +1,21 @@
-//! Parsing the JSON that AWS CLI v2 prints for `aws ec2 describe-*` into the
-//! [`VpcInput`] model.
+//! Parsing the JSON that AWS CLI v2 prints for `aws ec2 describe-*` (and
+//! AWS's published `ip-ranges.json`) into the [`VpcInput`] model.
 //!
 //! Guarantees:
 //! * any number of documents, in any order, each the output of one
 //!   describe-* command or one object merging several of their top-level
 //!   keys; the same key in several documents (pages) is concatenated, and
 //!   the first resource with a given id wins;
+//! * beside the describe-* outputs: the entries of one managed prefix list
+//!   as `netready validate --collect` writes them (`{"PrefixListId": "pl-…",
+//!   "Entries": […]}`; get-managed-prefix-list-entries alone does not say
+//!   which list it printed, and `Entries` without `PrefixListId` is an error
+//!   that says how to collect it), merged into the list of that id whichever
+//!   document comes first; and AWS's `ip-ranges.json`, recognised by its
+//!   `prefixes` / `ipv6_prefixes` keys. Documents without ids keep the
+//!   first: the first entries document of a list, the first
+//!   describe-vpc-block-public-access-options, the first ip-ranges document
+//!   (later ones are still read, so a broken one is an error);
 //! * unknown fields are ignored; a field the validator reads with the wrong
 //!   shape is an [`InputError::Shape`] naming the document, the JSON path
 //!   (`RouteTables[3].Routes[0].DestinationCidrBlock`) and what was expected;
@@ -76,7 +86,36 @@ pub const KNOWN_KEYS: &[(&str, &str)] = &[
         "EnableDnsHostnames",
         "aws ec2 describe-vpc-attribute --attribute enableDnsHostnames",
     ),
+    ("PrefixLists", "aws ec2 describe-managed-prefix-lists"),
+    // As `netready validate --collect` writes it: with the PrefixListId the
+    // command itself does not print (see `PrefixListId` below).
+    ("Entries", "aws ec2 get-managed-prefix-list-entries"),
+    (
+        "VpcBlockPublicAccessOptions",
+        "aws ec2 describe-vpc-block-public-access-options",
+    ),
+    (
+        "VpcBlockPublicAccessExclusions",
+        "aws ec2 describe-vpc-block-public-access-exclusions",
+    ),
+    // AWS's published address ranges: no command of the AWS CLI prints them.
+    ("prefixes", IP_RANGES_DOWNLOAD),
+    ("ipv6_prefixes", IP_RANGES_DOWNLOAD),
 ];
+
+/// How to get AWS's `ip-ranges.json` (the file `--ip-ranges` takes).
+pub const IP_RANGES_DOWNLOAD: &str = "curl -fsSLO https://ip-ranges.amazonaws.com/ip-ranges.json";
+
+/// What a document none of whose top-level keys is in [`KNOWN_KEYS`] was
+/// expected to be.
+pub(crate) const EXPECTED_DOCUMENT: &str = "the output of one of aws ec2 describe-vpcs, describe-vpc-attribute, describe-subnets, describe-route-tables, describe-vpc-endpoints, describe-security-groups, describe-network-acls, describe-nat-gateways, describe-internet-gateways, describe-dhcp-options, describe-managed-prefix-lists, get-managed-prefix-list-entries (as netready validate --collect writes it), describe-vpc-block-public-access-options, describe-vpc-block-public-access-exclusions, or AWS's ip-ranges.json (a key such as Vpcs, Subnets or prefixes)";
+
+/// What a get-managed-prefix-list-entries document lacks when it does not
+/// name its list.
+pub(crate) const ENTRIES_NEED_THEIR_LIST: &str = "a string beside Entries: get-managed-prefix-list-entries does not print which list the entries belong to, so write the file as netready validate --collect does: aws ec2 get-managed-prefix-list-entries --region R --prefix-list-id pl-X --query \"{PrefixListId: 'pl-X', Entries: Entries}\" --output json > prefix-list-pl-X.json";
+
+/// The values of `InternetGatewayBlockMode`, for error messages.
+pub(crate) const BPA_MODES: &str = "\"off\", \"block-bidirectional\" or \"block-ingress\"";
 
 /// A value given by the user, in double quotes, for an error message
 /// (`"subnet-1"`): `"` and `\` escaped, control characters and every
@@ -409,6 +448,14 @@ enum Kind {
     NatGateway,
     InternetGateway,
     DhcpOptions,
+    /// A prefix list in the model, whichever document named it first; the
+    /// value kept with it is its index in `VpcInput::prefix_lists`.
+    PrefixList,
+    /// A prefix list whose describe-managed-prefix-lists entry was read.
+    PrefixListDescribed,
+    /// A prefix list whose entries document was read.
+    PrefixListEntries,
+    BpaExclusion,
 }
 
 /// The ids read so far: a small open-addressing hash set of (kind, id).
@@ -416,7 +463,8 @@ enum Kind {
 /// module and an allocation per lookup key.)
 #[derive(Default)]
 struct Seen {
-    ids: Vec<(Kind, String)>,
+    /// Each (kind, id) with the value stored with it (see [`Seen::entry`]).
+    ids: Vec<(Kind, String, u32)>,
     /// Power-of-two table of 1 + an index into `ids`; 0 is empty.
     slots: Vec<u32>,
 }
@@ -434,6 +482,12 @@ impl Seen {
 
     /// Whether this is the first resource of `kind` with this id.
     fn first(&mut self, kind: Kind, id: &str) -> bool {
+        self.entry(kind, id, 0).is_none()
+    }
+
+    /// The value stored with (`kind`, `id`), or `None` when the pair is
+    /// new, after storing `value` with it.
+    fn entry(&mut self, kind: Kind, id: &str, value: u32) -> Option<u32> {
         if self.ids.len() * 2 >= self.slots.len() {
             self.grow();
         }
@@ -441,19 +495,19 @@ impl Seen {
         let mut at = Self::hash(kind, id) as usize & mask;
         loop {
             let Some(slot) = self.slots.get_mut(at) else {
-                return true; // unreachable: `at` is masked to the table
+                return None; // unreachable: `at` is masked to the table
             };
             if *slot == 0 {
                 // At most u32::MAX resources: far beyond any input size.
                 *slot = u32::try_from(self.ids.len() + 1).unwrap_or(u32::MAX);
-                self.ids.push((kind, id.to_owned()));
-                return true;
+                self.ids.push((kind, id.to_owned(), value));
+                return None;
             }
-            if let Some((k, s)) = self.ids.get(*slot as usize - 1)
+            if let Some((k, s, v)) = self.ids.get(*slot as usize - 1)
                 && *k == kind
                 && s == id
             {
-                return false;
+                return Some(*v);
             }
             at = (at + 1) & mask;
         }
@@ -462,7 +516,7 @@ impl Seen {
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(64);
         self.slots = alloc::vec![0; size];
-        for (i, (kind, id)) in self.ids.iter().enumerate() {
+        for (i, (kind, id, _)) in self.ids.iter().enumerate() {
             let mut at = Self::hash(*kind, id) as usize & (size - 1);
             while let Some(slot) = self.slots.get_mut(at) {
                 if *slot == 0 {
@@ -501,10 +555,13 @@ fn parse_document(
         return Err(InputError::Shape {
             document: name.to_owned(),
             path: "(top level)".to_owned(),
-            expected: "the output of one of aws ec2 describe-vpcs, describe-vpc-attribute, describe-subnets, describe-route-tables, describe-vpc-endpoints, describe-security-groups, describe-network-acls, describe-nat-gateways, describe-internet-gateways, describe-dhcp-options (a key such as Vpcs or Subnets)".to_owned(),
+            expected: EXPECTED_DOCUMENT.to_owned(),
             found: "none of their keys".to_owned(),
         });
     }
+    // Only the first ip-ranges document counts (AWS publishes one file);
+    // later ones are still read, so that a broken one is an error.
+    let keep_ip_ranges = input.ip_ranges.is_none();
     // In the keys' byte order, as the documents' keys were always taken.
     for (&key, raw) in TOP_KEYS.iter().zip(top.0) {
         let Some(raw) = raw else { continue };
@@ -536,6 +593,38 @@ fn parse_document(
             "DhcpOptions" => (&mut input.dhcp_options.given, &mut |m, p| {
                 dhcp_options(&doc, seen, &mut input.dhcp_options.items, m, p)
             }),
+            "PrefixLists" => (&mut input.prefix_lists.given, &mut |m, p| {
+                prefix_list(&doc, seen, &mut input.prefix_lists.items, m, p)
+            }),
+            "VpcBlockPublicAccessExclusions" => (&mut input.bpa_exclusions.given, &mut |m, p| {
+                bpa_exclusion(&doc, seen, &mut input.bpa_exclusions.items, m, p)
+            }),
+            "Entries" => {
+                let list = entries_list_id(&doc, top.get("PrefixListId"), arena)?;
+                prefix_list_entries(&doc, seen, &mut input.prefix_lists.items, &list, raw, arena)?;
+                input.prefix_lists.given = true;
+                continue;
+            }
+            "VpcBlockPublicAccessOptions" => {
+                let mode = bpa_options(&doc, raw, arena)?;
+                input.bpa_options.get_or_insert(mode);
+                continue;
+            }
+            "ipv6_prefixes" | "prefixes" => {
+                let v6 = key == "ipv6_prefixes";
+                let mut ranges = Vec::new();
+                each(&doc, key, raw, arena, &mut |m, p| {
+                    ranges.push(ip_range(&doc, v6, m, p)?);
+                    Ok(())
+                })?;
+                if keep_ip_ranges {
+                    input
+                        .ip_ranges
+                        .get_or_insert_with(Vec::new)
+                        .append(&mut ranges);
+                }
+                continue;
+            }
             _ => continue, // read below, or not a resource list
         };
         each(&doc, key, raw, arena, f)?;
@@ -580,21 +669,28 @@ fn parse_document(
     Ok(())
 }
 
-/// The top-level keys read, in byte order: [`KNOWN_KEYS`] and `VpcId`
-/// (describe-vpc-attribute).
-const TOP_KEYS: [&str; 12] = [
+/// The top-level keys read, in byte order: [`KNOWN_KEYS`], `VpcId`
+/// (describe-vpc-attribute) and `PrefixListId` (beside `Entries`).
+const TOP_KEYS: [&str; 19] = [
     "DhcpOptions",
     "EnableDnsHostnames",
     "EnableDnsSupport",
+    "Entries",
     "InternetGateways",
     "NatGateways",
     "NetworkAcls",
+    "PrefixListId",
+    "PrefixLists",
     "RouteTables",
     "SecurityGroups",
     "Subnets",
+    "VpcBlockPublicAccessExclusions",
+    "VpcBlockPublicAccessOptions",
     "VpcEndpoints",
     "VpcId",
     "Vpcs",
+    "ipv6_prefixes",
+    "prefixes",
 ];
 
 /// A document's top level: the unparsed value of each of [`TOP_KEYS`] (the
@@ -797,19 +893,27 @@ fn endpoint(
         Some(_) => EndpointIpType::Ipv6,
         None => EndpointIpType::Ipv4,
     };
+    // Fields in the reference's order, so that the first bad one is the
+    // one reported.
+    let vpc_id = doc.req_str(m, "VpcId", p)?.to_owned();
+    let service_name = doc.req_str(m, "ServiceName", p)?.to_owned();
+    let private_dns = switch(doc.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false));
+    let subnet_ids = doc.strs(m, "SubnetIds", p)?;
+    let route_table_ids = doc.strs(m, "RouteTableIds", p)?;
+    let service_region = doc.opt_owned(m, "ServiceRegion", p)?;
     let (dns_record_ip_type, private_dns_only_for_inbound_resolver) = dns_options(doc, m, p)?;
     out.push(VpcEndpoint {
         id: id.to_owned(),
-        vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
-        service_name: doc.req_str(m, "ServiceName", p)?.to_owned(),
+        vpc_id,
+        service_name,
         kind,
         state,
-        private_dns: switch(doc.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false)),
-        subnet_ids: doc.strs(m, "SubnetIds", p)?,
+        private_dns,
+        subnet_ids,
         security_group_ids,
-        route_table_ids: doc.strs(m, "RouteTableIds", p)?,
+        route_table_ids,
         ip_type,
-        service_region: doc.opt_owned(m, "ServiceRegion", p)?,
+        service_region,
         dns_record_ip_type,
         private_dns_only_for_inbound_resolver,
         policy_document: doc.opt_owned(m, "PolicyDocument", p)?,
@@ -950,6 +1054,232 @@ fn dhcp_options(
     Ok(())
 }
 
+/// The index in `lists` of the prefix list `id`, added without a name or
+/// entries when no document has named it yet.
+fn prefix_list_at(seen: &mut Seen, lists: &mut Vec<PrefixList>, id: &str) -> usize {
+    let next = u32::try_from(lists.len()).unwrap_or(u32::MAX);
+    match seen.entry(Kind::PrefixList, id, next) {
+        Some(i) => i as usize,
+        None => {
+            lists.push(PrefixList {
+                id: id.to_owned(),
+                name: None,
+                entries: None,
+            });
+            lists.len() - 1
+        }
+    }
+}
+
+/// One list of describe-managed-prefix-lists: its name (the first entry
+/// with an id gives it).
+fn prefix_list(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    out: &mut Vec<PrefixList>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "PrefixListId", p)?;
+    if !seen.first(Kind::PrefixListDescribed, id) {
+        return Ok(());
+    }
+    let name = doc.opt_owned(m, "PrefixListName", p)?;
+    let at = prefix_list_at(seen, out, id);
+    if let Some(list) = out.get_mut(at) {
+        list.name = name;
+    }
+    Ok(())
+}
+
+/// The `PrefixListId` beside `Entries` (the value at `raw`): the list a
+/// get-managed-prefix-list-entries document belongs to.
+fn entries_list_id<'a>(
+    doc: &Doc<'_>,
+    raw: Option<&'a str>,
+    arena: &mut Arena<'a>,
+) -> Result<String, InputError> {
+    let p = P::Key("PrefixListId");
+    let Some(raw) = raw else {
+        return Err(doc.shape(&p, ENTRIES_NEED_THEIR_LIST, "nothing"));
+    };
+    let v = read_one(raw, arena).map_err(|why| doc.nesting(&p, why))?;
+    match v.val() {
+        Val::Str(s) => Ok(String::from(&**s)),
+        _ => Err(doc.shape(&p, "a string", v.kind())),
+    }
+}
+
+/// The entries (`raw`, the array under `Entries`) of the prefix list
+/// `list`: the first document that gives a list's entries counts.
+fn prefix_list_entries<'a>(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    lists: &mut Vec<PrefixList>,
+    list: &str,
+    raw: &'a str,
+    arena: &mut Arena<'a>,
+) -> Result<(), InputError> {
+    if !seen.first(Kind::PrefixListEntries, list) {
+        return Ok(());
+    }
+    let mut cidrs = Vec::new();
+    each(doc, "Entries", raw, arena, &mut |e, ip| {
+        let s = doc.req_str(e, "Cidr", ip)?;
+        cidrs.push(doc.cidr(s, &P::Field(ip, "Cidr"))?);
+        Ok(())
+    })?;
+    let at = prefix_list_at(seen, lists, list);
+    if let Some(l) = lists.get_mut(at) {
+        l.entries = Some(cidrs);
+    }
+    Ok(())
+}
+
+/// describe-vpc-block-public-access-options: the account's mode in the
+/// region.
+fn bpa_options<'a>(
+    doc: &Doc<'_>,
+    raw: &'a str,
+    arena: &mut Arena<'a>,
+) -> Result<BpaMode, InputError> {
+    let p = P::Key("VpcBlockPublicAccessOptions");
+    let v = read_one(raw, arena).map_err(|why| doc.nesting(&p, why))?;
+    let m = doc.obj(v, &p)?;
+    let fp = P::Field(&p, "InternetGatewayBlockMode");
+    match doc.opt_str(m, "InternetGatewayBlockMode", &p)? {
+        Some(s) => bpa_mode(s).ok_or_else(|| doc.shape(&fp, BPA_MODES, "another string")),
+        None => Err(doc.shape(
+            &fp,
+            &format!("{BPA_MODES} (the field is required)"),
+            "nothing",
+        )),
+    }
+}
+
+fn bpa_exclusion(
+    doc: &Doc<'_>,
+    seen: &mut Seen,
+    out: &mut Vec<BpaExclusion>,
+    m: V<'_>,
+    p: &P<'_>,
+) -> Result<(), InputError> {
+    let id = doc.req_str(m, "ExclusionId", p)?;
+    if !seen.first(Kind::BpaExclusion, id) {
+        return Ok(());
+    }
+    let mode = bpa_exclusion_mode(doc.req_str(m, "InternetGatewayExclusionMode", p)?).ok_or_else(
+        || {
+            doc.shape(
+                &P::Field(p, "InternetGatewayExclusionMode"),
+                BPA_EXCLUSION_MODES,
+                "another string",
+            )
+        },
+    )?;
+    let scope = bpa_exclusion_scope(doc.req_str(m, "ResourceArn", p)?).ok_or_else(|| {
+        doc.shape(
+            &P::Field(p, "ResourceArn"),
+            BPA_EXCLUSION_ARN,
+            "another string",
+        )
+    })?;
+    let state = exclusion_state(doc.req_str(m, "State", p)?);
+    out.push(BpaExclusion {
+        id: id.to_owned(),
+        mode,
+        scope,
+        state,
+    });
+    Ok(())
+}
+
+/// The values of `InternetGatewayExclusionMode`, for error messages.
+pub(crate) const BPA_EXCLUSION_MODES: &str = "\"allow-bidirectional\" or \"allow-egress\"";
+
+/// What an exclusion's `ResourceArn` must be, for error messages.
+pub(crate) const BPA_EXCLUSION_ARN: &str = "the ARN of a VPC or a subnet, such as arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0 or …:subnet/subnet-0123456789abcdef0";
+
+/// An `InternetGatewayExclusionMode` value.
+pub(crate) fn bpa_exclusion_mode(s: &str) -> Option<BpaExclusionMode> {
+    match s {
+        "allow-bidirectional" => Some(BpaExclusionMode::AllowBidirectional),
+        "allow-egress" => Some(BpaExclusionMode::AllowEgress),
+        _ => None,
+    }
+}
+
+/// What an exclusion applies to, from its `ResourceArn`:
+/// `arn:PARTITION:ec2:REGION:ACCOUNT:vpc/vpc-…` or `…:subnet/subnet-…`, in
+/// any partition.
+pub(crate) fn bpa_exclusion_scope(arn: &str) -> Option<BpaExclusionScope> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("ec2"), Some(_region), Some(_account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    if partition.is_empty() {
+        return None;
+    }
+    let (kind, id) = resource.split_once('/')?;
+    let plain = |prefix: &str| {
+        id.strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(['/', ':']))
+    };
+    match kind {
+        "vpc" if plain("vpc-") => Some(BpaExclusionScope::Vpc(id.to_owned())),
+        "subnet" if plain("subnet-") => Some(BpaExclusionScope::Subnet(id.to_owned())),
+        _ => None,
+    }
+}
+
+/// Whether an exclusion in `State` `s` is in effect: `create-complete`,
+/// `update-in-progress`, `update-complete` and `update-failed` (an update
+/// that failed leaves the exclusion as it was) are; the other states AWS
+/// lists (`create-in-progress`, `create-failed`, `delete-in-progress`,
+/// `delete-complete`, `disable-in-progress`, `disable-complete`) and any
+/// other value are not.
+pub(crate) fn exclusion_state(s: &str) -> ExclusionState {
+    match s {
+        "create-complete" | "update-in-progress" | "update-complete" | "update-failed" => {
+            ExclusionState::Active
+        }
+        _ => ExclusionState::Inactive,
+    }
+}
+
+/// One prefix of ip-ranges.json: `prefixes[]` (`v6` false: `ip_prefix`, an
+/// IPv4 CIDR) or `ipv6_prefixes[]` (`ipv6_prefix`, an IPv6 CIDR).
+fn ip_range(doc: &Doc<'_>, v6: bool, m: V<'_>, p: &P<'_>) -> Result<IpRange, InputError> {
+    let field = if v6 { "ipv6_prefix" } else { "ip_prefix" };
+    let fp = P::Field(p, field);
+    let cidr = doc.cidr(doc.req_str(m, field, p)?, &fp)?;
+    if matches!(cidr, Cidr::V6(_)) != v6 {
+        return Err(doc.shape(&fp, ip_range_family(v6).0, ip_range_family(!v6).1));
+    }
+    Ok(IpRange {
+        cidr,
+        region: doc.req_str(m, "region", p)?.to_owned(),
+        service: doc.req_str(m, "service", p)?.to_owned(),
+    })
+}
+
+/// The address family an ip-ranges.json prefix field holds, for error
+/// messages: what was expected, and what the other family was found as.
+pub(crate) fn ip_range_family(v6: bool) -> (&'static str, &'static str) {
+    if v6 {
+        ("an IPv6 CIDR such as 2600:1f14::/35", "an IPv6 CIDR")
+    } else {
+        ("an IPv4 CIDR such as 3.5.140.0/22", "an IPv4 CIDR")
+    }
+}
+
 fn parse_route(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<Option<Route>, InputError> {
     let destination = if let Some(c) = doc.opt_cidr(m, "DestinationCidrBlock", p)? {
         RouteDestination::Cidr(c)
@@ -1042,7 +1372,7 @@ fn bpa_states(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<Option<BpaMode>, Inp
         Some(s) => bpa_mode(s).map(Some).ok_or_else(|| {
             doc.shape(
                 &P::Field(&sp, "InternetGatewayBlockMode"),
-                "\"off\", \"block-bidirectional\" or \"block-ingress\"",
+                BPA_MODES,
                 "another string",
             )
         }),

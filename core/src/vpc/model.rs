@@ -90,7 +90,10 @@ pub enum ExclusionState {
     /// `create-complete`, `update-in-progress`, `update-complete`,
     /// `update-failed` (the previous settings stay in effect).
     Active,
-    /// Being created, failed to create, being deleted or deleted, disabled.
+    /// `create-in-progress`, `create-failed`, `delete-in-progress`,
+    /// `delete-complete`, `disable-in-progress`, `disable-complete` (the ten
+    /// states the EC2 API reference lists, with the four above), and any
+    /// state AWS adds later.
     Inactive,
 }
 

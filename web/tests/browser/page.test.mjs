@@ -214,6 +214,21 @@ test('files chosen through the drop zone become boxes and are checked', async ()
   await context.close();
 });
 
+test('prefix lists, Block Public Access and ip-ranges.json are taken like any other file', async () => {
+  const { page, log, context } = await open();
+  const nat = scenarios().find((s) => s.name === 'nat-gateway');
+  const dir = new URL('../../../tests/data/documents/', import.meta.url);
+  const extra = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => new URL(f, dir).pathname);
+  assert.ok(extra.some((f) => f.endsWith('/ip-ranges.json')) && extra.length > 5);
+  await page.setInputFiles('#file-input', [...nat.files.map((f) => f.path), ...extra]);
+  await page.waitForSelector('#report:not([hidden])');
+  assert.equal(await page.$$eval('.doc', (d) => d.length), nat.files.length + extra.length);
+  assert.equal(await page.$$eval('.doc .doc-error', (e) => e.filter((x) => x.textContent).length), 0, 'no document refused');
+  assert.equal(await page.$$eval('#matrix tbody tr', (r) => r.length), 4, 'every subnet of the VPC');
+  assert.deepEqual(log.pageErrors, []);
+  await context.close();
+});
+
 test('keyboard: examples, check and the matrix work without a mouse', async () => {
   const { page, context } = await open();
   await page.focus('#example-buttons button');
@@ -240,10 +255,16 @@ test('the collect panel gives the commands for a VPC id, and refuses anything el
   const cmds = await page.textContent('#collect-commands');
   for (const cmd of ['describe-vpcs', 'describe-subnets', 'describe-route-tables', 'describe-vpc-endpoints',
     'describe-security-groups', 'describe-network-acls', 'describe-nat-gateways', 'describe-internet-gateways',
-    'enableDnsSupport', 'enableDnsHostnames', 'describe-dhcp-options']) {
+    'enableDnsSupport', 'enableDnsHostnames', 'describe-dhcp-options', 'describe-managed-prefix-lists',
+    'get-managed-prefix-list-entries', 'describe-vpc-block-public-access-options',
+    'describe-vpc-block-public-access-exclusions', 'ip-ranges.json']) {
     assert.ok(cmds.includes(cmd), `collect mentions ${cmd}`);
   }
   assert.ok(cmds.includes('VPC=vpc-0123456789abcdef0'));
+  // Every command names its region: AWS CLI v1 ignores AWS_REGION.
+  const calls = cmds.split('aws ec2 ').slice(1);
+  assert.ok(calls.length > 10);
+  for (const c of calls) assert.match(c, /^[a-z-]+( --attribute \w+)? --region us-east-1 /, c);
   await page.fill('#collect-vpc', 'vpc-1; rm -rf ~');
   assert.match(await page.textContent('#collect-error'), /VPC ID/);
   assert.ok(!(await page.textContent('#collect-commands')).includes('rm -rf'));

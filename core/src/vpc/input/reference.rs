@@ -268,11 +268,26 @@ pub fn parse(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
 #[derive(Default)]
 struct Seen {
     ids: BTreeSet<(u8, String)>,
+    /// Prefix list id → index in `VpcInput::prefix_lists`.
+    lists: BTreeMap<String, usize>,
 }
 
 impl Seen {
     fn first(&mut self, kind: u8, id: &str) -> bool {
         self.ids.insert((kind, id.to_owned()))
+    }
+
+    /// The prefix list `id` in `lists`, added without name or entries if new.
+    fn list<'l>(&mut self, lists: &'l mut Vec<PrefixList>, id: &str) -> &'l mut PrefixList {
+        let at = *self.lists.entry(id.to_owned()).or_insert_with(|| {
+            lists.push(PrefixList {
+                id: id.to_owned(),
+                name: None,
+                entries: None,
+            });
+            lists.len() - 1
+        });
+        &mut lists[at]
     }
 }
 
@@ -299,13 +314,120 @@ fn parse_document(
         return Err(InputError::Shape {
             document: name.to_owned(),
             path: "(top level)".to_owned(),
-            expected: "the output of one of aws ec2 describe-vpcs, describe-vpc-attribute, describe-subnets, describe-route-tables, describe-vpc-endpoints, describe-security-groups, describe-network-acls, describe-nat-gateways, describe-internet-gateways, describe-dhcp-options (a key such as Vpcs or Subnets)".to_owned(),
+            expected: super::EXPECTED_DOCUMENT.to_owned(),
             found: "none of their keys".to_owned(),
         });
     }
+    let keep_ip_ranges = input.ip_ranges.is_none();
     for (key, raw) in &top {
         let key = key.as_str();
         match key {
+            "PrefixLists" => each(&doc, key, raw, |m, p| {
+                let id = doc.req_str(m, "PrefixListId", p)?;
+                if !seen.first(9, id) {
+                    return Ok(());
+                }
+                let name = doc.opt_str(m, "PrefixListName", p)?.map(str::to_owned);
+                seen.list(&mut input.prefix_lists.items, id).name = name;
+                Ok(())
+            })
+            .map(|()| input.prefix_lists.given = true)?,
+            "Entries" => {
+                let p = P::Key("PrefixListId");
+                let list = match top.get("PrefixListId") {
+                    Some(raw) => match item_value(&doc, raw, &p)? {
+                        Value::String(s) => s,
+                        other => return Err(doc.shape(&p, "a string", kind_of(&other))),
+                    },
+                    None => {
+                        return Err(doc.shape(&p, super::ENTRIES_NEED_THEIR_LIST, "nothing"));
+                    }
+                };
+                if seen.first(10, &list) {
+                    let mut cidrs = Vec::new();
+                    each(&doc, key, raw, |e, ip| {
+                        let s = doc.req_str(e, "Cidr", ip)?;
+                        cidrs.push(doc.cidr(s, &P::Field(ip, "Cidr"))?);
+                        Ok(())
+                    })?;
+                    seen.list(&mut input.prefix_lists.items, &list).entries = Some(cidrs);
+                }
+                input.prefix_lists.given = true;
+            }
+            "VpcBlockPublicAccessOptions" => {
+                let p = P::Key(key);
+                let v = item_value(&doc, raw, &p)?;
+                let fp = P::Field(&p, "InternetGatewayBlockMode");
+                let mode = match doc.opt_str(doc.obj(&v, &p)?, "InternetGatewayBlockMode", &p)? {
+                    Some(s) => super::bpa_mode(s)
+                        .ok_or_else(|| doc.shape(&fp, super::BPA_MODES, "another string"))?,
+                    None => {
+                        return Err(doc.shape(
+                            &fp,
+                            &format!("{} (the field is required)", super::BPA_MODES),
+                            "nothing",
+                        ));
+                    }
+                };
+                input.bpa_options.get_or_insert(mode);
+            }
+            "VpcBlockPublicAccessExclusions" => each(&doc, key, raw, |m, p| {
+                let id = doc.req_str(m, "ExclusionId", p)?;
+                if !seen.first(11, id) {
+                    return Ok(());
+                }
+                let mode =
+                    super::bpa_exclusion_mode(doc.req_str(m, "InternetGatewayExclusionMode", p)?)
+                        .ok_or_else(|| {
+                        doc.shape(
+                            &P::Field(p, "InternetGatewayExclusionMode"),
+                            super::BPA_EXCLUSION_MODES,
+                            "another string",
+                        )
+                    })?;
+                let scope = super::bpa_exclusion_scope(doc.req_str(m, "ResourceArn", p)?)
+                    .ok_or_else(|| {
+                        doc.shape(
+                            &P::Field(p, "ResourceArn"),
+                            super::BPA_EXCLUSION_ARN,
+                            "another string",
+                        )
+                    })?;
+                let state = super::exclusion_state(doc.req_str(m, "State", p)?);
+                input.bpa_exclusions.items.push(BpaExclusion {
+                    id: id.to_owned(),
+                    mode,
+                    scope,
+                    state,
+                });
+                Ok(())
+            })
+            .map(|()| input.bpa_exclusions.given = true)?,
+            "ipv6_prefixes" | "prefixes" => {
+                let v6 = key == "ipv6_prefixes";
+                let field = if v6 { "ipv6_prefix" } else { "ip_prefix" };
+                let mut ranges = Vec::new();
+                each(&doc, key, raw, |m, p| {
+                    let fp = P::Field(p, field);
+                    let cidr = doc.cidr(doc.req_str(m, field, p)?, &fp)?;
+                    if matches!(cidr, Cidr::V6(_)) != v6 {
+                        return Err(doc.shape(
+                            &fp,
+                            super::ip_range_family(v6).0,
+                            super::ip_range_family(!v6).1,
+                        ));
+                    }
+                    ranges.push(IpRange {
+                        cidr,
+                        region: doc.req_str(m, "region", p)?.to_owned(),
+                        service: doc.req_str(m, "service", p)?.to_owned(),
+                    });
+                    Ok(())
+                })?;
+                if keep_ip_ranges {
+                    input.ip_ranges.get_or_insert_with(Vec::new).extend(ranges);
+                }
+            }
             "Vpcs" => each(&doc, key, raw, |m, p| {
                 let id = doc.req_str(m, "VpcId", p)?;
                 if !seen.first(0, id) {

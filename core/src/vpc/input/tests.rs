@@ -92,7 +92,8 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
-/// Every scenario's documents: (directory, [(file name, text)]).
+/// Every scenario's documents: (directory, [(file name, text)]), and the
+/// documents no scenario uses yet (tests/data/documents) as one more.
 fn scenarios() -> Vec<(String, Vec<(String, String)>)> {
     let mut out = Vec::new();
     let dir = repo().join("tests/data/validate");
@@ -102,6 +103,7 @@ fn scenarios() -> Vec<(String, Vec<(String, String)>)> {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
+    dirs.push(repo().join("tests/data/documents"));
     for d in dirs {
         let mut files: Vec<_> = std::fs::read_dir(&d)
             .expect("scenario directory is readable")
@@ -358,6 +360,19 @@ fn snippets() -> Vec<String> {
         "[{\"GroupId\":\"sg-1\"}]",
         "[\"x\",1]",
         "[{\"Key\":\"domain-name-servers\",\"Values\":[{\"Value\":\"10.0.0.2\"}]}]",
+        "\"pl-6da54004\"",
+        "[{\"Cidr\":\"10.0.0.0/8\"}]",
+        "\"block-ingress\"",
+        "\"allow-egress\"",
+        "\"create-complete\"",
+        "\"update-failed\"",
+        "\"delete-complete\"",
+        "\"arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1\"",
+        "\"arn:aws-us-gov:ec2:us-gov-west-1:1:subnet/subnet-1\"",
+        "\"arn:aws:ec2:eu-west-1:1:instance/i-1\"",
+        "\"arn:aws:ec2:eu-west-1:1:vpc/subnet-1\"",
+        "\"2600:1f14::/35\"",
+        "\"GLOBAL\"",
     ]
     .into_iter()
     .map(String::from)
@@ -418,6 +433,48 @@ fn splice(text: &str) -> String {
     out
 }
 
+type Mutation = (prop::sample::Index, prop::sample::Index, bool);
+
+/// One file of `docs` mutated: alone, and beside the others, the parser
+/// and its reference agree.
+fn mutated_same(
+    docs: &[(String, String)],
+    file: prop::sample::Index,
+    mutations: Vec<Mutation>,
+    key_escape: bool,
+) {
+    let (name, text) = file.get(docs);
+    let mut v: Value = serde_json::from_str(text).expect("scenario files are JSON");
+    fn count(v: &Value) -> usize {
+        1 + match v {
+            Value::Array(a) => a.iter().map(count).sum(),
+            Value::Object(m) => m.values().map(count).sum(),
+            _ => 0,
+        }
+    }
+    let snippets = snippets();
+    for (at, which, escape) in mutations {
+        let mut target = at.index(count(&v));
+        mutate(&mut v, &mut target, which.get(&snippets).as_str(), escape);
+    }
+    let mut text = splice(&serde_json::to_string_pretty(&v).expect("prints"));
+    if key_escape {
+        // An escaped key must still name its field.
+        for (key, escaped) in [
+            ("\"SubnetId\"", "\"Subnet\\u0049d\""),
+            ("\"PrefixListId\"", "\"PrefixList\\u0049d\""),
+            ("\"ResourceArn\"", "\"Resource\\u0041rn\""),
+            ("\"ip_prefix\"", "\"ip\\u005fprefix\""),
+        ] {
+            text = text.replacen(key, escaped, 1);
+        }
+    }
+    let mut both: Vec<(&str, &str)> = as_pairs(docs);
+    both.push((name, &text));
+    same(&[(name, &text)]);
+    same(&both);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(768))]
     #[test]
@@ -430,29 +487,20 @@ proptest! {
     ) {
         let all = scenarios();
         let (_, docs) = scenario.get(&all);
-        let (name, text) = file.get(docs);
-        let mut v: Value = serde_json::from_str(text).expect("scenario files are JSON");
-        fn count(v: &Value) -> usize {
-            1 + match v {
-                Value::Array(a) => a.iter().map(count).sum(),
-                Value::Object(m) => m.values().map(count).sum(),
-                _ => 0,
-            }
-        }
-        let snippets = snippets();
-        for (at, which, escape) in mutations {
-            let mut target = at.index(count(&v));
-            mutate(&mut v, &mut target, which.get(&snippets).as_str(), escape);
-        }
-        let mut text = splice(&serde_json::to_string_pretty(&v).expect("prints"));
-        if key_escape {
-            // An escaped key must still name its field.
-            text = text.replacen("\"SubnetId\"", "\"Subnet\\u0049d\"", 1);
-        }
-        let mut both: Vec<(&str, &str)> = as_pairs(docs);
-        both.push((name, &text));
-        same(&[(name, &text)]);
-        same(&both);
+        mutated_same(docs, file, mutations, key_escape);
+    }
+
+    /// The same, more often, on the documents no scenario uses yet.
+    #[test]
+    fn mutated_new_documents_parse_as_the_reference_does(
+        file in any::<prop::sample::Index>(),
+        mutations in prop::collection::vec(
+            (any::<prop::sample::Index>(), any::<prop::sample::Index>(), any::<bool>()), 1..4),
+        key_escape in any::<bool>(),
+    ) {
+        let all = scenarios();
+        let (_, docs) = all.last().expect("tests/data/documents is the last");
+        mutated_same(docs, file, mutations, key_escape);
     }
 }
 
@@ -480,6 +528,33 @@ fn deep_and_odd_items_fail_as_the_reference_does() {
             &format!("{{\"VpcId\": {odd}, \"EnableDnsHostnames\": {{\"Value\": {odd}}}}}"),
         )]);
         same(&[("o.json", &format!("{{\"{odd}\": 1, \"Vpcs\": []}}"))]);
+        for key in [
+            "PrefixLists",
+            "VpcBlockPublicAccessExclusions",
+            "prefixes",
+            "ipv6_prefixes",
+        ] {
+            same(&[("o.json", &format!("{{\"{key}\": {odd}}}"))]);
+            same(&[("o.json", &format!("{{\"{key}\": [{odd}]}}"))]);
+        }
+        same(&[(
+            "o.json",
+            &format!("{{\"PrefixListId\": {odd}, \"Entries\": [{{\"Cidr\": {odd}}}]}}"),
+        )]);
+        same(&[(
+            "o.json",
+            &format!("{{\"PrefixListId\": \"pl-1\", \"Entries\": {odd}}}"),
+        )]);
+        same(&[(
+            "o.json",
+            &format!("{{\"VpcBlockPublicAccessOptions\": {odd}}}"),
+        )]);
+        same(&[(
+            "o.json",
+            &format!(
+                "{{\"VpcBlockPublicAccessOptions\": {{\"InternetGatewayBlockMode\": {odd}}}}}"
+            ),
+        )]);
     }
 }
 
@@ -511,6 +586,30 @@ fn top_level_keys_and_duplicates_as_the_reference_does() {
         String::from("{\"VpcId\": 5, \"EnableDnsSupport\": {\"Value\": true}}"),
         String::from("{\"EnableDnsHostnames\": {\"Value\": true}}"),
         String::from("{\"VpcId\": \"v\", \"EnableDnsHostnames\": {}}"),
+        // Prefix lists: entries beside their list id, before or after the
+        // list, repeated; entries without a list id.
+        String::from("{\"Entries\": [{\"Cidr\": \"10.0.0.0/8\"}]}"),
+        String::from("{\"PrefixListId\": \"pl-1\", \"Entries\": []}"),
+        String::from("{\"PrefixListId\": \"pl-1\", \"Entries\": null}"),
+        String::from(
+            "{\"PrefixListId\": \"pl-1\", \"Entries\": [{\"Cidr\": \"10.0.0.1/8\"}], \"PrefixLists\": [{\"PrefixListId\": \"pl-1\", \"PrefixListName\": \"a\"}, {\"PrefixListId\": \"pl-1\", \"PrefixListName\": \"b\"}, {\"PrefixListId\": \"pl-2\"}]}",
+        ),
+        String::from("{\"PrefixListId\": 5, \"Entries\": []}"),
+        String::from("{\"PrefixListId\": \"pl-1\"}"),
+        // Block Public Access.
+        String::from("{\"VpcBlockPublicAccessOptions\": {}}"),
+        String::from("{\"VpcBlockPublicAccessOptions\": null}"),
+        String::from(
+            "{\"VpcBlockPublicAccessOptions\": {\"InternetGatewayBlockMode\": \"block-ingress\"}}",
+        ),
+        String::from(
+            "{\"VpcBlockPublicAccessExclusions\": [{\"ExclusionId\": \"e\", \"InternetGatewayExclusionMode\": \"allow-egress\", \"ResourceArn\": \"arn:aws:ec2:r:1:vpc/vpc-1\", \"State\": \"x\"}, {\"ExclusionId\": \"e\"}]}",
+        ),
+        // ip-ranges.json.
+        String::from(
+            "{\"syncToken\": \"1\", \"prefixes\": [{\"ip_prefix\": \"3.5.0.0/16\", \"region\": \"GLOBAL\", \"service\": \"AMAZON\"}], \"ipv6_prefixes\": null}",
+        ),
+        String::from("{\"ipv6_prefixes\": [{\"ipv6_prefix\": \"3.5.0.0/16\"}]}"),
     ] {
         same(&[("t.json", &doc)]);
         same(&[("t.json", &doc), ("u.json", &doc)]);
@@ -878,4 +977,421 @@ fn quoted_escapes_every_non_ascii_character() {
         "\"subnet-1\\u{200b}\\u{e9}\\\"\\\\\\n\""
     );
     assert_eq!(format!("{}", super::Quoted("")), "\"\"");
+}
+
+// ---------------------------------------------------------------------------
+// The documents beyond describe-*: prefix list entries, Block Public Access,
+// ip-ranges.json.
+// ---------------------------------------------------------------------------
+
+use super::super::model::{
+    BpaExclusion, BpaExclusionMode, BpaExclusionScope, BpaMode, ExclusionState, IpRange,
+    PrefixList, VpcInput,
+};
+use crate::net::Cidr;
+
+fn cidr(s: &str) -> Cidr {
+    s.parse().expect("a test CIDR")
+}
+
+/// The files of tests/data/documents, by name.
+fn documents() -> Vec<(String, String)> {
+    scenarios()
+        .pop()
+        .expect("tests/data/documents is listed last")
+        .1
+}
+
+fn parse_ok(docs: &[(&str, &str)]) -> VpcInput {
+    let input = parse(docs).expect("the documents parse");
+    assert_eq!(
+        Ok(&input),
+        reference::parse(docs).as_ref(),
+        "the reference agrees"
+    );
+    input
+}
+
+/// The error `docs` give, checked against the reference.
+fn error(docs: &[(&str, &str)]) -> String {
+    same(docs);
+    parse(docs).expect_err("bad input").to_string()
+}
+
+fn sorted(mut lists: Vec<PrefixList>) -> Vec<PrefixList> {
+    lists.sort_by(|a, b| a.id.cmp(&b.id));
+    lists
+}
+
+#[test]
+fn new_documents_read_into_the_model() {
+    let docs = documents();
+    assert_eq!(
+        docs.len(),
+        7,
+        "{:?}",
+        docs.iter().map(|d| &d.0).collect::<Vec<_>>()
+    );
+    let input = parse_ok(&as_pairs(&docs));
+    assert!(input.prefix_lists.given);
+    assert_eq!(
+        sorted(input.prefix_lists.items.clone()),
+        vec![
+            PrefixList {
+                id: "pl-0c0ffee0000000001".into(),
+                name: Some("corp-egress".into()),
+                entries: Some(vec![cidr("10.100.0.0/16"), cidr("192.0.2.0/24")]),
+            },
+            PrefixList {
+                id: "pl-0e6e6e6e6e6e6e6e6".into(),
+                name: Some("corp-egress-v6".into()),
+                entries: Some(vec![cidr("2001:db8:1000::/40")]),
+            },
+            PrefixList {
+                id: "pl-6da54004".into(),
+                name: Some("com.amazonaws.eu-west-1.s3".into()),
+                entries: Some(vec![
+                    cidr("3.5.64.0/21"),
+                    cidr("3.5.72.0/23"),
+                    cidr("52.92.0.0/17"),
+                    cidr("52.218.0.0/17"),
+                ]),
+            },
+        ]
+    );
+    assert_eq!(input.bpa_options, Some(BpaMode::BlockBidirectional));
+    assert!(input.bpa_exclusions.given);
+    assert_eq!(
+        input.bpa_exclusions.items,
+        vec![
+            BpaExclusion {
+                id: "vpcbpa-exclude-0a1b2c3d4e5f60001".into(),
+                mode: BpaExclusionMode::AllowEgress,
+                scope: BpaExclusionScope::Subnet("subnet-0aaa000000000001".into()),
+                state: ExclusionState::Active,
+            },
+            BpaExclusion {
+                id: "vpcbpa-exclude-0a1b2c3d4e5f60002".into(),
+                mode: BpaExclusionMode::AllowBidirectional,
+                scope: BpaExclusionScope::Vpc("vpc-0a1b2c3d4e5f60001".into()),
+                state: ExclusionState::Inactive,
+            },
+            BpaExclusion {
+                id: "vpcbpa-exclude-0a1b2c3d4e5f60003".into(),
+                mode: BpaExclusionMode::AllowBidirectional,
+                scope: BpaExclusionScope::Vpc("vpc-0a1b2c3d4e5f60001".into()),
+                state: ExclusionState::Active,
+            },
+        ]
+    );
+    let ranges = input.ip_ranges.expect("ip-ranges.json was given");
+    assert_eq!(ranges.len(), 7);
+    let range = |c: &str, region: &str, service: &str| IpRange {
+        cidr: cidr(c),
+        region: region.into(),
+        service: service.into(),
+    };
+    for r in [
+        range("3.5.64.0/21", "eu-west-1", "S3"),
+        range("13.32.0.0/15", "GLOBAL", "CLOUDFRONT"),
+        range("2a05:d07c:2000::/40", "eu-west-1", "AMAZON"),
+    ] {
+        assert!(ranges.contains(&r), "{r:?}");
+    }
+    // Nothing else is given by these documents.
+    assert!(!input.vpcs.given && !input.subnets.given && !input.route_tables.given);
+}
+
+#[test]
+fn each_new_document_alone() {
+    let docs = documents();
+    let doc = |name: &str| {
+        docs.iter()
+            .find(|(n, _)| n == name)
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .expect("the document exists")
+    };
+    let lists = parse_ok(&[doc("describe-managed-prefix-lists.json")]).prefix_lists;
+    assert!(lists.given);
+    assert_eq!(lists.items.len(), 3);
+    assert!(
+        lists
+            .items
+            .iter()
+            .all(|l| l.entries.is_none() && l.name.is_some())
+    );
+
+    // One list's entries missing: that list has none, the others do.
+    let without: Vec<(&str, &str)> = as_pairs(&docs)
+        .into_iter()
+        .filter(|(n, _)| *n != "prefix-list-pl-0e6e6e6e6e6e6e6e6.json")
+        .collect();
+    let lists = parse_ok(&without).prefix_lists;
+    for l in &lists.items {
+        assert_eq!(l.entries.is_none(), l.id == "pl-0e6e6e6e6e6e6e6e6", "{l:?}");
+    }
+
+    // The entries alone: the list exists, given, without a name.
+    let lists = parse_ok(&[doc("prefix-list-pl-6da54004.json")]).prefix_lists;
+    assert!(lists.given);
+    assert_eq!(lists.items.len(), 1);
+    assert_eq!(lists.items[0].id, "pl-6da54004");
+    assert_eq!(lists.items[0].name, None);
+    assert_eq!(lists.items[0].entries.as_ref().map(Vec::len), Some(4));
+
+    let input = parse_ok(&[doc("describe-vpc-block-public-access-options.json")]);
+    assert_eq!(input.bpa_options, Some(BpaMode::BlockBidirectional));
+    assert!(!input.bpa_exclusions.given && !input.prefix_lists.given);
+    assert_eq!(input.ip_ranges, None);
+
+    let input = parse_ok(&[doc("describe-vpc-block-public-access-exclusions.json")]);
+    assert_eq!(input.bpa_exclusions.items.len(), 3);
+    assert_eq!(input.bpa_options, None);
+
+    let input = parse_ok(&[doc("ip-ranges.json")]);
+    assert_eq!(input.ip_ranges.as_ref().map(Vec::len), Some(7));
+    assert_eq!(
+        input,
+        VpcInput {
+            ip_ranges: input.ip_ranges.clone(),
+            ..VpcInput::default()
+        }
+    );
+}
+
+#[test]
+fn entries_merge_into_their_list_in_any_order() {
+    let docs = documents();
+    let forward = as_pairs(&docs);
+    let mut backward = forward.clone();
+    backward.reverse();
+    let a = parse_ok(&forward);
+    let b = parse_ok(&backward);
+    assert_eq!(
+        sorted(a.prefix_lists.items.clone()),
+        sorted(b.prefix_lists.items.clone())
+    );
+    // The same documents twice: nothing changes.
+    let twice: Vec<(&str, &str)> = forward.iter().chain(forward.iter()).copied().collect();
+    assert_eq!(parse_ok(&twice), a);
+}
+
+#[test]
+fn the_first_of_each_document_without_ids_counts() {
+    let entries =
+        |cidr: &str| format!(r#"{{"PrefixListId": "pl-1", "Entries": [{{"Cidr": "{cidr}"}}]}}"#);
+    let (old, new) = (entries("10.0.0.0/8"), entries("10.1.0.0/16"));
+    let input = parse_ok(&[("a.json", &old), ("b.json", &new)]);
+    assert_eq!(
+        input.prefix_lists.items[0].entries,
+        Some(vec![cidr("10.0.0.0/8")])
+    );
+
+    let options = |mode: &str| {
+        format!(r#"{{"VpcBlockPublicAccessOptions": {{"InternetGatewayBlockMode": "{mode}"}}}}"#)
+    };
+    let input = parse_ok(&[
+        ("a.json", &options("off")),
+        ("b.json", &options("block-ingress")),
+    ]);
+    assert_eq!(input.bpa_options, Some(BpaMode::Off));
+
+    let ranges = |prefix: &str| {
+        format!(
+            r#"{{"prefixes": [{{"ip_prefix": "{prefix}", "region": "eu-west-1", "service": "S3"}}]}}"#
+        )
+    };
+    let input = parse_ok(&[
+        ("a.json", &ranges("3.5.0.0/16")),
+        ("b.json", &ranges("52.0.0.0/8")),
+    ]);
+    assert_eq!(input.ip_ranges.map(|r| r.len()), Some(1));
+    // A later ip-ranges document is still read: a broken one is an error.
+    let e = error(&[
+        ("a.json", &ranges("3.5.0.0/16")),
+        ("b.json", &ranges("52.0.0.0/33")),
+    ]);
+    assert!(
+        e.starts_with("b.json: prefixes[0].ip_prefix: expected a CIDR"),
+        "{e}"
+    );
+    // An empty one still says the file was given.
+    let input = parse_ok(&[(
+        "a.json",
+        r#"{"syncToken": "1", "prefixes": [], "ipv6_prefixes": []}"#,
+    )]);
+    assert_eq!(input.ip_ranges, Some(vec![]));
+}
+
+#[test]
+fn exclusion_states_as_the_api_reference_lists_them() {
+    for (state, want) in [
+        ("create-in-progress", ExclusionState::Inactive),
+        ("create-complete", ExclusionState::Active),
+        ("create-failed", ExclusionState::Inactive),
+        ("update-in-progress", ExclusionState::Active),
+        ("update-complete", ExclusionState::Active),
+        ("update-failed", ExclusionState::Active),
+        ("delete-in-progress", ExclusionState::Inactive),
+        ("delete-complete", ExclusionState::Inactive),
+        ("disable-in-progress", ExclusionState::Inactive),
+        ("disable-complete", ExclusionState::Inactive),
+        ("some-future-state", ExclusionState::Inactive),
+        ("CREATE-COMPLETE", ExclusionState::Inactive),
+    ] {
+        assert_eq!(super::exclusion_state(state), want, "{state}");
+    }
+}
+
+#[test]
+fn exclusion_scope_from_the_resource_arn() {
+    let vpc = |id: &str| Some(BpaExclusionScope::Vpc(id.into()));
+    let subnet = |id: &str| Some(BpaExclusionScope::Subnet(id.into()));
+    for (arn, want) in [
+        (
+            "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0a1b2c3d4e5f60001",
+            vpc("vpc-0a1b2c3d4e5f60001"),
+        ),
+        (
+            "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-0aaa",
+            subnet("subnet-0aaa"),
+        ),
+        (
+            "arn:aws-cn:ec2:cn-north-1:123456789012:vpc/vpc-1",
+            vpc("vpc-1"),
+        ),
+        (
+            "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:subnet/subnet-1",
+            subnet("subnet-1"),
+        ),
+        (
+            "arn:aws-iso-b:ec2:us-isob-east-1:123456789012:vpc/vpc-1",
+            vpc("vpc-1"),
+        ),
+        ("arn:aws:ec2:eu-west-1:123456789012:instance/i-1", None),
+        ("arn:aws:ec2:eu-west-1:123456789012:vpc/subnet-1", None),
+        ("arn:aws:ec2:eu-west-1:123456789012:subnet/vpc-1", None),
+        ("arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-", None),
+        ("arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1/x", None),
+        ("arn:aws:ec2:eu-west-1:123456789012:vpc-1", None),
+        ("arn:aws:s3:eu-west-1:123456789012:vpc/vpc-1", None),
+        ("arn::ec2:eu-west-1:123456789012:vpc/vpc-1", None),
+        ("vpc-1", None),
+        ("", None),
+    ] {
+        assert_eq!(super::bpa_exclusion_scope(arn), want, "{arn}");
+    }
+}
+
+#[test]
+fn bad_new_documents_name_the_path_and_what_was_expected() {
+    for (doc, want) in [
+        (
+            r#"{"Entries": [{"Cidr": "10.0.0.0/8", "Description": "x"}]}"#,
+            "d.json: PrefixListId: expected a string beside Entries: get-managed-prefix-list-entries does not print which list the entries belong to, so write the file as netready validate --collect does: aws ec2 get-managed-prefix-list-entries --region R --prefix-list-id pl-X --query \"{PrefixListId: 'pl-X', Entries: Entries}\" --output json > prefix-list-pl-X.json, found nothing",
+        ),
+        (
+            r#"{"PrefixListId": ["pl-1"], "Entries": []}"#,
+            "d.json: PrefixListId: expected a string, found an array",
+        ),
+        (
+            r#"{"PrefixListId": "pl-1", "Entries": {"Cidr": "10.0.0.0/8"}}"#,
+            "d.json: Entries: expected an array, found an object",
+        ),
+        (
+            r#"{"PrefixListId": "pl-1", "Entries": [{"Cidr": "10.0.0.0/8"}, {"Description": "x"}]}"#,
+            "d.json: Entries[1].Cidr: expected a string (the field is required), found nothing",
+        ),
+        (
+            r#"{"PrefixListId": "pl-1", "Entries": [{"Cidr": "10.0.0.0/33"}]}"#,
+            "d.json: Entries[0].Cidr: expected a CIDR such as 10.0.0.0/16 (the prefix length must be a number from 0 to 32), found a string that is not one",
+        ),
+        (
+            r#"{"PrefixLists": [{"PrefixListName": "x"}]}"#,
+            "d.json: PrefixLists[0].PrefixListId: expected a string (the field is required), found nothing",
+        ),
+        (
+            r#"{"PrefixLists": [{"PrefixListId": "pl-1", "PrefixListName": 7}]}"#,
+            "d.json: PrefixLists[0].PrefixListName: expected a string, found a number",
+        ),
+        (
+            r#"{"VpcBlockPublicAccessOptions": {"AwsRegion": "eu-west-1"}}"#,
+            "d.json: VpcBlockPublicAccessOptions.InternetGatewayBlockMode: expected \"off\", \"block-bidirectional\" or \"block-ingress\" (the field is required), found nothing",
+        ),
+        (
+            r#"{"VpcBlockPublicAccessOptions": {"InternetGatewayBlockMode": "block-all"}}"#,
+            "d.json: VpcBlockPublicAccessOptions.InternetGatewayBlockMode: expected \"off\", \"block-bidirectional\" or \"block-ingress\", found another string",
+        ),
+        (
+            r#"{"VpcBlockPublicAccessOptions": null}"#,
+            "d.json: VpcBlockPublicAccessOptions: expected an object, found null",
+        ),
+        (
+            r#"{"VpcBlockPublicAccessOptions": [{"InternetGatewayBlockMode": "off"}]}"#,
+            "d.json: VpcBlockPublicAccessOptions: expected an object, found an array",
+        ),
+        (
+            r#"{"VpcBlockPublicAccessExclusions": [{"ExclusionId": "e", "InternetGatewayExclusionMode": "allow-all", "ResourceArn": "arn:aws:ec2:r:1:vpc/vpc-1", "State": "create-complete"}]}"#,
+            "d.json: VpcBlockPublicAccessExclusions[0].InternetGatewayExclusionMode: expected \"allow-bidirectional\" or \"allow-egress\", found another string",
+        ),
+        (
+            r#"{"VpcBlockPublicAccessExclusions": [{"ExclusionId": "e", "InternetGatewayExclusionMode": "allow-egress", "ResourceArn": "arn:aws:ec2:r:1:instance/i-1", "State": "create-complete"}]}"#,
+            "d.json: VpcBlockPublicAccessExclusions[0].ResourceArn: expected the ARN of a VPC or a subnet, such as arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0 or …:subnet/subnet-0123456789abcdef0, found another string",
+        ),
+        (
+            r#"{"VpcBlockPublicAccessExclusions": [{"ExclusionId": "e", "InternetGatewayExclusionMode": "allow-egress", "ResourceArn": "arn:aws:ec2:r:1:vpc/vpc-1"}]}"#,
+            "d.json: VpcBlockPublicAccessExclusions[0].State: expected a string (the field is required), found nothing",
+        ),
+        (
+            r#"{"VpcBlockPublicAccessExclusions": {"ExclusionId": "e"}}"#,
+            "d.json: VpcBlockPublicAccessExclusions: expected an array, found an object",
+        ),
+        (
+            r#"{"prefixes": [{"ip_prefix": "2600:1f14::/35", "region": "eu-west-1", "service": "AMAZON"}]}"#,
+            "d.json: prefixes[0].ip_prefix: expected an IPv4 CIDR such as 3.5.140.0/22, found an IPv6 CIDR",
+        ),
+        (
+            r#"{"ipv6_prefixes": [{"ipv6_prefix": "3.5.140.0/22", "region": "eu-west-1", "service": "AMAZON"}]}"#,
+            "d.json: ipv6_prefixes[0].ipv6_prefix: expected an IPv6 CIDR such as 2600:1f14::/35, found an IPv4 CIDR",
+        ),
+        (
+            r#"{"prefixes": [{"ip_prefix": "3.5.140.0/22", "service": "AMAZON"}]}"#,
+            "d.json: prefixes[0].region: expected a string (the field is required), found nothing",
+        ),
+        (
+            r#"{"prefixes": [{"ip_prefix": "3.5.140.0/22", "region": "GLOBAL", "service": null}]}"#,
+            "d.json: prefixes[0].service: expected a string, found null",
+        ),
+        (
+            r#"{"syncToken": "1", "prefixes": "3.5.140.0/22"}"#,
+            "d.json: prefixes: expected an array, found a string",
+        ),
+    ] {
+        assert_eq!(error(&[("d.json", doc)]), want, "{doc}");
+    }
+}
+
+#[test]
+fn a_document_of_no_known_kind_names_every_kind() {
+    let e = error(&[("d.json", r#"{"NetworkInterfaces": []}"#)]);
+    for kind in [
+        "describe-vpcs",
+        "describe-managed-prefix-lists",
+        "get-managed-prefix-list-entries",
+        "describe-vpc-block-public-access-options",
+        "describe-vpc-block-public-access-exclusions",
+        "ip-ranges.json",
+    ] {
+        assert!(e.contains(kind), "{kind}: {e}");
+    }
+}
+
+#[test]
+fn top_keys_are_the_known_keys_in_byte_order() {
+    let mut sorted = TOP_KEYS;
+    sorted.sort_unstable();
+    assert_eq!(sorted, TOP_KEYS);
+    for (key, _) in super::KNOWN_KEYS {
+        assert!(TOP_KEYS.contains(key), "{key}");
+    }
 }
