@@ -77,17 +77,14 @@ impl<'a> Ctx<'a> {
 
     /// A prefix list whose entries were not given, named by what uses it.
     pub(super) fn prefix_list_unknown(&self, pl: &str, used_by: &str) -> Finding {
-        let command = format!(
-            "aws ec2 get-managed-prefix-list-entries --region {} --prefix-list-id {pl} --query \"{{PrefixListId: '{pl}', Entries: Entries}}\" --output json > prefix-list-{pl}.json",
-            self.region,
-            pl = shell_quote(pl)
-        );
+        let command = crate::commands::prefix_list_entries_command(pl, &self.region);
         Finding {
             code: FindingCode::MissingInput,
             severity: Severity::Warning,
             resource: pl.to_owned(),
             message: format!(
-                "{used_by} uses prefix list {pl}, whose entries were not given: what it matches is unknown. Add its entries: {command}"
+                "{used_by} uses prefix list {}, whose entries were not given: what it matches is unknown. Add its entries: {command}",
+                super::input::Quoted(pl)
             ),
             fix: Some(command),
         }

@@ -177,7 +177,7 @@ impl<'a> Destinations<'a> {
                 "The ip-ranges.json given lists no AMAZON prefixes for {}: which routes take the services' public addresses cannot be decided from it.",
                 ctx.region
             ),
-            fix: Some("curl -sSO https://ip-ranges.amazonaws.com/ip-ranges.json".to_owned()),
+            fix: Some(super::input::IP_RANGES_DOWNLOAD.to_owned()),
         }]
     }
 
@@ -904,7 +904,7 @@ impl<'a> Ctx<'a> {
                 fix: match basis {
                     Basis::Published => None,
                     Basis::PublicSpace => self.comment(
-                        "netready validate --ip-ranges ip-ranges.json … (ip-ranges.json from https://ip-ranges.amazonaws.com/ip-ranges.json)".to_owned(),
+                        format!("{}; then: netready validate --ip-ranges ip-ranges.json …", super::input::IP_RANGES_DOWNLOAD),
                     ),
                 },
             });
