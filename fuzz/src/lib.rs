@@ -726,10 +726,10 @@ pub fn quote(data: &[u8]) {
 use netready_core::catalog::Profile;
 use netready_core::report::PathReport;
 use netready_core::vpc::model::{
-    AclEntry, Collection, DhcpOptions, EndpointIpType, InternetGateway, NatGateway, NetworkAcl,
-    PortRange, Protocol, Route, RouteDestination, RouteOrigin, RouteState, RouteTable, RouteTarget,
-    RuleAction, SecurityGroup, SgRule, Subnet, Switch, Vpc, VpcDnsAttributes, VpcEndpoint,
-    VpcEndpointKind, VpcInput,
+    AclEntry, Collection, DhcpOptions, DnsHostnames, EndpointIpType, InternetGateway, NatGateway,
+    NetworkAcl, PortRange, Protocol, Route, RouteDestination, RouteOrigin, RouteState, RouteTable,
+    RouteTarget, RuleAction, SecurityGroup, SgRule, Subnet, Vpc, VpcDnsAttributes, VpcEndpoint,
+    VpcEndpointKind, VpcInput, VpcResolver,
 };
 use netready_core::vpc::{self, AssignPublicIp, InputError, ValidateOptions};
 
@@ -1035,7 +1035,7 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
             } else {
                 None
             },
-            private_dns_only_for_inbound_resolver: u.arbitrary()?,
+            private_dns_scope: u.arbitrary()?,
             policy_document: None,
         });
     }
@@ -1185,8 +1185,8 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
     input.dns_attributes.insert(
         vpc_id,
         VpcDnsAttributes {
-            dns_support: u.arbitrary::<Option<Switch>>()?,
-            dns_hostnames: u.arbitrary::<Option<Switch>>()?,
+            dns_support: u.arbitrary::<Option<VpcResolver>>()?,
+            dns_hostnames: u.arbitrary::<Option<DnsHostnames>>()?,
         },
     );
     let options = ValidateOptions {

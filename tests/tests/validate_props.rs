@@ -142,7 +142,7 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
             availability_zone: Some(format!("eu-west-1{}", ["a", "b"][i % 2])),
             cidr: Some(cidr(&format!("10.0.{i}.0/24"))),
             ipv6_cidrs: vec![],
-            dns64: Switch::Off,
+            dns64: Dns64::Off,
             arn: None,
             owner_id: None,
             block_public_access: None,
@@ -216,9 +216,9 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
                     EndpointState::Available
                 },
                 private_dns: if r.below(4) == 0 {
-                    Switch::Off
+                    PrivateDns::Off
                 } else {
-                    Switch::On
+                    PrivateDns::AnswersServiceName
                 },
                 subnet_ids: if gateway {
                     vec![]
@@ -231,7 +231,7 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
                 // Now and then another region's endpoint (cross-region).
                 service_region: (r.below(8) == 0).then(|| "us-west-2".to_string()),
                 dns_record_ip_type: None,
-                private_dns_only_for_inbound_resolver: Switch::Off,
+                private_dns_scope: PrivateDnsScope::WholeVpc,
                 policy_document: None,
             });
         }
@@ -424,14 +424,14 @@ fn model(seed: u64) -> (VpcInput, ValidateOptions) {
     };
     let on = |r: &mut Rng| match r.below(10) {
         0 => None,
-        1 => Some(Switch::Off),
-        _ => Some(Switch::On),
+        1 => Some(false),
+        _ => Some(true),
     };
     input.dns_attributes.insert(
         vpc,
         VpcDnsAttributes {
-            dns_support: on(&mut r),
-            dns_hostnames: on(&mut r),
+            dns_support: on(&mut r).map(VpcResolver::from_flag),
+            dns_hostnames: on(&mut r).map(DnsHostnames::from_flag),
         },
     );
     // Sometimes a document is missing altogether.

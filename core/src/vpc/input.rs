@@ -652,18 +652,25 @@ fn parse_document(
             }
         };
         let attrs = input.dns_attributes.entry_or_default(vpc_id);
+        let (mut support_flag, mut hostnames_flag) = (None, None);
         for (key, raw, slot) in [
-            ("EnableDnsSupport", support, &mut attrs.dns_support),
-            ("EnableDnsHostnames", hostnames, &mut attrs.dns_hostnames),
+            ("EnableDnsSupport", support, &mut support_flag),
+            ("EnableDnsHostnames", hostnames, &mut hostnames_flag),
         ] {
             let Some(raw) = raw else { continue };
             let p = P::Key(key);
             let v = read_one(raw, arena).map_err(|why| doc.nesting(&p, why))?;
             let m = doc.obj(v, &p)?;
             match doc.opt_bool(m, "Value", &p)? {
-                Some(b) => *slot = Some(switch(b)),
+                Some(b) => *slot = Some(b),
                 None => return Err(doc.shape(&P::Field(&p, "Value"), "true or false", "nothing")),
             }
+        }
+        if let Some(b) = support_flag {
+            attrs.dns_support = Some(VpcResolver::from_flag(b));
+        }
+        if let Some(b) = hostnames_flag {
+            attrs.dns_hostnames = Some(DnsHostnames::from_flag(b));
         }
     }
     Ok(())
@@ -739,10 +746,6 @@ fn each<'a>(
     )
 }
 
-fn switch(b: bool) -> Switch {
-    if b { Switch::On } else { Switch::Off }
-}
-
 /// `s` compared case-insensitively with each of `names`: the index matched.
 fn one_of(s: Option<&str>, names: &[&str]) -> Option<usize> {
     let s = s?;
@@ -808,7 +811,7 @@ fn subnet(
         availability_zone: doc.opt_owned(m, "AvailabilityZone", p)?,
         cidr: doc.opt_cidr(m, "CidrBlock", p)?,
         ipv6_cidrs,
-        dns64: switch(doc.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
+        dns64: Dns64::from_flag(doc.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
         arn: doc.opt_owned(m, "SubnetArn", p)?,
         owner_id: doc.opt_owned(m, "OwnerId", p)?,
         block_public_access: bpa_states(doc, m, p)?,
@@ -897,11 +900,12 @@ fn endpoint(
     // one reported.
     let vpc_id = doc.req_str(m, "VpcId", p)?.to_owned();
     let service_name = doc.req_str(m, "ServiceName", p)?.to_owned();
-    let private_dns = switch(doc.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false));
+    let private_dns =
+        PrivateDns::from_flag(doc.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false));
     let subnet_ids = doc.strs(m, "SubnetIds", p)?;
     let route_table_ids = doc.strs(m, "RouteTableIds", p)?;
     let service_region = doc.opt_owned(m, "ServiceRegion", p)?;
-    let (dns_record_ip_type, private_dns_only_for_inbound_resolver) = dns_options(doc, m, p)?;
+    let (dns_record_ip_type, private_dns_scope) = dns_options(doc, m, p)?;
     out.push(VpcEndpoint {
         id: id.to_owned(),
         vpc_id,
@@ -915,7 +919,7 @@ fn endpoint(
         ip_type,
         service_region,
         dns_record_ip_type,
-        private_dns_only_for_inbound_resolver,
+        private_dns_scope,
         policy_document: doc.opt_owned(m, "PolicyDocument", p)?,
     });
     Ok(())
@@ -1396,13 +1400,13 @@ fn dns_options(
     doc: &Doc<'_>,
     m: V<'_>,
     p: &P<'_>,
-) -> Result<(Option<DnsRecordIpType>, Switch), InputError> {
+) -> Result<(Option<DnsRecordIpType>, PrivateDnsScope), InputError> {
     let Some(o) = m.get("DnsOptions") else {
-        return Ok((None, Switch::Off));
+        return Ok((None, PrivateDnsScope::WholeVpc));
     };
     let op = P::Field(p, "DnsOptions");
     let o = match o.val() {
-        Val::Null => return Ok((None, Switch::Off)),
+        Val::Null => return Ok((None, PrivateDnsScope::WholeVpc)),
         _ => doc.obj(o, &op)?,
     };
     let record = match doc.opt_str(o, "DnsRecordIpType", &op)? {
@@ -1418,7 +1422,7 @@ fn dns_options(
     let inbound_only = doc
         .opt_bool(o, "PrivateDnsOnlyForInboundResolverEndpoint", &op)?
         .unwrap_or(false);
-    Ok((record, switch(inbound_only)))
+    Ok((record, PrivateDnsScope::from_flag(inbound_only)))
 }
 
 fn sg_rules(doc: &Doc<'_>, m: V<'_>, key: &str, p: &P<'_>) -> Result<Vec<SgRule>, InputError> {

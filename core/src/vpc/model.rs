@@ -134,23 +134,97 @@ pub struct IpRange {
     pub service: String,
 }
 
-/// An on/off VPC attribute as `describe-vpc-attribute` reports it.
+/// `enableDnsSupport`: whether the VPC resolver (AmazonProvidedDNS)
+/// answers at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-pub enum Switch {
-    /// `{"Value": true}`
-    On,
-    /// `{"Value": false}`
+pub enum VpcResolver {
+    /// `true`: it answers.
+    Answers,
+    /// `false`: it answers nothing; no name resolves through it.
     Off,
 }
+
+/// `enableDnsHostnames`: DNS hostnames for the VPC's addresses, which
+/// interface endpoints' private DNS also needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum DnsHostnames {
+    /// `true`.
+    Assigned,
+    /// `false`: interface endpoints' private DNS does not work either.
+    NotAssigned,
+}
+
+/// A subnet's `EnableDns64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum Dns64 {
+    /// The VPC resolver synthesises `64:ff9b::/96` AAAA records for
+    /// IPv4-only names.
+    Synthesizes,
+    /// It does not.
+    Off,
+}
+
+/// An interface endpoint's `PrivateDnsEnabled`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum PrivateDns {
+    /// Its private hosted zone answers the service's own name.
+    AnswersServiceName,
+    /// The service's name keeps resolving to public addresses.
+    Off,
+}
+
+/// An interface endpoint's `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum PrivateDnsScope {
+    /// `false` (or not printed): clients in the VPC get the endpoint's
+    /// addresses.
+    WholeVpc,
+    /// `true`: only queries through inbound Resolver endpoints do; clients
+    /// in the VPC resolve the service publicly (S3: to its gateway endpoint).
+    InboundResolverOnly,
+}
+
+/// `true`/`false` as one of the attribute enums above.
+pub trait FromFlag {
+    /// The state `true` (or `false`) means.
+    fn from_flag(flag: bool) -> Self;
+}
+
+macro_rules! from_flag {
+    ($t:ty, $on:expr, $off:expr) => {
+        impl FromFlag for $t {
+            fn from_flag(flag: bool) -> Self {
+                if flag { $on } else { $off }
+            }
+        }
+    };
+}
+from_flag!(VpcResolver, VpcResolver::Answers, VpcResolver::Off);
+from_flag!(
+    DnsHostnames,
+    DnsHostnames::Assigned,
+    DnsHostnames::NotAssigned
+);
+from_flag!(Dns64, Dns64::Synthesizes, Dns64::Off);
+from_flag!(PrivateDns, PrivateDns::AnswersServiceName, PrivateDns::Off);
+from_flag!(
+    PrivateDnsScope,
+    PrivateDnsScope::InboundResolverOnly,
+    PrivateDnsScope::WholeVpc
+);
 
 /// The DNS attributes of one VPC (`describe-vpc-attribute`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VpcDnsAttributes {
     /// `enableDnsSupport`, when its document was given.
-    pub dns_support: Option<Switch>,
+    pub dns_support: Option<VpcResolver>,
     /// `enableDnsHostnames`, when its document was given.
-    pub dns_hostnames: Option<Switch>,
+    pub dns_hostnames: Option<DnsHostnames>,
 }
 
 /// The `describe-vpc-attribute` results by VPC id, kept in id order, with
@@ -235,7 +309,7 @@ pub struct Subnet {
     /// The associated IPv6 CIDRs.
     pub ipv6_cidrs: Vec<Cidr>,
     /// `EnableDns64`.
-    pub dns64: Switch,
+    pub dns64: Dns64,
     /// The subnet's ARN (holds the region).
     pub arn: Option<String>,
     /// The owning account.
@@ -374,7 +448,7 @@ pub struct VpcEndpoint {
     /// Available or not.
     pub state: EndpointState,
     /// `PrivateDnsEnabled`.
-    pub private_dns: Switch,
+    pub private_dns: PrivateDns,
     /// Interface endpoints: one subnet per AZ.
     pub subnet_ids: Vec<String>,
     /// Interface endpoints: security groups.
@@ -389,7 +463,7 @@ pub struct VpcEndpoint {
     /// holds; `None` when not printed.
     pub dns_record_ip_type: Option<DnsRecordIpType>,
     /// `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`.
-    pub private_dns_only_for_inbound_resolver: Switch,
+    pub private_dns_scope: PrivateDnsScope,
     /// `PolicyDocument`, the endpoint policy as JSON text, when printed.
     pub policy_document: Option<String>,
 }

@@ -15,7 +15,7 @@
 
 use super::super::model::{Direction, NetworkAcl, PortRange, Protocol, RuleAction, Subnet};
 use super::sg::{Peer, cidr_matches};
-use super::{Ctx, Maybe, No, PathBuild, Yes, and, dangling_finding};
+use super::{Ctx, PathBuild, Reachable, Unknown, Unreachable, and, dangling_finding};
 use crate::commands::{AclDirection, Fix};
 use crate::report::{Finding, FindingCode, Reachability, Severity};
 use alloc::borrow::ToOwned;
@@ -66,7 +66,7 @@ pub(super) fn acl_allows(
     peer: &Peer<'_>,
 ) -> AclOutcome {
     let mut out = AclOutcome {
-        verdict: Yes,
+        verdict: Reachable,
         blocking_rule: DEFAULT_RULE,
         partial_rule: None,
     };
@@ -120,7 +120,7 @@ fn segment(
             continue;
         }
         let m = cidr_matches(&e.cidr, peer);
-        if m == No {
+        if m == Unreachable {
             continue;
         }
         match e.action {
@@ -132,7 +132,7 @@ fn segment(
                 deny = true;
             }
         }
-        if m == Yes {
+        if m == Reachable {
             decided = true;
             break;
         }
@@ -142,11 +142,11 @@ fn segment(
         deny = true;
     }
     let seg_verdict = match (allow, deny) {
-        (true, false) => Yes,
-        (false, _) => No,
-        (true, true) => Maybe,
+        (true, false) => Reachable,
+        (false, _) => Unreachable,
+        (true, true) => Unknown,
     };
-    if seg_verdict != Maybe && out.verdict != Maybe {
+    if seg_verdict != Unknown && out.verdict != Unknown {
         // A partial match that did not change the outcome explains nothing.
         out.partial_rule = out.partial_rule.filter(|_| false);
     }
@@ -210,7 +210,7 @@ impl<'a> Ctx<'a> {
         let subnet_id = at.subnet_id;
         if !self.input.network_acls.given {
             let f = self.missing("NetworkAcls");
-            b.check(Maybe, || f.clone(), || Some(f.clone()));
+            b.check(Unknown, || f.clone(), || Some(f.clone()));
             return;
         }
         let Some(acl) = at.acl else {
@@ -222,7 +222,7 @@ impl<'a> Ctx<'a> {
                     self.region
                 ),
             );
-            b.check(Maybe, || f.clone(), || Some(f.clone()));
+            b.check(Unknown, || f.clone(), || Some(f.clone()));
             return;
         };
         let out = acl_allows(acl, dir, ports, peer);
@@ -391,7 +391,7 @@ mod tests {
             cuts.dedup();
         }
         let mut out = AclOutcome {
-            verdict: Yes,
+            verdict: Reachable,
             blocking_rule: DEFAULT_RULE,
             partial_rule: None,
         };
@@ -482,11 +482,11 @@ mod tests {
         };
         let v6: Cidr = "2a05:d018::/64".parse().unwrap();
         let out = acl_allows(&acl, Direction::Egress, HTTPS, &Peer::Range(v6));
-        assert_eq!(out.verdict, No);
+        assert_eq!(out.verdict, Unreachable);
         let v4: Cidr = "10.0.1.0/24".parse().unwrap();
         assert_eq!(
             acl_allows(&acl, Direction::Egress, HTTPS, &Peer::Range(v4)).verdict,
-            Yes
+            Reachable
         );
         // A fix never takes a default rule's number.
         assert_eq!(
@@ -519,7 +519,7 @@ mod tests {
             };
             let got = acl_allows(&acl, dir, ports, &peer);
             prop_assert_eq!((got.verdict, got.blocking_rule), acl_reference(&acl, dir, ports, &peer));
-            if got.verdict == Maybe {
+            if got.verdict == Unknown {
                 prop_assert!(got.partial_rule.is_some(), "an unknown verdict names the rule");
             }
             for below in [0, 1, 2, 100, got.blocking_rule, 32767, 32768] {

@@ -20,7 +20,7 @@
 //! Not done here: the routes (the hop that reaches the gateway asks).
 
 use super::super::model::{BpaExclusionMode, BpaExclusionScope, BpaMode, ExclusionState, Subnet};
-use super::{Ctx, No, PathBuild};
+use super::{Ctx, PathBuild, Unreachable};
 use crate::commands::{BpaExclusionFix, Fix};
 use crate::report::{FailureCode, Finding, FindingCode, Severity};
 use alloc::borrow::ToOwned;
@@ -118,7 +118,7 @@ impl<'a> Ctx<'a> {
             ),
         };
         b.check(
-            No,
+            Unreachable,
             || Finding {
                 code: FindingCode::VpcBlockPublicAccess,
                 severity: Severity::Error,

@@ -21,9 +21,10 @@
 //! Not done here: reaching the addresses (see [`super::endpoints`]).
 
 use super::super::model::{
-    DnsRecordIpType, EndpointIpType, EndpointState, Subnet, Switch, VpcEndpoint,
+    DnsHostnames, DnsRecordIpType, EndpointIpType, EndpointState, PrivateDns, Subnet, VpcEndpoint,
+    VpcResolver,
 };
-use super::{Ctx, Maybe, No, PathBuild, VpcFacts, Yes};
+use super::{Ctx, PathBuild, Reachable, Unknown, Unreachable, VpcFacts};
 use crate::commands::{DnsAttribute, Fix, fix_command};
 use crate::net::Cidr;
 use crate::report::{FailureCode, Finding, FindingCode, Reachability, Severity};
@@ -92,7 +93,7 @@ impl<'a> Ctx<'a> {
             return Step::Resolves;
         }
         match vf.dns_support {
-            Some(Switch::Off) => Step::Fails(PathBuild::fail(
+            Some(VpcResolver::Off) => Step::Fails(PathBuild::fail(
                 None,
                 vec![subnet.id.clone()],
                 FailureCode::DnsTimeout,
@@ -111,7 +112,7 @@ impl<'a> Ctx<'a> {
                 },
             )),
             None => Step::Unknown(self.missing_attribute("EnableDnsSupport", vf.vpc_id)),
-            Some(Switch::On) => Step::Resolves,
+            Some(VpcResolver::Answers) => Step::Resolves,
         }
     }
 
@@ -178,10 +179,10 @@ impl<'a> Ctx<'a> {
         vf: &VpcFacts<'_, '_>,
         ep: &VpcEndpoint,
     ) -> (Reachability, Vec<Finding>) {
-        let mut verdict = Yes;
+        let mut verdict = Reachable;
         let mut why = Vec::new();
         if ep.state != EndpointState::Available {
-            verdict = No;
+            verdict = Unreachable;
             why.push(Finding {
                 code: FindingCode::EndpointNotAvailable,
                 severity: Severity::Error,
@@ -197,8 +198,8 @@ impl<'a> Ctx<'a> {
                 )),
             });
         }
-        if ep.private_dns == Switch::Off {
-            verdict = No;
+        if ep.private_dns == PrivateDns::Off {
+            verdict = Unreachable;
             why.push(Finding {
                 code: FindingCode::EndpointPrivateDnsDisabled,
                 severity: Severity::Error,
@@ -211,8 +212,8 @@ impl<'a> Ctx<'a> {
             });
         }
         match vf.dns_hostnames {
-            Some(Switch::Off) => {
-                verdict = No;
+            Some(DnsHostnames::NotAssigned) => {
+                verdict = Unreachable;
                 why.push(Finding {
                     code: FindingCode::DnsHostnamesDisabled,
                     severity: Severity::Error,
@@ -228,15 +229,15 @@ impl<'a> Ctx<'a> {
                 });
             }
             None => {
-                if verdict == Yes {
-                    verdict = Maybe;
+                if verdict == Reachable {
+                    verdict = Unknown;
                 }
                 why.push(self.missing_attribute("EnableDnsHostnames", vf.vpc_id));
             }
-            Some(Switch::On) => {}
+            Some(DnsHostnames::Assigned) => {}
         }
-        if vf.dns_support == Some(Switch::Off) {
-            verdict = No;
+        if vf.dns_support == Some(VpcResolver::Off) {
+            verdict = Unreachable;
             why.push(Finding {
                 code: FindingCode::DnsSupportDisabled,
                 severity: Severity::Error,
@@ -249,8 +250,8 @@ impl<'a> Ctx<'a> {
             });
         }
         if let Resolver::Custom(servers) = &vf.resolver {
-            if verdict == Yes {
-                verdict = Maybe;
+            if verdict == Reachable {
+                verdict = Unknown;
             }
             why.push(self.custom_dns_finding(vf, servers));
         }

@@ -33,7 +33,10 @@ use super::acl::{HTTPS, TASK_EPHEMERAL, peer_words, unsure_advice};
 use super::public::{destination_text, target_id};
 use super::route;
 use super::sg::{Peer, Unsure, sg_allows};
-use super::{Ctx, Endpoint, Maybe, No, PathBuild, VpcFacts, Yes, dangling_finding, ids_text, or};
+use super::{
+    Ctx, Endpoint, PathBuild, Reachable, Unknown, Unreachable, VpcFacts, dangling_finding,
+    ids_text, or,
+};
 use crate::catalog::{Availability, EndpointType, EndpointUse, Service};
 use crate::commands::{Fix, RulePeer, create_endpoint};
 use crate::net::Cidr;
@@ -108,7 +111,7 @@ impl<'a> Ctx<'a> {
             // An endpoint might take the name and work, or break a working
             // route: unknown either way.
             let mut b = self.route_path_or_gateway(vf, subnet, service);
-            b.reachable = Maybe;
+            b.reachable = Unknown;
             b.failure = None;
             b.push(self.missing("VpcEndpoints"));
             return b;
@@ -129,13 +132,16 @@ impl<'a> Ctx<'a> {
                 // S3's "private DNS only for inbound Resolver endpoints":
                 // clients in the VPC resolve S3 publicly and use the
                 // gateway endpoint.
-                service.id != "s3" || e.ep.private_dns_only_for_inbound_resolver == Switch::Off
+                service.id != "s3" || e.ep.private_dns_scope == PrivateDnsScope::WholeVpc
             })
         };
         // The endpoint whose private DNS takes the name, else the first
         // one (whose findings say why it does not).
         let chosen = serving()
-            .find(|e| e.ep.state == EndpointState::Available && e.ep.private_dns == Switch::On)
+            .find(|e| {
+                e.ep.state == EndpointState::Available
+                    && e.ep.private_dns == PrivateDns::AnswersServiceName
+            })
             .or_else(|| serving().next());
         let mut b = match chosen {
             Some(ep) => self.interface_or_fallback(vf, subnet, service, ep, layer_bucket),
@@ -161,7 +167,7 @@ impl<'a> Ctx<'a> {
         vf: &VpcFacts<'_, '_>,
         service: &Service,
     ) {
-        if b.reachable == No
+        if b.reachable == Unreachable
             && b.failure != Some(FailureCode::Blocked)
             && b.failure != Some(FailureCode::NoPublicIp)
         {
@@ -252,7 +258,7 @@ impl<'a> Ctx<'a> {
     ) -> PathBuild {
         let ep = endpoint.ep;
         let (takes, why) = self.private_dns_takes(vf, ep);
-        if layer_bucket && takes != No {
+        if layer_bucket && takes != Unreachable {
             // ECR's layers cannot come through an S3 interface endpoint; a
             // gateway endpoint route still wins for the bucket's traffic.
             let mut b = self.gateway_path(vf, subnet, service);
@@ -274,14 +280,14 @@ impl<'a> Ctx<'a> {
             return b;
         }
         match takes {
-            Yes => {
+            Reachable => {
                 let mut b = self.interface_path(vf, subnet, endpoint);
                 self.apply_policy(&mut b, endpoint, service);
-                if b.reachable == No {
+                if b.reachable == Unreachable {
                     // The endpoint's private DNS took the name away from a
                     // path that would work: say so, it is a classic surprise.
                     let fallback = self.route_path_or_gateway(vf, subnet, service);
-                    if let (Yes, Some(access)) = (fallback.reachable, fallback.access) {
+                    if let (Reachable, Some(access)) = (fallback.reachable, fallback.access) {
                         for f in &mut b.findings {
                             if f.severity == Severity::Error {
                                 f.message.push_str(&format!(
@@ -295,9 +301,9 @@ impl<'a> Ctx<'a> {
                 }
                 b
             }
-            No => {
+            Unreachable => {
                 let mut b = self.route_path_or_gateway(vf, subnet, service);
-                let severity = if b.reachable == Yes {
+                let severity = if b.reachable == Reachable {
                     Severity::Warning
                 } else {
                     Severity::Error
@@ -305,7 +311,7 @@ impl<'a> Ctx<'a> {
                 for mut f in why {
                     if f.code != FindingCode::MissingInput {
                         f.severity = severity;
-                        if b.reachable == Yes {
+                        if b.reachable == Reachable {
                             f.message
                                 .push_str(" Traffic takes the route-table path instead.");
                         }
@@ -314,13 +320,13 @@ impl<'a> Ctx<'a> {
                 }
                 b
             }
-            Maybe => {
+            Unknown => {
                 let mut ep_path = self.interface_path(vf, subnet, endpoint);
                 self.apply_policy(&mut ep_path, endpoint, service);
                 let fallback = self.route_path_or_gateway(vf, subnet, service);
                 let mut b = ep_path;
                 if b.reachable != fallback.reachable {
-                    b.reachable = Maybe;
+                    b.reachable = Unknown;
                     b.failure = None;
                 }
                 for f in why {
@@ -380,7 +386,7 @@ impl<'a> Ctx<'a> {
             let target = target_id(&r.target);
             if r.state == RouteState::Blackhole {
                 leg.check(
-                    No,
+                    Unreachable,
                     || Finding {
                         code: FindingCode::BlackholeRoute,
                         severity: Severity::Error,
@@ -481,7 +487,7 @@ impl<'a> Ctx<'a> {
             );
         }
         let task_acl = self.acl_at(&subnet.id);
-        let mut overall = No;
+        let mut overall = Unreachable;
         let mut leg_findings: Vec<Finding> = Vec::new();
         let mut any_blocked = false;
         let mut in_az = false;
@@ -495,7 +501,7 @@ impl<'a> Ctx<'a> {
                         self.region
                     ),
                 );
-                overall = or(overall, Maybe);
+                overall = or(overall, Unknown);
                 if !leg_findings.contains(&f) {
                     leg_findings.push(f);
                 }
@@ -522,16 +528,16 @@ impl<'a> Ctx<'a> {
                 };
                 let leg_key = (es as *const Subnet, endpoint.sg_class * 2 + u32::from(v6));
                 if self.clean_legs.borrow().contains(subnet, leg_key) {
-                    overall = Yes;
+                    overall = Reachable;
                     continue;
                 }
                 let leg = self.interface_leg(
                     vf, subnet, endpoint, es, es_acl, &task_acl, task_range, es_range,
                 );
-                if leg.reachable == No {
+                if leg.reachable == Unreachable {
                     any_blocked = true;
                 }
-                if leg.reachable == Yes && leg.findings.is_empty() {
+                if leg.reachable == Reachable && leg.findings.is_empty() {
                     self.clean_legs.borrow_mut().insert(subnet, leg_key);
                 }
                 overall = or(overall, leg.reachable);
@@ -546,13 +552,13 @@ impl<'a> Ctx<'a> {
             }
         }
         for mut f in leg_findings {
-            if overall == Yes && f.severity == Severity::Error {
+            if overall == Reachable && f.severity == Severity::Error {
                 f.severity = Severity::Warning;
             }
             b.push(f);
         }
         b.reachable = overall;
-        if overall == No {
+        if overall == Unreachable {
             b.failure = Some(FailureCode::Blocked);
             if b.findings.is_empty() {
                 b.failure = Some(FailureCode::NoRoute);
@@ -568,7 +574,7 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
-        if overall == Yes && any_blocked {
+        if overall == Reachable && any_blocked {
             b.push(Finding {
                 code: FindingCode::PartialReachability,
                 severity: Severity::Warning,
@@ -763,7 +769,7 @@ impl<'a> Ctx<'a> {
         };
         if !self.input.endpoints.given {
             let mut b = self.route_path(vf, subnet, service);
-            b.reachable = Maybe;
+            b.reachable = Unknown;
             b.failure = None;
             b.push(self.missing("VpcEndpoints"));
             return b;
@@ -787,7 +793,7 @@ impl<'a> Ctx<'a> {
         let Some(gw_endpoint) = associated else {
             let mut b = self.route_path(vf, subnet, service);
             if let Some(gw) = gateways.first().map(|e| e.ep) {
-                let severity = if b.reachable == Yes {
+                let severity = if b.reachable == Reachable {
                     Severity::Warning
                 } else {
                     Severity::Error
@@ -803,10 +809,10 @@ impl<'a> Ctx<'a> {
                         rt.id,
                         subnet.id,
                         match (b.reachable, b.access) {
-                            (Yes, Some(AccessType::NatGateway)) => {
+                            (Reachable, Some(AccessType::NatGateway)) => {
                                 ": the traffic goes through the NAT gateway instead, which charges per GB; the gateway endpoint is free."
                             }
-                            (Yes, _) => ": the traffic takes another route instead of the free gateway endpoint.",
+                            (Reachable, _) => ": the traffic takes another route instead of the free gateway endpoint.",
                             _ => ".",
                         }
                     ),

@@ -63,23 +63,23 @@ use core::cell::RefCell;
 
 pub(crate) use findings::dangling_finding;
 
-use Reachability::{Reachable as Yes, Unknown as Maybe, Unreachable as No};
+use Reachability::{Reachable, Unknown, Unreachable};
 
 /// Three-valued conjunction: unreachable wins over unknown.
 fn and(a: Reachability, b: Reachability) -> Reachability {
     match (a, b) {
-        (No, _) | (_, No) => No,
-        (Maybe, _) | (_, Maybe) => Maybe,
-        _ => Yes,
+        (Unreachable, _) | (_, Unreachable) => Unreachable,
+        (Unknown, _) | (_, Unknown) => Unknown,
+        _ => Reachable,
     }
 }
 
 /// Three-valued disjunction: reachable wins over unknown.
 fn or(a: Reachability, b: Reachability) -> Reachability {
     match (a, b) {
-        (Yes, _) | (_, Yes) => Yes,
-        (Maybe, _) | (_, Maybe) => Maybe,
-        _ => No,
+        (Reachable, _) | (_, Reachable) => Reachable,
+        (Unknown, _) | (_, Unknown) => Unknown,
+        _ => Unreachable,
     }
 }
 
@@ -166,8 +166,8 @@ impl CleanLegs {
 /// Per-VPC facts shared by all its subnets' paths.
 struct VpcFacts<'a, 'c> {
     vpc_id: &'a str,
-    dns_support: Option<Switch>,
-    dns_hostnames: Option<Switch>,
+    dns_support: Option<VpcResolver>,
+    dns_hostnames: Option<DnsHostnames>,
     resolver: dns::Resolver,
     /// The task's security groups, or why they are unknown.
     task_sgs: Result<Vec<&'a SecurityGroup>, Finding>,
@@ -215,7 +215,7 @@ impl PathBuild {
     fn new(access: Option<AccessType>, path: Vec<String>) -> Self {
         PathBuild {
             access,
-            reachable: Yes,
+            reachable: Reachable,
             failure: None,
             path,
             findings: Vec::new(),
@@ -225,7 +225,7 @@ impl PathBuild {
     fn unknown(finding: Finding) -> Self {
         PathBuild {
             access: None,
-            reachable: Maybe,
+            reachable: Unknown,
             failure: None,
             path: Vec::new(),
             findings: vec![finding],
@@ -252,7 +252,7 @@ impl PathBuild {
     ) -> Self {
         PathBuild {
             access,
-            reachable: No,
+            reachable: Unreachable,
             failure: Some(failure),
             path,
             findings: vec![finding],
@@ -277,12 +277,12 @@ impl PathBuild {
         on_unknown: impl FnOnce() -> Option<Finding>,
     ) {
         match verdict {
-            Yes => {}
-            No => {
+            Reachable => {}
+            Unreachable => {
                 self.push(on_block());
                 self.failure.get_or_insert(FailureCode::Blocked);
             }
-            Maybe => {
+            Unknown => {
                 if let Some(f) = on_unknown() {
                     self.push(f);
                 }
@@ -293,10 +293,10 @@ impl PathBuild {
     /// Folds an unknown that lies outside the path's own checks (a missing
     /// document) in: it cannot hide a failure the path already has.
     fn unknown_because(&mut self, finding: Finding) {
-        self.check(Maybe, || finding.clone(), || Some(finding.clone()));
+        self.check(Unknown, || finding.clone(), || Some(finding.clone()));
     }
     fn finish(mut self, service: &Service, host: &str) -> PathReport {
-        if self.reachable != No {
+        if self.reachable != Unreachable {
             self.failure = None;
         }
         PathReport {

@@ -15,7 +15,7 @@
 //! the validator, see the policy module's docs).
 
 use super::super::model::VpcEndpointKind;
-use super::{Ctx, Endpoint, No, PathBuild};
+use super::{Ctx, Endpoint, PathBuild, Unreachable};
 use crate::catalog::{EndpointType, Service};
 use crate::commands::Fix;
 use crate::policy::{self, Check, DeniedBy, Facts, NoFix, PolicyError, Verdict};
@@ -77,7 +77,7 @@ impl Ctx<'_> {
                 };
                 let was = b.reachable;
                 b.check(
-                    No,
+                    Unreachable,
                     || Finding {
                         code: FindingCode::EndpointPolicyDenies,
                         severity: Severity::Error,
@@ -92,7 +92,7 @@ impl Ctx<'_> {
                     },
                     || None,
                 );
-                if was != No {
+                if was != Unreachable {
                     b.failure = Some(FailureCode::PolicyDenies);
                 }
             }

@@ -28,7 +28,7 @@ use super::acl::peer_words;
 use super::bpa::Traffic;
 use super::route::{self, View};
 use super::sg::Peer;
-use super::{Ctx, Maybe, No, PathBuild, VpcFacts, Yes, dangling_finding};
+use super::{Ctx, PathBuild, Reachable, Unknown, Unreachable, VpcFacts, dangling_finding};
 use crate::catalog::{Availability, Region, Service};
 use crate::commands::{Fix, RouteTo};
 use crate::net::{Cidr, Ipv6Cidr};
@@ -427,7 +427,7 @@ impl<'a> Ctx<'a> {
             let to_nat = routes
                 .iter()
                 .all(|r| matches!(r.target, RouteTarget::NatGateway(_)));
-            if subnet.dns64 == Switch::Off || routes.is_empty() || !to_nat {
+            if subnet.dns64 == Dns64::Off || routes.is_empty() || !to_nat {
                 return self.no_nat64(subnet, rt, !routes.is_empty());
             }
             (routes, Basis::Published)
@@ -507,7 +507,7 @@ impl<'a> Ctx<'a> {
                 message: format!(
                     "{} is IPv6-only and the service answers IPv4 addresses: it needs DNS64 on the subnet (now {}) and a route for 64:ff9b::/96 to a NAT gateway in {}.",
                     subnet.id,
-                    if subnet.dns64 == Switch::On {
+                    if subnet.dns64 == Dns64::Synthesizes {
                         "on"
                     } else {
                         "off"
@@ -848,13 +848,13 @@ impl<'a> Ctx<'a> {
         };
         let mut out = first.clone();
         let all = |v: Reachability| groups.iter().all(|(_, b)| b.reachable == v);
-        out.reachable = if all(Yes) {
-            Yes
-        } else if all(No) {
-            No
+        out.reachable = if all(Reachable) {
+            Reachable
+        } else if all(Unreachable) {
+            Unreachable
         } else {
             // Some addresses work and others do not, or cannot be seen.
-            Maybe
+            Unknown
         };
         let host = service.host_template(&self.region);
         let (pr, pb) = (&groups[primary].0, &groups[primary].1);
@@ -869,10 +869,10 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let outcome = match (b.reachable, b.access) {
-                (Yes, Some(a)) => format!("works through {a}"),
-                (Yes, None) => "works".to_owned(),
-                (No, _) => "is dropped".to_owned(),
-                (Maybe, _) => "cannot be verified".to_owned(),
+                (Reachable, Some(a)) => format!("works through {a}"),
+                (Reachable, None) => "works".to_owned(),
+                (Unreachable, _) => "is dropped".to_owned(),
+                (Unknown, _) => "cannot be verified".to_owned(),
             };
             let (verb, advice) = match basis {
                 Basis::Published => (
@@ -909,7 +909,7 @@ impl<'a> Ctx<'a> {
                 },
             });
         }
-        if out.reachable != No {
+        if out.reachable != Unreachable {
             out.failure = None;
         } else {
             out.failure = pb.failure.or(Some(FailureCode::NoRoute));

@@ -12,7 +12,7 @@
 //! word them), network ACLs ([`super::acl`]).
 
 use super::super::model::{Direction, Protocol, SecurityGroup};
-use super::{Maybe, No, Yes};
+use super::{Reachable, Unknown, Unreachable};
 use crate::net::Cidr;
 use crate::report::Reachability;
 use alloc::borrow::ToOwned;
@@ -45,32 +45,32 @@ pub(super) fn cidr_matches(rule: &Cidr, peer: &Peer<'_>) -> Reachability {
     match peer {
         Peer::Range(r) => {
             if rule.covers(r) {
-                Yes
+                Reachable
             } else if r.covers(rule) {
-                Maybe
+                Unknown
             } else {
-                No
+                Unreachable
             }
         }
         Peer::Service(Some(prefixes)) if !prefixes.is_empty() => {
             let covered = prefixes.iter().filter(|p| rule.covers(p)).count();
             if covered == prefixes.len() {
-                Yes
+                Reachable
             } else if covered > 0 || prefixes.iter().any(|p| p.overlaps(rule)) {
-                Maybe
+                Unknown
             } else {
-                No
+                Unreachable
             }
         }
         Peer::Service(_) => match rule {
-            Cidr::V6(_) => No,
-            Cidr::V4(c) if c.prefix_len() == 0 => Yes,
+            Cidr::V6(_) => Unreachable,
+            Cidr::V4(c) if c.prefix_len() == 0 => Reachable,
             Cidr::V4(_) => {
                 // Inside private or special space: no AWS service there.
                 if crate::classify::non_public_v4().any(|np| np.covers(rule)) {
-                    No
+                    Unreachable
                 } else {
-                    Maybe
+                    Unknown
                 }
             }
         },
@@ -118,7 +118,7 @@ pub(super) fn sg_allows<'e>(
     entries: impl Fn(&str) -> Option<&'e [Cidr]>,
 ) -> SgVerdict {
     let mut out = SgVerdict {
-        verdict: No,
+        verdict: Unreachable,
         unsure: None,
     };
     for g in groups {
@@ -141,32 +141,32 @@ pub(super) fn sg_allows<'e>(
                 .any(|id| peer_groups.contains(&id.as_str()))
             {
                 return SgVerdict {
-                    verdict: Yes,
+                    verdict: Reachable,
                     unsure: None,
                 };
             }
             for c in &rule.cidrs {
                 match cidr_matches(c, peer) {
-                    Yes => {
+                    Reachable => {
                         return SgVerdict {
-                            verdict: Yes,
+                            verdict: Reachable,
                             unsure: None,
                         };
                     }
-                    Maybe => {
-                        out.verdict = Maybe;
+                    Unknown => {
+                        out.verdict = Unknown;
                         out.unsure.get_or_insert(Unsure::PartialCidr {
                             group: g.id.clone(),
                             cidr: *c,
                         });
                     }
-                    No => {}
+                    Unreachable => {}
                 }
             }
             for pl in &rule.prefix_list_ids {
                 if Some(pl.as_str()) == peer_prefix_list {
                     return SgVerdict {
-                        verdict: Yes,
+                        verdict: Reachable,
                         unsure: None,
                     };
                 }
@@ -174,25 +174,25 @@ pub(super) fn sg_allows<'e>(
                     Some(cidrs) => {
                         for c in cidrs {
                             match cidr_matches(c, peer) {
-                                Yes => {
+                                Reachable => {
                                     return SgVerdict {
-                                        verdict: Yes,
+                                        verdict: Reachable,
                                         unsure: None,
                                     };
                                 }
-                                Maybe => {
-                                    out.verdict = Maybe;
+                                Unknown => {
+                                    out.verdict = Unknown;
                                     out.unsure.get_or_insert(Unsure::PartialCidr {
                                         group: g.id.clone(),
                                         cidr: *c,
                                     });
                                 }
-                                No => {}
+                                Unreachable => {}
                             }
                         }
                     }
                     None => {
-                        out.verdict = Maybe;
+                        out.verdict = Unknown;
                         out.unsure = Some(Unsure::PrefixList {
                             group: g.id.clone(),
                             id: pl.clone(),

@@ -494,7 +494,7 @@ fn parse_document(
                     availability_zone: doc.opt_str(m, "AvailabilityZone", p)?.map(str::to_owned),
                     cidr: doc.opt_cidr(m, "CidrBlock", p)?,
                     ipv6_cidrs,
-                    dns64: switch(doc.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
+                    dns64: Dns64::from_flag(doc.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
                     arn: doc.opt_str(m, "SubnetArn", p)?.map(str::to_owned),
                     owner_id: doc.opt_str(m, "OwnerId", p)?.map(str::to_owned),
                     block_public_access: bpa_states(&doc, m, p)?,
@@ -594,14 +594,16 @@ fn parse_document(
                     service_name: doc.req_str(m, "ServiceName", p)?.to_owned(),
                     kind,
                     state,
-                    private_dns: switch(doc.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false)),
+                    private_dns: PrivateDns::from_flag(
+                        doc.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false),
+                    ),
                     subnet_ids: doc.strs(m, "SubnetIds", p)?,
                     security_group_ids,
                     route_table_ids: doc.strs(m, "RouteTableIds", p)?,
                     ip_type,
                     service_region: doc.opt_str(m, "ServiceRegion", p)?.map(str::to_owned),
                     dns_record_ip_type: dns_options(&doc, m, p)?.0,
-                    private_dns_only_for_inbound_resolver: dns_options(&doc, m, p)?.1,
+                    private_dns_scope: dns_options(&doc, m, p)?.1,
                     policy_document: doc.opt_str(m, "PolicyDocument", p)?.map(str::to_owned),
                 });
                 Ok(())
@@ -755,25 +757,28 @@ fn parse_document(
             }
         };
         let attrs = input.dns_attributes.entry_or_default(vpc_id);
+        let (mut support_flag, mut hostnames_flag) = (None, None);
         for (key, raw, slot) in [
-            ("EnableDnsSupport", support, &mut attrs.dns_support),
-            ("EnableDnsHostnames", hostnames, &mut attrs.dns_hostnames),
+            ("EnableDnsSupport", support, &mut support_flag),
+            ("EnableDnsHostnames", hostnames, &mut hostnames_flag),
         ] {
             let Some(raw) = raw else { continue };
             let p = P::Key(key);
             let v = item_value(&doc, raw, &p)?;
             let m = doc.obj(&v, &p)?;
             match doc.opt_bool(m, "Value", &p)? {
-                Some(b) => *slot = Some(switch(b)),
+                Some(b) => *slot = Some(b),
                 None => return Err(doc.shape(&P::Field(&p, "Value"), "true or false", "nothing")),
             }
         }
+        if let Some(b) = support_flag {
+            attrs.dns_support = Some(VpcResolver::from_flag(b));
+        }
+        if let Some(b) = hostnames_flag {
+            attrs.dns_hostnames = Some(DnsHostnames::from_flag(b));
+        }
     }
     Ok(())
-}
-
-fn switch(b: bool) -> Switch {
-    if b { Switch::On } else { Switch::Off }
 }
 
 /// Parses one raw value as a `Value`, under serde_json's recursion limit.
@@ -903,10 +908,10 @@ fn dns_options(
     doc: &Doc<'_>,
     m: &Map<String, Value>,
     p: &P<'_>,
-) -> Result<(Option<DnsRecordIpType>, Switch), InputError> {
+) -> Result<(Option<DnsRecordIpType>, PrivateDnsScope), InputError> {
     let op = P::Field(p, "DnsOptions");
     let o = match m.get("DnsOptions") {
-        None | Some(Value::Null) => return Ok((None, Switch::Off)),
+        None | Some(Value::Null) => return Ok((None, PrivateDnsScope::WholeVpc)),
         Some(v) => doc.obj(v, &op)?,
     };
     let record = match doc.opt_str(o, "DnsRecordIpType", &op)? {
@@ -922,7 +927,7 @@ fn dns_options(
     let inbound = doc
         .opt_bool(o, "PrivateDnsOnlyForInboundResolverEndpoint", &op)?
         .unwrap_or(false);
-    Ok((record, switch(inbound)))
+    Ok((record, PrivateDnsScope::from_flag(inbound)))
 }
 
 fn sg_rules(
