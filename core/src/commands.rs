@@ -100,6 +100,29 @@ fn q(s: &str) -> Val<'_> {
     Val::Quoted(Cow::Borrowed(s))
 }
 
+/// Whether `id` names a resource an earlier step of the same fix creates:
+/// `$` and a shell variable name (`$NEW_ENDPOINT_SG`). Such ids are printed
+/// as variable references (`"$NEW_ENDPOINT_SG"` for a POSIX shell,
+/// `$NEW_ENDPOINT_SG` in PowerShell), never quoted away.
+pub fn is_placeholder(id: &str) -> bool {
+    id.strip_prefix('$').is_some_and(|v| {
+        !v.is_empty()
+            && v.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    })
+}
+
+/// An id as a shell argument: a variable reference for a placeholder,
+/// else quoted.
+fn id_arg(format: FixFormat, id: &str) -> String {
+    match (format, is_placeholder(id)) {
+        (FixFormat::AwsCli, true) => format!("\"{id}\""),
+        (FixFormat::PowerShell, true) => id.into(),
+        (FixFormat::AwsCli, false) => shell_quote(id),
+        (FixFormat::PowerShell, false) => ps_quote(id),
+    }
+}
+
 /// A flag alone for the AWS CLI, `$true` in PowerShell.
 const ON: Val<'static> = Val::Literal("", "$true");
 
@@ -110,10 +133,7 @@ fn render(format: FixFormat, region: &Region, (cli, ps): (&str, &str), args: &[A
         FixFormat::AwsCli => format!("aws ec2 {cli} --region {}", shell_quote(region.name())),
         FixFormat::PowerShell => format!("{ps} -Region {}", ps_quote(region.name())),
     };
-    let quote = match format {
-        FixFormat::AwsCli => shell_quote,
-        FixFormat::PowerShell => ps_quote,
-    };
+    let quote = |s: &str| id_arg(format, s);
     for Arg(cli_flag, ps_flag, value) in args {
         let flag = match format {
             FixFormat::AwsCli => cli_flag,
@@ -288,6 +308,31 @@ pub enum RouteTo {
     NatGateway(String),
     /// `--gateway-id igw-…`
     InternetGateway(String),
+    /// `--gateway-id vgw-…` (a virtual private gateway).
+    VirtualPrivateGateway(String),
+    /// `--transit-gateway-id tgw-…`
+    TransitGateway(String),
+    /// `--vpc-peering-connection-id pcx-…`
+    PeeringConnection(String),
+    /// `--network-interface-id eni-…`
+    NetworkInterface(String),
+    /// `--vpc-endpoint-id vpce-…` (a Gateway Load Balancer endpoint).
+    GatewayLoadBalancerEndpoint(String),
+}
+
+impl RouteTo {
+    /// The target's id.
+    pub fn id(&self) -> &str {
+        match self {
+            RouteTo::NatGateway(id)
+            | RouteTo::InternetGateway(id)
+            | RouteTo::VirtualPrivateGateway(id)
+            | RouteTo::TransitGateway(id)
+            | RouteTo::PeeringConnection(id)
+            | RouteTo::NetworkInterface(id)
+            | RouteTo::GatewayLoadBalancerEndpoint(id) => id,
+        }
+    }
 }
 
 /// A fix the validator proposes, with the user's real IDs. Rendered by
@@ -361,6 +406,13 @@ pub enum Fix {
         /// The route table.
         route_table_id: String,
     },
+    /// Add a security group to an interface endpoint.
+    AddEndpointSecurityGroup {
+        /// The endpoint.
+        endpoint_id: String,
+        /// The group (an id, or the placeholder of an earlier step).
+        group_id: String,
+    },
     /// Add a subnet (AZ) to an interface endpoint.
     AddEndpointSubnet {
         /// The endpoint.
@@ -373,8 +425,54 @@ pub enum Fix {
         /// The endpoint.
         endpoint_id: String,
     },
-    /// Create a public NAT gateway (placeholders for what the validator cannot know).
+    /// Create a public NAT gateway (placeholders for what the validator
+    /// cannot know). Prefer [`Fix::CreateNatGatewayIn`] when a public subnet
+    /// is known.
     CreatePublicNatGateway,
+    /// Create a public NAT gateway in a known public subnet: allocate an
+    /// Elastic IP, create the gateway, wait until it is available. The new
+    /// gateway's id is `$var`.
+    CreateNatGatewayIn {
+        /// The shell variable that receives the new gateway's id.
+        var: String,
+        /// A public subnet (its route table sends 0.0.0.0/0 to an attached
+        /// internet gateway).
+        subnet_id: String,
+    },
+    /// Create a security group; its id is `$var`.
+    CreateSecurityGroup {
+        /// The shell variable that receives the new group's id.
+        var: String,
+        /// The VPC.
+        vpc_id: String,
+        /// `--group-name`.
+        name: String,
+        /// `--description`.
+        description: String,
+    },
+    /// Create a route table; its id is `$var`.
+    CreateRouteTable {
+        /// The shell variable that receives the new table's id.
+        var: String,
+        /// The VPC.
+        vpc_id: String,
+    },
+    /// Move a subnet's explicit association to another route table.
+    ReplaceRouteTableAssociation {
+        /// The association (`rtbassoc-…`).
+        association_id: String,
+        /// The subnet it associates (for the model, and the message).
+        subnet_id: String,
+        /// The table it should point at.
+        route_table_id: String,
+    },
+    /// Create a VPC endpoint for a catalog service.
+    CreateEndpoint {
+        /// The service.
+        service: &'static crate::catalog::Service,
+        /// Where it goes (ids, or placeholders of earlier steps).
+        placement: EndpointPlacement,
+    },
     /// Attach an internet gateway to a VPC.
     AttachInternetGateway {
         /// The gateway.
@@ -388,6 +486,13 @@ pub enum Fix {
         subnet_id: String,
         /// What the exclusion lets through.
         mode: BpaExclusionFix,
+    },
+    /// Let a virtual private gateway propagate its routes into a table.
+    EnableRoutePropagation {
+        /// The route table.
+        route_table_id: String,
+        /// `vgw-…`
+        gateway_id: String,
     },
     /// Replace an endpoint's policy (`--policy-document`).
     EndpointPolicy {
@@ -406,6 +511,113 @@ pub enum Fix {
     },
     /// Nothing to run: a comment telling what to do.
     Comment(String),
+}
+
+impl Fix {
+    /// What the fix does, in a few words (a remedy's summary).
+    pub fn summary(&self) -> String {
+        match self {
+            Fix::EnableDnsAttribute { vpc_id, attribute } => format!(
+                "turn on {} in {vpc_id}",
+                match attribute {
+                    DnsAttribute::Support => "DNS resolution",
+                    DnsAttribute::Hostnames => "DNS hostnames",
+                }
+            ),
+            Fix::AuthorizeIngress443 { group_id, from } => {
+                format!("let TCP 443 into {group_id} from {}", peer_text(from))
+            }
+            Fix::AuthorizeEgress443 { group_id, to } => {
+                format!("let TCP 443 out of {group_id} to {}", peer_text(to))
+            }
+            Fix::AllowAclEntry {
+                acl_id,
+                direction,
+                rule_number,
+                from_port,
+                to_port,
+                cidr,
+            } => format!(
+                "allow TCP {from_port}-{to_port} {} {cidr} in {acl_id} (rule {rule_number})",
+                match direction {
+                    AclDirection::Ingress => "in from",
+                    AclDirection::Egress => "out to",
+                }
+            ),
+            Fix::Route {
+                route_table_id,
+                destination,
+                to,
+                replace,
+            } => format!(
+                "{} {destination} in {route_table_id} to {}",
+                if *replace { "route" } else { "add a route for" },
+                to.id()
+            ),
+            Fix::AssociateRouteTable {
+                route_table_id,
+                subnet_id,
+            } => format!("give {subnet_id} route table {route_table_id}"),
+            Fix::EnableEndpointPrivateDns { endpoint_id } => {
+                format!("turn on private DNS of {endpoint_id}")
+            }
+            Fix::AddEndpointRouteTable {
+                endpoint_id,
+                route_table_id,
+            } => format!("associate {endpoint_id} with {route_table_id}"),
+            Fix::AddEndpointSubnet {
+                endpoint_id,
+                subnet_id,
+            } => format!("add {subnet_id} to {endpoint_id}"),
+            Fix::AddEndpointSecurityGroup {
+                endpoint_id,
+                group_id,
+            } => format!("give {endpoint_id} security group {group_id}"),
+            Fix::EndpointDualstack { endpoint_id } => {
+                format!("give {endpoint_id} IPv6 addresses")
+            }
+            Fix::CreatePublicNatGateway => "create a public NAT gateway".into(),
+            Fix::CreateNatGatewayIn { subnet_id, .. } => {
+                format!("create a public NAT gateway in {subnet_id}")
+            }
+            Fix::AttachInternetGateway { igw_id, vpc_id } => {
+                format!("attach {igw_id} to {vpc_id}")
+            }
+            Fix::CreateBpaExclusion { subnet_id, .. } => {
+                format!("exclude {subnet_id} from VPC Block Public Access")
+            }
+            Fix::EnableRoutePropagation {
+                route_table_id,
+                gateway_id,
+            } => format!("propagate {gateway_id}'s routes into {route_table_id}"),
+            Fix::EndpointPolicy { endpoint_id, .. } => {
+                format!("allow the runner's calls in {endpoint_id}'s policy")
+            }
+            Fix::EndpointDnsRecordType {
+                endpoint_id,
+                record_type,
+            } => format!("give {endpoint_id}'s private DNS {record_type} records"),
+            Fix::CreateSecurityGroup { name, .. } => format!("create security group {name}"),
+            Fix::CreateRouteTable { vpc_id, .. } => format!("create a route table in {vpc_id}"),
+            Fix::ReplaceRouteTableAssociation {
+                subnet_id,
+                route_table_id,
+                ..
+            } => format!("move {subnet_id} to route table {route_table_id}"),
+            Fix::CreateEndpoint { service, .. } => format!(
+                "create the {} endpoint {}",
+                service.endpoint_type.aws_name().to_ascii_lowercase(),
+                service.id
+            ),
+            Fix::Comment(text) => text.clone(),
+        }
+    }
+}
+
+fn peer_text(p: &RulePeer) -> &str {
+    match p {
+        RulePeer::Group(g) | RulePeer::Cidr(g) => g,
+    }
 }
 
 /// Whether `s` is safe to embed in AWS CLI shorthand (`Key=Value,…`) and
@@ -430,6 +642,107 @@ fn shorthand(s: &str, placeholder: &str) -> String {
 /// quoted for the target shell.
 pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
     let (verbs, args): ((&str, &str), Vec<Arg<'_>>) = match fix {
+        Fix::CreateEndpoint { service, placement } => {
+            return create_endpoint(format, service, region, placement);
+        }
+        Fix::CreateSecurityGroup {
+            var,
+            vpc_id,
+            name,
+            description,
+        } => {
+            let cmd = render(
+                format,
+                region,
+                ("create-security-group", "New-EC2SecurityGroup"),
+                &[
+                    Arg("--vpc-id", "-VpcId", q(vpc_id)),
+                    Arg("--group-name", "-GroupName", q(name)),
+                    Arg("--description", "-Description", q(description)),
+                ],
+            );
+            return capture(format, var, &cmd, "GroupId", "");
+        }
+        Fix::CreateRouteTable { var, vpc_id } => {
+            let cmd = render(
+                format,
+                region,
+                ("create-route-table", "New-EC2RouteTable"),
+                &[Arg("--vpc-id", "-VpcId", q(vpc_id))],
+            );
+            return capture(
+                format,
+                var,
+                &cmd,
+                "RouteTable.RouteTableId",
+                ".RouteTableId",
+            );
+        }
+        Fix::CreateNatGatewayIn { var, subnet_id } => {
+            let eip = render(
+                format,
+                region,
+                ("allocate-address", "New-EC2Address"),
+                &[Arg("--domain", "-Domain", Val::Word("vpc"))],
+            );
+            let eip_var = "NEW_NAT_EIP";
+            let nat = render(
+                format,
+                region,
+                ("create-nat-gateway", "New-EC2NatGateway"),
+                &[
+                    Arg(
+                        "--connectivity-type",
+                        "-ConnectivityType",
+                        Val::Word("public"),
+                    ),
+                    Arg("--subnet-id", "-SubnetId", q(subnet_id)),
+                    Arg(
+                        "--allocation-id",
+                        "-AllocationId",
+                        Val::Text(id_arg(format, &format!("${eip_var}"))),
+                    ),
+                ],
+            );
+            let id = format!("${var}");
+            let wait = match format {
+                FixFormat::AwsCli => format!(
+                    "aws ec2 wait nat-gateway-available --region {} --nat-gateway-ids {}",
+                    shell_quote(region.name()),
+                    id_arg(format, &id)
+                ),
+                FixFormat::PowerShell => format!(
+                    "while ((Get-EC2NatGateway -Region {} -NatGatewayId {}).State -ne 'available') {{ Start-Sleep -Seconds 15 }}",
+                    ps_quote(region.name()),
+                    id_arg(format, &id)
+                ),
+            };
+            return format!(
+                "{}\n{}\n{wait}",
+                capture(format, eip_var, &eip, "AllocationId", ".AllocationId"),
+                capture(
+                    format,
+                    var,
+                    &nat,
+                    "NatGateway.NatGatewayId",
+                    ".NatGatewayId"
+                )
+            );
+        }
+        Fix::ReplaceRouteTableAssociation {
+            association_id,
+            route_table_id,
+            ..
+        } => (
+            (
+                "replace-route-table-association",
+                "Set-EC2RouteTableAssociation",
+            ),
+            alloc::vec![
+                Arg("--association-id", "-AssociationId", q(association_id)),
+                Arg("--route-table-id", "-RouteTableId", q(route_table_id)),
+            ],
+        ),
         Fix::Comment(text) => {
             let mut out = String::from("# ");
             // A comment must stay one line: a newline would start a command.
@@ -544,7 +857,13 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
             },
             alloc::vec![
                 Arg("--route-table-id", "-RouteTableId", q(route_table_id)),
-                if destination.contains(':') {
+                if destination.starts_with("pl-") {
+                    Arg(
+                        "--destination-prefix-list-id",
+                        "-DestinationPrefixListId",
+                        q(destination),
+                    )
+                } else if destination.contains(':') {
                     Arg(
                         "--destination-ipv6-cidr-block",
                         "-DestinationIpv6CidrBlock",
@@ -559,7 +878,23 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                 },
                 match to {
                     RouteTo::NatGateway(id) => Arg("--nat-gateway-id", "-NatGatewayId", q(id)),
-                    RouteTo::InternetGateway(id) => Arg("--gateway-id", "-GatewayId", q(id)),
+                    RouteTo::InternetGateway(id) | RouteTo::VirtualPrivateGateway(id) => {
+                        Arg("--gateway-id", "-GatewayId", q(id))
+                    }
+                    RouteTo::TransitGateway(id) => {
+                        Arg("--transit-gateway-id", "-TransitGatewayId", q(id))
+                    }
+                    RouteTo::PeeringConnection(id) => Arg(
+                        "--vpc-peering-connection-id",
+                        "-VpcPeeringConnectionId",
+                        q(id),
+                    ),
+                    RouteTo::NetworkInterface(id) => {
+                        Arg("--network-interface-id", "-NetworkInterfaceId", q(id))
+                    }
+                    RouteTo::GatewayLoadBalancerEndpoint(id) => {
+                        Arg("--vpc-endpoint-id", "-VpcEndpointId", q(id))
+                    }
                 },
             ],
         ),
@@ -591,6 +926,20 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                     "--add-route-table-ids",
                     "-AddRouteTableId",
                     Val::List(core::slice::from_ref(route_table_id), ""),
+                ),
+            ],
+        ),
+        Fix::AddEndpointSecurityGroup {
+            endpoint_id,
+            group_id,
+        } => (
+            MODIFY_ENDPOINT,
+            alloc::vec![
+                Arg("--vpc-endpoint-id", "-VpcEndpointId", q(endpoint_id)),
+                Arg(
+                    "--add-security-group-ids",
+                    "-AddSecurityGroupId",
+                    Val::List(core::slice::from_ref(group_id), ""),
                 ),
             ],
         ),
@@ -643,6 +992,19 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
                 ),
             ],
         ),
+        Fix::EnableRoutePropagation {
+            route_table_id,
+            gateway_id,
+        } => (
+            (
+                "enable-vgw-route-propagation",
+                "Enable-EC2VgwRoutePropagation",
+            ),
+            alloc::vec![
+                Arg("--route-table-id", "-RouteTableId", q(route_table_id)),
+                Arg("--gateway-id", "-GatewayId", q(gateway_id)),
+            ],
+        ),
         Fix::EndpointPolicy {
             endpoint_id,
             document,
@@ -685,6 +1047,15 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
 }
 
 const MODIFY_ENDPOINT: (&str, &str) = ("modify-vpc-endpoint", "Edit-EC2VpcEndpoint");
+
+/// A creating command whose new id later steps use: `VAR=$(… --query Q
+/// --output text)` in a POSIX shell, `$VAR = (…)SUFFIX` in PowerShell.
+fn capture(format: FixFormat, var: &str, command: &str, query: &str, ps_suffix: &str) -> String {
+    match format {
+        FixFormat::AwsCli => format!("{var}=$({command} --query {query} --output text)"),
+        FixFormat::PowerShell => format!("${var} = ({command}){ps_suffix}"),
+    }
+}
 
 /// `'{"Value":true}'` for the AWS CLI, `$true` in PowerShell.
 const TRUE_ATTRIBUTE: Val<'static> = Val::Literal("'{\"Value\":true}'", "$true");

@@ -421,8 +421,54 @@ pub struct Finding {
     pub resource: String,
     /// A plain sentence.
     pub message: String,
-    /// A ready-to-run command, when there is one.
+    /// A ready-to-run command (or a short script of them, one per line),
+    /// when there is one: the recommended remedy's steps.
     pub fix: Option<String>,
+    /// Every way to fix it the validator knows, the recommended one first,
+    /// each with its steps and what it costs (validate; empty for the probe
+    /// and where there is no command).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remedies: Vec<Remedy>,
+}
+
+/// One way to fix a finding: ordered steps and what it costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Remedy {
+    /// What it does, in a few words.
+    pub summary: String,
+    /// Whether the validator recommends it (the cheapest that works).
+    pub choice: RemedyChoice,
+    /// About how much it adds to the monthly bill, in USD (0 for
+    /// configuration changes; NAT gateways and interface endpoints cost).
+    pub monthly_usd: f64,
+    /// The commands, in order; a step may use an id an earlier one created
+    /// (`"$NEW_ENDPOINT_SG"`).
+    pub steps: Vec<String>,
+}
+
+/// Whether a remedy is the one the validator recommends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum RemedyChoice {
+    /// The cheapest remedy that makes the path work.
+    Recommended,
+    /// Another way.
+    Alternative,
+}
+
+impl RemedyChoice {
+    /// Every choice.
+    pub const ALL: [RemedyChoice; 2] = [RemedyChoice::Recommended, RemedyChoice::Alternative];
+
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RemedyChoice::Recommended => "recommended",
+            RemedyChoice::Alternative => "alternative",
+        }
+    }
 }
 
 /// The outcome of dialling one address.
@@ -834,6 +880,23 @@ pub struct Report {
     /// Validator: interface endpoint cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostSummary>,
+    /// Validator with `--apply-fixes`: the recommended fixes applied to the
+    /// model before this evaluation, round by round (empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applied_fixes: Vec<AppliedRound>,
+}
+
+/// One round of `--apply-fixes`: the recommended fixes of a report,
+/// applied to the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppliedRound {
+    /// The status before this round.
+    pub status_before: Status,
+    /// The commands, in order, each once.
+    pub steps: Vec<String>,
+    /// Instructions for a human the model cannot apply (comments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual: Vec<String>,
 }
 
 /// The schema marker: serialises as [`SCHEMA`] and accepts nothing else.
@@ -872,6 +935,7 @@ impl Report {
             subnets: Vec::new(),
             findings: Vec::new(),
             cost: None,
+            applied_fixes: Vec::new(),
         }
     }
 

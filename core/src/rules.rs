@@ -394,6 +394,7 @@ pub fn assess_endpoint(
                 address_list(&endpoint.addresses)
             ),
             fix: None,
+            remedies: Vec::new(),
         });
     }
 
@@ -441,8 +442,7 @@ pub fn assess_endpoint(
                     dialled.len() - no_local_route,
                     bad.join(", ")
                 ),
-                fix: None,
-            });
+                fix: None, remedies: Vec::new(), });
         }
     } else {
         let code = tcp_failure(&dialled);
@@ -691,6 +691,7 @@ pub fn tls_finding(host: &str, tls: &TlsReport) -> Option<Finding> {
         resource: host.to_owned(),
         message,
         fix,
+        remedies: Vec::new(),
     })
 }
 

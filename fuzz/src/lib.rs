@@ -1096,6 +1096,7 @@ pub fn vpc_model(u: &mut Unstructured<'_>) -> arbitrary::Result<(VpcInput, Valid
             id: id.clone(),
             vpc_id: vpc_id.clone(),
             main: i == 0,
+            association_ids: associated.iter().map(|s| format!("rtbassoc-{s}")).collect(),
             subnet_ids: associated,
             routes,
         });

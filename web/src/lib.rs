@@ -547,6 +547,11 @@ mod options_tests {
             r#"{"fix_format": "powershell"}"#,
             r#"{"fix_format": "aws-cli"}"#,
             r#"{"fix_format": "bash"}"#,
+            r#"{"account": "123456789012"}"#,
+            r#"{"account": " 123456789012 "}"#,
+            r#"{"account": "12345"}"#,
+            r#"{"account": ""}"#,
+            r#"{"account": null}"#,
             r#"{"colour": "blue"}"#,
             r#"{"region": "eu-west-1", "Region": "eu-west-1"}"#,
             r#"{"region": "us-east-1", "profile": "private", "subnets": ["s"], "security_groups": ["g"], "assign_public_ip": true, "fix_format": "powershell"}"#,
@@ -578,7 +583,7 @@ mod options_tests {
         let e = from_js(r#"{"colour": "blue"}"#).expect_err("unknown");
         assert_eq!(
             e,
-            "options: unknown option `colour`, expected one of region, profile, subnets, security_groups, assign_public_ip, fix_format"
+            "options: unknown option `colour`, expected one of region, profile, subnets, security_groups, assign_public_ip, fix_format, account"
         );
         let e = from_js(r#"{"subnets": ["s", 2]}"#).expect_err("not strings");
         assert_eq!(e, "options: subnets: expected an array of strings");

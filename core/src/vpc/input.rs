@@ -411,7 +411,7 @@ pub fn parse(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
 /// merge sort written for this one type: `sort_by_key` instantiated the
 /// standard library's stable sort, several KB of WebAssembly, for lists
 /// that hold a few dozen entries.
-fn sorted_by_rule(v: Vec<AclEntry>) -> Vec<AclEntry> {
+pub(crate) fn sorted_by_rule(v: Vec<AclEntry>) -> Vec<AclEntry> {
     if v.windows(2)
         .all(|w| matches!(w, [a, b] if a.rule_number <= b.rule_number))
     {
@@ -832,6 +832,7 @@ fn route_table(
     }
     let mut main = false;
     let mut subnet_ids = Vec::new();
+    let mut association_ids = Vec::new();
     doc.each_obj(m, "Associations", p, &mut |a, ip| {
         // A disassociated (or failed) association no longer applies.
         let state = match a.get("AssociationState") {
@@ -849,6 +850,11 @@ fn route_table(
         }
         if let Some(s) = doc.opt_str(a, "SubnetId", ip)? {
             subnet_ids.push(s.to_owned());
+            association_ids.push(
+                doc.opt_str(a, "RouteTableAssociationId", ip)?
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
         }
         Ok(())
     })?;
@@ -862,6 +868,7 @@ fn route_table(
         vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
         main,
         subnet_ids,
+        association_ids,
         routes,
     });
     Ok(())

@@ -71,12 +71,14 @@
 //! paths: IPv6-only subnets need DNS64 and NAT64, or dual-stack interface
 //! endpoints whose private DNS holds AAAA records.
 
+pub mod apply;
 mod eval;
 mod index;
 pub mod input;
 pub mod model;
 
-pub use eval::evaluate;
+pub use apply::{apply, what_if};
+pub use eval::{evaluate, evaluate_with_plan};
 pub use input::parse;
 pub use model::VpcInput;
 

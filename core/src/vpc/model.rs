@@ -396,6 +396,10 @@ pub struct RouteTable {
     pub main: bool,
     /// Subnets explicitly associated.
     pub subnet_ids: Vec<String>,
+    /// The association id (`rtbassoc-…`) of each of `subnet_ids`, at the
+    /// same position (empty when not printed): a fix that moves a subnet to
+    /// another table needs it.
+    pub association_ids: Vec<String>,
     /// The routes.
     pub routes: Vec<Route>,
 }

@@ -289,8 +289,7 @@ impl<'a> Ctx<'a> {
                         out.blocking_rule.to_string()
                     },
                 ),
-                fix: self.fix(&fix()),
-            },
+                fix: self.fix(&fix()), remedies: alloc::vec::Vec::new(), },
             || {
                 Some(Finding {
                     code,
@@ -304,8 +303,7 @@ impl<'a> Ctx<'a> {
                         port_text(ports),
                         unsure_advice(peer),
                     ),
-                    fix: self.fix(&fix()),
-                })
+                    fix: self.fix(&fix()), remedies: alloc::vec::Vec::new(), })
             },
         );
     }

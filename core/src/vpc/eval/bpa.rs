@@ -99,8 +99,7 @@ impl<'a> Ctx<'a> {
                     "VPC Block Public Access is {mode_name} in {}, and the exclusions were not given: whether {} ({}) is excluded is unknown. Add the output of: {command}",
                     self.region, subnet.id, subnet.vpc_id
                 ),
-                fix: Some(format!("{command} > bpa-exclusions.json")),
-            });
+                fix: Some(format!("{command} > bpa-exclusions.json")), remedies: Vec::new(), });
             return;
         }
         let (what, exclusion) = match (mode, traffic) {
@@ -130,8 +129,7 @@ impl<'a> Ctx<'a> {
                 fix: self.fix(&Fix::CreateBpaExclusion {
                     subnet_id: subnet.id.clone(),
                     mode: exclusion,
-                }),
-            },
+                }), remedies: Vec::new(), },
             || None,
         );
         b.failure = Some(FailureCode::Blocked);
@@ -168,6 +166,7 @@ impl<'a> Ctx<'a> {
                 "No VPC Block Public Access state was given (neither the account's options nor BlockPublicAccessStates in describe-vpcs): it is assumed off. Add the output of: {command}"
             ),
             fix: Some(format!("{command} > bpa-options.json")),
+            remedies: Vec::new(),
         }]
     }
 }

@@ -109,6 +109,7 @@ impl<'a> Ctx<'a> {
                         vpc_id: vf.vpc_id.to_owned(),
                         attribute: DnsAttribute::Support,
                     }),
+                    remedies: Vec::new(),
                 },
             )),
             None => Step::Unknown(self.missing_attribute("EnableDnsSupport", vf.vpc_id)),
@@ -145,8 +146,7 @@ impl<'a> Ctx<'a> {
                 ),
                 fix: Some(format!(
                     "aws ec2 describe-vpcs --region {region} > vpcs.json; aws ec2 describe-dhcp-options --region {region} > dhcp.json"
-                )),
-            });
+                )), remedies: Vec::new(), });
         } else if let Resolver::Custom(servers) = &vf.resolver {
             out.push(self.custom_dns_finding(vf, servers));
         }
@@ -195,8 +195,7 @@ impl<'a> Ctx<'a> {
                         "wait for {} to become available, or accept it / recreate it (aws ec2 describe-vpc-endpoints --vpc-endpoint-ids {})",
                         ep.id, ep.id
                     )),
-                )),
-            });
+                )), remedies: Vec::new(), });
         }
         if ep.private_dns == PrivateDns::Off {
             verdict = Unreachable;
@@ -208,8 +207,7 @@ impl<'a> Ctx<'a> {
                     "Endpoint {} ({}) has private DNS disabled: the service's name still resolves to public addresses.",
                     ep.id, ep.service_name
                 ),
-                fix: self.fix(&Fix::EnableEndpointPrivateDns { endpoint_id: ep.id.clone() }),
-            });
+                fix: self.fix(&Fix::EnableEndpointPrivateDns { endpoint_id: ep.id.clone() }), remedies: Vec::new(), });
         }
         match vf.dns_hostnames {
             Some(DnsHostnames::NotAssigned) => {
@@ -225,8 +223,7 @@ impl<'a> Ctx<'a> {
                     fix: self.fix(&Fix::EnableDnsAttribute {
                         vpc_id: vf.vpc_id.to_owned(),
                         attribute: DnsAttribute::Hostnames,
-                    }),
-                });
+                    }), remedies: Vec::new(), });
             }
             None => {
                 if verdict == Reachable {
@@ -246,8 +243,7 @@ impl<'a> Ctx<'a> {
                     "DNS resolution (enableDnsSupport) is off in {}: the custom DNS servers cannot forward to the VPC resolver, so interface endpoints' private DNS does not work.",
                     vf.vpc_id
                 ),
-                fix: self.fix(&Fix::EnableDnsAttribute { vpc_id: vf.vpc_id.to_owned(), attribute: DnsAttribute::Support }),
-            });
+                fix: self.fix(&Fix::EnableDnsAttribute { vpc_id: vf.vpc_id.to_owned(), attribute: DnsAttribute::Support }), remedies: Vec::new(), });
         }
         if let Resolver::Custom(servers) = &vf.resolver {
             if verdict == Reachable {
@@ -288,6 +284,7 @@ impl<'a> Ctx<'a> {
                 "make the DNS servers {} forward amazonaws.com (and app.gitpod.io) to {resolver}",
                 servers.join(", ")
             )),
+            remedies: Vec::new(),
         }
     }
 }

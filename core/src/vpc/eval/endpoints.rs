@@ -51,6 +51,9 @@ use alloc::vec::Vec;
 pub(super) const CENTS_PER_ENDPOINT_AZ_MONTH: u32 = 720;
 /// The same, as text.
 pub(super) const USD_PER_ENDPOINT_AZ_MONTH: &str = "7.20";
+/// About $32.85 a month for a NAT gateway ($0.045 an hour in most regions),
+/// before data processing.
+pub(super) const CENTS_PER_NAT_GATEWAY_MONTH: u32 = 3285;
 
 impl<'a> Ctx<'a> {
     /// The region whose names `service` has when reached from this region.
@@ -88,6 +91,7 @@ impl<'a> Ctx<'a> {
                 self.region
             ),
             fix: None,
+            remedies: Vec::new(),
         }
     }
 
@@ -239,13 +243,36 @@ impl<'a> Ctx<'a> {
                 availability,
                 cost
             ),
-            fix: Some(create_endpoint(
-                self.format,
-                service,
-                &self.region,
-                &vf.placement,
-            )),
+            fix: self.fixes(&self.endpoint_steps(vf, service)),
+            remedies: Vec::new(),
         }
+    }
+
+    /// The steps that create `service`'s endpoint for `vf`'s task subnets:
+    /// an interface endpoint gets a security group that admits the task
+    /// (an existing endpoint's, or a new one created first); a gateway
+    /// endpoint the task subnets' route tables. Where the endpoint cannot
+    /// be created in this region, the instruction says where.
+    fn endpoint_steps(&self, vf: &VpcFacts<'_, '_>, service: &Service) -> Vec<Fix> {
+        match service.availability(&self.region) {
+            Availability::ControlPlaneRegionOnly { .. } | Availability::NotInPartition => {
+                let text = create_endpoint(self.format, service, &self.region, &vf.placement);
+                return vec![Fix::Comment(text.trim_start_matches("# ").to_owned())];
+            }
+            Availability::InRegion | Availability::CrossRegion { .. } => {}
+        }
+        let mut placement = vf.placement.clone();
+        let mut steps = Vec::new();
+        if service.endpoint_type == EndpointType::Interface {
+            let (create, group) = self.endpoint_group(vf);
+            steps = create;
+            placement.security_group_ids = vec![group];
+        }
+        steps.push(Fix::CreateEndpoint {
+            service: catalog_service(service),
+            placement,
+        });
+        steps
     }
 
     fn interface_or_fallback(
@@ -308,6 +335,16 @@ impl<'a> Ctx<'a> {
                 } else {
                     Severity::Error
                 };
+                // A fix that hands the name to the endpoint (private DNS,
+                // the VPC's DNS attributes) does so for every subnet of the
+                // VPC: it must not hand it to an endpoint that does not work
+                // yet from any of the task subnets.
+                let endpoint_works = self.endpoint_works_everywhere(vf, endpoint, service);
+                // S3's name handed to an interface endpoint also takes ECR's
+                // layer bucket, which cannot use it: S3 is fixed with the
+                // gateway endpoint, whatever the interface endpoint lacks.
+                let layers_need_gateway =
+                    service.id == "s3" && b.access != Some(AccessType::GatewayEndpoint);
                 for mut f in why {
                     if f.code != FindingCode::MissingInput {
                         f.severity = severity;
@@ -315,8 +352,44 @@ impl<'a> Ctx<'a> {
                             f.message
                                 .push_str(" Traffic takes the route-table path instead.");
                         }
+                        let switches = matches!(
+                            f.code,
+                            FindingCode::EndpointPrivateDnsDisabled
+                                | FindingCode::DnsHostnamesDisabled
+                        );
+                        // DNS hostnames hand names to every endpoint of the
+                        // VPC with private DNS on, not this one only.
+                        let endpoint_works = endpoint_works
+                            && (f.code != FindingCode::DnsHostnamesDisabled
+                                || self.named_endpoints_work(vf));
+                        if switches && layers_need_gateway {
+                            f.fix = self.comment(format!(
+                                "first give S3 the free gateway endpoint: this would hand S3's name, and with it ECR's layer bucket, to interface endpoint {}, which ECR cannot pull layers through",
+                                ep.id
+                            ));
+                        } else if switches && !endpoint_works {
+                            f.fix = self.comment(format!(
+                                "first make endpoint {} work from every task subnet (its findings say how), then turn this on: now it would move {}'s traffic to an endpoint that does not work from all of them",
+                                ep.id,
+                                service.host_template(&self.region),
+                            ));
+                        }
                     }
                     b.push(f);
+                }
+                if !endpoint_works && !layers_need_gateway {
+                    // What the endpoint lacks from here, so the next fixes
+                    // make it work (at all of its addresses: a warning now is
+                    // a partial reachability once the name goes to it), as
+                    // severe as the private DNS finding that waits for them.
+                    let mut ep_path = self.interface_path(vf, subnet, endpoint);
+                    self.apply_policy(&mut ep_path, endpoint, service);
+                    for mut f in ep_path.findings {
+                        if f.severity != Severity::Info {
+                            f.severity = severity;
+                            b.push(f);
+                        }
+                    }
                 }
                 b
             }
@@ -335,6 +408,42 @@ impl<'a> Ctx<'a> {
                 b
             }
         }
+    }
+
+    /// Whether the endpoint's path works from every task subnet of its VPC
+    /// (computed once per endpoint).
+    fn endpoint_works_everywhere(
+        &self,
+        vf: &VpcFacts<'_, '_>,
+        endpoint: &Endpoint<'_>,
+        service: &Service,
+    ) -> bool {
+        *endpoint.works_everywhere.get_or_init(|| {
+            self.task_subnet_ids
+                .iter()
+                .filter_map(|id| self.subnets.get(id))
+                .filter(|s| s.vpc_id == endpoint.ep.vpc_id)
+                .all(|s| {
+                    let mut p = self.interface_path(vf, s, endpoint);
+                    self.apply_policy(&mut p, endpoint, service);
+                    p.reachable == Reachable
+                })
+        })
+    }
+
+    /// Whether every available endpoint of the VPC whose private DNS is on
+    /// works from every task subnet: what turning DNS hostnames on needs.
+    fn named_endpoints_work(&self, vf: &VpcFacts<'_, '_>) -> bool {
+        vf.endpoints.iter().all(|(service, eps)| {
+            eps.iter()
+                .filter(|e| {
+                    e.ep.kind == VpcEndpointKind::Interface
+                        && e.ep.state == EndpointState::Available
+                        && e.ep.private_dns == PrivateDns::AnswersServiceName
+                        && self.serves(e, service)
+                })
+                .all(|e| self.endpoint_works_everywhere(vf, e, service))
+        })
     }
 
     pub(super) fn route_path_or_gateway(
@@ -398,8 +507,7 @@ impl<'a> Ctx<'a> {
                         fix: self.comment(format!(
                             "restore the local route for {dest} in {} (aws ec2 replace-route --route-table-id {} --destination-cidr-block {dest} --local-target)",
                             rt.id, rt.id
-                        )),
-                    },
+                        )), remedies: Vec::new(), },
                     || None,
                 );
                 leg.failure = Some(FailureCode::NoRoute);
@@ -413,8 +521,7 @@ impl<'a> Ctx<'a> {
                     "In {}, the route for {dest} sends traffic from {} to {} through {target} (a firewall or other middlebox), not directly: whether it passes HTTPS, and routes the replies back the same way, cannot be seen from the configuration.",
                     rt.id, from.id, to.id
                 ),
-                fix: None,
-            });
+                fix: None, remedies: Vec::new(), });
         }
     }
 
@@ -463,6 +570,7 @@ impl<'a> Ctx<'a> {
                         },
                     ),
                     fix: self.fix(&fix),
+                    remedies: Vec::new(),
                 },
             );
         }
@@ -479,10 +587,8 @@ impl<'a> Ctx<'a> {
                         "Endpoint {} has no subnet: it has no network interface to connect to.",
                         ep.id
                     ),
-                    fix: self.fix(&Fix::AddEndpointSubnet {
-                        endpoint_id: ep.id.clone(),
-                        subnet_id: subnet.id.clone(),
-                    }),
+                    fix: self.fixes(&self.endpoint_subnet_steps(vf, subnet, endpoint)),
+                    remedies: Vec::new(),
                 },
             );
         }
@@ -571,6 +677,7 @@ impl<'a> Ctx<'a> {
                         ep.id, subnet.id
                     ),
                     fix: None,
+                    remedies: Vec::new(),
                 });
             }
         }
@@ -583,8 +690,7 @@ impl<'a> Ctx<'a> {
                     "Endpoint {} is reachable from {} at some of its addresses only: connections to the others fail, so some attempts time out.",
                     ep.id, subnet.id
                 ),
-                fix: None,
-            });
+                fix: None, remedies: Vec::new(), });
         }
         if !in_az && subnet.availability_zone.is_some() {
             b.push(Finding {
@@ -597,10 +703,96 @@ impl<'a> Ctx<'a> {
                     subnet.availability_zone.as_deref().unwrap_or_default(),
                     subnet.id
                 ),
-                fix: self.fix(&Fix::AddEndpointSubnet { endpoint_id: ep.id.clone(), subnet_id: subnet.id.clone() }),
-            });
+                // The AZ's one subnet of the placement, so that the
+                // findings of two subnets of one AZ ask for the same change.
+                fix: self.fix(&Fix::AddEndpointSubnet {
+                    endpoint_id: ep.id.clone(),
+                    subnet_id: vf
+                        .placement
+                        .subnet_ids
+                        .iter()
+                        .find(|s| {
+                            self.subnets.get(s).is_some_and(|s| {
+                                s.availability_zone == subnet.availability_zone
+                            })
+                        })
+                        .unwrap_or(&subnet.id)
+                        .clone(),
+                }), remedies: Vec::new(), });
         }
         b
+    }
+
+    /// The steps that give an endpoint without subnets one in each AZ of
+    /// the task (AWS refuses two of one AZ, and one serves the whole AZ),
+    /// and, when its groups would refuse the task there, a rule that admits
+    /// it: what the next evaluation would ask for, asked for at once.
+    fn endpoint_subnet_steps(
+        &self,
+        vf: &VpcFacts<'_, '_>,
+        subnet: &Subnet,
+        endpoint: &Endpoint<'_>,
+    ) -> Vec<Fix> {
+        let mut steps: Vec<Fix> = vf
+            .placement
+            .subnet_ids
+            .iter()
+            .map(|s| Fix::AddEndpointSubnet {
+                endpoint_id: endpoint.ep.id.clone(),
+                subnet_id: s.clone(),
+            })
+            .collect();
+        if let (Ok(groups), Some(range)) = (&endpoint.sgs, subnet.cidr) {
+            let v = sg_allows(
+                groups,
+                Direction::Ingress,
+                &Peer::Range(range),
+                &vf.task_group_ids,
+                None,
+                |pl| self.entries(pl),
+            );
+            if v.verdict == Unreachable {
+                steps.extend(self.endpoint_admits_task(vf, endpoint, groups, range));
+            }
+        }
+        steps
+    }
+
+    /// The steps that make interface endpoint `endpoint`'s security
+    /// `groups` admit TCP 443 from the task (its group, else `task_range`).
+    /// An endpoint without a group, or in the task's own group, gets a group
+    /// of its own that admits the task, rather than the task's group opened
+    /// to inbound traffic.
+    fn endpoint_admits_task(
+        &self,
+        vf: &VpcFacts<'_, '_>,
+        endpoint: &Endpoint<'_>,
+        groups: &[&SecurityGroup],
+        task_range: Cidr,
+    ) -> Vec<Fix> {
+        let own = groups.is_empty()
+            || groups
+                .iter()
+                .any(|g| vf.task_group_ids.contains(&g.id.as_str()));
+        if own {
+            let (mut steps, new) = self.endpoint_group(vf);
+            steps.push(Fix::AddEndpointSecurityGroup {
+                endpoint_id: endpoint.ep.id.clone(),
+                group_id: new,
+            });
+            steps
+        } else {
+            vec![Fix::AuthorizeIngress443 {
+                group_id: groups
+                    .first()
+                    .map_or("<sg-id>", |g| g.id.as_str())
+                    .to_owned(),
+                from: match vf.task_group_ids.first() {
+                    Some(g) => RulePeer::Group((*g).to_owned()),
+                    None => RulePeer::Cidr(task_range.to_string()),
+                },
+            }]
+        }
     }
 
     /// One endpoint address: task subnet → one endpoint subnet, one family.
@@ -636,16 +828,8 @@ impl<'a> Ctx<'a> {
                     |pl| self.entries(pl),
                 );
                 let group: &str = groups.first().map_or("<sg-id>", |g| g.id.as_str());
-                let from = || match task_group_ids.first() {
-                    Some(g) => RulePeer::Group((*g).to_owned()),
-                    None => RulePeer::Cidr(task_range.to_string()),
-                };
-                let fix = || {
-                    self.fix(&Fix::AuthorizeIngress443 {
-                        group_id: group.to_owned(),
-                        from: from(),
-                    })
-                };
+                let fix =
+                    || self.fixes(&self.endpoint_admits_task(vf, endpoint, groups, task_range));
                 leg.check(
                     v.verdict,
                     || Finding {
@@ -658,8 +842,7 @@ impl<'a> Ctx<'a> {
                             subnet.id,
                             task_group_ids.first().map(|g| format!(", {g}")).unwrap_or_default()
                         ),
-                        fix: fix(),
-                    },
+                        fix: fix(), remedies: Vec::new(), },
                     || {
                         Some(self.sg_unsure_finding(
                             v.unsure.as_ref(),
@@ -737,6 +920,7 @@ impl<'a> Ctx<'a> {
                     unsure_advice(peer)
                 ),
                 fix,
+                remedies: alloc::vec::Vec::new(),
             },
             None => Finding {
                 code,
@@ -744,6 +928,7 @@ impl<'a> Ctx<'a> {
                 resource: whose.to_owned(),
                 message: format!("Whether {whose} admits TCP 443 is unknown."),
                 fix,
+                remedies: alloc::vec::Vec::new(),
             },
         }
     }
@@ -792,7 +977,14 @@ impl<'a> Ctx<'a> {
         });
         let Some(gw_endpoint) = associated else {
             let mut b = self.route_path(vf, subnet, service);
-            if let Some(gw) = gateways.first().map(|e| e.ep) {
+            // An available endpoint first: associating one that is not
+            // would take the traffic off a working path.
+            let usable = gateways
+                .iter()
+                .find(|e| e.ep.state == EndpointState::Available)
+                .or(gateways.first())
+                .map(|e| e.ep);
+            if let Some(gw) = usable {
                 let severity = if b.reachable == Reachable {
                     Severity::Warning
                 } else {
@@ -816,7 +1008,15 @@ impl<'a> Ctx<'a> {
                             _ => ".",
                         }
                     ),
-                    fix: self.fix(&Fix::AddEndpointRouteTable { endpoint_id: gw.id.clone(), route_table_id: rt.id.clone() }),
+                    fix: if gw.state == EndpointState::Available {
+                        self.fix(&Fix::AddEndpointRouteTable { endpoint_id: gw.id.clone(), route_table_id: rt.id.clone() })
+                    } else {
+                        self.comment(format!(
+                            "{} is not available yet: once it is, associate it with {} (aws ec2 modify-vpc-endpoint --vpc-endpoint-id {} --add-route-table-ids {})",
+                            gw.id, rt.id, gw.id, rt.id
+                        ))
+                    },
+                    remedies: Vec::new(),
                 });
             } else {
                 self.endpoint_missing_if_no_path(&mut b, vf, service);
@@ -841,6 +1041,7 @@ impl<'a> Ctx<'a> {
                         endpoint_id: gw.id.clone(),
                         route_table_id: rt.id.clone(),
                     }),
+                    remedies: Vec::new(),
                 },
             );
         }
@@ -857,6 +1058,7 @@ impl<'a> Ctx<'a> {
                         "wait for {} to become available, or recreate it",
                         gw.id
                     )),
+                    remedies: Vec::new(),
                 },
             );
         }
@@ -953,6 +1155,7 @@ impl<'a> Ctx<'a> {
                                 .map_or_else(|| peer.cidr_text(), |g| (*g).to_owned())
                         ),
                         fix: fix(),
+                        remedies: Vec::new(),
                     },
                     || {
                         Some(self.sg_unsure_finding(
@@ -976,4 +1179,14 @@ fn families_records_v6(ep: &VpcEndpoint) -> bool {
         Some(DnsRecordIpType::Ipv4 | DnsRecordIpType::Dualstack) => false,
         Some(DnsRecordIpType::ServiceDefined) | None => ep.ip_type == EndpointIpType::Ipv6,
     }
+}
+
+/// The catalog's own entry for `service` (every service the evaluation
+/// holds comes from the catalog; a fix keeps a `'static` reference).
+fn catalog_service(service: &Service) -> &'static Service {
+    crate::catalog::SERVICES
+        .iter()
+        .find(|s| core::ptr::eq(*s, service))
+        .or_else(|| crate::catalog::service_by_id(service.id))
+        .expect("every service evaluated is an entry of the catalog")
 }

@@ -10,7 +10,7 @@
 
 use super::index::IdIndex;
 use super::{Ctx, input};
-use crate::commands::{Fix, fix_command, shell_quote};
+use crate::commands::{Fix, shell_quote};
 use crate::report::{Finding, FindingCode, Severity};
 use alloc::borrow::ToOwned;
 use alloc::format;
@@ -27,6 +27,7 @@ pub(super) fn missing_doc_finding(key: &str, command: &str) -> Finding {
             "The {command} output was not given: the verdicts that depend on it are unknown. Add the output of: {command}"
         ),
         fix: Some(format!("{command} > {}.json", key.to_ascii_lowercase())),
+        remedies: Vec::new(),
     }
 }
 
@@ -39,12 +40,20 @@ pub(crate) fn dangling_finding(id: &str, referenced_by: &str, command: &str) -> 
             "{id} is referenced by {referenced_by} but is not in the input: the verdicts that depend on it are unknown. Describe it with: {command}"
         ),
         fix: Some(command.to_owned()),
+        remedies: Vec::new(),
     }
 }
 
 impl<'a> Ctx<'a> {
-    pub(super) fn fix(&self, fix: &Fix) -> Option<String> {
-        Some(fix_command(self.format, &self.region, fix))
+    /// Whether network ACL `acl_id` has an entry numbered `n` in that
+    /// direction.
+    pub(super) fn acl_entry_exists(&self, acl_id: &str, egress: bool, n: u32) -> bool {
+        self.input.network_acls.items.iter().any(|a| {
+            a.id == acl_id
+                && a.entries.iter().any(|e| {
+                    e.rule_number == n && (e.direction == super::Direction::Egress) == egress
+                })
+        })
     }
 
     fn command_of(key: &str) -> &'static str {
@@ -87,6 +96,7 @@ impl<'a> Ctx<'a> {
                 super::input::Quoted(pl)
             ),
             fix: Some(command),
+            remedies: Vec::new(),
         }
     }
 

@@ -40,6 +40,7 @@ mod findings;
 mod nat;
 mod policy;
 mod public;
+mod remedies;
 mod route;
 mod sg;
 
@@ -62,6 +63,7 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 
 pub(crate) use findings::dangling_finding;
+pub(crate) use remedies::var_for;
 
 use Reachability::{Reachable, Unknown, Unreachable};
 
@@ -108,6 +110,11 @@ struct Ctx<'a> {
     /// its paths need resolved once.
     endpoints: Vec<Endpoint<'a>>,
     clean_legs: RefCell<CleanLegs>,
+    /// The subnets the task may run in (a fix never builds on one: another
+    /// fix may re-route it).
+    task_subnet_ids: Vec<String>,
+    /// Every fix rendered so far, with the change behind it.
+    registry: RefCell<Vec<remedies::Registered>>,
     /// The route table of each subnet of the input, by position.
     rt_of_subnet: Vec<Option<&'a RouteTable>>,
     /// The service's public addresses per destination, and the routes that
@@ -119,6 +126,9 @@ struct Ctx<'a> {
 /// looked up once (every path through it needs them).
 struct Endpoint<'a> {
     ep: &'a VpcEndpoint,
+    /// Whether its path works from every task subnet of its VPC (asked
+    /// before a fix hands it a name; computed on first use).
+    works_everywhere: core::cell::OnceCell<bool>,
     /// Its policy, read and evaluated for the runner's calls on first use.
     policy: core::cell::OnceCell<Result<crate::policy::Check, crate::policy::PolicyError>>,
     /// The service id of its service name (`logs`, `ecr.api`, …).
@@ -353,6 +363,8 @@ impl<'a> Ctx<'a> {
             endpoints: Vec::new(),
             clean_legs: RefCell::default(),
             rt_of_subnet: Vec::new(),
+            registry: RefCell::default(),
+            task_subnet_ids: Vec::new(),
             public,
         };
         ctx.rt_of_subnet = input
@@ -430,6 +442,7 @@ impl<'a> Ctx<'a> {
         Endpoint {
             ep,
             policy: core::cell::OnceCell::new(),
+            works_everywhere: core::cell::OnceCell::new(),
             service_id: name.service_id().to_owned(),
             serves_region,
             sgs,
@@ -683,6 +696,26 @@ pub(crate) fn infer_region(input: &VpcInput) -> Option<Region> {
 
 /// Evaluates a parsed VPC. See the module docs of [`super`].
 pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, InputError> {
+    evaluate_with_plan(input, options).map(|(report, _)| report)
+}
+
+/// [`evaluate`], and the recommended fixes of every finding as changes, in
+/// order, each once: what [`super::apply`] applies to the model.
+pub fn evaluate_with_plan(
+    input: &VpcInput,
+    options: &ValidateOptions,
+) -> Result<(Report, Vec<crate::commands::Fix>), InputError> {
+    let (mut report, plan) = evaluate_once(input, options)?;
+    let plan = remedies::keep_what_breaks_nothing(input, options, &mut report, plan)?;
+    Ok((report, plan))
+}
+
+/// One evaluation and its plan, before the plan's changes are checked
+/// against the paths that work.
+fn evaluate_once(
+    input: &VpcInput,
+    options: &ValidateOptions,
+) -> Result<(Report, Vec<remedies::Planned>), InputError> {
     let region = match &options.region {
         Some(r) => r.clone(),
         None => infer_region(input).ok_or(InputError::NoRegion)?,
@@ -701,7 +734,13 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
             }
         }
     }
-    let ctx = Ctx::new(input, region.clone(), options);
+    let mut ctx = Ctx::new(input, region.clone(), options);
+    ctx.task_subnet_ids = if options.subnets.is_empty() {
+        input.subnets.items.iter().map(|s| s.id.clone()).collect()
+    } else {
+        options.subnets.clone()
+    };
+    let ctx = ctx;
     // A policy that does not parse is bad input, whichever path needs it.
     for e in &ctx.endpoints {
         if let Err(error) = ctx.policy_check(e) {
@@ -816,6 +855,7 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
         }
     }
     report.findings = findings::dedup_by_severity(all);
+    let plan = ctx.finish_remedies(&mut report);
     report.cost = Some(ctx.cost(options.profile, &task_subnets, &vpc_ids));
     let statuses = report.subnets.iter().map(|s| s.status);
     report.status = if report.subnets.is_empty() {
@@ -833,7 +873,7 @@ pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, I
     } else {
         combine_statuses(statuses)
     };
-    Ok(report)
+    Ok((report, plan))
 }
 
 /// A finding's id list for messages.

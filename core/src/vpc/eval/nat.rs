@@ -26,17 +26,20 @@ use super::{Ctx, PathBuild, VpcFacts, dangling_finding};
 use crate::catalog::Service;
 use crate::commands::{Fix, RouteTo};
 use crate::report::{AccessType, Finding, FindingCode, Severity};
+use alloc::borrow::ToOwned;
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 impl<'a> Ctx<'a> {
     /// The traffic reaches NAT gateway `nat_id` through `rt`.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn nat_hop(
         &self,
         vf: &VpcFacts<'_, '_>,
         subnet: &Subnet,
         rt: &RouteTable,
+        route: &Route,
         nat_id: &str,
         service: &Service,
         mut path: Vec<String>,
@@ -67,24 +70,33 @@ impl<'a> Ctx<'a> {
             self.public_checks(&mut b, vf, subnet, &self.service_peer(service));
             return b;
         };
-        let destination = if subnet.cidr.is_none() {
-            "64:ff9b::/96"
-        } else {
-            "0.0.0.0/0"
-        };
+        // A fix re-points every route that leads here (a /1 pair is two).
+        let destination = super::public::destination_text(route);
+        let destination = destination.as_str();
         // Only failures need another NAT gateway to suggest.
         let other_nat = || {
             self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref())
-                .filter(|n| n.id != nat.id)
+                .filter(|n| n.id != nat.id && n.subnet_id != subnet.id)
         };
-        let replace_fix = |why: String| match other_nat() {
-            Some(n) => Fix::Route {
-                route_table_id: rt.id.clone(),
-                destination: destination.into(),
-                to: RouteTo::NatGateway(n.id.clone()),
-                replace: true,
-            },
-            None => Fix::Comment(why),
+        let replace_fix = |why: String| -> Vec<Fix> {
+            match other_nat() {
+                Some(n) => {
+                    let mut dests = super::remedies::routes_to(rt, &route.target);
+                    if dests.is_empty() {
+                        dests.push(destination.into());
+                    }
+                    dests
+                        .into_iter()
+                        .map(|d| Fix::Route {
+                            route_table_id: rt.id.clone(),
+                            destination: d,
+                            to: RouteTo::NatGateway(n.id.clone()),
+                            replace: true,
+                        })
+                        .collect()
+                }
+                None => alloc::vec![Fix::Comment(why)],
+            }
         };
         if nat.state != NatState::Available {
             return PathBuild::no_route(
@@ -98,11 +110,10 @@ impl<'a> Ctx<'a> {
                         "NAT gateway {} is not available (pending, failed or deleted).",
                         nat.id
                     ),
-                    fix: self.fix(&replace_fix(format!(
+                    fix: self.fixes(&replace_fix(format!(
                         "wait for {} to become available, or create a public NAT gateway and route {destination} of {} to it",
                         nat.id, rt.id
-                    ))),
-                },
+                    ))), remedies: Vec::new(), },
             );
         }
         // The NAT gateway's own subnet routes its traffic on.
@@ -150,7 +161,7 @@ impl<'a> Ctx<'a> {
             groups.push((r, b));
         }
         if groups.is_empty() {
-            return self.nat_without_igw(nat, nat_subnet, nat_rt, None, path);
+            return self.nat_without_igw(nat, nat_subnet, nat_rt, None, None, path);
         }
         let mut b = self.combine(nat_rt, service, groups, basis);
         self.nat_acls(&mut b, subnet, nat, service);
@@ -181,7 +192,14 @@ impl<'a> Ctx<'a> {
                         .is_some_and(|i| i.attached_vpc_ids.iter().any(|v| v == vpc_id));
                 path.push(igw.clone());
                 if !attached {
-                    return self.nat_without_igw(nat, nat_subnet, nat_rt, Some(igw), path);
+                    return self.nat_without_igw(
+                        nat,
+                        nat_subnet,
+                        nat_rt,
+                        Some(igw),
+                        Some(route),
+                        path,
+                    );
                 }
                 let mut b = PathBuild::new(Some(AccessType::NatGateway), path);
                 self.bpa_check(&mut b, nat_subnet, Traffic::NatGateway);
@@ -212,6 +230,7 @@ impl<'a> Ctx<'a> {
                             destination_text(route)
                         ),
                         fix,
+                        remedies: alloc::vec::Vec::new(),
                     },
                 )
             }
@@ -242,8 +261,7 @@ impl<'a> Ctx<'a> {
                         nat_rt.id,
                         destination_text(route)
                     ),
-                    fix: None,
-                });
+                    fix: None, remedies: Vec::new(), });
                 b
             }
             (RouteTarget::NatGateway(n), RouteState::Active, NatConnectivity::Private)
@@ -261,14 +279,13 @@ impl<'a> Ctx<'a> {
                         nat.id,
                         destination_text(route)
                     ),
-                    fix: None,
-                });
+                    fix: None, remedies: Vec::new(), });
                 b
             }
             _ => match nat.connectivity {
                 NatConnectivity::Public => {
                     path.push(target_id(&route.target));
-                    self.nat_without_igw(nat, nat_subnet, nat_rt, None, path)
+                    self.nat_without_igw(nat, nat_subnet, nat_rt, None, Some(route), path)
                 }
                 NatConnectivity::Private => {
                     path.push(target_id(&route.target));
@@ -287,6 +304,7 @@ impl<'a> Ctx<'a> {
                                 target_id(&route.target)
                             ),
                             fix: self.fix(&Fix::CreatePublicNatGateway),
+                            remedies: Vec::new(),
                         },
                     )
                 }
@@ -296,14 +314,28 @@ impl<'a> Ctx<'a> {
 
     /// A public NAT gateway whose subnet has no working route to an
     /// attached internet gateway.
+    /// `route` is the route of the NAT gateway's table that carries (some
+    /// of) the service's traffic elsewhere, when there is one: the fix
+    /// points that one at the internet gateway.
+    #[allow(clippy::too_many_arguments)]
     fn nat_without_igw(
         &self,
         nat: &NatGateway,
         nat_subnet: &Subnet,
         nat_rt: &RouteTable,
         detached: Option<&String>,
+        route: Option<&Route>,
         path: Vec<String>,
     ) -> PathBuild {
+        let (dest, replace) = match route.map(|r| &r.destination) {
+            Some(RouteDestination::Cidr(c)) => (c.to_string(), true),
+            _ => (
+                "0.0.0.0/0".to_owned(),
+                nat_rt.routes.iter().any(|r| {
+                    matches!(&r.destination, RouteDestination::Cidr(c) if c.prefix_len() == 0 && !c.is_v6())
+                }),
+            ),
+        };
         let vpc_id = &nat_subnet.vpc_id;
         if nat.connectivity == NatConnectivity::Private {
             return PathBuild::no_route(
@@ -318,19 +350,20 @@ impl<'a> Ctx<'a> {
                         nat.id, nat_rt.id
                     ),
                     fix: self.fix(&Fix::CreatePublicNatGateway),
+                    remedies: Vec::new(),
                 },
             );
         }
-        let (message, fix) = match detached {
+        let (message, steps) = match detached {
             Some(igw) => (
                 format!(
                     "NAT gateway {}'s subnet {} routes to {igw}, which is not attached to {vpc_id}: the NAT gateway cannot reach the internet.",
                     nat.id, nat.subnet_id
                 ),
-                Fix::AttachInternetGateway {
+                alloc::vec![Fix::AttachInternetGateway {
                     igw_id: igw.clone(),
                     vpc_id: vpc_id.clone(),
-                },
+                }],
             ),
             None => (
                 format!(
@@ -338,18 +371,26 @@ impl<'a> Ctx<'a> {
                     nat.id, nat.subnet_id, nat_rt.id
                 ),
                 match self.attached_igw(vpc_id) {
-                    Some(i) => Fix::Route {
+                    // Other subnets use the NAT gateway's table (often the
+                    // task's own, routing 0.0.0.0/0 to this NAT gateway):
+                    // the NAT gateway's subnet gets a table of its own.
+                    Some(i) if self.shared_beyond(nat_rt, &[nat_subnet.id.as_str()]) => self
+                        .own_route_table(
+                            nat_subnet,
+                            nat_rt,
+                            &[dest],
+                            RouteTo::InternetGateway(i.id.clone()),
+                        ),
+                    Some(i) => alloc::vec![Fix::Route {
                         route_table_id: nat_rt.id.clone(),
-                        destination: "0.0.0.0/0".into(),
+                        destination: dest,
                         to: RouteTo::InternetGateway(i.id.clone()),
-                        replace: nat_rt.routes.iter().any(|r| {
-                            matches!(&r.destination, RouteDestination::Cidr(c) if c.prefix_len() == 0 && !c.is_v6())
-                        }),
-                    },
-                    None => Fix::Comment(format!(
+                        replace,
+                    }],
+                    None => alloc::vec![Fix::Comment(format!(
                         "{vpc_id} has no internet gateway: create and attach one (aws ec2 create-internet-gateway; aws ec2 attach-internet-gateway), then route 0.0.0.0/0 of {} to it",
                         nat_rt.id
-                    )),
+                    ))],
                 },
             ),
         };
@@ -361,7 +402,8 @@ impl<'a> Ctx<'a> {
                 severity: Severity::Error,
                 resource: nat_rt.id.clone(),
                 message,
-                fix: self.fix(&fix),
+                fix: self.fixes(&steps),
+                remedies: Vec::new(),
             },
         )
     }

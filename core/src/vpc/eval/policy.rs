@@ -88,7 +88,7 @@ impl Ctx<'_> {
                             ep.service_name,
                             service.host_template(&self.region)
                         ),
-                        fix,
+                        fix, remedies: alloc::vec::Vec::new(),
                     },
                     || None,
                 );
@@ -111,8 +111,7 @@ impl Ctx<'_> {
                         "Whether the policy of endpoint {} ({}) allows {action} on {resource} cannot be decided from the input ({statement}): {why}.",
                         ep.id, ep.service_name
                     ),
-                    fix: None,
-                });
+                    fix: None, remedies: alloc::vec::Vec::new(), });
             }
             Verdict::NotApplicable => {}
         }

@@ -178,6 +178,7 @@ impl<'a> Destinations<'a> {
                 ctx.region
             ),
             fix: Some(super::input::IP_RANGES_DOWNLOAD.to_owned()),
+            remedies: Vec::new(),
         }]
     }
 
@@ -455,29 +456,34 @@ impl<'a> Ctx<'a> {
 
     /// Where there is no route to the service at all: what would make one.
     fn no_public_route(&self, subnet: &Subnet, rt: &RouteTable) -> PathBuild {
-        let nat = self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref());
-        let fix = match (
-            nat,
+        let steps: Vec<Fix> = match (
             self.assign_public_ip,
             self.attached_igw(&subnet.vpc_id),
+            self.nat_steps(subnet),
         ) {
-            (_, super::AssignPublicIp::Enabled, Some(igw)) => Fix::Route {
+            (super::AssignPublicIp::Enabled, Some(igw), _) => vec![Fix::Route {
                 route_table_id: rt.id.clone(),
                 destination: "0.0.0.0/0".to_owned(),
                 to: RouteTo::InternetGateway(igw.id.clone()),
                 replace: false,
-            },
-            (Some(n), _, _) => Fix::Route {
-                route_table_id: rt.id.clone(),
-                destination: "0.0.0.0/0".to_owned(),
-                to: RouteTo::NatGateway(n.id.clone()),
-                replace: false,
-            },
-            (None, _, _) => Fix::Comment(format!(
-                "{} has no NAT gateway to route to: create one in a public subnet (aws ec2 create-nat-gateway), or create the service's VPC endpoint",
+            }],
+            // A table without a default route: adding one takes nothing
+            // from the other subnets that use it.
+            (_, _, Some((mut steps, nat))) => {
+                steps.push(Fix::Route {
+                    route_table_id: rt.id.clone(),
+                    destination: "0.0.0.0/0".to_owned(),
+                    to: RouteTo::NatGateway(nat),
+                    replace: false,
+                });
+                steps
+            }
+            (_, _, None) => vec![Fix::Comment(format!(
+                "{} has no NAT gateway and no public subnet to create one in: add an internet gateway and a public subnet, or create the VPC endpoints",
                 subnet.vpc_id
-            )),
+            ))],
         };
+        let fix = self.fixes(&steps);
         PathBuild::no_route(
             None,
             vec![subnet.id.clone(), rt.id.clone()],
@@ -489,7 +495,8 @@ impl<'a> Ctx<'a> {
                     "Route table {} of {} has no route towards the service's public addresses (no 0.0.0.0/0 or other public route) and no endpoint serves this service: there is no path.",
                     rt.id, subnet.id
                 ),
-                fix: self.fix(&fix),
+                fix,
+                remedies: Vec::new(),
             },
         )
     }
@@ -523,6 +530,7 @@ impl<'a> Ctx<'a> {
                     },
                     None => Fix::CreatePublicNatGateway,
                 }),
+                remedies: Vec::new(),
             },
         )
     }
@@ -557,20 +565,32 @@ impl<'a> Ctx<'a> {
         let target = target_id(&route.target);
         if route.state == RouteState::Blackhole {
             path.push(target.clone());
-            let nat = self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref());
-            let fix = match (nat, &route.destination) {
-                (Some(n), RouteDestination::Cidr(_)) if !matches!(&route.target, RouteTarget::NatGateway(id) if *id == n.id) => {
-                    Fix::Route {
-                        route_table_id: rt.id.clone(),
-                        destination: dest.clone(),
-                        to: RouteTo::NatGateway(n.id.clone()),
-                        replace: true,
+            // The route is dead for every subnet of the table: pointing it
+            // at a working NAT gateway cannot hurt any of them.
+            let nat = match &route.destination {
+                RouteDestination::Cidr(_) => self.nat_steps(subnet),
+                RouteDestination::PrefixList(_) => None,
+            };
+            let steps = match nat {
+                Some((mut steps, n)) => {
+                    let mut dests = super::remedies::routes_to(rt, &route.target);
+                    if dests.is_empty() {
+                        dests.push(dest.clone());
                     }
+                    for d in dests {
+                        steps.push(Fix::Route {
+                            route_table_id: rt.id.clone(),
+                            destination: d,
+                            to: RouteTo::NatGateway(n.clone()),
+                            replace: true,
+                        });
+                    }
+                    steps
                 }
-                _ => Fix::Comment(format!(
+                None => vec![Fix::Comment(format!(
                     "{target} no longer exists: replace the route for {dest} in {} with a working target (aws ec2 replace-route), or delete it",
                     rt.id
-                )),
+                ))],
             };
             return PathBuild::no_route(
                 None,
@@ -583,12 +603,15 @@ impl<'a> Ctx<'a> {
                         "The route for {dest} in {} points at {target}, which no longer exists (blackhole): traffic is dropped.",
                         rt.id
                     ),
-                    fix: self.fix(&fix),
+                    fix: self.fixes(&steps),
+                    remedies: Vec::new(),
                 },
             );
         }
         match &route.target {
-            RouteTarget::NatGateway(nat_id) => self.nat_hop(vf, subnet, rt, nat_id, service, path),
+            RouteTarget::NatGateway(nat_id) => {
+                self.nat_hop(vf, subnet, rt, route, nat_id, service, path)
+            }
             RouteTarget::InternetGateway(igw_id) => {
                 self.igw_hop(vf, subnet, rt, route, igw_id, service, path)
             }
@@ -606,6 +629,7 @@ impl<'a> Ctx<'a> {
                             rt.id
                         ),
                         fix: None,
+                        remedies: Vec::new(),
                     },
                 )
             }
@@ -628,8 +652,7 @@ impl<'a> Ctx<'a> {
                         "In {}, {dest} goes to {id} ({behind}): whether it reaches the service cannot be seen from this VPC. Check it there, or run netready probe from the subnet.",
                         rt.id
                     ),
-                    fix: None,
-                });
+                    fix: None, remedies: Vec::new(), });
                 b
             }
             RouteTarget::Local | RouteTarget::Unknown => {
@@ -652,6 +675,7 @@ impl<'a> Ctx<'a> {
                             )
                         },
                         fix: None,
+                        remedies: Vec::new(),
                     },
                 );
                 self.public_checks(&mut b, vf, subnet, &self.service_peer(service));
@@ -721,6 +745,7 @@ impl<'a> Ctx<'a> {
                                 igw_id: igw_id.to_owned(),
                                 vpc_id: subnet.vpc_id.clone(),
                             }),
+                            remedies: Vec::new(),
                         },
                     );
                 }
@@ -740,6 +765,7 @@ impl<'a> Ctx<'a> {
                         subnet.id
                     ),
                     fix: None,
+                    remedies: Vec::new(),
                 },
             );
         }
@@ -762,32 +788,42 @@ impl<'a> Ctx<'a> {
         dest: &str,
         path: Vec<String>,
     ) -> PathBuild {
-        let nat = self.usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref());
-        // Re-pointing this table's route at a NAT gateway would cut off every
-        // NAT gateway whose own subnet uses the same table: the NAT needs its
-        // internet-gateway route.
-        let serves_a_nat = self.input.nat_gateways.items.iter().any(|n| {
-            self.subnets
-                .get(&n.subnet_id)
-                .and_then(|s| self.route_table_of(s))
-                .is_some_and(|t| t.id == rt.id)
-        });
-        let fix = match nat {
-            Some(_) if serves_a_nat => Fix::Comment(format!(
-                "{} is a public route table that NAT gateways rely on: keep its internet-gateway route, and run the runner in a private subnet whose route table sends 0.0.0.0/0 to a NAT gateway, or deploy it with the AssignPublicIp parameter set to true",
-                rt.id
-            )),
-            Some(n) => Fix::Route {
-                route_table_id: rt.id.clone(),
-                destination: dest.to_owned(),
-                to: RouteTo::NatGateway(n.id.clone()),
-                replace: true,
-            },
-            None => Fix::Comment(
-                "deploy the runner with the AssignPublicIp parameter set to true, or route 0.0.0.0/0 to a NAT gateway"
-                    .to_owned(),
-            ),
+        // The task needs a route to a NAT gateway. Re-pointing this table's
+        // route would also cut off the other subnets that use it (public
+        // ones, and NAT gateways whose own way out it is): the subnet gets a
+        // table of its own unless it is the table's only user.
+        // Every route to the gateway goes (a /1 pair is two).
+        let mut dests =
+            super::remedies::routes_to(rt, &RouteTarget::InternetGateway(igw_id.to_owned()));
+        if dests.is_empty() {
+            dests.push(dest.to_owned());
+        }
+        let steps: Vec<Fix> = match self.nat_steps(subnet) {
+            Some((mut steps, nat)) => {
+                if self.shared_beyond(rt, &[subnet.id.as_str()]) {
+                    steps.extend(self.own_route_table(
+                        subnet,
+                        rt,
+                        &dests,
+                        RouteTo::NatGateway(nat),
+                    ));
+                } else {
+                    for d in dests {
+                        steps.push(Fix::Route {
+                            route_table_id: rt.id.clone(),
+                            destination: d,
+                            to: RouteTo::NatGateway(nat.clone()),
+                            replace: true,
+                        });
+                    }
+                }
+                steps
+            }
+            None => vec![Fix::Comment(
+                "deploy the runner with the AssignPublicIp parameter set to true, or give the VPC a public subnet with a NAT gateway".to_owned(),
+            )],
         };
+        let fix = self.fixes(&steps);
         PathBuild::fail(
             Some(AccessType::InternetGateway),
             path,
@@ -800,7 +836,8 @@ impl<'a> Ctx<'a> {
                     "{} routes {dest} to internet gateway {igw_id}, but the task gets no public IP (AssignPublicIp is false): it has no outbound connectivity at all and the runner fails to start. Set AssignPublicIp to true (--assign-public-ip true), or route through a NAT gateway.",
                     subnet.id
                 ),
-                fix: self.fix(&fix),
+                fix,
+                remedies: Vec::new(),
             },
         )
     }
@@ -844,6 +881,7 @@ impl<'a> Ctx<'a> {
                 resource: rt.id.clone(),
                 message: format!("No route of {} could be followed.", rt.id),
                 fix: None,
+                remedies: Vec::new(),
             });
         };
         let mut out = first.clone();
@@ -906,8 +944,7 @@ impl<'a> Ctx<'a> {
                     Basis::PublicSpace => self.comment(
                         format!("{}; then: netready validate --ip-ranges ip-ranges.json …", super::input::IP_RANGES_DOWNLOAD),
                     ),
-                },
-            });
+                }, remedies: Vec::new(), });
         }
         if out.reachable != Unreachable {
             out.failure = None;

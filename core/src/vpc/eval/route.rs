@@ -358,6 +358,7 @@ mod tests {
             vpc_id: "vpc-1".into(),
             main: false,
             subnet_ids: vec![],
+            association_ids: vec![],
             routes: vec![all, low, high],
         };
         let t = Table::new(&rt, |_| None);
@@ -380,6 +381,7 @@ mod tests {
                 vpc_id: "vpc-1".into(),
                 main: false,
                 subnet_ids: vec![],
+                association_ids: vec![],
                 routes: order,
             };
             let t = Table::new(&rt, |_| None);
@@ -399,6 +401,7 @@ mod tests {
             vpc_id: "vpc-1".into(),
             main: false,
             subnet_ids: vec![],
+            association_ids: vec![],
             routes: vec![p, pl],
         };
         let t = Table::new(&rt, |_| Some(&entries[..]));

@@ -509,6 +509,7 @@ fn parse_document(
                 }
                 let mut main = false;
                 let mut subnet_ids = Vec::new();
+                let mut association_ids = Vec::new();
                 let ap = P::Field(p, "Associations");
                 for (i, a) in doc.opt_arr(m, "Associations", p)?.iter().enumerate() {
                     let ip = P::Index(&ap, i);
@@ -530,6 +531,11 @@ fn parse_document(
                     }
                     if let Some(s) = doc.opt_str(a, "SubnetId", &ip)? {
                         subnet_ids.push(s.to_owned());
+                        association_ids.push(
+                            doc.opt_str(a, "RouteTableAssociationId", &ip)?
+                                .unwrap_or_default()
+                                .to_owned(),
+                        );
                     }
                 }
                 let mut routes = Vec::new();
@@ -545,6 +551,7 @@ fn parse_document(
                     vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
                     main,
                     subnet_ids,
+                    association_ids,
                     routes,
                 });
                 Ok(())

@@ -1,0 +1,728 @@
+//! Fixes as data: every fix a finding prints is first a structured change
+//! ([`Fix`]) that core can render for a shell and apply to the model; this
+//! module turns the findings' fixes into [`Remedy`]s once every path has
+//! been evaluated.
+//!
+//! Guarantees:
+//! * every finding whose fix is a command carries the same as a remedy:
+//!   steps (commands) and changes (for [`crate::vpc::apply`]), with what it
+//!   adds to the monthly bill;
+//! * network ACL rule numbers are allocated across all the fixes of a
+//!   report: two fixes for one ACL and direction never take the same
+//!   number (each stays below the rule it must precede, and clear of every
+//!   existing entry), identical fixes share one;
+//! * the finding's `fix` text is the recommended remedy's steps.
+//!
+//! Why a registry: the findings are built in many places as plain data
+//! with their rendered command; the structured change behind each command
+//! is recorded once when it is rendered ([`Ctx::fix`]) and looked up here,
+//! so the finding sites stay simple.
+//!
+//! Not done here: deciding what to fix (the path modules do), applying.
+
+use super::super::model::*;
+use super::Ctx;
+use crate::commands::{Fix, RouteTo, fix_command, is_placeholder};
+use crate::report::{Finding, Remedy, RemedyChoice, Report};
+use alloc::string::String;
+use alloc::string::ToString;
+use alloc::vec;
+use alloc::vec::Vec;
+
+/// One registered fix: its commands as first rendered (one per line), and
+/// the changes.
+pub(super) struct Registered {
+    hash: u64,
+    command: String,
+    changes: Vec<Fix>,
+}
+
+/// FNV-1a: the commands are the user's own ids; a collision costs a compare.
+fn hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl Ctx<'_> {
+    /// Renders `fix` for the report's shell and region, and remembers the
+    /// change behind the command.
+    pub(super) fn fix(&self, fix: &Fix) -> Option<String> {
+        self.fixes(core::slice::from_ref(fix))
+    }
+
+    /// Renders several steps, one command per line, and remembers the
+    /// changes behind them.
+    pub(super) fn fixes(&self, steps: &[Fix]) -> Option<String> {
+        let mut command = String::new();
+        for f in steps {
+            if !command.is_empty() {
+                command.push('\n');
+            }
+            command.push_str(&fix_command(self.format, &self.region, f));
+        }
+        let h = hash(&command);
+        let mut registry = self.registry.borrow_mut();
+        if !registry.iter().any(|r| r.hash == h && r.command == command) {
+            registry.push(Registered {
+                hash: h,
+                command: command.clone(),
+                changes: steps.to_vec(),
+            });
+        }
+        Some(command)
+    }
+
+    /// The changes behind a command (or script) this report rendered.
+    fn registered(&self, command: &str) -> Option<Vec<Fix>> {
+        let h = hash(command);
+        self.registry
+            .borrow()
+            .iter()
+            .find(|r| r.hash == h && r.command == command)
+            .map(|r| r.changes.clone())
+    }
+
+    /// Gives every finding of the report its remedies, with ACL rule
+    /// numbers allocated across the report, and returns the recommended
+    /// remedies the model can apply, each once, in report order (the plan
+    /// `--apply-fixes` applies).
+    pub(super) fn finish_remedies(&self, report: &mut Report) -> Vec<Planned> {
+        let mut numbering = AclNumbering::default();
+        let mut plan: Vec<Planned> = Vec::new();
+        let mut each = |f: &mut Finding| {
+            let Some(command) = f.fix.clone() else { return };
+            // A note's change (an endpoint in one more AZ) is an
+            // improvement with a price, not a repair: it is offered, not
+            // planned.
+            let planned = f.severity != crate::report::Severity::Info;
+            let Some(mut changes) = self.registered(&command) else {
+                return;
+            };
+            if changes.iter().all(|c| matches!(c, Fix::Comment(_))) {
+                return;
+            }
+            for c in &mut changes {
+                numbering.allocate(self, c);
+            }
+            let steps: Vec<String> = changes
+                .iter()
+                .map(|c| fix_command(self.format, &self.region, c))
+                .collect();
+            let command = steps.join("\n");
+            f.fix = Some(command.clone());
+            f.remedies = vec![Remedy {
+                summary: summary(&changes),
+                choice: RemedyChoice::Recommended,
+                monthly_usd: f64::from(changes.iter().map(|c| self.monthly_cents(c)).sum::<u32>())
+                    / 100.0,
+                steps,
+            }];
+            // Only what the model can apply goes into the plan: an
+            // instruction with placeholders stays for a human.
+            let changes: Vec<Fix> = changes
+                .into_iter()
+                .filter(|c| !matches!(c, Fix::Comment(_) | Fix::CreatePublicNatGateway))
+                .collect();
+            if planned && !changes.is_empty() && !plan.iter().any(|p| p.command == command) {
+                plan.push(Planned { command, changes });
+            }
+        };
+        for s in &mut report.subnets {
+            for e in &mut s.endpoints {
+                for f in &mut e.findings {
+                    each(f);
+                }
+            }
+        }
+        for f in &mut report.findings {
+            each(f);
+        }
+        plan
+    }
+
+    /// What a change adds to the monthly bill, in cents.
+    fn monthly_cents(&self, fix: &Fix) -> u32 {
+        match fix {
+            Fix::CreateEndpoint { service, placement } => match service.endpoint_type {
+                crate::catalog::EndpointType::Interface => {
+                    super::endpoints::CENTS_PER_ENDPOINT_AZ_MONTH
+                        * (placement.subnet_ids.len().max(1) as u32)
+                }
+                crate::catalog::EndpointType::Gateway => 0,
+            },
+            Fix::AddEndpointSubnet { .. } => super::endpoints::CENTS_PER_ENDPOINT_AZ_MONTH,
+            Fix::CreateNatGatewayIn { .. } | Fix::CreatePublicNatGateway => {
+                super::endpoints::CENTS_PER_NAT_GATEWAY_MONTH
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// A remedy's summary: its steps' summaries, the creating steps left out
+/// when something else says what they are for.
+fn summary(changes: &[Fix]) -> String {
+    let main: Vec<String> = changes
+        .iter()
+        .filter(|c| {
+            !matches!(
+                c,
+                Fix::CreateSecurityGroup { .. }
+                    | Fix::CreateRouteTable { .. }
+                    | Fix::AuthorizeIngress443 { .. }
+            ) || changes.len() == 1
+        })
+        .map(Fix::summary)
+        .collect();
+    if main.is_empty() {
+        changes
+            .iter()
+            .map(Fix::summary)
+            .collect::<Vec<_>>()
+            .join(", then ")
+    } else {
+        main.join(", then ")
+    }
+}
+
+/// Network ACL rule numbers handed out so far: (ACL, egress?, number, the
+/// fix that took it without its number).
+#[derive(Default)]
+struct AclNumbering {
+    taken: Vec<(String, bool, u32, Fix)>,
+}
+
+impl AclNumbering {
+    /// Gives an ACL fix a number no other fix of the report and no
+    /// existing entry uses, at most the one it was given (which is below
+    /// the rule it must precede); identical fixes share their number.
+    fn allocate(&mut self, ctx: &Ctx<'_>, fix: &mut Fix) {
+        let key = with_number(fix, 0);
+        let Fix::AllowAclEntry {
+            acl_id,
+            direction,
+            rule_number,
+            ..
+        } = fix
+        else {
+            return;
+        };
+        if let Some((_, _, n, _)) = self.taken.iter().find(|(.., k)| *k == key) {
+            *rule_number = *n;
+            return;
+        }
+        let egress = matches!(direction, crate::commands::AclDirection::Egress);
+        let used = |n: u32| {
+            self.taken
+                .iter()
+                .any(|(a, e, m, _)| a == acl_id && *e == egress && *m == n)
+                || ctx.acl_entry_exists(acl_id, egress, n)
+        };
+        let mut n = *rule_number;
+        while n > 1 && used(n) {
+            n -= 1;
+        }
+        *rule_number = n;
+        self.taken.push((acl_id.clone(), egress, n, key));
+    }
+}
+
+/// `fix` with its rule number set to `n` (ACL fixes; others unchanged).
+fn with_number(fix: &Fix, n: u32) -> Fix {
+    let mut f = fix.clone();
+    if let Fix::AllowAclEntry { rule_number, .. } = &mut f {
+        *rule_number = n;
+    }
+    f
+}
+
+/// The destinations of a table's active CIDR routes to `target` (a /1 pair
+/// is two), which a fix re-points together.
+pub(super) fn routes_to(rt: &RouteTable, target: &RouteTarget) -> Vec<String> {
+    rt.routes
+        .iter()
+        .filter(|r| r.target == *target && r.origin != RouteOrigin::EnableVgwRoutePropagation)
+        .filter_map(|r| match &r.destination {
+            RouteDestination::Cidr(c) if !c.is_v6() => Some(c.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A shell variable name for a new resource made for `id`
+/// (`NEW_RTB_0B0B…` for the table of `subnet-0b0b…`). An id that is itself
+/// a placeholder (`$NEW_…`, from an earlier round of applied fixes) keeps
+/// all its letters, so two resources never share a variable.
+pub(crate) fn var_for(prefix: &str, id: &str) -> String {
+    let mut v = String::from(prefix);
+    let tail = match id.find('-') {
+        Some(i) if !is_placeholder(id) => &id[i + 1..],
+        _ => id,
+    };
+    for c in tail.chars() {
+        if c.is_ascii_alphanumeric() {
+            v.push(c.to_ascii_uppercase());
+        } else if c == '_' && !v.ends_with('_') {
+            v.push('_');
+        }
+    }
+    v
+}
+
+impl<'a> Ctx<'a> {
+    /// A public subnet of `vpc_id` for a new NAT gateway: its route table
+    /// sends 0.0.0.0/0 to an internet gateway attached to the VPC; in `az`
+    /// when one is, else the lowest id.
+    pub(super) fn public_subnet(
+        &self,
+        vpc_id: &str,
+        az: Option<&str>,
+        not: &str,
+    ) -> Option<&'a Subnet> {
+        let public = |s: &&'a Subnet| {
+            s.vpc_id == vpc_id
+                && s.id != not
+                // A task subnet may itself be re-routed by another fix.
+                && !self.task_subnet_ids.contains(&s.id)
+                && s.cidr.is_some()
+                && self.route_table_of(s).is_some_and(|rt| {
+                    rt.routes.iter().any(|r| {
+                        r.state == RouteState::Active
+                            && matches!(&r.destination, RouteDestination::Cidr(c) if c.prefix_len() == 0 && !c.is_v6())
+                            && match &r.target {
+                                RouteTarget::InternetGateway(igw) => {
+                                    !self.input.internet_gateways.given
+                                        || self.igws.get(igw).is_some_and(|i| {
+                                            i.attached_vpc_ids.iter().any(|v| v == vpc_id)
+                                        })
+                                }
+                                _ => false,
+                            }
+                    })
+                })
+        };
+        let mut best: Option<&'a Subnet> = None;
+        for s in self.input.subnets.items.iter().filter(public) {
+            let better = match best {
+                None => true,
+                Some(b) => {
+                    let (near, b_near) = (
+                        s.availability_zone.as_deref() == az,
+                        b.availability_zone.as_deref() == az,
+                    );
+                    (near && !b_near) || (near == b_near && s.id < b.id)
+                }
+            };
+            if better {
+                best = Some(s);
+            }
+        }
+        best
+    }
+
+    /// A NAT gateway `subnet` can route to: a usable one, or the steps that
+    /// create one in a public subnet. `None` when the VPC has no public
+    /// subnet either.
+    /// (A NAT gateway in `subnet` itself would need the subnet's default
+    /// route for its own way out: it cannot serve it.)
+    pub(super) fn nat_steps(&self, subnet: &Subnet) -> Option<(Vec<Fix>, String)> {
+        if let Some(n) = self
+            .usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref())
+            .filter(|n| !self.task_subnet_ids.contains(&n.subnet_id))
+        {
+            return Some((Vec::new(), n.id.clone()));
+        }
+        let public = self.public_subnet(
+            &subnet.vpc_id,
+            subnet.availability_zone.as_deref(),
+            &subnet.id,
+        )?;
+        let var = var_for("NEW_NAT_", &public.id);
+        Some((
+            alloc::vec![Fix::CreateNatGatewayIn {
+                var: var.clone(),
+                subnet_id: public.id.clone(),
+            }],
+            alloc::format!("${var}"),
+        ))
+    }
+
+    /// Whether route table `rt` serves subnets other than `these`
+    /// (explicitly associated ones, and for the main table every subnet of
+    /// the VPC without an explicit association), or a NAT gateway's subnet
+    /// outside them.
+    pub(super) fn shared_beyond(&self, rt: &RouteTable, these: &[&str]) -> bool {
+        self.input.subnets.items.iter().any(|s| {
+            !these.contains(&s.id.as_str())
+                && s.vpc_id == rt.vpc_id
+                && self.route_table_of(s).is_some_and(|t| t.id == rt.id)
+        })
+    }
+
+    /// The steps that give `subnet` a route table of its own: a copy of
+    /// `current` (its routes, gateway endpoint associations and route
+    /// propagation) with `dest` sent to `to`, then the subnet moved to it.
+    /// A shared table stays as it is: the subnets that rely on it keep
+    /// working.
+    pub(super) fn own_route_table(
+        &self,
+        subnet: &Subnet,
+        current: &RouteTable,
+        dests: &[String],
+        to: RouteTo,
+    ) -> Vec<Fix> {
+        // One new table per subnet: two subnets leaving the same table get
+        // two tables.
+        let var = var_for("NEW_RTB_", &subnet.id);
+        let new = alloc::format!("${var}");
+        let mut steps = alloc::vec![Fix::CreateRouteTable {
+            var,
+            vpc_id: current.vpc_id.clone(),
+        }];
+        let mut propagating: Vec<&str> = Vec::new();
+        for r in &current.routes {
+            let d = match &r.destination {
+                RouteDestination::Cidr(c) => c.to_string(),
+                RouteDestination::PrefixList(pl) => pl.clone(),
+            };
+            if dests.contains(&d)
+                || r.target == RouteTarget::Local
+                || r.state == RouteState::Blackhole
+            {
+                continue;
+            }
+            if r.origin == RouteOrigin::EnableVgwRoutePropagation {
+                if let RouteTarget::Transit(g) = &r.target
+                    && !propagating.contains(&g.as_str())
+                {
+                    propagating.push(g);
+                    steps.push(Fix::EnableRoutePropagation {
+                        route_table_id: new.clone(),
+                        gateway_id: g.clone(),
+                    });
+                }
+                continue;
+            }
+            let to = match (&r.target, &r.destination) {
+                (RouteTarget::VpcEndpoint(e), RouteDestination::PrefixList(_)) => {
+                    steps.push(Fix::AddEndpointRouteTable {
+                        endpoint_id: e.clone(),
+                        route_table_id: new.clone(),
+                    });
+                    continue;
+                }
+                (RouteTarget::VpcEndpoint(e), _) => RouteTo::GatewayLoadBalancerEndpoint(e.clone()),
+                (RouteTarget::NatGateway(n), _) => RouteTo::NatGateway(n.clone()),
+                (RouteTarget::InternetGateway(i), _) => RouteTo::InternetGateway(i.clone()),
+                (RouteTarget::Transit(t), _) if t.starts_with("tgw-") => {
+                    RouteTo::TransitGateway(t.clone())
+                }
+                (RouteTarget::Transit(t), _) if t.starts_with("pcx-") => {
+                    RouteTo::PeeringConnection(t.clone())
+                }
+                (RouteTarget::Transit(t), _) if t.starts_with("vgw-") => {
+                    RouteTo::VirtualPrivateGateway(t.clone())
+                }
+                (RouteTarget::Transit(t), _) if t.starts_with("eni-") => {
+                    RouteTo::NetworkInterface(t.clone())
+                }
+                (t, _) => {
+                    steps.push(Fix::Comment(alloc::format!(
+                        "also add to the new table the route {d} → {} that {} has",
+                        super::public::target_id(t),
+                        current.id
+                    )));
+                    continue;
+                }
+            };
+            steps.push(Fix::Route {
+                route_table_id: new.clone(),
+                destination: d,
+                to,
+                replace: false,
+            });
+        }
+        // Gateway endpoints that list the table without a route printed in it.
+        for e in self.endpoints.iter().filter(|e| {
+            e.ep.kind == VpcEndpointKind::Gateway && e.route_tables.get(&current.id).is_some()
+        }) {
+            let add = Fix::AddEndpointRouteTable {
+                endpoint_id: e.ep.id.clone(),
+                route_table_id: new.clone(),
+            };
+            if !steps.contains(&add) {
+                steps.push(add);
+            }
+        }
+        for d in dests {
+            steps.push(Fix::Route {
+                route_table_id: new.clone(),
+                destination: d.clone(),
+                to: to.clone(),
+                replace: false,
+            });
+        }
+        let explicit = current
+            .subnet_ids
+            .iter()
+            .position(|s| *s == subnet.id)
+            .map(|i| current.association_ids.get(i).cloned().unwrap_or_default());
+        steps.push(match explicit {
+            Some(assoc) if !assoc.is_empty() => Fix::ReplaceRouteTableAssociation {
+                association_id: assoc,
+                subnet_id: subnet.id.clone(),
+                route_table_id: new,
+            },
+            Some(_) => Fix::Comment(alloc::format!(
+                "move {} from {} to the new route table: aws ec2 replace-route-table-association --association-id <its rtbassoc-…> --route-table-id \"{new}\"",
+                subnet.id, current.id
+            )),
+            None => Fix::AssociateRouteTable {
+                route_table_id: new,
+                subnet_id: subnet.id.clone(),
+            },
+        });
+        steps
+    }
+
+    /// The security group a new interface endpoint of `vf`'s VPC gets: one
+    /// an existing interface endpoint already uses that admits TCP 443 from
+    /// every task subnet, else a new one admitting it from the task's
+    /// security group (or, when that is unknown, the VPC's range). The
+    /// steps that create it, and its id.
+    pub(super) fn endpoint_group(&self, vf: &super::VpcFacts<'_, '_>) -> (Vec<Fix>, String) {
+        let task_ranges: Vec<crate::net::Cidr> = vf
+            .placement
+            .subnet_ids
+            .iter()
+            .filter_map(|id| self.subnets.get(id))
+            .filter_map(|s| s.cidr)
+            .collect();
+        for e in self
+            .endpoints
+            .iter()
+            .filter(|e| e.ep.vpc_id == vf.vpc_id && e.ep.kind == VpcEndpointKind::Interface)
+        {
+            let Ok(groups) = &e.sgs else { continue };
+            for g in groups
+                .iter()
+                .filter(|g| !vf.task_group_ids.contains(&g.id.as_str()))
+            {
+                let admits = !task_ranges.is_empty()
+                    && task_ranges.iter().all(|r| {
+                        super::sg::sg_allows(
+                            core::slice::from_ref(g),
+                            Direction::Ingress,
+                            &super::sg::Peer::Range(*r),
+                            &vf.task_group_ids,
+                            None,
+                            |pl| self.entries(pl),
+                        )
+                        .verdict
+                            == crate::report::Reachability::Reachable
+                    });
+                if admits {
+                    return (Vec::new(), g.id.clone());
+                }
+            }
+        }
+        let var = var_for("NEW_ENDPOINT_SG_", vf.vpc_id);
+        let id = alloc::format!("${var}");
+        let from = match vf.task_group_ids.first() {
+            Some(g) => crate::commands::RulePeer::Group((*g).into()),
+            None => crate::commands::RulePeer::Cidr(
+                self.vpcs
+                    .get(vf.vpc_id)
+                    .and_then(|v| v.cidrs.iter().find(|c| !c.is_v6()))
+                    .map_or_else(|| "10.0.0.0/8".into(), |c| c.to_string()),
+            ),
+        };
+        (
+            alloc::vec![
+                Fix::CreateSecurityGroup {
+                    var,
+                    vpc_id: vf.vpc_id.into(),
+                    name: "netready-vpc-endpoints".into(),
+                    description: "TCP 443 from the runner's tasks to the VPC's interface endpoints"
+                        .into(),
+                },
+                Fix::AuthorizeIngress443 {
+                    group_id: id.clone(),
+                    from,
+                },
+            ],
+            id,
+        )
+    }
+}
+
+/// Whether a change can take traffic away from a path that works: it hands
+/// names to endpoints, or routes to a gateway endpoint (rules that only
+/// allow more, and routes that fill a gap, cannot).
+fn can_take_traffic(fix: &Fix) -> bool {
+    matches!(
+        fix,
+        Fix::EnableDnsAttribute { .. }
+            | Fix::EnableEndpointPrivateDns { .. }
+            | Fix::CreateEndpoint { .. }
+            | Fix::AddEndpointRouteTable { .. }
+            | Fix::EndpointDnsRecordType { .. }
+            | Fix::EndpointDualstack { .. }
+            | Fix::Route { replace: true, .. }
+            | Fix::ReplaceRouteTableAssociation { .. }
+            | Fix::AssociateRouteTable { .. }
+    )
+}
+
+/// The paths of a report that work: (subnet, service position).
+fn working(report: &Report) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for s in &report.subnets {
+        for (i, e) in s.endpoints.iter().enumerate() {
+            if e.reachable == crate::report::Reachability::Reachable {
+                out.push((s.subnet_id.clone(), i));
+            }
+        }
+    }
+    out
+}
+
+/// The working paths of `before` that `after` breaks.
+fn broken(before: &[(String, usize)], after: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &after.subnets {
+        for (i, e) in s.endpoints.iter().enumerate() {
+            if e.reachable != crate::report::Reachability::Reachable
+                && before.iter().any(|(id, j)| *id == s.subnet_id && *j == i)
+            {
+                out.push(alloc::format!("{} → {}", s.subnet_id, e.host));
+            }
+        }
+    }
+    out
+}
+
+/// One finding's recommended remedy as the plan holds it: its rendered
+/// command (what the finding's `fix` says) and the changes behind it.
+pub(super) struct Planned {
+    pub(super) command: String,
+    pub(super) changes: Vec<Fix>,
+}
+
+/// The changes of `remedies`, in order, each once.
+fn changes_of<'p>(remedies: impl Iterator<Item = &'p Planned>) -> Vec<Fix> {
+    let mut out: Vec<Fix> = Vec::new();
+    for c in remedies.flat_map(|p| &p.changes) {
+        if !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    out
+}
+
+/// Fixes never make things worse: the remedies that can take traffic away
+/// are applied to the model, with everything else the plan does, and the
+/// report evaluated again; a remedy that breaks a path that works is taken
+/// out of the plan, whole, and the findings that offered it say which path
+/// it would break instead. Costs one more evaluation when the plan holds
+/// such remedies (and one per remedy when they break something). Returns
+/// the plan's changes, in order, each once.
+pub(super) fn keep_what_breaks_nothing(
+    input: &VpcInput,
+    options: &super::ValidateOptions,
+    report: &mut Report,
+    plan: Vec<Planned>,
+) -> Result<Vec<Fix>, super::InputError> {
+    let is_risky = |p: &Planned| p.changes.iter().any(can_take_traffic);
+    if !plan.iter().any(is_risky) {
+        return Ok(changes_of(plan.iter()));
+    }
+    let region = match &options.region {
+        Some(r) => r.clone(),
+        None => super::infer_region(input).ok_or(super::InputError::NoRegion)?,
+    };
+    let before = working(report);
+    let harmful = |remedies: &[&Planned]| -> Result<Vec<String>, super::InputError> {
+        match crate::vpc::apply(input, &region, &changes_of(remedies.iter().copied())) {
+            Ok((model, _)) => {
+                let (after, _) = super::evaluate_once(&model, options)?;
+                Ok(broken(&before, &after))
+            }
+            // A change the model cannot take is not offered either.
+            Err(e) => Ok(alloc::vec![alloc::format!("{e}")]),
+        }
+    };
+    let all: Vec<&Planned> = plan.iter().collect();
+    if harmful(&all)?.is_empty() {
+        return Ok(changes_of(plan.iter()));
+    }
+    // Each risky remedy with what cannot take traffic (an endpoint's new
+    // group, a new NAT gateway it routes to).
+    let safe: Vec<&Planned> = plan.iter().filter(|p| !is_risky(p)).collect();
+    let mut dropped: Vec<(usize, Vec<String>)> = Vec::new();
+    for (i, p) in plan.iter().enumerate().filter(|(_, p)| is_risky(p)) {
+        let mut with = safe.clone();
+        with.push(p);
+        let b = harmful(&with)?;
+        if !b.is_empty() {
+            dropped.push((i, b));
+        }
+    }
+    let kept: Vec<&Planned> = plan
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !dropped.iter().any(|(d, _)| d == i))
+        .map(|(_, p)| p)
+        .collect();
+    // Harmless alone, harmful together: none of the risky ones this round.
+    let together = harmful(&kept)?;
+    if !together.is_empty() {
+        for (i, p) in plan.iter().enumerate() {
+            if is_risky(p) && !dropped.iter().any(|(d, _)| *d == i) {
+                dropped.push((i, together.clone()));
+            }
+        }
+    }
+    let format = options.fix_format;
+    let comments: Vec<(&str, String)> = dropped
+        .iter()
+        .map(|(i, b)| {
+            let p = &plan[*i];
+            let why = alloc::format!(
+                "{} would break what works now ({}): fix the rest first, then check again",
+                summary(&p.changes),
+                b.join(", ")
+            );
+            (
+                p.command.as_str(),
+                fix_command(format, &region, &Fix::Comment(why)),
+            )
+        })
+        .collect();
+    let each = |f: &mut Finding| {
+        let Some(fix) = &f.fix else { return };
+        if let Some((_, comment)) = comments.iter().find(|(cmd, _)| fix == cmd) {
+            f.fix = Some(comment.clone());
+            f.remedies.clear();
+        }
+    };
+    for s in &mut report.subnets {
+        for e in &mut s.endpoints {
+            for f in &mut e.findings {
+                each(f);
+            }
+        }
+    }
+    for f in &mut report.findings {
+        each(f);
+    }
+    Ok(changes_of(
+        plan.iter()
+            .enumerate()
+            .filter(|(i, _)| !dropped.iter().any(|(d, _)| d == i))
+            .map(|(_, p)| p),
+    ))
+}
