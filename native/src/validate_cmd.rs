@@ -16,7 +16,7 @@ use crate::cli::{CliResult, UsageError};
 use clap::ValueEnum;
 use netready_core::catalog::Region;
 use netready_core::commands::{FixFormat, collect_commands};
-use netready_core::report::{AccessType, Reachability, Report, Severity, Status};
+use netready_core::report::{AccessType, Reachability, RemedyChoice, Report, Severity, Status};
 use netready_core::vpc::{self, AssignPublicIp, ValidateOptions};
 use std::io::{Read, Write};
 
@@ -75,9 +75,15 @@ pub struct ValidateArgs {
     /// public addresses are the services' (read as one more document).
     #[arg(long, value_name = "FILE")]
     pub ip_ranges: Option<String>,
+    /// What-if: apply the recommended fix of every finding to the model,
+    /// round after round, and report what the VPC would look like then
+    /// (with the steps, in order). Changes nothing in AWS; the exit code is
+    /// the status after the fixes.
+    #[arg(long)]
+    pub apply_fixes: bool,
     /// Print the read-only AWS CLI commands that write this VPC's describe-*
     /// files (needs --region), instead of validating.
-    #[arg(long, value_name = "VPC_ID", conflicts_with_all = ["subnets", "security_groups", "ip_ranges", "files"])]
+    #[arg(long, value_name = "VPC_ID", conflicts_with_all = ["subnets", "security_groups", "ip_ranges", "files", "apply_fixes"])]
     pub collect: Option<String>,
     /// describe-* JSON files (`-` for standard input), in any order.
     #[arg(value_name = "FILE", required_unless_present = "collect")]
@@ -212,7 +218,12 @@ pub fn execute(args: &ValidateArgs) -> Result<(Report, String), UsageError> {
             vpc::input::IP_RANGES_DOWNLOAD
         )));
     }
-    let report = vpc::evaluate(&input, &options).map_err(|e| UsageError(e.to_string()))?;
+    let report = if args.apply_fixes {
+        vpc::what_if(&input, &options, vpc::WHAT_IF_ROUNDS)
+    } else {
+        vpc::evaluate(&input, &options)
+    }
+    .map_err(|e| UsageError(e.to_string()))?;
     let out = match args.format {
         ValidateFormat::Json => {
             let mut s = serde_json::to_string_pretty(&report)
@@ -291,7 +302,12 @@ pub fn headline(report: &Report, all_subnets: bool) -> String {
 
 /// Renders the report for people: the headline, the matrix, the findings.
 pub fn render_table(report: &Report, all_subnets: bool) -> String {
-    let mut out = headline(report, all_subnets);
+    let mut out = String::new();
+    if !report.applied_fixes.is_empty() {
+        out.push_str(&render_rounds(report));
+        out.push_str("After the fixes:\n");
+    }
+    out.push_str(&headline(report, all_subnets));
     out.push_str("\n\n");
     // Rows: the profile's endpoints; columns: the subnets.
     let mut rows: Vec<(String, String)> = Vec::new();
@@ -352,13 +368,60 @@ pub fn render_table(report: &Report, all_subnets: bool) -> String {
                 "\n[{sev}] {} {}\n  {}\n",
                 f.code, f.resource, f.message
             ));
-            if let Some(fix) = &f.fix {
-                out.push_str(&format!("  fix: {fix}\n"));
+            match f.remedies.as_slice() {
+                [] | [_] => {
+                    if let Some(fix) = &f.fix {
+                        out.push_str(&format!("  fix: {}\n", indent_continuation(fix)));
+                    }
+                }
+                several => {
+                    for (i, r) in several.iter().enumerate() {
+                        let label = match r.choice {
+                            RemedyChoice::Recommended => "recommended",
+                            _ => "or",
+                        };
+                        out.push_str(&format!(
+                            "  {}. {label}: {} (about ${:.2} a month)\n       {}\n",
+                            i + 1,
+                            r.summary,
+                            r.monthly_usd,
+                            r.steps.join("\n       ")
+                        ));
+                    }
+                }
             }
         }
     }
     if let Some(cost) = &report.cost {
         out.push_str(&format!("\nCost: {}\n", cost.message));
     }
+    out
+}
+
+/// A multi-line fix, its later lines under the first.
+fn indent_continuation(fix: &str) -> String {
+    fix.replace('\n', "\n       ")
+}
+
+/// The what-if's rounds: what was applied to the model, in order, and what
+/// only a human can do.
+fn render_rounds(report: &Report) -> String {
+    let mut out = String::from(
+        "What-if: the recommended fixes applied to the model, not to AWS. Run these steps, in order, then validate again:\n",
+    );
+    for (i, round) in report.applied_fixes.iter().enumerate() {
+        out.push_str(&format!(
+            "\nRound {} (status before: {}):\n",
+            i + 1,
+            round.status_before.as_str()
+        ));
+        for step in &round.steps {
+            out.push_str(&format!("  {}\n", step.replace('\n', "\n  ")));
+        }
+        for m in &round.manual {
+            out.push_str(&format!("  (by hand) {m}\n"));
+        }
+    }
+    out.push('\n');
     out
 }

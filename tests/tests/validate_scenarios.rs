@@ -260,8 +260,9 @@ fn table_headline_and_fix_formats() {
         );
         for f in &report.findings {
             if let Some(fix) = &f.fix {
+                // Each command on a line of its own (later lines indented).
                 assert!(
-                    table.contains(fix.as_str()),
+                    fix.lines().all(|l| table.contains(l)),
                     "{}: fix missing from the table: {fix}",
                     s.name
                 );
@@ -305,4 +306,51 @@ fn bundled_example_is_ready() {
         ready,
         ["subnet-0ccc000000000003", "subnet-0ddd000000000004"]
     );
+}
+
+/// `--apply-fixes` on every scenario: no path that works stops working, and
+/// the status after the fixes is the one `after-fixes.txt` records (one
+/// line per scenario: name, status, status after the fixes, rounds; bless
+/// with `NETREADY_BLESS=1` and review: a scenario that gets worse after
+/// its fixes, or stays degraded, is the validator's bug to explain).
+#[test]
+fn applied_fixes_break_nothing_and_reach_the_recorded_status() {
+    let bless = std::env::var_os("NETREADY_BLESS").is_some();
+    let mut table = String::from("# scenario  status  after-fixes  rounds\n");
+    let mut failures = Vec::new();
+    for s in &scenarios() {
+        let (before, _) = run(s, &["--format", "json"]);
+        let (after, _) = run(s, &["--format", "json", "--apply-fixes"]);
+        for (sb, sa) in before.subnets.iter().zip(&after.subnets) {
+            for (pb, pa) in sb.endpoints.iter().zip(&sa.endpoints) {
+                if pb.reachable == Reachability::Reachable
+                    && pa.reachable != Reachability::Reachable
+                {
+                    failures.push(format!(
+                        "{}: {} → {} worked and does not after the fixes",
+                        s.name, sb.subnet_id, pb.host
+                    ));
+                }
+            }
+        }
+        table.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            s.name,
+            before.status.as_str(),
+            after.status.as_str(),
+            after.applied_fixes.len()
+        ));
+    }
+    let path = data_dir().join("after-fixes.txt");
+    if bless {
+        std::fs::write(&path, &table).expect("after-fixes.txt is writable");
+    } else {
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if expected != table {
+            failures.push(format!(
+                "after-fixes.txt differs (NETREADY_BLESS=1 rewrites it):\n{table}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

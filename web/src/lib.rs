@@ -495,6 +495,24 @@ pub fn validate(
     to_js(&report)
 }
 
+/// What the VPC would look like after the recommended fix of every finding,
+/// applied to the model round after round, exactly as `netready validate
+/// --apply-fixes` does: the report after the fixes, with the steps of every
+/// round in `applied_fixes`. Throws a `ValidateError` as `validate` does.
+#[wasm_bindgen(js_name = whatIf, unchecked_return_type = "Report")]
+pub fn what_if(
+    #[wasm_bindgen(unchecked_param_type = "ValidateDocument[]")] documents: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let documents = read_documents(&documents)?;
+    let options = read_options(&options)?;
+    let docs = name_text_pairs(&documents);
+    let input = vpc::parse(&docs).map_err(|e| input_error(&e))?;
+    let report =
+        vpc::what_if(&input, &options, vpc::WHAT_IF_ROUNDS).map_err(|e| input_error(&e))?;
+    to_js(&report)
+}
+
 /// `read_options` against serde_json's reading of the same options as
 /// JSON (`ValidateOptions`' `Deserialize`, which the command line's tests
 /// and the documentation describe): the same options, or an error from both.

@@ -3,11 +3,11 @@
 // renders what comes out. User-supplied strings only ever reach the DOM
 // through textContent / value / attributes set with setAttribute: never
 // innerHTML, never as markup.
-import { initSync, validate, catalog } from './pkg/netready_web.js';
+import { initSync, validate, whatIf, catalog } from './pkg/netready_web.js';
 import { wasmBytes } from './pkg/netready_web_wasm.js';
 import { EXAMPLES } from './examples/index.js';
 import { el, clear, copyText, toast } from './dom.js';
-import { renderReport, renderIdle, renderError } from './render.js';
+import { renderReport, renderIdle, renderError, renderAfterFixes } from './render.js';
 import { collectCommands } from './collect.js';
 
 initSync({ module: wasmBytes() });
@@ -270,6 +270,15 @@ export function check() {
   }
   lastReport = report;
   renderReport(report, { ms, services, docCount: entries.length });
+  let after = null;
+  if (report.status !== 'ready') {
+    try {
+      after = whatIf(entries.map(({ name, text }) => ({ name, text })), options);
+    } catch {
+      // The report above stands; the what-if is extra.
+    }
+  }
+  renderAfterFixes(after);
   updateCollect();
   return { report, ms };
 }
@@ -342,5 +351,5 @@ setDocs([]);
 renderIdle();
 updateCollect();
 // For tests and the benchmark: the same entry points the buttons use.
-window.netready = { check, validate, catalog, setDocuments: setDocs };
+window.netready = { check, validate, whatIf, catalog, setDocuments: setDocs };
 document.documentElement.dataset.ready = 'true';

@@ -295,6 +295,15 @@ function renderFindings(report) {
       const pre = el('pre', { id: `fix-${i}`, tabindex: '0', 'aria-label': `Fix for ${f.code}` }, f.fix);
       li.append(el('div', { class: 'fix' }, [pre, el('button', { type: 'button', class: 'copy', 'data-copy-from': `fix-${i}`, 'aria-label': `Copy the fix for ${f.code}` }, 'Copy')]));
     }
+    // The other ways the report offers, with what each costs.
+    const others = (f.remedies || []).filter((r) => r.choice !== 'recommended');
+    if (others.length) {
+      const rec = f.remedies.find((r) => r.choice === 'recommended');
+      const ul = el('ul', { class: 'alternatives' });
+      if (rec) ul.append(el('li', {}, `Recommended: ${rec.summary} (about $${rec.monthly_usd.toFixed(2)} a month)`));
+      for (const r of others) ul.append(el('li', {}, [`Or: ${r.summary} (about $${r.monthly_usd.toFixed(2)} a month)`, el('pre', {}, r.steps.join('\n'))]));
+      li.append(ul);
+    }
     list.append(li);
   });
 }
@@ -306,4 +315,24 @@ function renderLegend() {
     legend.append(el('li', { class: `at-${k}` }, `${v.short}: ${v.long}`));
   }
   legend.append(el('li', {}, '✓ reachable · ✗ blocked (struck through) · ? unknown'));
+}
+
+/** Shows the what-if report (the recommended fixes applied to the model), or hides it. */
+export function renderAfterFixes(after) {
+  const section = $('after-fixes');
+  const rounds = after ? after.applied_fixes || [] : [];
+  if (!rounds.length) {
+    section.hidden = true;
+    return;
+  }
+  const verdict = { ready: 'Ready', degraded: 'Still degraded', unknown: 'Unknown' }[after.status] || after.status;
+  $('after-fixes-verdict').className = `verdict ${after.status}`;
+  $('after-fixes-verdict').textContent = `${verdict} after ${rounds.length} round${rounds.length === 1 ? '' : 's'} of fixes`;
+  $('after-fixes-steps').textContent = rounds
+    .map((r, i) => `# round ${i + 1} (status before: ${r.status_before})\n${r.steps.join('\n')}`)
+    .join('\n\n');
+  const manual = $('after-fixes-manual');
+  clear(manual);
+  for (const r of rounds) for (const m of r.manual || []) manual.append(el('li', {}, `By hand: ${m}`));
+  section.hidden = false;
 }

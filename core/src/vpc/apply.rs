@@ -458,6 +458,12 @@ fn apply_one(m: &mut VpcInput, region: &Region, fix: &Fix) -> Result<Applied, Ap
     Ok(Applied::Changed)
 }
 
+/// How many rounds of fixes `netready validate --apply-fixes` and the page
+/// apply: a fix can reveal the next problem along a path (DNS enabled shows
+/// what the endpoint behind it lacks); four rounds settle every VPC the
+/// property tests generate.
+pub const WHAT_IF_ROUNDS: usize = 4;
+
 /// The evaluation after applying the recommended fixes, round by round:
 /// evaluate, apply every finding's recommended change, evaluate again,
 /// until the report is ready, nothing more can be applied, or `rounds`

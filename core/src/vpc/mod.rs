@@ -77,7 +77,7 @@ mod index;
 pub mod input;
 pub mod model;
 
-pub use apply::{apply, what_if};
+pub use apply::{WHAT_IF_ROUNDS, apply, what_if};
 pub use eval::{evaluate, evaluate_with_plan};
 pub use input::parse;
 pub use model::VpcInput;

@@ -99,6 +99,12 @@ test('an example loads, is checked, and the matrix and findings match the scenar
   await page.waitForSelector('#toast.show');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), fix);
 
+  // The what-if: the recommended fixes applied to the model make it ready,
+  // and the steps are there to copy.
+  await page.waitForSelector('#after-fixes:not([hidden])');
+  assert.match(await page.textContent('#after-fixes-verdict'), /^Ready after 1 round/);
+  assert.match(await page.textContent('#after-fixes-steps'), /^# round 1 \(status before: degraded\)\naws ec2 /);
+
   // The same fixes as PowerShell, when asked.
   await page.check('input[name="fix-format"][value="powershell"]');
   await page.click('#check');

@@ -50,6 +50,10 @@ for (const s of all) {
     assert.deepEqual(JSON.parse(fromWasm), fromCli.json);
     // The exit code is the status's, on both sides.
     assert.equal({ ready: 0, degraded: 1, unknown: 3 }[JSON.parse(fromWasm).status], fromCli.status);
+    // The what-if too: the page's "after the fixes" is --apply-fixes.
+    const afterCli = cli(['validate', '--format', 'json', '--apply-fixes', ...s.args, ...s.files.map((f) => f.path)]);
+    const afterWasm = await page.evaluate(([d, o]) => JSON.stringify(window.netready.whatIf(d, o)), [docs, s.options]);
+    assert.deepEqual(JSON.parse(afterWasm), afterCli.json);
   });
 }
 

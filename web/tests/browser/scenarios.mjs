@@ -29,6 +29,7 @@ export function optionsFromArgs(words) {
       case '--profile': o.profile = value; break;
       case '--region': o.region = value; break;
       case '--fix-format': o.fix_format = value; break;
+      case '--account': o.account = value; break;
       default: throw new Error(`flag ${flag} is not understood by the web tests`);
     }
   }

@@ -855,7 +855,7 @@ fn evaluate_once(
         }
     }
     report.findings = findings::dedup_by_severity(all);
-    let plan = ctx.finish_remedies(&mut report);
+    let plan = ctx.finish_remedies(&mut report, options.profile);
     report.cost = Some(ctx.cost(options.profile, &task_subnets, &vpc_ids));
     let statuses = report.subnets.iter().map(|s| s.status);
     report.status = if report.subnets.is_empty() {

@@ -89,21 +89,30 @@ impl Ctx<'_> {
     /// numbers allocated across the report, and returns the recommended
     /// remedies the model can apply, each once, in report order (the plan
     /// `--apply-fixes` applies).
-    pub(super) fn finish_remedies(&self, report: &mut Report) -> Vec<Planned> {
+    ///
+    /// A path that fails for want of a route has two remedies: fix the
+    /// route (the path's own finding says how) or create the service's
+    /// endpoint. Per VPC, the route is recommended when it is cheaper than
+    /// the interface endpoints it makes unnecessary (a route to an existing
+    /// NAT gateway costs nothing, a new NAT gateway about $32.85 a month,
+    /// each interface endpoint about $7.20 per AZ); a free gateway endpoint
+    /// stays recommended either way, and so do the endpoints of the
+    /// `private` profile, which is for VPCs meant to have no egress.
+    pub(super) fn finish_remedies(
+        &self,
+        report: &mut Report,
+        profile: crate::catalog::Profile,
+    ) -> Vec<Planned> {
+        let mut routes = self.route_alternatives(report);
+        if profile == crate::catalog::Profile::Private {
+            for r in &mut routes {
+                r.recommended = false;
+            }
+        }
         let mut numbering = AclNumbering::default();
         let mut plan: Vec<Planned> = Vec::new();
-        let mut each = |f: &mut Finding| {
-            let Some(command) = f.fix.clone() else { return };
-            // A note's change (an endpoint in one more AZ) is an
-            // improvement with a price, not a repair: it is offered, not
-            // planned.
-            let planned = f.severity != crate::report::Severity::Info;
-            let Some(mut changes) = self.registered(&command) else {
-                return;
-            };
-            if changes.iter().all(|c| matches!(c, Fix::Comment(_))) {
-                return;
-            }
+        let mut remedy = |changes: &[Fix], choice: RemedyChoice| {
+            let mut changes = changes.to_vec();
             for c in &mut changes {
                 numbering.allocate(self, c);
             }
@@ -111,18 +120,50 @@ impl Ctx<'_> {
                 .iter()
                 .map(|c| fix_command(self.format, &self.region, c))
                 .collect();
-            let command = steps.join("\n");
-            f.fix = Some(command.clone());
-            f.remedies = vec![Remedy {
+            let remedy = Remedy {
                 summary: summary(&changes),
-                choice: RemedyChoice::Recommended,
+                choice,
                 monthly_usd: f64::from(changes.iter().map(|c| self.monthly_cents(c)).sum::<u32>())
                     / 100.0,
                 steps,
-            }];
+            };
+            (remedy, changes)
+        };
+        let mut each = |f: &mut Finding, route: Option<&RouteAlternative>| {
+            let Some(command) = f.fix.clone() else { return };
+            // A note's change (an endpoint in one more AZ) is an
+            // improvement with a price, not a repair: it is offered, not
+            // planned.
+            let planned = f.severity != crate::report::Severity::Info;
+            let Some(changes) = self.registered(&command) else {
+                return;
+            };
+            if changes.iter().all(|c| matches!(c, Fix::Comment(_))) {
+                return;
+            }
+            let (own, own_changes) = remedy(&changes, RemedyChoice::Recommended);
+            let (chosen, remedies) = match route {
+                Some(r) if f.code == crate::report::FindingCode::EndpointMissing => {
+                    let (mut via_route, route_changes) =
+                        remedy(&r.changes, RemedyChoice::Recommended);
+                    let mut own = own;
+                    let endpoint_costs = own.monthly_usd > 0.0;
+                    if r.recommended && endpoint_costs {
+                        own.choice = RemedyChoice::Alternative;
+                        (route_changes, vec![via_route, own])
+                    } else {
+                        via_route.choice = RemedyChoice::Alternative;
+                        (own_changes, vec![own, via_route])
+                    }
+                }
+                _ => (own_changes, vec![own]),
+            };
+            let command = remedies[0].steps.join("\n");
+            f.fix = Some(command.clone());
+            f.remedies = remedies;
             // Only what the model can apply goes into the plan: an
             // instruction with placeholders stays for a human.
-            let changes: Vec<Fix> = changes
+            let changes: Vec<Fix> = chosen
                 .into_iter()
                 .filter(|c| !matches!(c, Fix::Comment(_) | Fix::CreatePublicNatGateway))
                 .collect();
@@ -130,17 +171,117 @@ impl Ctx<'_> {
                 plan.push(Planned { command, changes });
             }
         };
-        for s in &mut report.subnets {
-            for e in &mut s.endpoints {
+        // The report's list repeats the paths' findings: a copy gets what
+        // its first path's finding got.
+        let mut done: Vec<(crate::report::FindingCode, String, String, Finding)> = Vec::new();
+        for (si, s) in report.subnets.iter_mut().enumerate() {
+            for (ei, e) in s.endpoints.iter_mut().enumerate() {
+                let route = routes.iter().find(|r| r.at == (si, ei));
                 for f in &mut e.findings {
-                    each(f);
+                    let before = f.fix.clone();
+                    each(f, route);
+                    if let Some(before) = before
+                        && !done
+                            .iter()
+                            .any(|(c, r, b, _)| *c == f.code && *r == f.resource && *b == before)
+                    {
+                        done.push((f.code, f.resource.clone(), before, f.clone()));
+                    }
                 }
             }
         }
         for f in &mut report.findings {
-            each(f);
+            let same = f.fix.as_ref().and_then(|before| {
+                done.iter()
+                    .find(|(c, r, b, _)| *c == f.code && *r == f.resource && b == before)
+            });
+            match same {
+                Some((.., path_finding)) => {
+                    f.fix.clone_from(&path_finding.fix);
+                    f.remedies.clone_from(&path_finding.remedies);
+                }
+                None => each(f, None),
+            }
         }
         plan
+    }
+
+    /// For each path that fails for want of a route and offers the
+    /// service's endpoint: the changes of the path's own route fix, and
+    /// whether its VPC is better off fixing the route.
+    fn route_alternatives(&self, report: &Report) -> Vec<RouteAlternative> {
+        use crate::report::{FindingCode, Severity};
+        let mut out: Vec<RouteAlternative> = Vec::new();
+        // Per VPC: (id, distinct route changes, distinct endpoint changes,
+        // whether every such path has a route fix).
+        let mut vpcs: Vec<(&str, Vec<Fix>, Vec<Fix>, bool)> = Vec::new();
+        for (si, s) in report.subnets.iter().enumerate() {
+            let Some(vpc_id) = self.subnets.get(&s.subnet_id).map(|s| s.vpc_id.as_str()) else {
+                continue;
+            };
+            for (ei, e) in s.endpoints.iter().enumerate() {
+                let registered = |f: &Finding| {
+                    f.fix
+                        .as_deref()
+                        .and_then(|c| self.registered(c))
+                        .filter(|c| c.iter().any(|c| !matches!(c, Fix::Comment(_))))
+                };
+                let Some(endpoint) = e
+                    .findings
+                    .iter()
+                    .find(|f| {
+                        f.code == FindingCode::EndpointMissing && f.severity == Severity::Error
+                    })
+                    .and_then(registered)
+                else {
+                    continue;
+                };
+                let route = e
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        f.code != FindingCode::EndpointMissing && f.severity == Severity::Error
+                    })
+                    .find_map(registered);
+                let at = match vpcs.iter().position(|v| v.0 == vpc_id) {
+                    Some(i) => i,
+                    None => {
+                        vpcs.push((vpc_id, Vec::new(), Vec::new(), true));
+                        vpcs.len() - 1
+                    }
+                };
+                let v = &mut vpcs[at];
+                for c in endpoint {
+                    if !v.2.contains(&c) {
+                        v.2.push(c);
+                    }
+                }
+                match route {
+                    Some(changes) => {
+                        for c in &changes {
+                            if !v.1.contains(c) {
+                                v.1.push(c.clone());
+                            }
+                        }
+                        out.push(RouteAlternative {
+                            at: (si, ei),
+                            vpc: at,
+                            changes,
+                            recommended: false,
+                        });
+                    }
+                    None => v.3 = false,
+                }
+            }
+        }
+        let cost = |changes: &[Fix]| changes.iter().map(|c| self.monthly_cents(c)).sum::<u32>();
+        for r in &mut out {
+            let (_, route, endpoints, all) = &vpcs[r.vpc];
+            // A route fix that leaves some path to an endpoint anyway saves
+            // nothing: the endpoints are needed.
+            r.recommended = *all && cost(route) < cost(endpoints);
+        }
+        out
     }
 
     /// What a change adds to the monthly bill, in cents.
@@ -603,6 +744,17 @@ fn broken(before: &[(String, usize)], after: &Report) -> Vec<String> {
         }
     }
     out
+}
+
+/// A path's other way than the endpoint: its route fix.
+struct RouteAlternative {
+    /// (subnet, path) in the report.
+    at: (usize, usize),
+    /// Which VPC (an index of [`Ctx::route_alternatives`]'s own list).
+    vpc: usize,
+    changes: Vec<Fix>,
+    /// Whether its VPC is better off fixing the route.
+    recommended: bool,
 }
 
 /// One finding's recommended remedy as the plan holds it: its rendered
