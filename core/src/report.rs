@@ -330,11 +330,14 @@ pub enum FindingCode {
     /// Whether a VPC endpoint's policy allows the runner's calls depends on
     /// something the input does not say (validator).
     EndpointPolicyUnverified,
+    /// A document given holds nothing the validator reads (the output of
+    /// another AWS command): it was skipped.
+    DocumentIgnored,
 }
 
 impl FindingCode {
     /// Every finding code.
-    pub const ALL: [FindingCode; 30] = [
+    pub const ALL: [FindingCode; 31] = [
         FindingCode::DnsSupportDisabled,
         FindingCode::DnsHostnamesDisabled,
         FindingCode::EndpointPrivateDnsDisabled,
@@ -365,6 +368,7 @@ impl FindingCode {
         FindingCode::TlsFailed,
         FindingCode::EndpointPolicyDenies,
         FindingCode::EndpointPolicyUnverified,
+        FindingCode::DocumentIgnored,
     ];
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -399,6 +403,7 @@ impl FindingCode {
             FindingCode::TlsFailed => "tls-failed",
             FindingCode::EndpointPolicyDenies => "endpoint-policy-denies",
             FindingCode::EndpointPolicyUnverified => "endpoint-policy-unverified",
+            FindingCode::DocumentIgnored => "document-ignored",
         }
     }
 }
@@ -1036,6 +1041,7 @@ mod all_lists {
                 FindingCode::TlsFailed => 27,
                 FindingCode::EndpointPolicyDenies => 28,
                 FindingCode::EndpointPolicyUnverified => 29,
+                FindingCode::DocumentIgnored => 30,
             };
             assert_eq!(n, i);
         }

@@ -4,8 +4,8 @@
 
 use netready_core::classify::{PrivateRange, SpecialRange, Translation};
 use netready_core::report::{
-    AccessType, FailureCode, FindingCode, PolicyVerdict, SCHEMA, Source, Status, TcpOutcome,
-    TlsOutcome,
+    AccessType, FailureCode, FindingCode, PolicyVerdict, RemedyChoice, SCHEMA, Source, Status,
+    TcpOutcome, TlsOutcome,
 };
 
 fn wire<T: serde::Serialize>(v: T) -> String {
@@ -29,6 +29,20 @@ fn every_report_name_is_documented() {
     names.extend(TlsOutcome::ALL.map(wire));
     names.extend(Source::ALL.map(wire));
     names.extend(PolicyVerdict::ALL.map(|v| v.as_str().to_owned()));
+    names.extend(RemedyChoice::ALL.map(|c| c.as_str().to_owned()));
+    names.extend(
+        [
+            "remedies",
+            "summary",
+            "choice",
+            "monthly_usd",
+            "steps",
+            "applied_fixes",
+            "status_before",
+            "manual",
+        ]
+        .map(str::to_owned),
+    );
     names.extend(PrivateRange::ALL.map(|r| r.as_str().to_owned()));
     names.extend(SpecialRange::ALL.map(|r| r.as_str().to_owned()));
     names.extend([Translation::Ipv4Mapped, Translation::Nat64].map(|t| t.as_str().to_owned()));

@@ -252,6 +252,26 @@ pub enum InputError {
         /// What is wrong, with the JSON path inside the policy.
         error: crate::policy::PolicyError,
     },
+    /// The same resource is in two documents (or twice in one) with
+    /// different contents: which one holds is unknown.
+    Conflict {
+        /// What kind of resource ("subnet").
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The document it was first read from.
+        first: String,
+        /// The document that says otherwise.
+        second: String,
+    },
+    /// The documents describe resources of two regions, or of another
+    /// region than the one given.
+    MixedRegions {
+        /// One region and where it comes from (a document's name).
+        first: (String, String),
+        /// Another region and where it comes from (a document, `--region`).
+        second: (String, String),
+    },
     /// The region given is not a region name.
     BadRegion {
         /// What was given.
@@ -282,6 +302,19 @@ impl fmt::Display for InputError {
                 f,
                 "--security-group {} is not in the describe-security-groups output given (run: aws ec2 describe-security-groups --group-ids {id})",
                 input::Quoted(id)
+            ),
+            InputError::Conflict { kind, id, first, second } if first == second => write!(
+                f,
+                "{second}: {kind} {id} appears twice, with different contents: which one holds is unknown"
+            ),
+            InputError::Conflict { kind, id, first, second } => write!(
+                f,
+                "{second}: {kind} {id} is also in {first}, with different contents: which one holds is unknown (files of two collects in one folder?); give the files of one collect"
+            ),
+            InputError::MixedRegions { first, second } => write!(
+                f,
+                "two regions: {} ({}) and {} ({}); validate one region at a time (the fixes name one region)",
+                first.0, first.1, second.0, second.1
             ),
             InputError::NoRegion => f.write_str(
                 "no region: give --region, or include the describe-subnets output (its subnet ARNs and availability zones name the region)",

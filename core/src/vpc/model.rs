@@ -686,4 +686,32 @@ pub struct VpcInput {
     pub bpa_exclusions: Collection<BpaExclusion>,
     /// AWS's `ip-ranges.json`, when given (`--ip-ranges`).
     pub ip_ranges: Option<Vec<IpRange>>,
+    /// The documents given that hold nothing the validator reads, in order.
+    pub skipped: Vec<SkippedDocument>,
+}
+
+/// A document the validator did not read, and why: the report says so
+/// rather than refusing a folder of collected files for one of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkippedDocument {
+    /// Its name (the file).
+    pub name: String,
+    /// Why it was not read.
+    pub reason: SkipReason,
+}
+
+/// Why a document was not read.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// It is empty (or only white space): what a collect command that
+    /// failed leaves behind.
+    Empty,
+    /// It is the output of an AWS command the validator does not read
+    /// (`describe-network-interfaces`): an object whose keys are all named
+    /// as the AWS CLI names them, none of them one the validator reads.
+    OtherOutput {
+        /// Its first top-level key (`NetworkInterfaces`).
+        key: String,
+    },
 }

@@ -165,3 +165,31 @@ pub(super) fn dedup_by_severity(all: Vec<Finding>) -> Vec<Finding> {
     }
     kept
 }
+
+/// What the report says of a document it did not read.
+pub(super) fn skipped_finding(d: &crate::vpc::model::SkippedDocument) -> Finding {
+    let (code, message) = match &d.reason {
+        crate::vpc::model::SkipReason::Empty => (
+            FindingCode::MissingInput,
+            format!(
+                "{} is empty: the command that wrote it failed, or wrote nothing; whatever it should hold counts as not given (run it again, see netready validate --collect)",
+                d.name
+            ),
+        ),
+        crate::vpc::model::SkipReason::OtherOutput { key } => (
+            FindingCode::DocumentIgnored,
+            format!(
+                "{} holds {key}: output of an AWS command the validator does not read; skipped",
+                d.name
+            ),
+        ),
+    };
+    Finding {
+        code,
+        severity: Severity::Info,
+        resource: d.name.clone(),
+        message,
+        fix: None,
+        remedies: Vec::new(),
+    }
+}

@@ -716,9 +716,19 @@ fn evaluate_once(
     input: &VpcInput,
     options: &ValidateOptions,
 ) -> Result<(Report, Vec<remedies::Planned>), InputError> {
-    let region = match &options.region {
-        Some(r) => r.clone(),
-        None => infer_region(input).ok_or(InputError::NoRegion)?,
+    let region = match (&options.region, infer_region(input)) {
+        (Some(given), Some(theirs)) if *given != theirs => {
+            // The fixes would name the wrong region.
+            return Err(InputError::MixedRegions {
+                first: (
+                    alloc::string::ToString::to_string(&theirs),
+                    "the subnets given".into(),
+                ),
+                second: (alloc::string::ToString::to_string(given), "--region".into()),
+            });
+        }
+        (Some(given), _) => given.clone(),
+        (None, theirs) => theirs.ok_or(InputError::NoRegion)?,
     };
     if input.subnets.given {
         for id in &options.subnets {
@@ -849,6 +859,7 @@ fn evaluate_once(
     // Report-level findings: the global ones, then every path's, without
     // repeats (keeping the most severe).
     let mut all: Vec<Finding> = global;
+    all.extend(input.skipped.iter().map(findings::skipped_finding));
     for s in &report.subnets {
         for e in &s.endpoints {
             all.extend(e.findings.iter().cloned());
