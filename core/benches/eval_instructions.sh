@@ -15,7 +15,7 @@ for l in sys.stdin:
         print(m["executable"])')"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
-for profile in runner private; do
+for profile in ${PROFILES:-runner private}; do
   NETREADY_PROFILE=$profile valgrind --tool=callgrind --callgrind-out-file="$OUT/$profile.cg" \
     --collect-atstart=no '--toggle-collect=netready_core::vpc::eval::evaluate' "$BIN" >"$OUT/$profile.txt" 2>/dev/null
   ir="$(callgrind_annotate "$OUT/$profile.cg" 2>/dev/null | awk '/PROGRAM TOTALS/ && !done { gsub(",", "", $1); print $1; done = 1 }')"

@@ -117,10 +117,24 @@ struct Ctx<'a> {
     registry: RefCell<Vec<remedies::Registered>>,
     /// The route table of each subnet of the input, by position.
     rt_of_subnet: Vec<Option<&'a RouteTable>>,
+    /// How many subnets of the input use each route table, by the table's
+    /// position in `tables` (computed on first use, for the fixes).
+    table_users: core::cell::OnceCell<Vec<u32>>,
+    /// The subnets a new NAT gateway can go in, by id (computed on first
+    /// use, for the fixes).
+    public_subnets: core::cell::OnceCell<Vec<&'a Subnet>>,
+    /// The finding of each NAT gateway without a way out, by (NAT gateway,
+    /// destination): the same for every path through it.
+    nat_findings: RefCell<Vec<((String, String), Finding)>>,
+    /// What [`Ctx::nat_steps`] answered for each subnet.
+    nat_steps_of: RefCell<alloc::collections::BTreeMap<String, Option<NatSteps>>>,
     /// The service's public addresses per destination, and the routes that
     /// carry them per route table (computed on first use).
     public: public::Destinations<'a>,
 }
+
+/// The steps that give a subnet a NAT path, and the NAT gateway they use.
+type NatSteps = (Vec<crate::commands::Fix>, String);
 
 /// A VPC endpoint, its catalog service and its security groups and subnets
 /// looked up once (every path through it needs them).
@@ -363,6 +377,10 @@ impl<'a> Ctx<'a> {
             endpoints: Vec::new(),
             clean_legs: RefCell::default(),
             rt_of_subnet: Vec::new(),
+            table_users: core::cell::OnceCell::new(),
+            public_subnets: core::cell::OnceCell::new(),
+            nat_findings: RefCell::default(),
+            nat_steps_of: RefCell::default(),
             registry: RefCell::default(),
             task_subnet_ids: Vec::new(),
             public,
@@ -695,12 +713,15 @@ pub(crate) fn infer_region(input: &VpcInput) -> Option<Region> {
 }
 
 /// Evaluates a parsed VPC. See the module docs of [`super`].
+// Never inlined: core/benches/eval_instructions.sh counts the instructions
+// inside this symbol.
+#[inline(never)]
 pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, InputError> {
     evaluate_with_plan(input, options).map(|(report, _)| report)
 }
 
 /// [`evaluate`], and the recommended fixes of every finding as changes, in
-/// order, each once: what [`super::apply`] applies to the model.
+/// order, each once: what [`super::apply()`] applies to the model.
 pub fn evaluate_with_plan(
     input: &VpcInput,
     options: &ValidateOptions,

@@ -336,6 +336,31 @@ impl<'a> Ctx<'a> {
                 }),
             ),
         };
+        // The finding is the NAT gateway's, the same for every path through
+        // it: built once per NAT gateway and destination.
+        let key = (nat.id.clone(), dest.clone());
+        if let Some((_, f)) = self.nat_findings.borrow().iter().find(|(k, _)| *k == key) {
+            return PathBuild::no_route(Some(AccessType::NatGateway), path, f.clone());
+        }
+        let b =
+            self.nat_without_igw_uncached(nat, nat_subnet, nat_rt, detached, dest, replace, path);
+        if let Some(f) = b.findings.first() {
+            self.nat_findings.borrow_mut().push((key, f.clone()));
+        }
+        b
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn nat_without_igw_uncached(
+        &self,
+        nat: &NatGateway,
+        nat_subnet: &Subnet,
+        nat_rt: &RouteTable,
+        detached: Option<&String>,
+        dest: String,
+        replace: bool,
+        path: Vec<String>,
+    ) -> PathBuild {
         let vpc_id = &nat_subnet.vpc_id;
         if nat.connectivity == NatConnectivity::Private {
             return PathBuild::no_route(

@@ -77,12 +77,17 @@ impl Ctx<'_> {
 
     /// The changes behind a command (or script) this report rendered.
     fn registered(&self, command: &str) -> Option<Vec<Fix>> {
+        let at = self.registered_at(command)?;
+        self.registry.borrow().get(at).map(|r| r.changes.clone())
+    }
+
+    /// Where the registry holds a command (or script) this report rendered.
+    fn registered_at(&self, command: &str) -> Option<usize> {
         let h = hash(command);
         self.registry
             .borrow()
             .iter()
-            .find(|r| r.hash == h && r.command == command)
-            .map(|r| r.changes.clone())
+            .position(|r| r.hash == h && r.command == command)
     }
 
     /// Gives every finding of the report its remedies, with ACL rule
@@ -129,12 +134,30 @@ impl Ctx<'_> {
             };
             (remedy, changes)
         };
+        // Many findings share a fix (one per path through a resource):
+        // each distinct one is built once.
+        let mut memo: alloc::collections::BTreeMap<(String, String, bool), (String, Vec<Remedy>)> =
+            alloc::collections::BTreeMap::new();
         let mut each = |f: &mut Finding, route: Option<&RouteAlternative>| {
             let Some(command) = f.fix.clone() else { return };
             // A note's change (an endpoint in one more AZ) is an
             // improvement with a price, not a repair: it is offered, not
             // planned.
             let planned = f.severity != crate::report::Severity::Info;
+            let route = route.filter(|_| f.code == crate::report::FindingCode::EndpointMissing);
+            let key = (
+                command,
+                route.map_or_else(String::new, |r| {
+                    alloc::format!("{}{}", u8::from(r.recommended), r.command)
+                }),
+                planned,
+            );
+            if let Some((fix, remedies)) = memo.get(&key) {
+                f.fix = Some(fix.clone());
+                f.remedies.clone_from(remedies);
+                return;
+            }
+            let command = key.0.clone();
             let Some(changes) = self.registered(&command) else {
                 return;
             };
@@ -143,7 +166,7 @@ impl Ctx<'_> {
             }
             let (own, own_changes) = remedy(&changes, RemedyChoice::Recommended);
             let (chosen, remedies) = match route {
-                Some(r) if f.code == crate::report::FindingCode::EndpointMissing => {
+                Some(r) => {
                     let (mut via_route, route_changes) =
                         remedy(&r.changes, RemedyChoice::Recommended);
                     let mut own = own;
@@ -160,6 +183,7 @@ impl Ctx<'_> {
             };
             let command = remedies[0].steps.join("\n");
             f.fix = Some(command.clone());
+            memo.insert(key, (command.clone(), remedies.clone()));
             f.remedies = remedies;
             // Only what the model can apply goes into the plan: an
             // instruction with placeholders stays for a human.
@@ -173,30 +197,27 @@ impl Ctx<'_> {
         };
         // The report's list repeats the paths' findings: a copy gets what
         // its first path's finding got.
-        let mut done: Vec<(crate::report::FindingCode, String, String, Finding)> = Vec::new();
+        let mut done: alloc::collections::BTreeMap<(&'static str, String, String), Finding> =
+            alloc::collections::BTreeMap::new();
         for (si, s) in report.subnets.iter_mut().enumerate() {
             for (ei, e) in s.endpoints.iter_mut().enumerate() {
                 let route = routes.iter().find(|r| r.at == (si, ei));
                 for f in &mut e.findings {
                     let before = f.fix.clone();
                     each(f, route);
-                    if let Some(before) = before
-                        && !done
-                            .iter()
-                            .any(|(c, r, b, _)| *c == f.code && *r == f.resource && *b == before)
-                    {
-                        done.push((f.code, f.resource.clone(), before, f.clone()));
+                    if let Some(before) = before {
+                        done.entry((f.code.as_str(), f.resource.clone(), before))
+                            .or_insert_with(|| f.clone());
                     }
                 }
             }
         }
         for f in &mut report.findings {
             let same = f.fix.as_ref().and_then(|before| {
-                done.iter()
-                    .find(|(c, r, b, _)| *c == f.code && *r == f.resource && b == before)
+                done.get(&(f.code.as_str(), f.resource.clone(), before.clone()))
             });
             match same {
-                Some((.., path_finding)) => {
+                Some(path_finding) => {
                     f.fix.clone_from(&path_finding.fix);
                     f.remedies.clone_from(&path_finding.remedies);
                 }
@@ -212,27 +233,32 @@ impl Ctx<'_> {
     fn route_alternatives(&self, report: &Report) -> Vec<RouteAlternative> {
         use crate::report::{FindingCode, Severity};
         let mut out: Vec<RouteAlternative> = Vec::new();
-        // Per VPC: (id, distinct route changes, distinct endpoint changes,
-        // whether every such path has a route fix).
-        let mut vpcs: Vec<(&str, Vec<Fix>, Vec<Fix>, bool)> = Vec::new();
+        // Per VPC: (id, the route fixes, the endpoint fixes (both as
+        // registry positions, each once), whether every such path has a
+        // route fix).
+        let mut vpcs: Vec<(&str, Vec<usize>, Vec<usize>, bool)> = Vec::new();
+        // A fix that changes something (not only comments), by position.
+        let changing = |f: &Finding| {
+            let at = self.registered_at(f.fix.as_deref()?)?;
+            let registry = self.registry.borrow();
+            let r = registry.get(at)?;
+            r.changes
+                .iter()
+                .any(|c| !matches!(c, Fix::Comment(_)))
+                .then_some(at)
+        };
         for (si, s) in report.subnets.iter().enumerate() {
             let Some(vpc_id) = self.subnets.get(&s.subnet_id).map(|s| s.vpc_id.as_str()) else {
                 continue;
             };
             for (ei, e) in s.endpoints.iter().enumerate() {
-                let registered = |f: &Finding| {
-                    f.fix
-                        .as_deref()
-                        .and_then(|c| self.registered(c))
-                        .filter(|c| c.iter().any(|c| !matches!(c, Fix::Comment(_))))
-                };
                 let Some(endpoint) = e
                     .findings
                     .iter()
                     .find(|f| {
                         f.code == FindingCode::EndpointMissing && f.severity == Severity::Error
                     })
-                    .and_then(registered)
+                    .and_then(changing)
                 else {
                     continue;
                 };
@@ -242,7 +268,7 @@ impl Ctx<'_> {
                     .filter(|f| {
                         f.code != FindingCode::EndpointMissing && f.severity == Severity::Error
                     })
-                    .find_map(registered);
+                    .find_map(|f| changing(f).map(|at| (f.fix.clone().unwrap_or_default(), at)));
                 let at = match vpcs.iter().position(|v| v.0 == vpc_id) {
                     Some(i) => i,
                     None => {
@@ -251,20 +277,23 @@ impl Ctx<'_> {
                     }
                 };
                 let v = &mut vpcs[at];
-                for c in endpoint {
-                    if !v.2.contains(&c) {
-                        v.2.push(c);
-                    }
+                if !v.2.contains(&endpoint) {
+                    v.2.push(endpoint);
                 }
                 match route {
-                    Some(changes) => {
-                        for c in &changes {
-                            if !v.1.contains(c) {
-                                v.1.push(c.clone());
-                            }
+                    Some((command, fix_at)) => {
+                        if !v.1.contains(&fix_at) {
+                            v.1.push(fix_at);
                         }
+                        let changes = self
+                            .registry
+                            .borrow()
+                            .get(fix_at)
+                            .map(|r| r.changes.clone())
+                            .unwrap_or_default();
                         out.push(RouteAlternative {
                             at: (si, ei),
+                            command,
                             vpc: at,
                             changes,
                             recommended: false,
@@ -274,7 +303,21 @@ impl Ctx<'_> {
                 }
             }
         }
-        let cost = |changes: &[Fix]| changes.iter().map(|c| self.monthly_cents(c)).sum::<u32>();
+        // Each change counted once, however many fixes hold it.
+        let cost = |fixes: &[usize]| {
+            let registry = self.registry.borrow();
+            let mut seen: Vec<&Fix> = Vec::new();
+            for c in fixes
+                .iter()
+                .filter_map(|i| registry.get(*i))
+                .flat_map(|r| &r.changes)
+            {
+                if !seen.contains(&c) {
+                    seen.push(c);
+                }
+            }
+            seen.iter().map(|c| self.monthly_cents(c)).sum::<u32>()
+        };
         for r in &mut out {
             let (_, route, endpoints, all) = &vpcs[r.vpc];
             // A route fix that leaves some path to an endpoint anyway saves
@@ -423,45 +466,53 @@ impl<'a> Ctx<'a> {
         az: Option<&str>,
         not: &str,
     ) -> Option<&'a Subnet> {
-        let public = |s: &&'a Subnet| {
-            s.vpc_id == vpc_id
-                && s.id != not
-                // A task subnet may itself be re-routed by another fix.
-                && !self.task_subnet_ids.contains(&s.id)
-                && s.cidr.is_some()
-                && self.route_table_of(s).is_some_and(|rt| {
-                    rt.routes.iter().any(|r| {
-                        r.state == RouteState::Active
-                            && matches!(&r.destination, RouteDestination::Cidr(c) if c.prefix_len() == 0 && !c.is_v6())
-                            && match &r.target {
-                                RouteTarget::InternetGateway(igw) => {
-                                    !self.input.internet_gateways.given
-                                        || self.igws.get(igw).is_some_and(|i| {
-                                            i.attached_vpc_ids.iter().any(|v| v == vpc_id)
-                                        })
-                                }
-                                _ => false,
-                            }
-                    })
-                })
-        };
-        let mut best: Option<&'a Subnet> = None;
-        for s in self.input.subnets.items.iter().filter(public) {
-            let better = match best {
-                None => true,
-                Some(b) => {
-                    let (near, b_near) = (
-                        s.availability_zone.as_deref() == az,
-                        b.availability_zone.as_deref() == az,
-                    );
-                    (near && !b_near) || (near == b_near && s.id < b.id)
-                }
-            };
-            if better {
-                best = Some(s);
-            }
+        let candidates = self.public_subnets.get_or_init(|| {
+            let mut v: Vec<&'a Subnet> = self
+                .input
+                .subnets
+                .items
+                .iter()
+                .filter(|s| self.is_public_subnet(s))
+                .collect();
+            v.sort_by(|a, b| a.id.cmp(&b.id));
+            v
+        });
+        let mut in_vpc = candidates
+            .iter()
+            .copied()
+            .filter(|s| s.vpc_id == vpc_id && s.id != not);
+        let first = in_vpc.next()?;
+        if first.availability_zone.as_deref() == az {
+            return Some(first);
         }
-        best
+        Some(
+            in_vpc
+                .find(|s| s.availability_zone.as_deref() == az)
+                .unwrap_or(first),
+        )
+    }
+
+    /// Whether a new NAT gateway can go in `s`: its route table sends
+    /// 0.0.0.0/0 to an internet gateway attached to its VPC, and it is not a
+    /// task subnet (another fix may re-route one).
+    fn is_public_subnet(&self, s: &Subnet) -> bool {
+        !self.task_subnet_ids.contains(&s.id)
+            && s.cidr.is_some()
+            && self.route_table_of(s).is_some_and(|rt| {
+                rt.routes.iter().any(|r| {
+                    r.state == RouteState::Active
+                        && matches!(&r.destination, RouteDestination::Cidr(c) if c.prefix_len() == 0 && !c.is_v6())
+                        && match &r.target {
+                            RouteTarget::InternetGateway(igw) => {
+                                !self.input.internet_gateways.given
+                                    || self.igws.get(igw).is_some_and(|i| {
+                                        i.attached_vpc_ids.contains(&s.vpc_id)
+                                    })
+                            }
+                            _ => false,
+                        }
+                })
+            })
     }
 
     /// A NAT gateway `subnet` can route to: a usable one, or the steps that
@@ -470,6 +521,26 @@ impl<'a> Ctx<'a> {
     /// (A NAT gateway in `subnet` itself would need the subnet's default
     /// route for its own way out: it cannot serve it.)
     pub(super) fn nat_steps(&self, subnet: &Subnet) -> Option<(Vec<Fix>, String)> {
+        // Asked once per path: answered once per VPC and AZ (the subnet
+        // itself matters only when a NAT gateway could go in it).
+        let candidate = self
+            .public_subnet(&subnet.vpc_id, subnet.availability_zone.as_deref(), "")
+            .is_some_and(|_| self.is_public_subnet(subnet));
+        let key = alloc::format!(
+            "{}/{}/{}",
+            subnet.vpc_id,
+            subnet.availability_zone.as_deref().unwrap_or_default(),
+            if candidate { subnet.id.as_str() } else { "" }
+        );
+        if let Some(known) = self.nat_steps_of.borrow().get(&key) {
+            return known.clone();
+        }
+        let answer = self.nat_steps_uncached(subnet);
+        self.nat_steps_of.borrow_mut().insert(key, answer.clone());
+        answer
+    }
+
+    fn nat_steps_uncached(&self, subnet: &Subnet) -> Option<(Vec<Fix>, String)> {
         if let Some(n) = self
             .usable_nat(&subnet.vpc_id, subnet.availability_zone.as_deref())
             .filter(|n| !self.task_subnet_ids.contains(&n.subnet_id))
@@ -496,11 +567,29 @@ impl<'a> Ctx<'a> {
     /// the VPC without an explicit association), or a NAT gateway's subnet
     /// outside them.
     pub(super) fn shared_beyond(&self, rt: &RouteTable, these: &[&str]) -> bool {
-        self.input.subnets.items.iter().any(|s| {
-            !these.contains(&s.id.as_str())
-                && s.vpc_id == rt.vpc_id
-                && self.route_table_of(s).is_some_and(|t| t.id == rt.id)
-        })
+        let users = self.table_users.get_or_init(|| {
+            let mut n = alloc::vec![0u32; self.tables.len()];
+            for s in &self.input.subnets.items {
+                if let Some(t) = self.route_table_of(s)
+                    && let Some(i) = self.table_ix.get(&t.id)
+                    && let Some(c) = n.get_mut(i as usize)
+                {
+                    *c += 1;
+                }
+            }
+            n
+        });
+        let all = self
+            .table_ix
+            .get(&rt.id)
+            .and_then(|i| users.get(i as usize).copied())
+            .unwrap_or(0) as usize;
+        let mine = these
+            .iter()
+            .filter_map(|id| self.subnets.get(id))
+            .filter(|s| self.route_table_of(s).is_some_and(|t| t.id == rt.id))
+            .count();
+        all > mine
     }
 
     /// The steps that give `subnet` a route table of its own: a copy of
@@ -750,6 +839,8 @@ fn broken(before: &[(String, usize)], after: &Report) -> Vec<String> {
 struct RouteAlternative {
     /// (subnet, path) in the report.
     at: (usize, usize),
+    /// The route fix's command (what its own finding's `fix` says).
+    command: String,
     /// Which VPC (an index of [`Ctx::route_alternatives`]'s own list).
     vpc: usize,
     changes: Vec<Fix>,
