@@ -61,7 +61,6 @@ use tree::{Arena, Val, read_items, read_one};
 // pub(crate): crate::policy reads endpoint policy documents with the same
 // syntax pass and tree reader.
 pub(crate) mod scan;
-mod serde_reader;
 
 #[cfg(test)]
 mod reference;
@@ -394,11 +393,6 @@ fn json_error(document: &str, text: &str, e: &scan::SyntaxError) -> InputError {
 
 /// Parses documents given as `(name, JSON text)` pairs into one model.
 pub fn parse(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
-    serde_reader::parse(docs)
-}
-
-/// The hand-written reader (unused while the serde reader is measured).
-pub fn parse_hand_written(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
     if docs.is_empty() {
         return Err(InputError::NoDocuments);
     }
