@@ -37,15 +37,6 @@ fn full(c: &mut Criterion<ThreadCpu>) {
     g.bench_function("parse", |b| {
         b.iter(|| vpc::parse(black_box(&[("vpc.json", text.as_str())])).expect("parses"))
     });
-    // serde_json checking the syntax of the whole document: what parse's
-    // top-level pass cost before its own scanner (core/src/vpc/input/scan.rs),
-    // and what it still costs on a document the scanner refuses.
-    g.bench_function("syntax_pass_alone", |b| {
-        b.iter(|| {
-            serde_json::from_str::<serde::de::IgnoredAny>(black_box(text.as_str()))
-                .expect("valid JSON")
-        })
-    });
     // As the AWS CLI prints it (4-space indent), like the page's benchmark
     // input (web/bench/gen-vpc.mjs): more bytes, mostly blanks.
     let indented = indent(&text);

@@ -13,6 +13,8 @@
 //! * [`report`]: the `netready.report/v1` JSON schema shared by probe and
 //!   validator;
 //! * [`commands`]: ready-to-run `aws ec2 …` fix commands.
+//! * [`json`]: the JSON reader the validator's and the policy's parsers
+//!   share (one pass, syntax errors with their position).
 //! * [`metadata`]: what the ECS and EC2 metadata services answer, parsed
 //!   (the probe's HTTP client hands over the bytes it read).
 //! * [`vpc`]: the validator: describe-* JSON → a verdict per subnet and
@@ -42,6 +44,7 @@ extern crate std;
 pub mod catalog;
 pub mod classify;
 pub mod commands;
+pub mod json;
 pub mod metadata;
 pub mod net;
 pub mod policy;

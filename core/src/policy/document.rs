@@ -2,13 +2,12 @@
 //! strings from the JSON tree (no copies: the module is in the browser
 //! page, where code and allocations cost).
 //!
-//! The text is checked by the describe-* parser's own syntax pass (what
-//! serde_json accepts, with the same positions in its errors) and read
-//! with its tree reader (bounded nesting), so a malformed policy is a
+//! The text is read by core's JSON reader ([`crate::json`]: syntax errors
+//! with their position; a document nested 128 levels deep or more is
+//! refused before anything recurses into it), so a malformed policy is a
 //! [`PolicyError`] and never a panic or a stack overflow.
 
-use crate::vpc::input::scan;
-use crate::vpc::input::tree::{Arena, Val, Value, read_one};
+use crate::json::{Document, MAX_NESTING, Val, Value};
 use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::String;
@@ -117,10 +116,9 @@ pub enum PolicyError {
         /// What was expected and what was found.
         message: String,
     },
-    /// JSON that serde_json refuses too (nesting beyond 128 levels, a lone
-    /// surrogate, a number beyond `f64`).
+    /// JSON nested too deep to be read (128 levels or more).
     Refused {
-        /// serde_json's description.
+        /// What is wrong.
         message: &'static str,
     },
     /// Well-formed JSON, but not an object.
@@ -219,37 +217,29 @@ impl core::error::Error for PolicyError {}
 pub const DEFAULT_POLICY: &str =
     r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
 
-/// The JSON blanks a document may start with (the tree reader expects the
-/// value at its first byte).
-pub(super) fn trim_blanks(text: &str) -> &str {
-    let blanks = text
-        .bytes()
-        .take_while(|b| matches!(b, b' ' | b'\n' | b'\t' | b'\r'))
-        .count();
-    text.get(blanks..).unwrap_or_default()
-}
-
 /// Reads `text` as a JSON document and calls `f` with its tree.
 pub(super) fn with_tree<T>(
     text: &str,
     f: impl for<'t> FnOnce(Value<'t>) -> Result<T, PolicyError>,
 ) -> Result<T, PolicyError> {
-    match scan::object(text) {
-        Ok(None) => {}
-        Ok(Some(found)) => return Err(PolicyError::NotAnObject { found }),
-        Err(e) => {
-            let (line, column) = e.line_column(text);
-            return Err(PolicyError::Syntax {
-                line,
-                column,
-                message: e.message(text),
-            });
+    let doc = Document::parse(text).map_err(|e| {
+        let (line, column) = e.line_column(text);
+        PolicyError::Syntax {
+            line,
+            column,
+            message: e.message(text),
         }
-    }
-    let mut arena = Arena::default();
-    let root = read_one(trim_blanks(text), &mut arena).map_err(|r| PolicyError::Refused {
-        message: r.message(),
     })?;
+    let root = doc.root();
+    if root.val() != Val::Obj {
+        return Err(PolicyError::NotAnObject { found: root.kind() });
+    }
+    if root.nests_too_deep() {
+        const _: () = assert!(MAX_NESTING == 128, "the message names the limit");
+        return Err(PolicyError::Refused {
+            message: "nested 128 levels deep or more",
+        });
+    }
     f(root)
 }
 
@@ -316,7 +306,7 @@ fn string<'t>(path: &P<'_>, v: Value<'t>) -> Result<&'t str, PolicyError> {
 /// A string or an array of strings (IAM allows both for most elements).
 fn strings<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<&'t str>, PolicyError> {
     match v.val() {
-        Val::Str(s) => Ok(alloc::vec![&**s]),
+        Val::Str(s) => Ok(alloc::vec![s]),
         Val::Arr => {
             let mut out = Vec::new();
             for (i, item) in v.children().enumerate() {
@@ -391,7 +381,7 @@ fn one_of<'t>(
 }
 
 fn read_statement<'t>(path: &P<'_>, v: Value<'t>) -> Result<Statement<'t>, PolicyError> {
-    if !matches!(v.val(), Val::Obj) {
+    if v.val() != Val::Obj {
         return Err(expected(path, "an object", v));
     }
     let mut sid = None;
@@ -481,8 +471,8 @@ fn read_patterns<'t>(
 
 fn read_principals<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<Principal<'t>>, PolicyError> {
     match v.val() {
-        Val::Str(s) if &**s == "*" => Ok(alloc::vec![Principal::Anyone]),
-        Val::Str(s) => Err(element(path, Problem::PrincipalString(String::from(&**s)))),
+        Val::Str("*") => Ok(alloc::vec![Principal::Anyone]),
+        Val::Str(s) => Err(element(path, Problem::PrincipalString(String::from(s)))),
         Val::Obj => {
             let mut out = Vec::new();
             for m in v.children() {
@@ -511,13 +501,13 @@ fn condition_value<'t>(path: &P<'_>, v: Value<'t>) -> Result<&'t str, PolicyErro
     match v.val() {
         Val::Str(s) => Ok(s),
         Val::Num(n) => Ok(n),
-        Val::Bool(b) => Ok(if *b { "true" } else { "false" }),
+        Val::Bool(b) => Ok(if b { "true" } else { "false" }),
         _ => Err(expected(path, "a string, a number or a boolean", v)),
     }
 }
 
 fn read_conditions<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<Condition<'t>>, PolicyError> {
-    if !matches!(v.val(), Val::Obj) {
+    if v.val() != Val::Obj {
         return Err(expected(
             path,
             "an object such as {\"StringEquals\": {…}}",
@@ -527,7 +517,7 @@ fn read_conditions<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<Condition<'t>>,
     let mut out = Vec::new();
     for op in v.children() {
         let op_path = P::Field(path, op.key());
-        if !matches!(op.val(), Val::Obj) {
+        if op.val() != Val::Obj {
             return Err(expected(
                 &op_path,
                 "an object such as {\"aws:SourceVpc\": \"vpc-…\"}",

@@ -6,7 +6,7 @@ use super::document::{DEFAULT_POLICY, PolicyError, with_tree};
 use super::eval::{Decision, DeniedBy, StatementRef};
 use super::json::{json_string, write_hcl, write_json};
 use super::{Check, Verdict};
-use crate::vpc::input::tree::{Val, Value};
+use crate::json::{Val, Value};
 use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::String;
@@ -96,8 +96,7 @@ fn strings(items: &[&str], out: &mut String) {
 /// Whether a statement of the statement element (one object or an array
 /// of them) has `Sid` `sid`.
 fn has_sid(statement: Value<'_>, sid: &str) -> bool {
-    let one =
-        |s: Value<'_>| matches!(s.get("Sid").map(|v| v.val()), Some(Val::Str(x)) if **x == *sid);
+    let one = |s: Value<'_>| matches!(s.get("Sid").map(|v| v.val()), Some(Val::Str(x)) if x == sid);
     match statement.val() {
         Val::Arr => statement.children().any(one),
         _ => one(statement),
@@ -162,7 +161,7 @@ pub fn fix(document: Option<&str>, check: &Check) -> Result<PolicyFix, NoFix> {
         comma(&mut out);
         out.push_str("\"Statement\":[");
         match existing {
-            Some(s) if matches!(s.val(), Val::Arr) => {
+            Some(s) if s.val() == Val::Arr => {
                 for item in s.children() {
                     write_json(item, &mut out);
                     out.push(',');

@@ -3,9 +3,10 @@
 //! policy was read into, so every element is kept as written (numbers as
 //! their text, members in their order).
 //!
-//! Recursion is bounded by the tree reader's nesting limit (128 levels).
+//! Recursion is bounded: the policy reader refuses a document nested 128
+//! levels deep or more before anything is printed.
 
-use crate::vpc::input::tree::{Val, Value};
+use crate::json::{Val, Value};
 use alloc::string::String;
 use core::fmt::Write as _;
 
@@ -32,7 +33,7 @@ pub(super) fn json_string(s: &str, out: &mut String) {
 pub(super) fn write_json(v: Value<'_>, out: &mut String) {
     match v.val() {
         Val::Null => out.push_str("null"),
-        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Bool(b) => out.push_str(if b { "true" } else { "false" }),
         Val::Num(n) => out.push_str(n),
         Val::Str(s) => json_string(s, out),
         Val::Arr => {
@@ -112,7 +113,7 @@ fn newline(out: &mut String, indent: usize) {
 pub(super) fn write_hcl(v: Value<'_>, indent: usize, out: &mut String) {
     match v.val() {
         Val::Null => out.push_str("null"),
-        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Bool(b) => out.push_str(if b { "true" } else { "false" }),
         Val::Num(n) => out.push_str(n),
         Val::Str(s) => hcl_string(s, out),
         Val::Arr => {

@@ -1,4 +1,4 @@
-//! Parsing the JSON that AWS CLI v2 prints for `aws ec2 describe-*` (and
+//! Reading the JSON that AWS CLI v2 prints for `aws ec2 describe-*` (and
 //! AWS's published `ip-ranges.json`) into the [`VpcInput`] model.
 //!
 //! Guarantees:
@@ -19,51 +19,35 @@
 //! * unknown fields are ignored; a field the validator reads with the wrong
 //!   shape is an [`InputError::Shape`] naming the document, the JSON path
 //!   (`RouteTables[3].Routes[0].DestinationCidrBlock`) and what was expected;
-//! * JSON syntax errors at the line and column serde_json reports, with a
-//!   message that says what was expected and what was found: the top-level
-//!   pass checks the whole document's syntax with a fast iterative scanner
-//!   (the private `scan` module) that accepts exactly what serde_json
-//!   accepts (a test compares them on damaged documents); serde_json itself
-//!   is not used at run time;
-//! * never a stack overflow and never a panic, whatever the input: both
-//!   top-level passes are iterative, and each resource is then read on its
-//!   own by a small recursive reader (the private `tree` module) that stops
-//!   at serde_json's recursion limit (128 levels), so 10,000-deep nesting is
-//!   a clean error;
-//!   only one resource is held as a tree at a time (its strings borrowed
-//!   from the input), so memory stays near the size of the input plus the
-//!   model;
-//! * the same verdict, value for value and error for error, as reading each
-//!   resource into a `serde_json::Value` would give (the reader accepts and
-//!   rejects exactly what serde_json does on text that passed the top-level
-//!   pass: lone surrogates, numbers beyond `f64`, nesting; a test compares it
-//!   with that reference implementation on mutated documents).
+//! * a document that is not JSON is an [`InputError::Json`] at the line and
+//!   column where it stops being JSON, saying what was expected there
+//!   ([`crate::json`], which reads each document in one pass);
+//! * never a stack overflow and never a panic, whatever the input: nothing
+//!   here recurses, and a resource (or any value read) nested 128 levels
+//!   deep or more is refused as such, while deep nesting under a key the
+//!   validator does not read is accepted;
+//! * the readers are written once, against [`json::Tree`]: [`parse`] runs
+//!   them over core's own JSON tree, and the tests run the same readers
+//!   over serde_json's (`core/tests/vpc_input.rs`), which must give the same
+//!   model and the same errors.
 //!
-//! Why not `serde_json::Value` per resource, as before: it allocated a
-//! `String` per key and value and a map per object, and the parser with its
-//! generic instantiations was the largest part of the browser page's
-//! WebAssembly module. The reader here is not generic, and the parser
-//! instantiates no `BTreeMap`, `BTreeSet` or standard sort of its own
-//! (BENCHMARKS.md, "Validator", has the figures and the commands).
+//! Memory: the text, one 24-byte node per JSON value of the document being
+//! read, and the model. The parser instantiates no `BTreeMap`, `BTreeSet`
+//! or standard sort of its own: they cost the browser page's WebAssembly
+//! module several KB each (BENCHMARKS.md, "Validator").
 //!
 //! Not done here: deciding anything about the VPC (see [`super::evaluate`]).
 
 use super::InputError;
 use super::model::*;
+use crate::json::{self, Tree, Val};
 use crate::net::{Cidr, CidrError};
 use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
-use tree::{Arena, Val, read_items, read_one};
 
-// pub(crate): crate::policy reads endpoint policy documents with the same
-// syntax pass and tree reader.
-pub(crate) mod scan;
-
-#[cfg(test)]
-mod reference;
 #[cfg(test)]
 mod tests;
 
@@ -108,14 +92,11 @@ pub const IP_RANGES_DOWNLOAD: &str = "curl -fsSLO https://ip-ranges.amazonaws.co
 
 /// What a document none of whose top-level keys is in [`KNOWN_KEYS`] was
 /// expected to be.
-pub(crate) const EXPECTED_DOCUMENT: &str = "the output of one of aws ec2 describe-vpcs, describe-vpc-attribute, describe-subnets, describe-route-tables, describe-vpc-endpoints, describe-security-groups, describe-network-acls, describe-nat-gateways, describe-internet-gateways, describe-dhcp-options, describe-managed-prefix-lists, get-managed-prefix-list-entries (as netready validate --collect writes it), describe-vpc-block-public-access-options, describe-vpc-block-public-access-exclusions, or AWS's ip-ranges.json (a key such as Vpcs, Subnets or prefixes)";
+const EXPECTED_DOCUMENT: &str = "the output of one of aws ec2 describe-vpcs, describe-vpc-attribute, describe-subnets, describe-route-tables, describe-vpc-endpoints, describe-security-groups, describe-network-acls, describe-nat-gateways, describe-internet-gateways, describe-dhcp-options, describe-managed-prefix-lists, get-managed-prefix-list-entries (as netready validate --collect writes it), describe-vpc-block-public-access-options, describe-vpc-block-public-access-exclusions, or AWS's ip-ranges.json (a key such as Vpcs, Subnets or prefixes)";
 
 /// What a get-managed-prefix-list-entries document lacks when it does not
 /// name its list.
-pub(crate) const ENTRIES_NEED_THEIR_LIST: &str = "a string beside Entries: get-managed-prefix-list-entries does not print which list the entries belong to, so write the file as netready validate --collect does: aws ec2 get-managed-prefix-list-entries --region R --prefix-list-id pl-X --query \"{PrefixListId: 'pl-X', Entries: Entries}\" --output json > prefix-list-pl-X.json";
-
-/// The values of `InternetGatewayBlockMode`, for error messages.
-pub(crate) const BPA_MODES: &str = "\"off\", \"block-bidirectional\" or \"block-ingress\"";
+const ENTRIES_NEED_THEIR_LIST: &str = "a string beside Entries: get-managed-prefix-list-entries does not print which list the entries belong to, so write the file as netready validate --collect does: aws ec2 get-managed-prefix-list-entries --region R --prefix-list-id pl-X --query \"{PrefixListId: 'pl-X', Entries: Entries}\" --output json > prefix-list-pl-X.json";
 
 /// A value given by the user, in double quotes, for an error message
 /// (`"subnet-1"`): `"` and `\` escaped, control characters and every
@@ -160,7 +141,8 @@ impl fmt::Display for Quoted<'_> {
 /// A JSON path, built without allocating until an error needs it.
 #[derive(Clone, Copy)]
 enum P<'a> {
-    Key(&'a str),
+    /// The document's top level.
+    Root,
     Field(&'a P<'a>, &'a str),
     Index(&'a P<'a>, usize),
 }
@@ -168,21 +150,18 @@ enum P<'a> {
 impl fmt::Display for P<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            P::Key(k) => f.write_str(k),
+            P::Root => f.write_str("(top level)"),
+            P::Field(P::Root, k) => f.write_str(k),
             P::Field(p, k) => write!(f, "{p}.{k}"),
             P::Index(p, i) => write!(f, "{p}[{i}]"),
         }
     }
 }
 
-/// A value of the resource being read (see [`tree`]).
-type V<'t> = tree::Value<'t>;
-
-/// The callback of [`Doc::each_obj`]: one object and its path.
-type Each<'f, 't> = dyn FnMut(V<'t>, &P<'_>) -> Result<(), InputError> + 'f;
-
-/// The callback of [`each`]: one resource (read into the arena) and its path.
-type EachItem<'f> = dyn for<'t> FnMut(V<'t>, &P<'_>) -> Result<(), InputError> + 'f;
+/// The path of the top-level member `key`.
+fn at_top(key: &str) -> P<'_> {
+    P::Field(&P::Root, key)
+}
 
 struct Doc<'a> {
     name: &'a str,
@@ -198,100 +177,148 @@ impl Doc<'_> {
         }
     }
 
-    fn obj<'t>(&self, v: V<'t>, p: &P<'_>) -> Result<V<'t>, InputError> {
+    fn obj<'t, V: Tree<'t>>(&self, v: V, p: &P<'_>) -> Result<V, InputError> {
         match v.val() {
             Val::Obj => Ok(v),
-            _ => Err(self.shape(p, "an object", v.kind())),
+            other => Err(self.shape(p, "an object", other.kind())),
         }
     }
 
-    fn req_str<'t>(&self, m: V<'t>, key: &str, p: &P<'_>) -> Result<&'t str, InputError> {
-        match m.get(key) {
-            Some(v) => match v.val() {
-                Val::Str(s) => Ok(s),
-                _ => Err(self.shape(&P::Field(p, key), "a string", v.kind())),
-            },
-            None => Err(self.shape(
-                &P::Field(p, key),
-                "a string (the field is required)",
-                "nothing",
-            )),
+    /// `v`, unless it nests too deep to be read.
+    fn shallow<'t, V: Tree<'t>>(&self, v: V, p: &P<'_>) -> Result<V, InputError> {
+        if v.nests_too_deep() {
+            return Err(self.shape(
+                p,
+                "a value nested at most 128 levels deep",
+                "deeper nesting",
+            ));
+        }
+        Ok(v)
+    }
+
+    /// The top-level member `key` (checked for nesting), if present.
+    fn top_value<'t, V: Tree<'t>>(&self, m: V, key: &str) -> Result<Option<V>, InputError> {
+        m.get(key)
+            .map(|v| self.shallow(v, &at_top(key)))
+            .transpose()
+    }
+
+    /// The string at `p`, or `what` was expected there.
+    fn string<'t>(&self, v: Option<Val<'t>>, what: &str, p: &P<'_>) -> Result<&'t str, InputError> {
+        match v {
+            Some(Val::Str(s)) => Ok(s),
+            Some(other) => Err(self.shape(p, "a string", other.kind())),
+            None => Err(self.shape(p, what, "nothing")),
         }
     }
 
-    fn opt_str<'t>(&self, m: V<'t>, key: &str, p: &P<'_>) -> Result<Option<&'t str>, InputError> {
-        let Some(v) = m.get(key) else { return Ok(None) };
-        match v.val() {
-            Val::Str(s) => Ok(Some(s)),
-            Val::Null => Ok(None),
-            _ => Err(self.shape(&P::Field(p, key), "a string", v.kind())),
+    fn req_str<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> Result<&'t str, InputError> {
+        let v = m.get(key).map(V::val);
+        self.string(v, "a string (the field is required)", &P::Field(p, key))
+    }
+
+    fn opt_str<'t, V: Tree<'t>>(
+        &self,
+        m: V,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Option<&'t str>, InputError> {
+        match m.get(key).map(V::val) {
+            None | Some(Val::Null) => Ok(None),
+            v => self.string(v, "", &P::Field(p, key)).map(Some),
         }
     }
 
-    fn opt_owned(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Option<String>, InputError> {
+    fn opt_owned<'t, V: Tree<'t>>(
+        &self,
+        m: V,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Option<String>, InputError> {
         Ok(self.opt_str(m, key, p)?.map(str::to_owned))
     }
 
-    fn opt_bool(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Option<bool>, InputError> {
-        let Some(v) = m.get(key) else { return Ok(None) };
-        match v.val() {
-            Val::Bool(b) => Ok(Some(*b)),
-            Val::Null => Ok(None),
-            _ => Err(self.shape(&P::Field(p, key), "true or false", v.kind())),
-        }
-    }
-
-    fn opt_int(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Option<i64>, InputError> {
-        let Some(v) = m.get(key) else { return Ok(None) };
-        match v.val() {
-            Val::Num(n) => tree::as_i64(n).map(Some).ok_or_else(|| {
-                self.shape(
-                    &P::Field(p, key),
-                    "an integer",
-                    "a fractional or huge number",
-                )
-            }),
-            Val::Null => Ok(None),
-            _ => Err(self.shape(&P::Field(p, key), "an integer", v.kind())),
-        }
-    }
-
-    /// The array under `key` (absent and `null` read as empty).
-    fn opt_arr<'t>(
+    fn opt_bool<'t, V: Tree<'t>>(
         &self,
-        m: V<'t>,
+        m: V,
         key: &str,
         p: &P<'_>,
-    ) -> Result<impl Iterator<Item = V<'t>> + use<'t>, InputError> {
-        let v = m.get(key);
-        match v.map(|v| (v, v.val())) {
-            Some((v, Val::Arr)) => Ok(v.children()),
-            Some((_, Val::Null)) | None => Ok(m.no_children()),
-            Some((v, _)) => Err(self.shape(&P::Field(p, key), "an array", v.kind())),
+    ) -> Result<Option<bool>, InputError> {
+        match m.get(key).map(V::val) {
+            None | Some(Val::Null) => Ok(None),
+            Some(Val::Bool(b)) => Ok(Some(b)),
+            Some(other) => Err(self.shape(&P::Field(p, key), "true or false", other.kind())),
+        }
+    }
+
+    /// A boolean field the document must have; `what` names it for the
+    /// error message.
+    fn req_bool<'t, V: Tree<'t>>(
+        &self,
+        m: V,
+        key: &str,
+        what: &str,
+        p: &P<'_>,
+    ) -> Result<bool, InputError> {
+        self.opt_bool(m, key, p)?
+            .ok_or_else(|| self.shape(&P::Field(p, key), what, "nothing"))
+    }
+
+    fn opt_int<'t, V: Tree<'t>>(
+        &self,
+        m: V,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Option<i64>, InputError> {
+        let fp = P::Field(p, key);
+        match m.get(key).map(V::val) {
+            None | Some(Val::Null) => Ok(None),
+            Some(Val::Num(n)) => json::as_i64(n)
+                .map(Some)
+                .ok_or_else(|| self.shape(&fp, "an integer", "a fractional or huge number")),
+            Some(other) => Err(self.shape(&fp, "an integer", other.kind())),
+        }
+    }
+
+    /// The elements of the array under `key` (absent and `null` read as
+    /// empty).
+    fn opt_arr<'t, V: Tree<'t>>(
+        &self,
+        m: V,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<impl Iterator<Item = V> + use<'t, V>, InputError> {
+        // `items` of an object or of null is empty.
+        let Some(v) = m.get(key) else {
+            return Ok(m.items());
+        };
+        match v.val() {
+            Val::Arr | Val::Null => Ok(v.items()),
+            other => Err(self.shape(&P::Field(p, key), "an array", other.kind())),
         }
     }
 
     /// Calls `f` on each element of the array under `key`, each of which
-    /// must be an object, with its path `p.key[i]`.
-    fn each_obj<'t>(
+    /// must be an object (not nested too deep), with its path `p.key[i]`.
+    fn each_obj<'t, V: Tree<'t>>(
         &self,
-        m: V<'t>,
+        m: V,
         key: &str,
         p: &P<'_>,
-        f: &mut Each<'_, 't>,
+        f: &mut dyn FnMut(V, &P<'_>) -> Result<(), InputError>,
     ) -> Result<(), InputError> {
         let kp = P::Field(p, key);
         for (i, v) in self.opt_arr(m, key, p)?.enumerate() {
             let ip = P::Index(&kp, i);
-            f(self.obj(v, &ip)?, &ip)?;
+            f(self.obj(self.shallow(v, &ip)?, &ip)?, &ip)?;
         }
         Ok(())
     }
 
     /// The string field `field` of each object of the array under `key`.
-    fn each_str(
+    fn each_str<'t, V: Tree<'t>>(
         &self,
-        m: V<'_>,
+        m: V,
         key: &str,
         field: &str,
         p: &P<'_>,
@@ -304,14 +331,15 @@ impl Doc<'_> {
         Ok(out)
     }
 
-    fn strs(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Vec<String>, InputError> {
+    /// The array of strings under `key`.
+    fn strs<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> Result<Vec<String>, InputError> {
         let fp = P::Field(p, key);
         let mut out = Vec::new();
         for (i, v) in self.opt_arr(m, key, p)?.enumerate() {
-            match v.val() {
-                Val::Str(s) => out.push(String::from(&**s)),
-                _ => return Err(self.shape(&P::Index(&fp, i), "a string", v.kind())),
-            }
+            out.push(
+                self.string(Some(v.val()), "", &P::Index(&fp, i))?
+                    .to_owned(),
+            );
         }
         Ok(out)
     }
@@ -329,37 +357,69 @@ impl Doc<'_> {
         }
     }
 
-    fn opt_cidr(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Option<Cidr>, InputError> {
+    fn opt_cidr<'t, V: Tree<'t>>(
+        &self,
+        m: V,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Option<Cidr>, InputError> {
         match self.opt_str(m, key, p)? {
             Some(s) => Ok(Some(self.cidr(s, &P::Field(p, key))?)),
             None => Ok(None),
         }
     }
 
-    fn protocol(&self, m: V<'_>, key: &str, p: &P<'_>) -> Result<Protocol, InputError> {
+    /// The CIDR in the string field `key`, which the document must have.
+    fn req_cidr<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> Result<Cidr, InputError> {
+        self.cidr(self.req_str(m, key, p)?, &P::Field(p, key))
+    }
+
+    /// A field that must hold one of `values` (`expected` lists them for
+    /// the error message).
+    fn one_of<T: Copy>(
+        &self,
+        s: &str,
+        values: &[(&str, T)],
+        expected: &str,
+        p: &P<'_>,
+    ) -> Result<T, InputError> {
+        lookup(s, values).ok_or_else(|| self.shape(p, expected, "another string"))
+    }
+
+    fn protocol<'t, V: Tree<'t>>(
+        &self,
+        m: V,
+        key: &str,
+        p: &P<'_>,
+    ) -> Result<Protocol, InputError> {
         const EXPECTED: &str = "a protocol such as \"-1\", \"tcp\" or \"6\"";
         let fp = P::Field(p, key);
-        let Some(v) = m.get(key) else {
-            return Err(self.shape(&fp, EXPECTED, "nothing"));
-        };
-        Ok(match v.val() {
-            Val::Str(s) if &**s == "-1" || s.eq_ignore_ascii_case("all") => Protocol::All,
-            Val::Str(s) if &**s == "6" || s.eq_ignore_ascii_case("tcp") => Protocol::Tcp,
-            Val::Str(_) => Protocol::Other,
-            Val::Num(n) => match tree::as_i64(n) {
+        Ok(match m.get(key).map(V::val) {
+            Some(Val::Str(s)) if s == "-1" || s.eq_ignore_ascii_case("all") => Protocol::All,
+            Some(Val::Str(s)) if s == "6" || s.eq_ignore_ascii_case("tcp") => Protocol::Tcp,
+            Some(Val::Str(_)) => Protocol::Other,
+            Some(Val::Num(n)) => match json::as_i64(n) {
                 Some(-1) => Protocol::All,
                 Some(6) => Protocol::Tcp,
                 _ => Protocol::Other,
             },
-            _ => return Err(self.shape(&fp, EXPECTED, v.kind())),
+            Some(other) => return Err(self.shape(&fp, EXPECTED, other.kind())),
+            None => return Err(self.shape(&fp, EXPECTED, "nothing")),
         })
     }
 
-    fn port(&self, v: Option<i64>, p: &P<'_>, key: &str) -> Result<Option<u16>, InputError> {
-        match v {
-            None => Ok(None),
-            // ICMP rules and "all" use -1.
+    /// The TCP ports of a rule whose protocol is `protocol`: `from_key` and
+    /// `to_key` of `m` (an ICMP rule or "all" has -1 there).
+    fn ports<'t, V: Tree<'t>>(
+        &self,
+        protocol: Protocol,
+        m: V,
+        (from_key, to_key): (&str, &str),
+        p: &P<'_>,
+    ) -> Result<PortRange, InputError> {
+        let port = |key| match self.opt_int(m, key, p)? {
             Some(n) if n < 0 => Ok(None),
+            None => Ok(None),
             Some(n) => u16::try_from(n).map(Some).map_err(|_| {
                 self.shape(
                     &P::Field(p, key),
@@ -367,21 +427,32 @@ impl Doc<'_> {
                     "a larger number",
                 )
             }),
-        }
-    }
-
-    /// A resource's bad nesting (or a value serde_json refuses inside it).
-    fn nesting(&self, p: &P<'_>, why: tree::Refused) -> InputError {
-        self.shape(
-            p,
-            "a value nested at most 128 levels deep",
-            &format!("deeper nesting ({})", why.message()),
-        )
+        };
+        let (from, to) = (port(from_key)?, port(to_key)?);
+        Ok(match (protocol, from, to) {
+            (Protocol::Tcp, Some(from), Some(to)) => PortRange { from, to },
+            _ => PortRange::ALL,
+        })
     }
 }
 
+/// The value of `s` among `values` (AWS prints these in lower case).
+fn lookup<T: Copy>(s: &str, values: &[(&str, T)]) -> Option<T> {
+    values.iter().find(|(name, _)| s == *name).map(|&(_, v)| v)
+}
+
+/// The value of `s` among `values`, compared without regard to ASCII case
+/// (AWS prints `Interface`, `available`, …), else `other`.
+fn lookup_any_case<T: Copy>(s: Option<&str>, values: &[(&str, T)], other: T) -> T {
+    s.and_then(|s| values.iter().find(|(name, _)| s.eq_ignore_ascii_case(name)))
+        .map_or(other, |&(_, v)| v)
+}
+
+/// A reader's result.
+type R<T> = Result<T, InputError>;
+
 /// A syntax error of the document `document`, whose text is `text`.
-fn json_error(document: &str, text: &str, e: &scan::SyntaxError) -> InputError {
+fn json_error(document: &str, text: &str, e: &json::SyntaxError) -> InputError {
     let (line, column) = e.line_column(text);
     InputError::Json {
         document: document.to_owned(),
@@ -396,15 +467,220 @@ pub fn parse(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
     if docs.is_empty() {
         return Err(InputError::NoDocuments);
     }
-    let mut input = VpcInput::default();
-    let mut seen = Seen::default();
+    let mut reader = Reader::default();
     for (name, text) in docs {
-        parse_document(name, text, &mut input, &mut seen)?;
+        let doc = json::Document::parse(text).map_err(|e| json_error(name, text, &e))?;
+        reader.read(name, doc.root())?;
     }
-    for acl in &mut input.network_acls.items {
-        acl.entries = sorted_by_rule(core::mem::take(&mut acl.entries));
+    Ok(reader.finish())
+}
+
+/// Reads documents, already parsed as JSON, one at a time into one model:
+/// what [`parse`] does with core's JSON reader, for any [`json::Tree`].
+#[derive(Default)]
+pub struct Reader {
+    input: VpcInput,
+    seen: Seen,
+}
+
+/// The top-level keys read as lists of resources or values, in byte order
+/// (the order the documents' keys are read in).
+const LISTS: [&str; 15] = [
+    "DhcpOptions",
+    "Entries",
+    "InternetGateways",
+    "NatGateways",
+    "NetworkAcls",
+    "PrefixLists",
+    "RouteTables",
+    "SecurityGroups",
+    "Subnets",
+    "VpcBlockPublicAccessExclusions",
+    "VpcBlockPublicAccessOptions",
+    "VpcEndpoints",
+    "Vpcs",
+    "ipv6_prefixes",
+    "prefixes",
+];
+
+/// One resource of a list, read after its id (which is new): `seen` is the
+/// parser's, for resources that merge with others (prefix lists).
+type ReadItem<'f, V> = dyn FnMut(&mut Seen, &str, V, &P<'_>) -> Result<(), InputError> + 'f;
+
+impl Reader {
+    /// Reads one document (its top-level value `top`; `name` names it in
+    /// errors) into the model.
+    pub fn read<'t, V: Tree<'t>>(&mut self, name: &str, top: V) -> Result<(), InputError> {
+        let doc = Doc { name };
+        if top.val() != Val::Obj {
+            return Err(doc.shape(
+                &P::Root,
+                "an object, as aws ec2 describe-* prints",
+                top.val().kind(),
+            ));
+        }
+        if !KNOWN_KEYS.iter().any(|(k, _)| top.get(k).is_some()) {
+            return Err(doc.shape(&P::Root, EXPECTED_DOCUMENT, "none of their keys"));
+        }
+        let Reader { input, seen } = self;
+        // Only the first ip-ranges document counts (AWS publishes one
+        // file); later ones are still read, so that a broken one is an
+        // error.
+        let keep_ip_ranges = input.ip_ranges.is_none();
+        for key in &LISTS {
+            let Some(list) = top.get(key) else { continue };
+            // The lists of resources with ids: the top-level key, the
+            // model's collection, the id field and its kind, the reader.
+            macro_rules! resources {
+                ([$($name:literal => $list:ident, $id:literal, $kind:ident, $read:ident;)*] $($other:tt)*) => {
+                    match *key {
+                        $($name => (
+                            &mut input.$list.given,
+                            $id,
+                            Kind::$kind,
+                            &mut |_, id, m, p| push(&mut input.$list.items, doc.$read(id, m, p)),
+                        ),)*
+                        $($other)*
+                    }
+                };
+            }
+            let (given, id, kind, f): (&mut bool, &str, Kind, &mut ReadItem<'_, V>) = resources! {
+                ["Vpcs" => vpcs, "VpcId", Vpc, vpc;
+                "Subnets" => subnets, "SubnetId", Subnet, subnet;
+                "RouteTables" => route_tables, "RouteTableId", RouteTable, route_table;
+                "VpcEndpoints" => endpoints, "VpcEndpointId", Endpoint, endpoint;
+                "SecurityGroups" => security_groups, "GroupId", SecurityGroup, security_group;
+                "NetworkAcls" => network_acls, "NetworkAclId", NetworkAcl, network_acl;
+                "NatGateways" => nat_gateways, "NatGatewayId", NatGateway, nat_gateway;
+                "InternetGateways" => internet_gateways, "InternetGatewayId", InternetGateway, internet_gateway;
+                "DhcpOptions" => dhcp_options, "DhcpOptionsId", DhcpOptions, dhcp_options;
+                "VpcBlockPublicAccessExclusions" => bpa_exclusions, "ExclusionId", BpaExclusion, bpa_exclusion;]
+                "PrefixLists" => (
+                    &mut input.prefix_lists.given,
+                    "PrefixListId",
+                    Kind::PrefixListDescribed,
+                    &mut |seen, id, m, p| {
+                        // The name of the list (entries may come first).
+                        let name = doc.opt_owned(m, "PrefixListName", p)?;
+                        prefix_list(seen, &mut input.prefix_lists.items, id).name = name;
+                        Ok(())
+                    },
+                ),
+                "Entries" => {
+                    let p = at_top("PrefixListId");
+                    let v = doc.top_value(top, "PrefixListId")?.map(V::val);
+                    let id = doc.string(v, ENTRIES_NEED_THEIR_LIST, &p)?;
+                    input.prefix_lists.given = true;
+                    // The first document that gives a list's entries counts.
+                    if seen.first(Kind::PrefixListEntries, id) {
+                        let mut cidrs = Vec::new();
+                        doc.each_obj(top, "Entries", &P::Root, &mut |e, ip| {
+                            cidrs.push(doc.req_cidr(e, "Cidr", ip)?);
+                            Ok(())
+                        })?;
+                        prefix_list(seen, &mut input.prefix_lists.items, id).entries = Some(cidrs);
+                    }
+                    continue;
+                }
+                "VpcBlockPublicAccessOptions" => {
+                    let p = at_top(key);
+                    let m = doc.obj(doc.shallow(list, &p)?, &p)?;
+                    let field = "InternetGatewayBlockMode";
+                    let mode = match doc.opt_str(m, field, &p)? {
+                        Some(s) => {
+                            doc.one_of(s, BPA_MODES, BPA_MODES_EXPECTED, &P::Field(&p, field))?
+                        }
+                        None => {
+                            return Err(doc.shape(
+                                &P::Field(&p, field),
+                                &format!("{BPA_MODES_EXPECTED} (the field is required)"),
+                                "nothing",
+                            ));
+                        }
+                    };
+                    input.bpa_options.get_or_insert(mode);
+                    continue;
+                }
+                _ => {
+                    // "ipv6_prefixes" and "prefixes"
+                    let v6 = *key == "ipv6_prefixes";
+                    let mut ranges = Vec::new();
+                    doc.each_obj(top, key, &P::Root, &mut |m, p| {
+                        ranges.push(doc.ip_range(v6, m, p)?);
+                        Ok(())
+                    })?;
+                    if keep_ip_ranges {
+                        input
+                            .ip_ranges
+                            .get_or_insert_with(Vec::new)
+                            .append(&mut ranges);
+                    }
+                    continue;
+                }
+            };
+            doc.each_obj(top, key, &P::Root, &mut |m, p| {
+                let item_id = doc.req_str(m, id, p)?;
+                if seen.first(kind, item_id) {
+                    f(seen, item_id, m, p)?;
+                }
+                Ok(())
+            })?;
+            *given = true;
+        }
+        vpc_attributes(&doc, top, input)
     }
-    Ok(input)
+
+    /// The model of every document read.
+    pub fn finish(mut self) -> VpcInput {
+        for acl in &mut self.input.network_acls.items {
+            acl.entries = sorted_by_rule(core::mem::take(&mut acl.entries));
+        }
+        self.input
+    }
+}
+
+/// describe-vpc-attribute: `{"VpcId": …, "EnableDnsSupport": {"Value": true}}`
+/// (or `EnableDnsHostnames`).
+fn vpc_attributes<'t, V: Tree<'t>>(
+    doc: &Doc<'_>,
+    m: V,
+    input: &mut VpcInput,
+) -> Result<(), InputError> {
+    let support = m.get("EnableDnsSupport");
+    let hostnames = m.get("EnableDnsHostnames");
+    if support.is_none() && hostnames.is_none() {
+        return Ok(());
+    }
+    let vpc_id = doc.string(
+        doc.top_value(m, "VpcId")?.map(V::val),
+        "a string beside EnableDnsSupport/EnableDnsHostnames (the output of describe-vpc-attribute)",
+        &at_top("VpcId"),
+    )?;
+    let attrs = input.dns_attributes.entry_or_default(vpc_id.to_owned());
+    let flag = |v: Option<V>, key| -> Result<Option<bool>, InputError> {
+        let Some(v) = v else { return Ok(None) };
+        let p = at_top(key);
+        doc.req_bool(
+            doc.obj(doc.shallow(v, &p)?, &p)?,
+            "Value",
+            "true or false",
+            &p,
+        )
+        .map(Some)
+    };
+    if let Some(b) = flag(support, "EnableDnsSupport")? {
+        attrs.dns_support = Some(VpcResolver::from_flag(b));
+    }
+    if let Some(b) = flag(hostnames, "EnableDnsHostnames")? {
+        attrs.dns_hostnames = Some(DnsHostnames::from_flag(b));
+    }
+    Ok(())
+}
+
+/// Adds a resource read (or stops at its error).
+fn push<T>(out: &mut Vec<T>, item: Result<T, InputError>) -> Result<(), InputError> {
+    out.push(item?);
+    Ok(())
 }
 
 /// The entries by rule number, stably (same rule number: input order). A
@@ -529,547 +805,15 @@ impl Seen {
     }
 }
 
-fn parse_document(
-    name: &str,
-    text: &str,
-    input: &mut VpcInput,
+/// The prefix list `id` of `lists`, added without a name or entries when
+/// no document has named it yet.
+fn prefix_list<'l>(
     seen: &mut Seen,
-) -> Result<(), InputError> {
-    let doc = Doc { name };
-    let mut arena = Arena::default();
-    let arena = &mut arena;
-    // The whole document's syntax is checked (iteratively) and split at its
-    // top-level keys; the values stay unparsed text.
-    let top: Top<'_> = match scan::top_level(text, &TOP_KEYS) {
-        Ok(scan::TopLevel::Object(raws)) => Top(raws),
-        Ok(scan::TopLevel::NotObject(found)) => {
-            return Err(doc.shape(
-                &P::Key("(top level)"),
-                "an object, as aws ec2 describe-* prints",
-                found,
-            ));
-        }
-        Err(e) => return Err(json_error(name, text, &e)),
-    };
-    if !KNOWN_KEYS.iter().any(|(k, _)| top.get(k).is_some()) {
-        return Err(InputError::Shape {
-            document: name.to_owned(),
-            path: "(top level)".to_owned(),
-            expected: EXPECTED_DOCUMENT.to_owned(),
-            found: "none of their keys".to_owned(),
-        });
-    }
-    // Only the first ip-ranges document counts (AWS publishes one file);
-    // later ones are still read, so that a broken one is an error.
-    let keep_ip_ranges = input.ip_ranges.is_none();
-    // In the keys' byte order, as the documents' keys were always taken.
-    for (&key, raw) in TOP_KEYS.iter().zip(top.0) {
-        let Some(raw) = raw else { continue };
-        let (given, f): (&mut bool, &mut EachItem<'_>) = match key {
-            "Vpcs" => (&mut input.vpcs.given, &mut |m, p| {
-                vpc(&doc, seen, &mut input.vpcs.items, m, p)
-            }),
-            "Subnets" => (&mut input.subnets.given, &mut |m, p| {
-                subnet(&doc, seen, &mut input.subnets.items, m, p)
-            }),
-            "RouteTables" => (&mut input.route_tables.given, &mut |m, p| {
-                route_table(&doc, seen, &mut input.route_tables.items, m, p)
-            }),
-            "VpcEndpoints" => (&mut input.endpoints.given, &mut |m, p| {
-                endpoint(&doc, seen, &mut input.endpoints.items, m, p)
-            }),
-            "SecurityGroups" => (&mut input.security_groups.given, &mut |m, p| {
-                security_group(&doc, seen, &mut input.security_groups.items, m, p)
-            }),
-            "NetworkAcls" => (&mut input.network_acls.given, &mut |m, p| {
-                network_acl(&doc, seen, &mut input.network_acls.items, m, p)
-            }),
-            "NatGateways" => (&mut input.nat_gateways.given, &mut |m, p| {
-                nat_gateway(&doc, seen, &mut input.nat_gateways.items, m, p)
-            }),
-            "InternetGateways" => (&mut input.internet_gateways.given, &mut |m, p| {
-                internet_gateway(&doc, seen, &mut input.internet_gateways.items, m, p)
-            }),
-            "DhcpOptions" => (&mut input.dhcp_options.given, &mut |m, p| {
-                dhcp_options(&doc, seen, &mut input.dhcp_options.items, m, p)
-            }),
-            "PrefixLists" => (&mut input.prefix_lists.given, &mut |m, p| {
-                prefix_list(&doc, seen, &mut input.prefix_lists.items, m, p)
-            }),
-            "VpcBlockPublicAccessExclusions" => (&mut input.bpa_exclusions.given, &mut |m, p| {
-                bpa_exclusion(&doc, seen, &mut input.bpa_exclusions.items, m, p)
-            }),
-            "Entries" => {
-                let list = entries_list_id(&doc, top.get("PrefixListId"), arena)?;
-                prefix_list_entries(&doc, seen, &mut input.prefix_lists.items, &list, raw, arena)?;
-                input.prefix_lists.given = true;
-                continue;
-            }
-            "VpcBlockPublicAccessOptions" => {
-                let mode = bpa_options(&doc, raw, arena)?;
-                input.bpa_options.get_or_insert(mode);
-                continue;
-            }
-            "ipv6_prefixes" | "prefixes" => {
-                let v6 = key == "ipv6_prefixes";
-                let mut ranges = Vec::new();
-                each(&doc, key, raw, arena, &mut |m, p| {
-                    ranges.push(ip_range(&doc, v6, m, p)?);
-                    Ok(())
-                })?;
-                if keep_ip_ranges {
-                    input
-                        .ip_ranges
-                        .get_or_insert_with(Vec::new)
-                        .append(&mut ranges);
-                }
-                continue;
-            }
-            _ => continue, // read below, or not a resource list
-        };
-        each(&doc, key, raw, arena, f)?;
-        *given = true;
-    }
-    // describe-vpc-attribute: {"VpcId": …, "EnableDnsSupport": {"Value": true}}
-    let support = top.get("EnableDnsSupport");
-    let hostnames = top.get("EnableDnsHostnames");
-    if support.is_some() || hostnames.is_some() {
-        let p = P::Key("VpcId");
-        let vpc_id = match top.get("VpcId") {
-            Some(raw) => {
-                let v = read_one(raw, arena).map_err(|why| doc.nesting(&p, why))?;
-                match v.val() {
-                    Val::Str(s) => String::from(&**s),
-                    _ => return Err(doc.shape(&p, "a string", v.kind())),
-                }
-            }
-            None => {
-                return Err(doc.shape(
-                    &p,
-                    "a string beside EnableDnsSupport/EnableDnsHostnames (the output of describe-vpc-attribute)",
-                    "nothing",
-                ));
-            }
-        };
-        let attrs = input.dns_attributes.entry_or_default(vpc_id);
-        let (mut support_flag, mut hostnames_flag) = (None, None);
-        for (key, raw, slot) in [
-            ("EnableDnsSupport", support, &mut support_flag),
-            ("EnableDnsHostnames", hostnames, &mut hostnames_flag),
-        ] {
-            let Some(raw) = raw else { continue };
-            let p = P::Key(key);
-            let v = read_one(raw, arena).map_err(|why| doc.nesting(&p, why))?;
-            let m = doc.obj(v, &p)?;
-            match doc.opt_bool(m, "Value", &p)? {
-                Some(b) => *slot = Some(b),
-                None => return Err(doc.shape(&P::Field(&p, "Value"), "true or false", "nothing")),
-            }
-        }
-        if let Some(b) = support_flag {
-            attrs.dns_support = Some(VpcResolver::from_flag(b));
-        }
-        if let Some(b) = hostnames_flag {
-            attrs.dns_hostnames = Some(DnsHostnames::from_flag(b));
-        }
-    }
-    Ok(())
-}
-
-/// The top-level keys read, in byte order: [`KNOWN_KEYS`], `VpcId`
-/// (describe-vpc-attribute) and `PrefixListId` (beside `Entries`).
-const TOP_KEYS: [&str; 19] = [
-    "DhcpOptions",
-    "EnableDnsHostnames",
-    "EnableDnsSupport",
-    "Entries",
-    "InternetGateways",
-    "NatGateways",
-    "NetworkAcls",
-    "PrefixListId",
-    "PrefixLists",
-    "RouteTables",
-    "SecurityGroups",
-    "Subnets",
-    "VpcBlockPublicAccessExclusions",
-    "VpcBlockPublicAccessOptions",
-    "VpcEndpoints",
-    "VpcId",
-    "Vpcs",
-    "ipv6_prefixes",
-    "prefixes",
-];
-
-/// A document's top level: the unparsed value of each of [`TOP_KEYS`] (the
-/// last one when a key is repeated, as a map keeps it); other keys are
-/// checked for syntax and dropped. A fixed array instead of a
-/// `BTreeMap<String, &RawValue>`: no allocation per key, and no map code in
-/// the WebAssembly module.
-struct Top<'a>([Option<&'a str>; TOP_KEYS.len()]);
-
-impl<'a> Top<'a> {
-    fn get(&self, key: &str) -> Option<&'a str> {
-        let i = TOP_KEYS.iter().position(|k| *k == key)?;
-        self.0.get(i).copied().flatten()
-    }
-}
-
-/// Calls `f` on each object of the array `raw` (the value of top-level
-/// `key`), one at a time; `null` is an empty array.
-fn each<'a>(
-    doc: &Doc<'_>,
-    key: &str,
-    raw: &'a str,
-    arena: &mut Arena<'a>,
-    f: &mut EachItem<'_>,
-) -> Result<(), InputError> {
-    let p = P::Key(key);
-    let found = match raw.as_bytes().first() {
-        Some(b'[') => None,
-        Some(b'n') => return Ok(()),
-        Some(b'{') => Some("an object"),
-        Some(b'"') => Some("a string"),
-        Some(b't' | b'f') => Some("a boolean"),
-        _ => Some("a number"),
-    };
-    if let Some(found) = found {
-        return Err(doc.shape(&p, "an array", found));
-    }
-    read_items(
-        raw,
-        arena,
-        &|i, why| doc.nesting(&P::Index(&p, i), why),
-        &mut |i, v| {
-            let ip = P::Index(&p, i);
-            f(doc.obj(v, &ip)?, &ip)
-        },
-    )
-}
-
-/// `s` compared case-insensitively with each of `names`: the index matched.
-fn one_of(s: Option<&str>, names: &[&str]) -> Option<usize> {
-    let s = s?;
-    names.iter().position(|n| s.eq_ignore_ascii_case(n))
-}
-
-fn vpc(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<Vpc>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "VpcId", p)?;
-    if !seen.first(Kind::Vpc, id) {
-        return Ok(());
-    }
-    let mut cidrs = Vec::new();
-    if let Some(c) = doc.opt_cidr(m, "CidrBlock", p)? {
-        cidrs.push(c);
-    }
-    doc.each_obj(m, "CidrBlockAssociationSet", p, &mut |a, ip| {
-        if let Some(c) = doc.opt_cidr(a, "CidrBlock", ip)?
-            && !cidrs.contains(&c)
-        {
-            cidrs.push(c);
-        }
-        Ok(())
-    })?;
-    doc.each_obj(m, "Ipv6CidrBlockAssociationSet", p, &mut |a, ip| {
-        cidrs.extend(doc.opt_cidr(a, "Ipv6CidrBlock", ip)?);
-        Ok(())
-    })?;
-    out.push(Vpc {
-        id: id.to_owned(),
-        cidrs,
-        dhcp_options_id: doc.opt_owned(m, "DhcpOptionsId", p)?,
-        owner_id: doc.opt_owned(m, "OwnerId", p)?,
-        block_public_access: bpa_states(doc, m, p)?,
-    });
-    Ok(())
-}
-
-fn subnet(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<Subnet>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "SubnetId", p)?;
-    if !seen.first(Kind::Subnet, id) {
-        return Ok(());
-    }
-    let mut ipv6_cidrs = Vec::new();
-    doc.each_obj(m, "Ipv6CidrBlockAssociationSet", p, &mut |a, ip| {
-        ipv6_cidrs.extend(doc.opt_cidr(a, "Ipv6CidrBlock", ip)?);
-        Ok(())
-    })?;
-    out.push(Subnet {
-        id: id.to_owned(),
-        vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
-        availability_zone: doc.opt_owned(m, "AvailabilityZone", p)?,
-        cidr: doc.opt_cidr(m, "CidrBlock", p)?,
-        ipv6_cidrs,
-        dns64: Dns64::from_flag(doc.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
-        arn: doc.opt_owned(m, "SubnetArn", p)?,
-        owner_id: doc.opt_owned(m, "OwnerId", p)?,
-        block_public_access: bpa_states(doc, m, p)?,
-    });
-    Ok(())
-}
-
-fn route_table(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<RouteTable>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "RouteTableId", p)?;
-    if !seen.first(Kind::RouteTable, id) {
-        return Ok(());
-    }
-    let mut main = false;
-    let mut subnet_ids = Vec::new();
-    let mut association_ids = Vec::new();
-    doc.each_obj(m, "Associations", p, &mut |a, ip| {
-        // A disassociated (or failed) association no longer applies.
-        let state = match a.get("AssociationState") {
-            Some(s) if matches!(s.val(), Val::Obj) => {
-                let sp = P::Field(ip, "AssociationState");
-                doc.opt_str(s, "State", &sp)?.unwrap_or("associated")
-            }
-            _ => "associated",
-        };
-        if state != "associated" {
-            return Ok(());
-        }
-        if doc.opt_bool(a, "Main", ip)?.unwrap_or(false) {
-            main = true;
-        }
-        if let Some(s) = doc.opt_str(a, "SubnetId", ip)? {
-            subnet_ids.push(s.to_owned());
-            association_ids.push(
-                doc.opt_str(a, "RouteTableAssociationId", ip)?
-                    .unwrap_or_default()
-                    .to_owned(),
-            );
-        }
-        Ok(())
-    })?;
-    let mut routes = Vec::new();
-    doc.each_obj(m, "Routes", p, &mut |r, ip| {
-        routes.extend(parse_route(doc, r, ip)?);
-        Ok(())
-    })?;
-    out.push(RouteTable {
-        id: id.to_owned(),
-        vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
-        main,
-        subnet_ids,
-        association_ids,
-        routes,
-    });
-    Ok(())
-}
-
-fn endpoint(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<VpcEndpoint>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "VpcEndpointId", p)?;
-    if !seen.first(Kind::Endpoint, id) {
-        return Ok(());
-    }
-    let kind = match one_of(
-        Some(doc.req_str(m, "VpcEndpointType", p)?),
-        &["interface", "gateway"],
-    ) {
-        Some(0) => VpcEndpointKind::Interface,
-        Some(_) => VpcEndpointKind::Gateway,
-        None => VpcEndpointKind::Other,
-    };
-    let state = match one_of(doc.opt_str(m, "State", p)?, &["available"]) {
-        Some(_) => EndpointState::Available,
-        None => EndpointState::NotAvailable,
-    };
-    let security_group_ids = doc.each_str(m, "Groups", "GroupId", p)?;
-    let ip_type = match one_of(doc.opt_str(m, "IpAddressType", p)?, &["dualstack", "ipv6"]) {
-        Some(0) => EndpointIpType::Dualstack,
-        Some(_) => EndpointIpType::Ipv6,
-        None => EndpointIpType::Ipv4,
-    };
-    // Fields in the reference's order, so that the first bad one is the
-    // one reported.
-    let vpc_id = doc.req_str(m, "VpcId", p)?.to_owned();
-    let service_name = doc.req_str(m, "ServiceName", p)?.to_owned();
-    let private_dns =
-        PrivateDns::from_flag(doc.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false));
-    let subnet_ids = doc.strs(m, "SubnetIds", p)?;
-    let route_table_ids = doc.strs(m, "RouteTableIds", p)?;
-    let service_region = doc.opt_owned(m, "ServiceRegion", p)?;
-    let (dns_record_ip_type, private_dns_scope) = dns_options(doc, m, p)?;
-    out.push(VpcEndpoint {
-        id: id.to_owned(),
-        vpc_id,
-        service_name,
-        kind,
-        state,
-        private_dns,
-        subnet_ids,
-        security_group_ids,
-        route_table_ids,
-        ip_type,
-        service_region,
-        dns_record_ip_type,
-        private_dns_scope,
-        policy_document: doc.opt_owned(m, "PolicyDocument", p)?,
-    });
-    Ok(())
-}
-
-fn security_group(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<SecurityGroup>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "GroupId", p)?;
-    if !seen.first(Kind::SecurityGroup, id) {
-        return Ok(());
-    }
-    let ingress = sg_rules(doc, m, "IpPermissions", p)?;
-    let egress = sg_rules(doc, m, "IpPermissionsEgress", p)?;
-    out.push(SecurityGroup {
-        id: id.to_owned(),
-        name: doc
-            .opt_str(m, "GroupName", p)?
-            .unwrap_or_default()
-            .to_owned(),
-        vpc_id: doc.opt_owned(m, "VpcId", p)?,
-        ingress,
-        egress,
-    });
-    Ok(())
-}
-
-fn network_acl(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<NetworkAcl>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "NetworkAclId", p)?;
-    if !seen.first(Kind::NetworkAcl, id) {
-        return Ok(());
-    }
-    let subnet_ids = doc.each_str(m, "Associations", "SubnetId", p)?;
-    let mut entries = Vec::new();
-    doc.each_obj(m, "Entries", p, &mut |e, ip| {
-        entries.push(acl_entry(doc, e, ip)?);
-        Ok(())
-    })?;
-    out.push(NetworkAcl {
-        id: id.to_owned(),
-        vpc_id: doc.req_str(m, "VpcId", p)?.to_owned(),
-        is_default: doc.opt_bool(m, "IsDefault", p)?.unwrap_or(false),
-        subnet_ids,
-        entries,
-    });
-    Ok(())
-}
-
-fn nat_gateway(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<NatGateway>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "NatGatewayId", p)?;
-    if !seen.first(Kind::NatGateway, id) {
-        return Ok(());
-    }
-    let state = match one_of(doc.opt_str(m, "State", p)?, &["available"]) {
-        Some(_) => NatState::Available,
-        None => NatState::NotAvailable,
-    };
-    let connectivity = match one_of(doc.opt_str(m, "ConnectivityType", p)?, &["private"]) {
-        Some(_) => NatConnectivity::Private,
-        None => NatConnectivity::Public,
-    };
-    out.push(NatGateway {
-        id: id.to_owned(),
-        vpc_id: doc.opt_owned(m, "VpcId", p)?,
-        subnet_id: doc.req_str(m, "SubnetId", p)?.to_owned(),
-        state,
-        connectivity,
-    });
-    Ok(())
-}
-
-fn internet_gateway(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<InternetGateway>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "InternetGatewayId", p)?;
-    if !seen.first(Kind::InternetGateway, id) {
-        return Ok(());
-    }
-    let mut attached_vpc_ids = Vec::new();
-    doc.each_obj(m, "Attachments", p, &mut |a, ip| {
-        let state = doc.opt_str(a, "State", ip)?.unwrap_or("available");
-        if matches!(state, "available" | "attached") {
-            attached_vpc_ids.push(doc.req_str(a, "VpcId", ip)?.to_owned());
-        }
-        Ok(())
-    })?;
-    out.push(InternetGateway {
-        id: id.to_owned(),
-        attached_vpc_ids,
-    });
-    Ok(())
-}
-
-fn dhcp_options(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<DhcpOptions>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "DhcpOptionsId", p)?;
-    if !seen.first(Kind::DhcpOptions, id) {
-        return Ok(());
-    }
-    let mut domain_name_servers = Vec::new();
-    doc.each_obj(m, "DhcpConfigurations", p, &mut |c, ip| {
-        if doc.req_str(c, "Key", ip)? == "domain-name-servers" {
-            domain_name_servers.extend(doc.each_str(c, "Values", "Value", ip)?);
-        }
-        Ok(())
-    })?;
-    out.push(DhcpOptions {
-        id: id.to_owned(),
-        domain_name_servers,
-    });
-    Ok(())
-}
-
-/// The index in `lists` of the prefix list `id`, added without a name or
-/// entries when no document has named it yet.
-fn prefix_list_at(seen: &mut Seen, lists: &mut Vec<PrefixList>, id: &str) -> usize {
+    lists: &'l mut Vec<PrefixList>,
+    id: &str,
+) -> &'l mut PrefixList {
     let next = u32::try_from(lists.len()).unwrap_or(u32::MAX);
-    match seen.entry(Kind::PrefixList, id, next) {
+    let at = match seen.entry(Kind::PrefixList, id, next) {
         Some(i) => i as usize,
         None => {
             lists.push(PrefixList {
@@ -1079,151 +823,72 @@ fn prefix_list_at(seen: &mut Seen, lists: &mut Vec<PrefixList>, id: &str) -> usi
             });
             lists.len() - 1
         }
-    }
-}
-
-/// One list of describe-managed-prefix-lists: its name (the first entry
-/// with an id gives it).
-fn prefix_list(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<PrefixList>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "PrefixListId", p)?;
-    if !seen.first(Kind::PrefixListDescribed, id) {
-        return Ok(());
-    }
-    let name = doc.opt_owned(m, "PrefixListName", p)?;
-    let at = prefix_list_at(seen, out, id);
-    if let Some(list) = out.get_mut(at) {
-        list.name = name;
-    }
-    Ok(())
-}
-
-/// The `PrefixListId` beside `Entries` (the value at `raw`): the list a
-/// get-managed-prefix-list-entries document belongs to.
-fn entries_list_id<'a>(
-    doc: &Doc<'_>,
-    raw: Option<&'a str>,
-    arena: &mut Arena<'a>,
-) -> Result<String, InputError> {
-    let p = P::Key("PrefixListId");
-    let Some(raw) = raw else {
-        return Err(doc.shape(&p, ENTRIES_NEED_THEIR_LIST, "nothing"));
     };
-    let v = read_one(raw, arena).map_err(|why| doc.nesting(&p, why))?;
-    match v.val() {
-        Val::Str(s) => Ok(String::from(&**s)),
-        _ => Err(doc.shape(&p, "a string", v.kind())),
-    }
+    lists
+        .get_mut(at)
+        .expect("Seen holds the index of a list pushed before")
 }
 
-/// The entries (`raw`, the array under `Entries`) of the prefix list
-/// `list`: the first document that gives a list's entries counts.
-fn prefix_list_entries<'a>(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    lists: &mut Vec<PrefixList>,
-    list: &str,
-    raw: &'a str,
-    arena: &mut Arena<'a>,
-) -> Result<(), InputError> {
-    if !seen.first(Kind::PrefixListEntries, list) {
-        return Ok(());
-    }
-    let mut cidrs = Vec::new();
-    each(doc, "Entries", raw, arena, &mut |e, ip| {
-        let s = doc.req_str(e, "Cidr", ip)?;
-        cidrs.push(doc.cidr(s, &P::Field(ip, "Cidr"))?);
-        Ok(())
-    })?;
-    let at = prefix_list_at(seen, lists, list);
-    if let Some(l) = lists.get_mut(at) {
-        l.entries = Some(cidrs);
-    }
-    Ok(())
+/// The fields naming a route's target, in the order they are looked at:
+/// the first present decides.
+const ROUTE_TARGETS: [&str; 10] = [
+    "GatewayId",
+    "NatGatewayId",
+    "EgressOnlyInternetGatewayId",
+    "TransitGatewayId",
+    "VpcPeeringConnectionId",
+    "NetworkInterfaceId",
+    "InstanceId",
+    "LocalGatewayId",
+    "CarrierGatewayId",
+    "CoreNetworkArn",
+];
+
+const ROUTE_ORIGINS: &[(&str, RouteOrigin)] = &[
+    ("CreateRouteTable", RouteOrigin::CreateRouteTable),
+    (
+        "EnableVgwRoutePropagation",
+        RouteOrigin::EnableVgwRoutePropagation,
+    ),
+];
+
+/// The values of `InternetGatewayBlockMode`.
+const BPA_MODES: &[(&str, BpaMode)] = &[
+    ("off", BpaMode::Off),
+    ("block-bidirectional", BpaMode::BlockBidirectional),
+    ("block-ingress", BpaMode::BlockIngress),
+];
+const BPA_MODES_EXPECTED: &str = "\"off\", \"block-bidirectional\" or \"block-ingress\"";
+
+/// The values of `InternetGatewayExclusionMode`.
+const BPA_EXCLUSION_MODES: &[(&str, BpaExclusionMode)] = &[
+    ("allow-bidirectional", BpaExclusionMode::AllowBidirectional),
+    ("allow-egress", BpaExclusionMode::AllowEgress),
+];
+const BPA_EXCLUSION_MODES_EXPECTED: &str = "\"allow-bidirectional\" or \"allow-egress\"";
+
+/// `DnsRecordIpType` values.
+const DNS_RECORD_IP_TYPES: &[(&str, DnsRecordIpType)] = &[
+    ("ipv4", DnsRecordIpType::Ipv4),
+    ("dualstack", DnsRecordIpType::Dualstack),
+    ("ipv6", DnsRecordIpType::Ipv6),
+    ("service-defined", DnsRecordIpType::ServiceDefined),
+];
+/// A `DnsRecordIpType` value (also what a fix sets).
+pub(crate) fn dns_record_ip_type(s: &str) -> Option<DnsRecordIpType> {
+    lookup(s, DNS_RECORD_IP_TYPES)
 }
 
-/// describe-vpc-block-public-access-options: the account's mode in the
-/// region.
-fn bpa_options<'a>(
-    doc: &Doc<'_>,
-    raw: &'a str,
-    arena: &mut Arena<'a>,
-) -> Result<BpaMode, InputError> {
-    let p = P::Key("VpcBlockPublicAccessOptions");
-    let v = read_one(raw, arena).map_err(|why| doc.nesting(&p, why))?;
-    let m = doc.obj(v, &p)?;
-    let fp = P::Field(&p, "InternetGatewayBlockMode");
-    match doc.opt_str(m, "InternetGatewayBlockMode", &p)? {
-        Some(s) => bpa_mode(s).ok_or_else(|| doc.shape(&fp, BPA_MODES, "another string")),
-        None => Err(doc.shape(
-            &fp,
-            &format!("{BPA_MODES} (the field is required)"),
-            "nothing",
-        )),
-    }
-}
-
-fn bpa_exclusion(
-    doc: &Doc<'_>,
-    seen: &mut Seen,
-    out: &mut Vec<BpaExclusion>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(), InputError> {
-    let id = doc.req_str(m, "ExclusionId", p)?;
-    if !seen.first(Kind::BpaExclusion, id) {
-        return Ok(());
-    }
-    let mode = bpa_exclusion_mode(doc.req_str(m, "InternetGatewayExclusionMode", p)?).ok_or_else(
-        || {
-            doc.shape(
-                &P::Field(p, "InternetGatewayExclusionMode"),
-                BPA_EXCLUSION_MODES,
-                "another string",
-            )
-        },
-    )?;
-    let scope = bpa_exclusion_scope(doc.req_str(m, "ResourceArn", p)?).ok_or_else(|| {
-        doc.shape(
-            &P::Field(p, "ResourceArn"),
-            BPA_EXCLUSION_ARN,
-            "another string",
-        )
-    })?;
-    let state = exclusion_state(doc.req_str(m, "State", p)?);
-    out.push(BpaExclusion {
-        id: id.to_owned(),
-        mode,
-        scope,
-        state,
-    });
-    Ok(())
-}
-
-/// The values of `InternetGatewayExclusionMode`, for error messages.
-pub(crate) const BPA_EXCLUSION_MODES: &str = "\"allow-bidirectional\" or \"allow-egress\"";
+const DNS_RECORD_IP_TYPES_EXPECTED: &str =
+    "\"ipv4\", \"dualstack\", \"ipv6\" or \"service-defined\"";
 
 /// What an exclusion's `ResourceArn` must be, for error messages.
-pub(crate) const BPA_EXCLUSION_ARN: &str = "the ARN of a VPC or a subnet, such as arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0 or …:subnet/subnet-0123456789abcdef0";
-
-/// An `InternetGatewayExclusionMode` value.
-pub(crate) fn bpa_exclusion_mode(s: &str) -> Option<BpaExclusionMode> {
-    match s {
-        "allow-bidirectional" => Some(BpaExclusionMode::AllowBidirectional),
-        "allow-egress" => Some(BpaExclusionMode::AllowEgress),
-        _ => None,
-    }
-}
+const BPA_EXCLUSION_ARN: &str = "the ARN of a VPC or a subnet, such as arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0 or …:subnet/subnet-0123456789abcdef0";
 
 /// What an exclusion applies to, from its `ResourceArn`:
 /// `arn:PARTITION:ec2:REGION:ACCOUNT:vpc/vpc-…` or `…:subnet/subnet-…`, in
 /// any partition.
-pub(crate) fn bpa_exclusion_scope(arn: &str) -> Option<BpaExclusionScope> {
+fn bpa_exclusion_scope(arn: &str) -> Option<BpaExclusionScope> {
     let mut parts = arn.splitn(6, ':');
     let (Some("arn"), Some(partition), Some("ec2"), Some(_region), Some(_account), Some(resource)) = (
         parts.next(),
@@ -1256,7 +921,7 @@ pub(crate) fn bpa_exclusion_scope(arn: &str) -> Option<BpaExclusionScope> {
 /// lists (`create-in-progress`, `create-failed`, `delete-in-progress`,
 /// `delete-complete`, `disable-in-progress`, `disable-complete`) and any
 /// other value are not.
-pub(crate) fn exclusion_state(s: &str) -> ExclusionState {
+fn exclusion_state(s: &str) -> ExclusionState {
     match s {
         "create-complete" | "update-in-progress" | "update-complete" | "update-failed" => {
             ExclusionState::Active
@@ -1265,277 +930,445 @@ pub(crate) fn exclusion_state(s: &str) -> ExclusionState {
     }
 }
 
-/// One prefix of ip-ranges.json: `prefixes[]` (`v6` false: `ip_prefix`, an
-/// IPv4 CIDR) or `ipv6_prefixes[]` (`ipv6_prefix`, an IPv6 CIDR).
-fn ip_range(doc: &Doc<'_>, v6: bool, m: V<'_>, p: &P<'_>) -> Result<IpRange, InputError> {
-    let field = if v6 { "ipv6_prefix" } else { "ip_prefix" };
-    let fp = P::Field(p, field);
-    let cidr = doc.cidr(doc.req_str(m, field, p)?, &fp)?;
-    if matches!(cidr, Cidr::V6(_)) != v6 {
-        return Err(doc.shape(&fp, ip_range_family(v6).0, ip_range_family(!v6).1));
+/// The readers of each resource: `id` is its id (new), `m` its object, `p` its path.
+impl Doc<'_> {
+    /// `BlockPublicAccessStates.InternetGatewayBlockMode` of a VPC or subnet.
+    fn bpa_states<'t, V: Tree<'t>>(&self, m: V, p: &P<'_>) -> R<Option<BpaMode>> {
+        let key = "BlockPublicAccessStates";
+        let sp = P::Field(p, key);
+        let states = match m.get(key) {
+            None => return Ok(None),
+            Some(s) if s.val() == Val::Null => return Ok(None),
+            Some(s) => self.obj(s, &sp)?,
+        };
+        let field = "InternetGatewayBlockMode";
+        self.opt_str(states, field, &sp)?
+            .map(|s| self.one_of(s, BPA_MODES, BPA_MODES_EXPECTED, &P::Field(&sp, field)))
+            .transpose()
     }
-    Ok(IpRange {
-        cidr,
-        region: doc.req_str(m, "region", p)?.to_owned(),
-        service: doc.req_str(m, "service", p)?.to_owned(),
-    })
-}
 
-/// The address family an ip-ranges.json prefix field holds, for error
-/// messages: what was expected, and what the other family was found as.
-pub(crate) fn ip_range_family(v6: bool) -> (&'static str, &'static str) {
-    if v6 {
-        ("an IPv6 CIDR such as 2600:1f14::/35", "an IPv6 CIDR")
-    } else {
-        ("an IPv4 CIDR such as 3.5.140.0/22", "an IPv4 CIDR")
-    }
-}
-
-fn parse_route(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<Option<Route>, InputError> {
-    let destination = if let Some(c) = doc.opt_cidr(m, "DestinationCidrBlock", p)? {
-        RouteDestination::Cidr(c)
-    } else if let Some(c) = doc.opt_cidr(m, "DestinationIpv6CidrBlock", p)? {
-        RouteDestination::Cidr(c)
-    } else if let Some(pl) = doc.opt_str(m, "DestinationPrefixListId", p)? {
-        RouteDestination::PrefixList(pl.to_owned())
-    } else {
-        // A route without a destination matches nothing.
-        return Ok(None);
-    };
-    let target = if let Some(g) = doc.opt_str(m, "GatewayId", p)? {
-        if g == "local" {
-            RouteTarget::Local
-        } else if g.starts_with("igw-") {
-            RouteTarget::InternetGateway(g.to_owned())
-        } else if g.starts_with("vpce-") {
-            RouteTarget::VpcEndpoint(g.to_owned())
-        } else {
-            RouteTarget::Transit(g.to_owned())
+    fn vpc<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<Vpc> {
+        let mut cidrs = Vec::new();
+        if let Some(c) = self.opt_cidr(m, "CidrBlock", p)? {
+            cidrs.push(c);
         }
-    } else if let Some(n) = doc.opt_str(m, "NatGatewayId", p)? {
-        RouteTarget::NatGateway(n.to_owned())
-    } else if let Some(e) = doc.opt_str(m, "EgressOnlyInternetGatewayId", p)? {
-        RouteTarget::EgressOnlyInternetGateway(e.to_owned())
-    } else {
-        // Every other target is a path the validator cannot see past; the
-        // first field present names it, in this order.
-        let mut target = RouteTarget::Unknown;
-        for k in [
-            "TransitGatewayId",
-            "VpcPeeringConnectionId",
-            "NetworkInterfaceId",
-            "InstanceId",
-            "LocalGatewayId",
-            "CarrierGatewayId",
-            "CoreNetworkArn",
-        ] {
-            if let Some(t) = doc.opt_str(m, k, p)? {
-                target = RouteTarget::Transit(t.to_owned());
-                break;
+        self.each_obj(m, "CidrBlockAssociationSet", p, &mut |a, ip| {
+            if let Some(c) = self.opt_cidr(a, "CidrBlock", ip)?
+                && !cidrs.contains(&c)
+            {
+                cidrs.push(c);
             }
+            Ok(())
+        })?;
+        cidrs.extend(self.ipv6_cidrs(m, p)?);
+        Ok(Vpc {
+            id: id.to_owned(),
+            cidrs,
+            dhcp_options_id: self.opt_owned(m, "DhcpOptionsId", p)?,
+            owner_id: self.opt_owned(m, "OwnerId", p)?,
+            block_public_access: self.bpa_states(m, p)?,
+        })
+    }
+
+    /// `Ipv6CidrBlockAssociationSet[].Ipv6CidrBlock` of a VPC or subnet.
+    fn ipv6_cidrs<'t, V: Tree<'t>>(&self, m: V, p: &P<'_>) -> R<Vec<Cidr>> {
+        let mut cidrs = Vec::new();
+        self.each_obj(m, "Ipv6CidrBlockAssociationSet", p, &mut |a, ip| {
+            cidrs.extend(self.opt_cidr(a, "Ipv6CidrBlock", ip)?);
+            Ok(())
+        })?;
+        Ok(cidrs)
+    }
+
+    fn subnet<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<Subnet> {
+        let ipv6_cidrs = self.ipv6_cidrs(m, p)?;
+        Ok(Subnet {
+            id: id.to_owned(),
+            vpc_id: self.req_str(m, "VpcId", p)?.to_owned(),
+            availability_zone: self.opt_owned(m, "AvailabilityZone", p)?,
+            cidr: self.opt_cidr(m, "CidrBlock", p)?,
+            ipv6_cidrs,
+            dns64: Dns64::from_flag(self.opt_bool(m, "EnableDns64", p)?.unwrap_or(false)),
+            arn: self.opt_owned(m, "SubnetArn", p)?,
+            owner_id: self.opt_owned(m, "OwnerId", p)?,
+            block_public_access: self.bpa_states(m, p)?,
+        })
+    }
+
+    fn route_table<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<RouteTable> {
+        let mut main = false;
+        let mut subnet_ids = Vec::new();
+        let mut association_ids = Vec::new();
+        self.each_obj(m, "Associations", p, &mut |a, ip| {
+            // A disassociated (or failed) association no longer applies.
+            let state = match a.get("AssociationState") {
+                Some(s) if s.val() == Val::Obj => {
+                    let sp = P::Field(ip, "AssociationState");
+                    self.opt_str(s, "State", &sp)?.unwrap_or("associated")
+                }
+                _ => "associated",
+            };
+            if state != "associated" {
+                return Ok(());
+            }
+            if self.opt_bool(a, "Main", ip)?.unwrap_or(false) {
+                main = true;
+            }
+            if let Some(s) = self.opt_str(a, "SubnetId", ip)? {
+                subnet_ids.push(s.to_owned());
+                association_ids.push(
+                    self.opt_str(a, "RouteTableAssociationId", ip)?
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
+            }
+            Ok(())
+        })?;
+        let mut routes = Vec::new();
+        self.each_obj(m, "Routes", p, &mut |r, ip| {
+            routes.extend(self.route(r, ip)?);
+            Ok(())
+        })?;
+        Ok(RouteTable {
+            id: id.to_owned(),
+            vpc_id: self.req_str(m, "VpcId", p)?.to_owned(),
+            main,
+            subnet_ids,
+            association_ids,
+            routes,
+        })
+    }
+
+    fn route<'t, V: Tree<'t>>(&self, m: V, p: &P<'_>) -> R<Option<Route>> {
+        let destination = if let Some(c) = self.opt_cidr(m, "DestinationCidrBlock", p)? {
+            RouteDestination::Cidr(c)
+        } else if let Some(c) = self.opt_cidr(m, "DestinationIpv6CidrBlock", p)? {
+            RouteDestination::Cidr(c)
+        } else if let Some(pl) = self.opt_str(m, "DestinationPrefixListId", p)? {
+            RouteDestination::PrefixList(pl.to_owned())
+        } else {
+            // A route without a destination matches nothing.
+            return Ok(None);
+        };
+        let mut target = RouteTarget::Unknown;
+        for field in ROUTE_TARGETS {
+            let Some(t) = self.opt_str(m, field, p)? else {
+                continue;
+            };
+            let t = t.to_owned();
+            target = match field {
+                "GatewayId" if t == "local" => RouteTarget::Local,
+                "GatewayId" if t.starts_with("igw-") => RouteTarget::InternetGateway(t),
+                "GatewayId" if t.starts_with("vpce-") => RouteTarget::VpcEndpoint(t),
+                "NatGatewayId" => RouteTarget::NatGateway(t),
+                "EgressOnlyInternetGatewayId" => RouteTarget::EgressOnlyInternetGateway(t),
+                // Every other target is a path the validator cannot see past.
+                _ => RouteTarget::Transit(t),
+            };
+            break;
         }
-        target
-    };
-    let state = match doc.opt_str(m, "State", p)? {
-        Some("blackhole") => RouteState::Blackhole,
-        _ => RouteState::Active,
-    };
-    Ok(Some(Route {
-        destination,
-        target,
-        state,
-        origin: route_origin(doc.opt_str(m, "Origin", p)?),
-    }))
-}
-
-/// `Origin`: absent or unknown values are static routes (`CreateRoute`),
-/// the kind that wins ties, as AWS prints every route it did not propagate.
-pub(crate) fn route_origin(origin: Option<&str>) -> RouteOrigin {
-    match origin {
-        Some("CreateRouteTable") => RouteOrigin::CreateRouteTable,
-        Some("EnableVgwRoutePropagation") => RouteOrigin::EnableVgwRoutePropagation,
-        _ => RouteOrigin::CreateRoute,
+        let state = match self.opt_str(m, "State", p)? {
+            Some("blackhole") => RouteState::Blackhole,
+            _ => RouteState::Active,
+        };
+        // `Origin`: absent or unknown values are static routes (`CreateRoute`),
+        // the kind that wins ties, as AWS prints every route it did not
+        // propagate.
+        let origin = self
+            .opt_str(m, "Origin", p)?
+            .map_or(RouteOrigin::CreateRoute, |o| {
+                lookup(o, ROUTE_ORIGINS).unwrap_or(RouteOrigin::CreateRoute)
+            });
+        Ok(Some(Route {
+            destination,
+            target,
+            state,
+            origin,
+        }))
     }
-}
 
-/// A `BlockPublicAccessStates` / `InternetGatewayBlockMode` value.
-pub(crate) fn bpa_mode(s: &str) -> Option<BpaMode> {
-    match s {
-        "off" => Some(BpaMode::Off),
-        "block-bidirectional" => Some(BpaMode::BlockBidirectional),
-        "block-ingress" => Some(BpaMode::BlockIngress),
-        _ => None,
+    fn endpoint<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<VpcEndpoint> {
+        use VpcEndpointKind as K;
+        let kind = lookup_any_case(
+            Some(self.req_str(m, "VpcEndpointType", p)?),
+            &[("interface", K::Interface), ("gateway", K::Gateway)],
+            K::Other,
+        );
+        let state = lookup_any_case(
+            self.opt_str(m, "State", p)?,
+            &[("available", EndpointState::Available)],
+            EndpointState::NotAvailable,
+        );
+        let security_group_ids = self.each_str(m, "Groups", "GroupId", p)?;
+        let ip_type = lookup_any_case(
+            self.opt_str(m, "IpAddressType", p)?,
+            &[
+                ("dualstack", EndpointIpType::Dualstack),
+                ("ipv6", EndpointIpType::Ipv6),
+            ],
+            EndpointIpType::Ipv4,
+        );
+        // Fields in the order they were always read, so that the first bad one
+        // is the one reported.
+        let vpc_id = self.req_str(m, "VpcId", p)?.to_owned();
+        let service_name = self.req_str(m, "ServiceName", p)?.to_owned();
+        let private_dns =
+            PrivateDns::from_flag(self.opt_bool(m, "PrivateDnsEnabled", p)?.unwrap_or(false));
+        let subnet_ids = self.strs(m, "SubnetIds", p)?;
+        let route_table_ids = self.strs(m, "RouteTableIds", p)?;
+        let service_region = self.opt_owned(m, "ServiceRegion", p)?;
+        // `DnsOptions`: the record types of its private DNS and whether that
+        // DNS answers only through inbound Resolver endpoints.
+        let (mut dns_record_ip_type, mut inbound_only) = (None, false);
+        if let Some(o) = m.get("DnsOptions").filter(|o| o.val() != Val::Null) {
+            let op = P::Field(p, "DnsOptions");
+            let o = self.obj(o, &op)?;
+            let field = "DnsRecordIpType";
+            dns_record_ip_type = self
+                .opt_str(o, field, &op)?
+                .map(|s| {
+                    self.one_of(
+                        s,
+                        DNS_RECORD_IP_TYPES,
+                        DNS_RECORD_IP_TYPES_EXPECTED,
+                        &P::Field(&op, field),
+                    )
+                })
+                .transpose()?;
+            inbound_only = self
+                .opt_bool(o, "PrivateDnsOnlyForInboundResolverEndpoint", &op)?
+                .unwrap_or(false);
+        }
+        Ok(VpcEndpoint {
+            id: id.to_owned(),
+            vpc_id,
+            service_name,
+            kind,
+            state,
+            private_dns,
+            subnet_ids,
+            security_group_ids,
+            route_table_ids,
+            ip_type,
+            service_region,
+            dns_record_ip_type,
+            private_dns_scope: PrivateDnsScope::from_flag(inbound_only),
+            policy_document: self.opt_owned(m, "PolicyDocument", p)?,
+        })
     }
-}
 
-/// `BlockPublicAccessStates.InternetGatewayBlockMode` of a VPC or subnet.
-fn bpa_states(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<Option<BpaMode>, InputError> {
-    let Some(states) = m.get("BlockPublicAccessStates") else {
-        return Ok(None);
-    };
-    let sp = P::Field(p, "BlockPublicAccessStates");
-    let states = match states.val() {
-        Val::Null => return Ok(None),
-        _ => doc.obj(states, &sp)?,
-    };
-    match doc.opt_str(states, "InternetGatewayBlockMode", &sp)? {
-        None => Ok(None),
-        Some(s) => bpa_mode(s).map(Some).ok_or_else(|| {
-            doc.shape(
-                &P::Field(&sp, "InternetGatewayBlockMode"),
-                BPA_MODES,
-                "another string",
-            )
-        }),
+    fn security_group<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<SecurityGroup> {
+        let ingress = self.sg_rules(m, "IpPermissions", p)?;
+        let egress = self.sg_rules(m, "IpPermissionsEgress", p)?;
+        Ok(SecurityGroup {
+            id: id.to_owned(),
+            name: self
+                .opt_str(m, "GroupName", p)?
+                .unwrap_or_default()
+                .to_owned(),
+            vpc_id: self.opt_owned(m, "VpcId", p)?,
+            ingress,
+            egress,
+        })
     }
-}
 
-/// `DnsRecordIpType` values.
-pub(crate) fn dns_record_ip_type(s: &str) -> Option<DnsRecordIpType> {
-    match s {
-        "ipv4" => Some(DnsRecordIpType::Ipv4),
-        "dualstack" => Some(DnsRecordIpType::Dualstack),
-        "ipv6" => Some(DnsRecordIpType::Ipv6),
-        "service-defined" => Some(DnsRecordIpType::ServiceDefined),
-        _ => None,
+    fn sg_rules<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<Vec<SgRule>> {
+        let mut out = Vec::new();
+        self.each_obj(m, key, p, &mut |r, ip| {
+            let protocol = self.protocol(r, "IpProtocol", ip)?;
+            let ports = self.ports(protocol, r, ("FromPort", "ToPort"), ip)?;
+            let mut cidrs = Vec::new();
+            for (list, field) in [("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")] {
+                self.each_obj(r, list, ip, &mut |c, jp| {
+                    cidrs.push(self.req_cidr(c, field, jp)?);
+                    Ok(())
+                })?;
+            }
+            out.push(SgRule {
+                protocol,
+                ports,
+                cidrs,
+                group_ids: self.each_str(r, "UserIdGroupPairs", "GroupId", ip)?,
+                prefix_list_ids: self.each_str(r, "PrefixListIds", "PrefixListId", ip)?,
+            });
+            Ok(())
+        })?;
+        Ok(out)
     }
-}
 
-/// An endpoint's `DnsOptions`: the record types of its private DNS and
-/// whether that DNS answers only through inbound Resolver endpoints.
-fn dns_options(
-    doc: &Doc<'_>,
-    m: V<'_>,
-    p: &P<'_>,
-) -> Result<(Option<DnsRecordIpType>, PrivateDnsScope), InputError> {
-    let Some(o) = m.get("DnsOptions") else {
-        return Ok((None, PrivateDnsScope::WholeVpc));
-    };
-    let op = P::Field(p, "DnsOptions");
-    let o = match o.val() {
-        Val::Null => return Ok((None, PrivateDnsScope::WholeVpc)),
-        _ => doc.obj(o, &op)?,
-    };
-    let record = match doc.opt_str(o, "DnsRecordIpType", &op)? {
-        None => None,
-        Some(s) => Some(dns_record_ip_type(s).ok_or_else(|| {
-            doc.shape(
-                &P::Field(&op, "DnsRecordIpType"),
-                "\"ipv4\", \"dualstack\", \"ipv6\" or \"service-defined\"",
-                "another string",
-            )
-        })?),
-    };
-    let inbound_only = doc
-        .opt_bool(o, "PrivateDnsOnlyForInboundResolverEndpoint", &op)?
-        .unwrap_or(false);
-    Ok((record, PrivateDnsScope::from_flag(inbound_only)))
-}
+    fn network_acl<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<NetworkAcl> {
+        let subnet_ids = self.each_str(m, "Associations", "SubnetId", p)?;
+        let mut entries = Vec::new();
+        self.each_obj(m, "Entries", p, &mut |e, ip| {
+            entries.push(self.acl_entry(e, ip)?);
+            Ok(())
+        })?;
+        Ok(NetworkAcl {
+            id: id.to_owned(),
+            vpc_id: self.req_str(m, "VpcId", p)?.to_owned(),
+            is_default: self.opt_bool(m, "IsDefault", p)?.unwrap_or(false),
+            subnet_ids,
+            entries,
+        })
+    }
 
-fn sg_rules(doc: &Doc<'_>, m: V<'_>, key: &str, p: &P<'_>) -> Result<Vec<SgRule>, InputError> {
-    let mut out = Vec::new();
-    doc.each_obj(m, key, p, &mut |r, ip| {
-        let protocol = doc.protocol(r, "IpProtocol", ip)?;
-        let from = doc.port(doc.opt_int(r, "FromPort", ip)?, ip, "FromPort")?;
-        let to = doc.port(doc.opt_int(r, "ToPort", ip)?, ip, "ToPort")?;
-        let ports = match (protocol, from, to) {
-            (Protocol::Tcp, Some(from), Some(to)) => PortRange { from, to },
+    fn acl_entry<'t, V: Tree<'t>>(&self, m: V, p: &P<'_>) -> R<AclEntry> {
+        let rule_number = match self.opt_int(m, "RuleNumber", p)? {
+            // 1..=32768: fits.
+            Some(n) if (1..=32768).contains(&n) => n as u32,
+            Some(_) => {
+                return Err(self.shape(
+                    &P::Field(p, "RuleNumber"),
+                    "a rule number from 1 to 32768 (32768: the IPv6 default rule)",
+                    "a number outside it",
+                ));
+            }
+            None => {
+                return Err(self.shape(
+                    &P::Field(p, "RuleNumber"),
+                    "an integer (the field is required)",
+                    "nothing",
+                ));
+            }
+        };
+        let direction = if self.req_bool(m, "Egress", "true or false (the field is required)", p)? {
+            Direction::Egress
+        } else {
+            Direction::Ingress
+        };
+        let protocol = self.protocol(m, "Protocol", p)?;
+        let action = self.req_str(m, "RuleAction", p)?;
+        let actions = [("allow", RuleAction::Allow), ("deny", RuleAction::Deny)];
+        let action = actions
+            .iter()
+            .find(|(name, _)| action.eq_ignore_ascii_case(name))
+            .map(|&(_, a)| a)
+            .ok_or_else(|| {
+                self.shape(
+                    &P::Field(p, "RuleAction"),
+                    "\"allow\" or \"deny\"",
+                    "another string",
+                )
+            })?;
+        let cidr = match (
+            self.opt_cidr(m, "CidrBlock", p)?,
+            self.opt_cidr(m, "Ipv6CidrBlock", p)?,
+        ) {
+            (Some(c), _) | (None, Some(c)) => c,
+            (None, None) => {
+                return Err(self.shape(
+                    &P::Field(p, "CidrBlock"),
+                    "a CIDR in CidrBlock or Ipv6CidrBlock",
+                    "neither",
+                ));
+            }
+        };
+        let ports = match m.get("PortRange") {
+            Some(r) if protocol == Protocol::Tcp && r.val() == Val::Obj => {
+                self.ports(protocol, r, ("From", "To"), &P::Field(p, "PortRange"))?
+            }
             _ => PortRange::ALL,
         };
-        let mut cidrs = Vec::new();
-        for (list, field) in [("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")] {
-            doc.each_obj(r, list, ip, &mut |c, jp| {
-                let s = doc.req_str(c, field, jp)?;
-                cidrs.push(doc.cidr(s, &P::Field(jp, field))?);
-                Ok(())
-            })?;
-        }
-        out.push(SgRule {
+        Ok(AclEntry {
+            rule_number,
+            direction,
             protocol,
+            action,
+            cidr,
             ports,
-            cidrs,
-            group_ids: doc.each_str(r, "UserIdGroupPairs", "GroupId", ip)?,
-            prefix_list_ids: doc.each_str(r, "PrefixListIds", "PrefixListId", ip)?,
-        });
-        Ok(())
-    })?;
-    Ok(out)
-}
+        })
+    }
 
-fn acl_entry(doc: &Doc<'_>, m: V<'_>, p: &P<'_>) -> Result<AclEntry, InputError> {
-    let rule_number = match doc.opt_int(m, "RuleNumber", p)? {
-        Some(n) if (1..=32768).contains(&n) => n as u32,
-        Some(_) => {
-            return Err(doc.shape(
-                &P::Field(p, "RuleNumber"),
-                "a rule number from 1 to 32768 (32768: the IPv6 default rule)",
-                "a number outside it",
-            ));
-        }
-        None => {
-            return Err(doc.shape(
-                &P::Field(p, "RuleNumber"),
-                "an integer (the field is required)",
-                "nothing",
-            ));
-        }
-    };
-    let direction = match doc.opt_bool(m, "Egress", p)? {
-        Some(true) => Direction::Egress,
-        Some(false) => Direction::Ingress,
-        None => {
-            return Err(doc.shape(
-                &P::Field(p, "Egress"),
-                "true or false (the field is required)",
-                "nothing",
-            ));
-        }
-    };
-    let protocol = doc.protocol(m, "Protocol", p)?;
-    let action = match one_of(Some(doc.req_str(m, "RuleAction", p)?), &["allow", "deny"]) {
-        Some(0) => RuleAction::Allow,
-        Some(_) => RuleAction::Deny,
-        None => {
-            return Err(doc.shape(
-                &P::Field(p, "RuleAction"),
-                "\"allow\" or \"deny\"",
-                "another string",
-            ));
-        }
-    };
-    let cidr = match (
-        doc.opt_cidr(m, "CidrBlock", p)?,
-        doc.opt_cidr(m, "Ipv6CidrBlock", p)?,
-    ) {
-        (Some(c), _) | (None, Some(c)) => c,
-        (None, None) => {
-            return Err(doc.shape(
-                &P::Field(p, "CidrBlock"),
-                "a CIDR in CidrBlock or Ipv6CidrBlock",
-                "neither",
-            ));
-        }
-    };
-    let ports = match (protocol, m.get("PortRange")) {
-        (Protocol::Tcp, Some(r)) if matches!(r.val(), Val::Obj) => {
-            let rp = P::Field(p, "PortRange");
-            let from = doc.port(doc.opt_int(r, "From", &rp)?, &rp, "From")?;
-            let to = doc.port(doc.opt_int(r, "To", &rp)?, &rp, "To")?;
-            match (from, to) {
-                (Some(from), Some(to)) => PortRange { from, to },
-                _ => PortRange::ALL,
+    fn nat_gateway<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<NatGateway> {
+        let state = lookup_any_case(
+            self.opt_str(m, "State", p)?,
+            &[("available", NatState::Available)],
+            NatState::NotAvailable,
+        );
+        let connectivity = lookup_any_case(
+            self.opt_str(m, "ConnectivityType", p)?,
+            &[("private", NatConnectivity::Private)],
+            NatConnectivity::Public,
+        );
+        Ok(NatGateway {
+            id: id.to_owned(),
+            vpc_id: self.opt_owned(m, "VpcId", p)?,
+            subnet_id: self.req_str(m, "SubnetId", p)?.to_owned(),
+            state,
+            connectivity,
+        })
+    }
+
+    fn internet_gateway<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<InternetGateway> {
+        let mut attached_vpc_ids = Vec::new();
+        self.each_obj(m, "Attachments", p, &mut |a, ip| {
+            let state = self.opt_str(a, "State", ip)?.unwrap_or("available");
+            if matches!(state, "available" | "attached") {
+                attached_vpc_ids.push(self.req_str(a, "VpcId", ip)?.to_owned());
             }
-        }
-        _ => PortRange::ALL,
-    };
-    Ok(AclEntry {
-        rule_number,
-        direction,
-        protocol,
-        action,
-        cidr,
-        ports,
-    })
-}
+            Ok(())
+        })?;
+        Ok(InternetGateway {
+            id: id.to_owned(),
+            attached_vpc_ids,
+        })
+    }
 
-pub(crate) mod tree;
+    fn dhcp_options<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<DhcpOptions> {
+        let mut domain_name_servers = Vec::new();
+        self.each_obj(m, "DhcpConfigurations", p, &mut |c, ip| {
+            if self.req_str(c, "Key", ip)? == "domain-name-servers" {
+                domain_name_servers.extend(self.each_str(c, "Values", "Value", ip)?);
+            }
+            Ok(())
+        })?;
+        Ok(DhcpOptions {
+            id: id.to_owned(),
+            domain_name_servers,
+        })
+    }
+
+    fn bpa_exclusion<'t, V: Tree<'t>>(&self, id: &str, m: V, p: &P<'_>) -> R<BpaExclusion> {
+        let field = "InternetGatewayExclusionMode";
+        let mode = self.one_of(
+            self.req_str(m, field, p)?,
+            BPA_EXCLUSION_MODES,
+            BPA_EXCLUSION_MODES_EXPECTED,
+            &P::Field(p, field),
+        )?;
+        let scope = bpa_exclusion_scope(self.req_str(m, "ResourceArn", p)?).ok_or_else(|| {
+            self.shape(
+                &P::Field(p, "ResourceArn"),
+                BPA_EXCLUSION_ARN,
+                "another string",
+            )
+        })?;
+        let state = exclusion_state(self.req_str(m, "State", p)?);
+        Ok(BpaExclusion {
+            id: id.to_owned(),
+            mode,
+            scope,
+            state,
+        })
+    }
+
+    /// One prefix of ip-ranges.json: `prefixes[]` (`v6` false: `ip_prefix`, an
+    /// IPv4 CIDR) or `ipv6_prefixes[]` (`ipv6_prefix`, an IPv6 CIDR).
+    fn ip_range<'t, V: Tree<'t>>(&self, v6: bool, m: V, p: &P<'_>) -> R<IpRange> {
+        let field = if v6 { "ipv6_prefix" } else { "ip_prefix" };
+        let cidr = self.req_cidr(m, field, p)?;
+        if matches!(cidr, Cidr::V6(_)) != v6 {
+            let (expected, found) = if v6 {
+                ("an IPv6 CIDR such as 2600:1f14::/35", "an IPv4 CIDR")
+            } else {
+                ("an IPv4 CIDR such as 3.5.140.0/22", "an IPv6 CIDR")
+            };
+            return Err(self.shape(&P::Field(p, field), expected, found));
+        }
+        Ok(IpRange {
+            cidr,
+            region: self.req_str(m, "region", p)?.to_owned(),
+            service: self.req_str(m, "service", p)?.to_owned(),
+        })
+    }
+}
