@@ -43,6 +43,7 @@ use super::model::*;
 use crate::json::{self, Tree, Val};
 use crate::net::{Cidr, CidrError};
 use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -168,16 +169,17 @@ struct Doc<'a> {
 }
 
 impl Doc<'_> {
-    fn shape(&self, path: &P<'_>, expected: &str, found: &str) -> InputError {
-        InputError::Shape {
+    #[cold]
+    fn shape(&self, path: &P<'_>, expected: &str, found: &str) -> Bad {
+        Bad(Box::new(InputError::Shape {
             document: self.name.to_owned(),
             path: path.to_string(),
             expected: expected.to_owned(),
             found: found.to_owned(),
-        }
+        }))
     }
 
-    fn obj<'t, V: Tree<'t>>(&self, v: V, p: &P<'_>) -> Result<V, InputError> {
+    fn obj<'t, V: Tree<'t>>(&self, v: V, p: &P<'_>) -> R<V> {
         match v.val() {
             Val::Obj => Ok(v),
             other => Err(self.shape(p, "an object", other.kind())),
@@ -185,7 +187,7 @@ impl Doc<'_> {
     }
 
     /// `v`, unless it nests too deep to be read.
-    fn shallow<'t, V: Tree<'t>>(&self, v: V, p: &P<'_>) -> Result<V, InputError> {
+    fn shallow<'t, V: Tree<'t>>(&self, v: V, p: &P<'_>) -> R<V> {
         if v.nests_too_deep() {
             return Err(self.shape(
                 p,
@@ -197,14 +199,14 @@ impl Doc<'_> {
     }
 
     /// The top-level member `key` (checked for nesting), if present.
-    fn top_value<'t, V: Tree<'t>>(&self, m: V, key: &str) -> Result<Option<V>, InputError> {
+    fn top_value<'t, V: Tree<'t>>(&self, m: V, key: &str) -> R<Option<V>> {
         m.get(key)
             .map(|v| self.shallow(v, &at_top(key)))
             .transpose()
     }
 
     /// The string at `p`, or `what` was expected there.
-    fn string<'t>(&self, v: Option<Val<'t>>, what: &str, p: &P<'_>) -> Result<&'t str, InputError> {
+    fn string<'t>(&self, v: Option<Val<'t>>, what: &str, p: &P<'_>) -> R<&'t str> {
         match v {
             Some(Val::Str(s)) => Ok(s),
             Some(other) => Err(self.shape(p, "a string", other.kind())),
@@ -212,7 +214,7 @@ impl Doc<'_> {
         }
     }
 
-    fn req_str<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> Result<&'t str, InputError> {
+    fn req_str<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<&'t str> {
         let v = m.get(key).map(V::val);
         self.string(v, "a string (the field is required)", &P::Field(p, key))
     }
@@ -222,7 +224,7 @@ impl Doc<'_> {
         m: V,
         key: &str,
         p: &P<'_>,
-    ) -> Result<Option<&'t str>, InputError> {
+    ) -> R<Option<&'t str>> {
         match m.get(key).map(V::val) {
             None | Some(Val::Null) => Ok(None),
             v => self.string(v, "", &P::Field(p, key)).map(Some),
@@ -234,7 +236,7 @@ impl Doc<'_> {
         m: V,
         key: &str,
         p: &P<'_>,
-    ) -> Result<Option<String>, InputError> {
+    ) -> R<Option<String>> {
         Ok(self.opt_str(m, key, p)?.map(str::to_owned))
     }
 
@@ -243,7 +245,7 @@ impl Doc<'_> {
         m: V,
         key: &str,
         p: &P<'_>,
-    ) -> Result<Option<bool>, InputError> {
+    ) -> R<Option<bool>> {
         match m.get(key).map(V::val) {
             None | Some(Val::Null) => Ok(None),
             Some(Val::Bool(b)) => Ok(Some(b)),
@@ -259,7 +261,7 @@ impl Doc<'_> {
         key: &str,
         what: &str,
         p: &P<'_>,
-    ) -> Result<bool, InputError> {
+    ) -> R<bool> {
         self.opt_bool(m, key, p)?
             .ok_or_else(|| self.shape(&P::Field(p, key), what, "nothing"))
     }
@@ -269,7 +271,7 @@ impl Doc<'_> {
         m: V,
         key: &str,
         p: &P<'_>,
-    ) -> Result<Option<i64>, InputError> {
+    ) -> R<Option<i64>> {
         let fp = P::Field(p, key);
         match m.get(key).map(V::val) {
             None | Some(Val::Null) => Ok(None),
@@ -287,7 +289,7 @@ impl Doc<'_> {
         m: V,
         key: &str,
         p: &P<'_>,
-    ) -> Result<impl Iterator<Item = V> + use<'t, V>, InputError> {
+    ) -> R<impl Iterator<Item = V> + use<'t, V>> {
         // `items` of an object or of null is empty.
         let Some(v) = m.get(key) else {
             return Ok(m.items());
@@ -305,8 +307,8 @@ impl Doc<'_> {
         m: V,
         key: &str,
         p: &P<'_>,
-        f: &mut dyn FnMut(V, &P<'_>) -> Result<(), InputError>,
-    ) -> Result<(), InputError> {
+        f: &mut dyn FnMut(V, &P<'_>) -> R<()>,
+    ) -> R<()> {
         let kp = P::Field(p, key);
         for (i, v) in self.opt_arr(m, key, p)?.enumerate() {
             let ip = P::Index(&kp, i);
@@ -322,7 +324,7 @@ impl Doc<'_> {
         key: &str,
         field: &str,
         p: &P<'_>,
-    ) -> Result<Vec<String>, InputError> {
+    ) -> R<Vec<String>> {
         let mut out = Vec::new();
         self.each_obj(m, key, p, &mut |o, ip| {
             out.push(self.req_str(o, field, ip)?.to_owned());
@@ -332,7 +334,7 @@ impl Doc<'_> {
     }
 
     /// The array of strings under `key`.
-    fn strs<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> Result<Vec<String>, InputError> {
+    fn strs<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<Vec<String>> {
         let fp = P::Field(p, key);
         let mut out = Vec::new();
         for (i, v) in self.opt_arr(m, key, p)?.enumerate() {
@@ -344,7 +346,7 @@ impl Doc<'_> {
         Ok(out)
     }
 
-    fn cidr(&self, s: &str, p: &P<'_>) -> Result<Cidr, InputError> {
+    fn cidr(&self, s: &str, p: &P<'_>) -> R<Cidr> {
         match s.parse::<Cidr>() {
             Ok(c) => Ok(c),
             // AWS stores some rules as written; the network is what matches.
@@ -362,7 +364,7 @@ impl Doc<'_> {
         m: V,
         key: &str,
         p: &P<'_>,
-    ) -> Result<Option<Cidr>, InputError> {
+    ) -> R<Option<Cidr>> {
         match self.opt_str(m, key, p)? {
             Some(s) => Ok(Some(self.cidr(s, &P::Field(p, key))?)),
             None => Ok(None),
@@ -370,7 +372,7 @@ impl Doc<'_> {
     }
 
     /// The CIDR in the string field `key`, which the document must have.
-    fn req_cidr<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> Result<Cidr, InputError> {
+    fn req_cidr<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<Cidr> {
         self.cidr(self.req_str(m, key, p)?, &P::Field(p, key))
     }
 
@@ -382,7 +384,7 @@ impl Doc<'_> {
         values: &[(&str, T)],
         expected: &str,
         p: &P<'_>,
-    ) -> Result<T, InputError> {
+    ) -> R<T> {
         lookup(s, values).ok_or_else(|| self.shape(p, expected, "another string"))
     }
 
@@ -391,7 +393,7 @@ impl Doc<'_> {
         m: V,
         key: &str,
         p: &P<'_>,
-    ) -> Result<Protocol, InputError> {
+    ) -> R<Protocol> {
         const EXPECTED: &str = "a protocol such as \"-1\", \"tcp\" or \"6\"";
         let fp = P::Field(p, key);
         Ok(match m.get(key).map(V::val) {
@@ -416,7 +418,7 @@ impl Doc<'_> {
         m: V,
         (from_key, to_key): (&str, &str),
         p: &P<'_>,
-    ) -> Result<PortRange, InputError> {
+    ) -> R<PortRange> {
         let port = |key| match self.opt_int(m, key, p)? {
             Some(n) if n < 0 => Ok(None),
             None => Ok(None),
@@ -448,8 +450,13 @@ fn lookup_any_case<T: Copy>(s: Option<&str>, values: &[(&str, T)], other: T) -> 
         .map_or(other, |&(_, v)| v)
 }
 
+/// A reader's error: boxed, so that a result is at most two words wide and
+/// `?` moves no more (a `Result` carrying the whole `InputError` made every
+/// reader's error paths copy it, several KB of the browser page's module).
+struct Bad(Box<InputError>);
+
 /// A reader's result.
-type R<T> = Result<T, InputError>;
+type R<T> = Result<T, Bad>;
 
 /// A syntax error of the document `document`, whose text is `text`.
 fn json_error(document: &str, text: &str, e: &json::SyntaxError) -> InputError {
@@ -505,13 +512,16 @@ const LISTS: [&str; 15] = [
 
 /// One resource of a list, read after its id (which is new): `seen` is the
 /// parser's, for resources that merge with others (prefix lists).
-type ReadItem<'f, V> = dyn FnMut(&mut Seen, &str, V, &P<'_>) -> Result<(), InputError> + 'f;
+type ReadItem<'f, V> = dyn FnMut(&mut Seen, &str, V, &P<'_>) -> R<()> + 'f;
 
 impl Reader {
     /// Reads one document (its top-level value `top`; `name` names it in
     /// errors) into the model.
     pub fn read<'t, V: Tree<'t>>(&mut self, name: &str, top: V) -> Result<(), InputError> {
-        let doc = Doc { name };
+        self.document(&Doc { name }, top).map_err(|e| *e.0)
+    }
+
+    fn document<'t, V: Tree<'t>>(&mut self, doc: &Doc<'_>, top: V) -> R<()> {
         if top.val() != Val::Obj {
             return Err(doc.shape(
                 &P::Root,
@@ -645,7 +655,7 @@ fn vpc_attributes<'t, V: Tree<'t>>(
     doc: &Doc<'_>,
     m: V,
     input: &mut VpcInput,
-) -> Result<(), InputError> {
+) -> R<()> {
     let support = m.get("EnableDnsSupport");
     let hostnames = m.get("EnableDnsHostnames");
     if support.is_none() && hostnames.is_none() {
@@ -657,7 +667,7 @@ fn vpc_attributes<'t, V: Tree<'t>>(
         &at_top("VpcId"),
     )?;
     let attrs = input.dns_attributes.entry_or_default(vpc_id.to_owned());
-    let flag = |v: Option<V>, key| -> Result<Option<bool>, InputError> {
+    let flag = |v: Option<V>, key| -> R<Option<bool>> {
         let Some(v) = v else { return Ok(None) };
         let p = at_top(key);
         doc.req_bool(
@@ -678,7 +688,7 @@ fn vpc_attributes<'t, V: Tree<'t>>(
 }
 
 /// Adds a resource read (or stops at its error).
-fn push<T>(out: &mut Vec<T>, item: Result<T, InputError>) -> Result<(), InputError> {
+fn push<T>(out: &mut Vec<T>, item: R<T>) -> R<()> {
     out.push(item?);
     Ok(())
 }
