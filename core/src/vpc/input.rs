@@ -548,7 +548,10 @@ impl Reader {
                             &mut input.$list.given,
                             $id,
                             Kind::$kind,
-                            &mut |_, id, m, p| push(&mut input.$list.items, doc.$read(id, m, p)),
+                            &mut |_, id, m, p| {
+                                input.$list.items.push(doc.$read(id, m, p)?);
+                                Ok(())
+                            },
                         ),)*
                         $($other)*
                     }
@@ -684,12 +687,6 @@ fn vpc_attributes<'t, V: Tree<'t>>(
     if let Some(b) = flag(hostnames, "EnableDnsHostnames")? {
         attrs.dns_hostnames = Some(DnsHostnames::from_flag(b));
     }
-    Ok(())
-}
-
-/// Adds a resource read (or stops at its error).
-fn push<T>(out: &mut Vec<T>, item: R<T>) -> R<()> {
-    out.push(item?);
     Ok(())
 }
 
