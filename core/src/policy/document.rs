@@ -9,6 +9,7 @@
 
 use crate::json::{Document, MAX_NESTING, Val, Value};
 use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -285,18 +286,25 @@ impl fmt::Display for P<'_> {
     }
 }
 
-fn element(path: &P<'_>, problem: Problem) -> PolicyError {
-    PolicyError::Element {
+/// A reading error, boxed: a result stays two words wide, and `?` moves no
+/// more (the whole error in every `Result` cost the page's module code).
+struct Bad(Box<PolicyError>);
+
+type R<T> = Result<T, Bad>;
+
+#[cold]
+fn element(path: &P<'_>, problem: Problem) -> Bad {
+    Bad(Box::new(PolicyError::Element {
         path: format!("{path}"),
         problem,
-    }
+    }))
 }
 
-fn expected(path: &P<'_>, what: &'static str, v: Value<'_>) -> PolicyError {
+fn expected(path: &P<'_>, what: &'static str, v: Value<'_>) -> Bad {
     element(path, Problem::Expected(what, v.kind()))
 }
 
-fn string<'t>(path: &P<'_>, v: Value<'t>) -> Result<&'t str, PolicyError> {
+fn string<'t>(path: &P<'_>, v: Value<'t>) -> R<&'t str> {
     match v.val() {
         Val::Str(s) => Ok(s),
         _ => Err(expected(path, "a string", v)),
@@ -304,7 +312,7 @@ fn string<'t>(path: &P<'_>, v: Value<'t>) -> Result<&'t str, PolicyError> {
 }
 
 /// A string or an array of strings (IAM allows both for most elements).
-fn strings<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<&'t str>, PolicyError> {
+fn strings<'t>(path: &P<'_>, v: Value<'t>) -> R<Vec<&'t str>> {
     match v.val() {
         Val::Str(s) => Ok(alloc::vec![s]),
         Val::Arr => {
@@ -320,6 +328,10 @@ fn strings<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<&'t str>, PolicyError> 
 
 /// Reads a policy from its document's tree.
 pub(crate) fn read_policy(root: Value<'_>) -> Result<Policy<'_>, PolicyError> {
+    policy(root).map_err(|e| *e.0)
+}
+
+fn policy(root: Value<'_>) -> R<Policy<'_>> {
     let mut version = None;
     let mut statement = None;
     for member in root.children() {
@@ -371,7 +383,7 @@ fn one_of<'t>(
     (a, b): (&'static str, &'static str),
     pos: Option<Value<'t>>,
     neg: Option<Value<'t>>,
-) -> Result<(bool, Value<'t>), PolicyError> {
+) -> R<(bool, Value<'t>)> {
     match (pos, neg) {
         (Some(v), None) => Ok((false, v)),
         (None, Some(v)) => Ok((true, v)),
@@ -380,7 +392,7 @@ fn one_of<'t>(
     }
 }
 
-fn read_statement<'t>(path: &P<'_>, v: Value<'t>) -> Result<Statement<'t>, PolicyError> {
+fn read_statement<'t>(path: &P<'_>, v: Value<'t>) -> R<Statement<'t>> {
     if v.val() != Val::Obj {
         return Err(expected(path, "an object", v));
     }
@@ -460,7 +472,7 @@ fn read_patterns<'t>(
     names: (&'static str, &'static str),
     pos: Option<Value<'t>>,
     neg: Option<Value<'t>>,
-) -> Result<Patterns<'t>, PolicyError> {
+) -> R<Patterns<'t>> {
     let (negated, v) = one_of(path, names, pos, neg)?;
     let name = if negated { names.1 } else { names.0 };
     Ok(Patterns {
@@ -469,7 +481,7 @@ fn read_patterns<'t>(
     })
 }
 
-fn read_principals<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<Principal<'t>>, PolicyError> {
+fn read_principals<'t>(path: &P<'_>, v: Value<'t>) -> R<Vec<Principal<'t>>> {
     match v.val() {
         Val::Str("*") => Ok(alloc::vec![Principal::Anyone]),
         Val::Str(s) => Err(element(path, Problem::PrincipalString(String::from(s)))),
@@ -497,7 +509,7 @@ fn read_principals<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<Principal<'t>>,
 }
 
 /// A condition value: strings, numbers and booleans, as text.
-fn condition_value<'t>(path: &P<'_>, v: Value<'t>) -> Result<&'t str, PolicyError> {
+fn condition_value<'t>(path: &P<'_>, v: Value<'t>) -> R<&'t str> {
     match v.val() {
         Val::Str(s) => Ok(s),
         Val::Num(n) => Ok(n),
@@ -506,7 +518,7 @@ fn condition_value<'t>(path: &P<'_>, v: Value<'t>) -> Result<&'t str, PolicyErro
     }
 }
 
-fn read_conditions<'t>(path: &P<'_>, v: Value<'t>) -> Result<Vec<Condition<'t>>, PolicyError> {
+fn read_conditions<'t>(path: &P<'_>, v: Value<'t>) -> R<Vec<Condition<'t>>> {
     if v.val() != Val::Obj {
         return Err(expected(
             path,
