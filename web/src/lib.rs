@@ -23,6 +23,12 @@
 
 mod tape;
 
+/// The module's allocator (see Cargo.toml): single-threaded WebAssembly
+/// only, as the page's module is.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use core::net::IpAddr;
 use netready_core::catalog::{self, Profile, Region};
 use netready_core::classify::AddressClass;
