@@ -13,6 +13,7 @@
 //! * [`report`]: the `netready.report/v1` JSON schema shared by probe and
 //!   validator;
 //! * [`commands`]: ready-to-run `aws ec2 …` fix commands.
+//! * [`iac`]: the catalog's endpoints as Terraform and CloudFormation.
 //! * [`json`]: the JSON reader the validator's and the policy's parsers
 //!   share (one pass, syntax errors with their position).
 //! * [`metadata`]: what the ECS and EC2 metadata services answer, parsed
@@ -44,6 +45,7 @@ extern crate std;
 pub mod catalog;
 pub mod classify;
 pub mod commands;
+pub mod iac;
 pub mod json;
 pub mod metadata;
 pub mod net;

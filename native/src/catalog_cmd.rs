@@ -1,7 +1,8 @@
 //! `netready catalog`: the endpoints a profile needs in a region, as a table,
 //! as JSON, or as commands that create them.
 //!
-//! Guarantees: every value printed comes from `netready-core`'s catalog; an
+//! Guarantees: every value printed comes from `netready-core`'s catalog (the
+//! Terraform and CloudFormation forms from `netready_core::iac`); an
 //! unknown region or profile is a usage error (exit 2) naming what was
 //! expected. A region this release does not know but that is well-formed is
 //! accepted with a warning on standard error.
@@ -12,6 +13,7 @@ use netready_core::catalog::{
     self, AccountId, Availability, EndpointUse, Profile, Region, Service,
 };
 use netready_core::commands::{self, EndpointPlacement, FixFormat};
+use netready_core::iac;
 use std::io::Write;
 
 /// Output formats of `netready catalog`.
@@ -122,9 +124,15 @@ pub fn render(
     account: Option<&AccountId>,
     args: &CatalogArgs,
 ) -> String {
+    let placement = || EndpointPlacement {
+        vpc_id: args.vpc_id.clone(),
+        subnet_ids: args.subnets.clone(),
+        security_group_ids: args.security_groups.clone(),
+        route_table_ids: args.route_tables.clone(),
+    };
     match args.format {
-        CatalogFormat::Terraform => terraform(region, profile, args),
-        CatalogFormat::Cloudformation => cloudformation(region, profile, args),
+        CatalogFormat::Terraform => iac::terraform(region, profile, &placement()),
+        CatalogFormat::Cloudformation => iac::cloudformation(region, profile, &placement()),
         CatalogFormat::Json => {
             let doc = catalog::document(region, profile, account);
             let mut s = serde_json::to_string_pretty(&doc)
@@ -138,12 +146,7 @@ pub fn render(
             } else {
                 FixFormat::PowerShell
             };
-            let placement = EndpointPlacement {
-                vpc_id: args.vpc_id.clone(),
-                subnet_ids: args.subnets.clone(),
-                security_group_ids: args.security_groups.clone(),
-                route_table_ids: args.route_tables.clone(),
-            };
+            let placement = placement();
             let mut out = format!(
                 "# VPC endpoints for the {} profile in {} ({} partition)\n",
                 profile,
@@ -228,292 +231,4 @@ pub fn render(
             out
         }
     }
-}
-
-// ---------------------------------------------------------------------------
-// Terraform and CloudFormation forms (added with the validator).
-// ---------------------------------------------------------------------------
-
-/// One aligned Terraform attribute line.
-fn tf_attr(name: &str, value: &str) -> String {
-    format!("  {name:<19} = {value}\n")
-}
-
-/// A Terraform identifier for a service id: `ecr.api` → `ecr_api`.
-fn tf_name(id: &str) -> String {
-    id.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
-}
-
-/// A CloudFormation logical id for a service id: `ecr.api` → `EcrApiEndpoint`.
-fn cfn_name(id: &str) -> String {
-    let mut out = String::new();
-    for part in id
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-    {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(chars);
-        }
-    }
-    out.push_str("Endpoint");
-    out
-}
-
-/// An HCL string literal: escapes quotes, backslashes, control characters
-/// and template sequences (`${`, `%{`), since IDs come from the user.
-fn hcl_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-fn hcl_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| hcl_string(s)).collect();
-    format!("[{}]", quoted.join(", "))
-}
-
-/// Renders the profile's endpoints as Terraform: variables for the VPC,
-/// subnets, security groups and route tables (defaulting to the flags), and
-/// one `aws_vpc_endpoint` per endpoint.
-pub fn terraform(region: &Region, profile: Profile, args: &CatalogArgs) -> String {
-    let endpoints: Vec<&Service> = catalog::endpoints(profile).collect();
-    let needs = |t: catalog::EndpointType| {
-        endpoints
-            .iter()
-            .any(|s| s.endpoint_type == t && creatable(s, region))
-    };
-    let mut out = format!(
-        "# VPC endpoints for the {profile} profile in {region} ({} partition).\n# Generated by: netready catalog --format terraform\n# Interface endpoints cost about $7.20 a month per endpoint per AZ plus data processing; gateway endpoints are free.\n\n",
-        region.partition()
-    );
-    let var = |out: &mut String, name: &str, ty: &str, desc: &str, default: Option<String>| {
-        out.push_str(&format!(
-            "variable \"{name}\" {{\n  description = {}\n  type        = {ty}\n",
-            hcl_string(desc)
-        ));
-        if let Some(d) = default {
-            out.push_str(&format!("  default     = {d}\n"));
-        }
-        out.push_str("}\n\n");
-    };
-    var(
-        &mut out,
-        "vpc_id",
-        "string",
-        "The runner's VPC",
-        args.vpc_id.as_deref().map(hcl_string),
-    );
-    if needs(catalog::EndpointType::Interface) {
-        var(
-            &mut out,
-            "subnet_ids",
-            "list(string)",
-            "Subnets for interface endpoints, one per AZ",
-            (!args.subnets.is_empty()).then(|| hcl_list(&args.subnets)),
-        );
-        var(
-            &mut out,
-            "security_group_ids",
-            "list(string)",
-            "Security groups of interface endpoints: they must allow inbound TCP 443 from the runner's tasks",
-            (!args.security_groups.is_empty()).then(|| hcl_list(&args.security_groups)),
-        );
-    }
-    if needs(catalog::EndpointType::Gateway) {
-        var(
-            &mut out,
-            "route_table_ids",
-            "list(string)",
-            "Route tables of the runner's subnets, for gateway endpoints",
-            (!args.route_tables.is_empty()).then(|| hcl_list(&args.route_tables)),
-        );
-    }
-    for s in endpoints {
-        out.push_str(&format!("# {} ({}): {}\n", s.name, s.id, s.purpose));
-        if let Some(note) = s.note {
-            out.push_str(&format!("# note: {note}\n"));
-        }
-        let service_region = match s.availability(region) {
-            Availability::InRegion => None,
-            Availability::CrossRegion { service_region } => Some(service_region),
-            Availability::ControlPlaneRegionOnly { region: home } => {
-                out.push_str(&format!(
-                    "# Not created here: {} can only be created in {home}; reach it through a transit gateway or peering to a VPC in {home} that has it.\n\n",
-                    s.service_name(region)
-                ));
-                continue;
-            }
-            Availability::NotInPartition => {
-                out.push_str(&format!(
-                    "# Not offered in the {} partition.\n\n",
-                    region.partition()
-                ));
-                continue;
-            }
-        };
-        out.push_str(&format!(
-            "resource \"aws_vpc_endpoint\" \"{}\" {{\n",
-            tf_name(s.id)
-        ));
-        out.push_str(&tf_attr("vpc_id", "var.vpc_id"));
-        out.push_str(&tf_attr(
-            "service_name",
-            &hcl_string(&s.service_name(region)),
-        ));
-        out.push_str(&tf_attr(
-            "vpc_endpoint_type",
-            &hcl_string(s.endpoint_type.aws_name()),
-        ));
-        match s.endpoint_type {
-            catalog::EndpointType::Interface => {
-                out.push_str(&tf_attr("subnet_ids", "var.subnet_ids"));
-                out.push_str(&tf_attr("security_group_ids", "var.security_group_ids"));
-                out.push_str(&tf_attr("private_dns_enabled", "true"));
-            }
-            catalog::EndpointType::Gateway => {
-                out.push_str(&tf_attr("route_table_ids", "var.route_table_ids"))
-            }
-        }
-        if let Some(sr) = service_region {
-            out.push_str(&format!(
-                "  # A cross-region endpoint (AWS provider 6.x); in {sr} itself leave service_region out.\n{}", tf_attr("service_region", &hcl_string(sr))
-            ));
-        }
-        out.push_str(&format!(
-            "  tags = {{\n    Name = {}\n  }}\n}}\n\n",
-            hcl_string(&format!("netready-{}", s.id))
-        ));
-    }
-    out
-}
-
-/// Whether the endpoint can be created from `region` at all.
-fn creatable(s: &Service, region: &Region) -> bool {
-    matches!(
-        s.availability(region),
-        Availability::InRegion | Availability::CrossRegion { .. }
-    )
-}
-
-/// Renders the profile's endpoints as a CloudFormation template (JSON, so
-/// every value is escaped by construction), with parameters for the VPC,
-/// subnets, security groups and route tables (defaulting to the flags).
-pub fn cloudformation(region: &Region, profile: Profile, args: &CatalogArgs) -> String {
-    use serde_json::{Map, Value, json};
-    let endpoints: Vec<&Service> = catalog::endpoints(profile)
-        .filter(|s| creatable(s, region))
-        .collect();
-    let has = |t: catalog::EndpointType| endpoints.iter().any(|s| s.endpoint_type == t);
-    let mut params = Map::new();
-    let param = |params: &mut Map<String, Value>,
-                 name: &str,
-                 ty: &str,
-                 desc: &str,
-                 default: Option<String>| {
-        let mut p = json!({"Type": ty, "Description": desc});
-        if let Some(d) = default {
-            p["Default"] = Value::String(d);
-        }
-        params.insert(name.to_owned(), p);
-    };
-    param(
-        &mut params,
-        "VpcId",
-        "AWS::EC2::VPC::Id",
-        "The runner's VPC",
-        args.vpc_id.clone(),
-    );
-    if has(catalog::EndpointType::Interface) {
-        param(
-            &mut params,
-            "SubnetIds",
-            "List<AWS::EC2::Subnet::Id>",
-            "Subnets for interface endpoints, one per AZ",
-            (!args.subnets.is_empty()).then(|| args.subnets.join(",")),
-        );
-        param(
-            &mut params,
-            "SecurityGroupIds",
-            "List<AWS::EC2::SecurityGroup::Id>",
-            "Security groups of interface endpoints: they must allow inbound TCP 443 from the runner's tasks",
-            (!args.security_groups.is_empty()).then(|| args.security_groups.join(",")),
-        );
-    }
-    if has(catalog::EndpointType::Gateway) {
-        param(
-            &mut params,
-            "RouteTableIds",
-            "CommaDelimitedList",
-            "Route tables of the runner's subnets, for gateway endpoints",
-            (!args.route_tables.is_empty()).then(|| args.route_tables.join(",")),
-        );
-    }
-    let mut resources = Map::new();
-    for s in &endpoints {
-        let mut props = json!({
-            "VpcId": {"Ref": "VpcId"},
-            "ServiceName": s.service_name(region),
-            "VpcEndpointType": s.endpoint_type.aws_name(),
-        });
-        match s.endpoint_type {
-            catalog::EndpointType::Interface => {
-                props["SubnetIds"] = json!({"Ref": "SubnetIds"});
-                props["SecurityGroupIds"] = json!({"Ref": "SecurityGroupIds"});
-                props["PrivateDnsEnabled"] = Value::Bool(true);
-            }
-            catalog::EndpointType::Gateway => {
-                props["RouteTableIds"] = json!({"Ref": "RouteTableIds"})
-            }
-        }
-        if let Availability::CrossRegion { service_region } = s.availability(region) {
-            props["ServiceRegion"] = Value::String(service_region.to_owned());
-        }
-        resources.insert(
-            cfn_name(s.id),
-            json!({"Type": "AWS::EC2::VPCEndpoint", "Properties": props}),
-        );
-    }
-    let skipped: Vec<String> = catalog::endpoints(profile)
-        .filter(|s| !creatable(s, region))
-        .map(|s| format!("{} ({})", s.id, s.service_name(region)))
-        .collect();
-    let mut description = format!(
-        "VPC endpoints for the {profile} profile in {region}, generated by netready catalog --format cloudformation. Interface endpoints cost about $7.20 a month per endpoint per AZ plus data processing; gateway endpoints are free."
-    );
-    if !skipped.is_empty() {
-        description.push_str(&format!(
-            " Not creatable from {region} (reach them through a transit gateway or peering): {}.",
-            skipped.join(", ")
-        ));
-    }
-    let template = json!({
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": description,
-        "Parameters": params,
-        "Resources": resources,
-    });
-    let mut s = serde_json::to_string_pretty(&template)
-        .expect("template JSON: plain values always serialise");
-    s.push('\n');
-    s
 }

@@ -182,3 +182,51 @@ fn unknown_but_wellformed_region_warns() {
     assert!(stderr(&o).contains("not known to this release"));
     assert!(stdout(&o).contains("logs.eu-west-9.amazonaws.com"));
 }
+
+/// `--format terraform|cloudformation`, byte for byte as recorded in
+/// tests/data/catalog-iac (written by the renderer when it lived in this
+/// crate, before it moved to `netready_core::iac`): three regions of three
+/// partitions, both profiles, without ids and with ids that need escaping.
+#[test]
+fn terraform_and_cloudformation_as_recorded() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/catalog-iac");
+    let mut n = 0;
+    for region in ["eu-west-1", "us-east-1", "cn-north-1"] {
+        for profile in ["runner", "private"] {
+            for (format, ext) in [("terraform", "tf"), ("cloudformation", "json")] {
+                for ids in [false, true] {
+                    let mut args = vec![
+                        "catalog",
+                        "--region",
+                        region,
+                        "--profile",
+                        profile,
+                        "--format",
+                        format,
+                    ];
+                    if ids {
+                        args.extend([
+                            "--vpc-id",
+                            "vpc-0abc\"${x}",
+                            "--subnet",
+                            "subnet-a",
+                            "--subnet",
+                            "subnet-b\\",
+                            "--security-group",
+                            "sg-1",
+                            "--route-table",
+                            "rtb-%{y}",
+                        ]);
+                    }
+                    let name = format!("{region}-{profile}{}.{ext}", if ids { "-ids" } else { "" });
+                    let want = std::fs::read_to_string(dir.join(&name)).expect("recorded output");
+                    let o = netready(&args);
+                    assert!(o.status.success(), "{name}: {}", stderr(&o));
+                    assert_eq!(stdout(&o), want, "{name}");
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(n, 24);
+}

@@ -6,6 +6,7 @@
 //! Recursion is bounded: the policy reader refuses a document nested 128
 //! levels deep or more before anything is printed.
 
+use crate::iac::hcl_string;
 use crate::json::{Val, Value};
 use alloc::string::String;
 use core::fmt::Write as _;
@@ -59,32 +60,6 @@ pub(super) fn write_json(v: Value<'_>, out: &mut String) {
             out.push('}');
         }
     }
-}
-
-/// Appends `s` as an HCL quoted string: JSON's escapes, and `${` and `%{`
-/// doubled so Terraform does not read them as templates (a policy
-/// variable `${aws:username}` stays literal).
-fn hcl_string(s: &str, out: &mut String) {
-    out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// An object key: bare when it is an identifier HCL reads as a name.

@@ -219,33 +219,18 @@ impl Doc<'_> {
         self.string(v, "a string (the field is required)", &P::Field(p, key))
     }
 
-    fn opt_str<'t, V: Tree<'t>>(
-        &self,
-        m: V,
-        key: &str,
-        p: &P<'_>,
-    ) -> R<Option<&'t str>> {
+    fn opt_str<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<Option<&'t str>> {
         match m.get(key).map(V::val) {
             None | Some(Val::Null) => Ok(None),
             v => self.string(v, "", &P::Field(p, key)).map(Some),
         }
     }
 
-    fn opt_owned<'t, V: Tree<'t>>(
-        &self,
-        m: V,
-        key: &str,
-        p: &P<'_>,
-    ) -> R<Option<String>> {
+    fn opt_owned<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<Option<String>> {
         Ok(self.opt_str(m, key, p)?.map(str::to_owned))
     }
 
-    fn opt_bool<'t, V: Tree<'t>>(
-        &self,
-        m: V,
-        key: &str,
-        p: &P<'_>,
-    ) -> R<Option<bool>> {
+    fn opt_bool<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<Option<bool>> {
         match m.get(key).map(V::val) {
             None | Some(Val::Null) => Ok(None),
             Some(Val::Bool(b)) => Ok(Some(b)),
@@ -255,23 +240,12 @@ impl Doc<'_> {
 
     /// A boolean field the document must have; `what` names it for the
     /// error message.
-    fn req_bool<'t, V: Tree<'t>>(
-        &self,
-        m: V,
-        key: &str,
-        what: &str,
-        p: &P<'_>,
-    ) -> R<bool> {
+    fn req_bool<'t, V: Tree<'t>>(&self, m: V, key: &str, what: &str, p: &P<'_>) -> R<bool> {
         self.opt_bool(m, key, p)?
             .ok_or_else(|| self.shape(&P::Field(p, key), what, "nothing"))
     }
 
-    fn opt_int<'t, V: Tree<'t>>(
-        &self,
-        m: V,
-        key: &str,
-        p: &P<'_>,
-    ) -> R<Option<i64>> {
+    fn opt_int<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<Option<i64>> {
         let fp = P::Field(p, key);
         match m.get(key).map(V::val) {
             None | Some(Val::Null) => Ok(None),
@@ -318,13 +292,7 @@ impl Doc<'_> {
     }
 
     /// The string field `field` of each object of the array under `key`.
-    fn each_str<'t, V: Tree<'t>>(
-        &self,
-        m: V,
-        key: &str,
-        field: &str,
-        p: &P<'_>,
-    ) -> R<Vec<String>> {
+    fn each_str<'t, V: Tree<'t>>(&self, m: V, key: &str, field: &str, p: &P<'_>) -> R<Vec<String>> {
         let mut out = Vec::new();
         self.each_obj(m, key, p, &mut |o, ip| {
             out.push(self.req_str(o, field, ip)?.to_owned());
@@ -359,12 +327,7 @@ impl Doc<'_> {
         }
     }
 
-    fn opt_cidr<'t, V: Tree<'t>>(
-        &self,
-        m: V,
-        key: &str,
-        p: &P<'_>,
-    ) -> R<Option<Cidr>> {
+    fn opt_cidr<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<Option<Cidr>> {
         match self.opt_str(m, key, p)? {
             Some(s) => Ok(Some(self.cidr(s, &P::Field(p, key))?)),
             None => Ok(None),
@@ -378,22 +341,11 @@ impl Doc<'_> {
 
     /// A field that must hold one of `values` (`expected` lists them for
     /// the error message).
-    fn one_of<T: Copy>(
-        &self,
-        s: &str,
-        values: &[(&str, T)],
-        expected: &str,
-        p: &P<'_>,
-    ) -> R<T> {
+    fn one_of<T: Copy>(&self, s: &str, values: &[(&str, T)], expected: &str, p: &P<'_>) -> R<T> {
         lookup(s, values).ok_or_else(|| self.shape(p, expected, "another string"))
     }
 
-    fn protocol<'t, V: Tree<'t>>(
-        &self,
-        m: V,
-        key: &str,
-        p: &P<'_>,
-    ) -> R<Protocol> {
+    fn protocol<'t, V: Tree<'t>>(&self, m: V, key: &str, p: &P<'_>) -> R<Protocol> {
         const EXPECTED: &str = "a protocol such as \"-1\", \"tcp\" or \"6\"";
         let fp = P::Field(p, key);
         Ok(match m.get(key).map(V::val) {
@@ -654,11 +606,7 @@ impl Reader {
 
 /// describe-vpc-attribute: `{"VpcId": …, "EnableDnsSupport": {"Value": true}}`
 /// (or `EnableDnsHostnames`).
-fn vpc_attributes<'t, V: Tree<'t>>(
-    doc: &Doc<'_>,
-    m: V,
-    input: &mut VpcInput,
-) -> R<()> {
+fn vpc_attributes<'t, V: Tree<'t>>(doc: &Doc<'_>, m: V, input: &mut VpcInput) -> R<()> {
     let support = m.get("EnableDnsSupport");
     let hostnames = m.get("EnableDnsHostnames");
     if support.is_none() && hostnames.is_none() {
