@@ -170,6 +170,108 @@ impl DnsFailure {
     }
 }
 
+/// What one DNS query (one record type, A or AAAA, to one server) came
+/// back with: the input of [`combine_answers`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QueryOutcome {
+    /// NOERROR: the addresses of the asked type (maybe none: NODATA) and
+    /// the CNAME chain.
+    Answer {
+        /// The addresses of the type asked for.
+        addresses: Vec<IpAddr>,
+        /// The CNAMEs followed to them.
+        cnames: Vec<String>,
+    },
+    /// NXDOMAIN, with the CNAMEs followed to the name that does not exist.
+    NxDomain {
+        /// The CNAMEs followed.
+        cnames: Vec<String>,
+    },
+    /// SERVFAIL, NOTIMP, a FORMERR to a query without EDNS, any other rcode.
+    ServFail,
+    /// REFUSED.
+    Refused,
+    /// Sent, and no usable reply before the attempt's deadline.
+    Timeout,
+    /// The server is down: an ICMP port or host unreachable came back (or
+    /// another name found so before this one asked).
+    ServerDown,
+    /// Never sent: no query slot came free, or no socket could be opened,
+    /// before the attempt's deadline.
+    NotSent,
+    /// Never left this host: no route to the server, or a local error on
+    /// every send.
+    NoRoute,
+}
+
+/// What one server's A and AAAA outcomes together mean for the name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Combined {
+    /// The answer (addresses, NXDOMAIN or NODATA) and the CNAME chain: no
+    /// other server is asked.
+    Final(DnsAnswer, Vec<String>),
+    /// This server gave no answer: the name goes to the next server, with
+    /// this failure if none answers.
+    TryNext(DnsFailure),
+}
+
+/// One server's A and AAAA outcomes, combined the way the C library
+/// combines them: addresses of either type answer the name (A first), and
+/// win over the other type's failure; NXDOMAIN, and NODATA for both types,
+/// are final; SERVFAIL, REFUSED, a dead server or silence send the name on
+/// to the next server, with the most telling of them.
+pub fn combine_answers(a: QueryOutcome, aaaa: QueryOutcome) -> Combined {
+    use QueryOutcome as Q;
+    let mut addresses = Vec::new();
+    let mut cnames: Vec<String> = Vec::new();
+    for q in [&a, &aaaa] {
+        if let Q::Answer {
+            addresses: found,
+            cnames: c,
+        } = q
+        {
+            addresses.extend_from_slice(found);
+            if cnames.is_empty() {
+                cnames.clone_from(c);
+            }
+        }
+    }
+    if !addresses.is_empty() {
+        return Combined::Final(DnsAnswer::Addresses(addresses), cnames);
+    }
+    for q in [&a, &aaaa] {
+        if let Q::NxDomain { cnames: c } = q {
+            return Combined::Final(DnsAnswer::Failed(DnsFailure::NxDomain), c.clone());
+        }
+    }
+    if matches!((&a, &aaaa), (Q::Answer { .. }, Q::Answer { .. })) {
+        return Combined::Final(DnsAnswer::Failed(DnsFailure::NoData), cnames);
+    }
+    let any = |f: fn(&Q) -> bool| f(&a) || f(&aaaa);
+    Combined::TryNext(if any(|q| matches!(q, Q::ServerDown)) {
+        DnsFailure::Unreachable
+    } else if any(|q| matches!(q, Q::Refused)) {
+        DnsFailure::Refused
+    } else if any(|q| matches!(q, Q::ServFail)) {
+        DnsFailure::ServFail
+    } else if any(|q| matches!(q, Q::Timeout | Q::Answer { .. })) {
+        // One answered NODATA, the other stayed silent: no answer yet.
+        DnsFailure::Timeout
+    } else if any(|q| matches!(q, Q::NoRoute)) {
+        DnsFailure::NoRoute
+    } else {
+        DnsFailure::NotAsked
+    })
+}
+
+/// Whether `failure`, from a later server, replaces `so_far` as the one a
+/// name that no server answered is reported with: the most telling
+/// ([`DnsFailure::weight`]), the later one on a tie.
+pub fn more_telling(failure: DnsFailure, so_far: Option<DnsFailure>) -> bool {
+    so_far.is_none_or(|f| failure.weight() >= f.weight())
+}
+
 /// What DNS said for one host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
@@ -713,6 +815,77 @@ impl fmt::Display for DnsFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn combining_answers() {
+        use QueryOutcome as Q;
+        use alloc::vec;
+        let ip = IpAddr::from([10, 0, 0, 1]);
+        let ans = |v: Vec<IpAddr>| Q::Answer {
+            addresses: v,
+            cnames: Vec::new(),
+        };
+        let fin = |c: Combined| match c {
+            Combined::Final(a, _) => Some(a),
+            Combined::TryNext(_) => None,
+        };
+        let next = |c: Combined| match c {
+            Combined::Final(..) => None,
+            Combined::TryNext(f) => Some(f),
+        };
+        assert_eq!(
+            fin(combine_answers(ans(vec![ip]), Q::Timeout)),
+            Some(DnsAnswer::Addresses(vec![ip]))
+        );
+        assert_eq!(
+            fin(combine_answers(Q::ServFail, ans(vec![ip]))),
+            Some(DnsAnswer::Addresses(vec![ip])),
+            "addresses win over the other type's failure"
+        );
+        assert_eq!(
+            fin(combine_answers(ans(vec![]), ans(vec![]))),
+            Some(DnsAnswer::Failed(DnsFailure::NoData))
+        );
+        assert_eq!(
+            fin(combine_answers(Q::NxDomain { cnames: vec![] }, Q::Timeout)),
+            Some(DnsAnswer::Failed(DnsFailure::NxDomain))
+        );
+        // REFUSED, SERVFAIL and a dead server send the name on, like the C
+        // library.
+        for (a, aaaa, f) in [
+            (Q::Refused, Q::Refused, DnsFailure::Refused),
+            (Q::ServFail, ans(vec![]), DnsFailure::ServFail),
+            (Q::ServerDown, Q::ServerDown, DnsFailure::Unreachable),
+            (Q::NotSent, Q::NotSent, DnsFailure::NotAsked),
+            (Q::NoRoute, Q::NoRoute, DnsFailure::NoRoute),
+            (Q::NoRoute, Q::NotSent, DnsFailure::NoRoute),
+            (Q::Timeout, Q::Timeout, DnsFailure::Timeout),
+            (ans(vec![]), Q::Timeout, DnsFailure::Timeout),
+        ] {
+            assert_eq!(
+                next(combine_answers(a.clone(), aaaa.clone())),
+                Some(f),
+                "{a:?} {aaaa:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_most_telling_failure_is_kept() {
+        assert!(more_telling(DnsFailure::Timeout, None));
+        assert!(more_telling(
+            DnsFailure::ServFail,
+            Some(DnsFailure::Timeout)
+        ));
+        assert!(
+            more_telling(DnsFailure::Refused, Some(DnsFailure::ServFail)),
+            "a tie: the later"
+        );
+        assert!(!more_telling(
+            DnsFailure::NotAsked,
+            Some(DnsFailure::NoRoute)
+        ));
+    }
 
     #[test]
     fn retransmissions_get_a_hint_only_when_an_answer_came() {

@@ -592,7 +592,7 @@ impl Reader {
             })?;
             *given = true;
         }
-        vpc_attributes(&doc, top, input)
+        vpc_attributes(doc, top, input)
     }
 
     /// The model of every document read.

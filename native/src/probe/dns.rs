@@ -59,7 +59,9 @@
 use super::net::{Resolution, Resolver};
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
-use netready_core::rules::{DnsAnswer, DnsFailure};
+use netready_core::rules::{
+    Combined, DnsAnswer, DnsFailure, QueryOutcome, combine_answers, more_telling,
+};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
@@ -674,34 +676,6 @@ fn parse_dns_server_with(
     }
 }
 
-/// What one query (one record type, one server) came back with.
-#[derive(Debug, Clone, PartialEq)]
-enum QueryOutcome {
-    /// NOERROR: the addresses of the asked type (maybe none: NODATA) and
-    /// the CNAME chain.
-    Answer {
-        addresses: Vec<IpAddr>,
-        cnames: Vec<String>,
-    },
-    NxDomain {
-        cnames: Vec<String>,
-    },
-    /// SERVFAIL, NOTIMP, a FORMERR to a query without EDNS, any other rcode.
-    ServFail,
-    Refused,
-    /// Sent, and no usable reply before the attempt's deadline.
-    Timeout,
-    /// The server is down: an ICMP port or host unreachable came back (or
-    /// another name found so before this one asked).
-    ServerDown,
-    /// Never sent: no query slot came free, or no socket could be opened,
-    /// before the attempt's deadline.
-    NotSent,
-    /// Never left this host: no route to the server, or a local error on
-    /// every send.
-    NoRoute,
-}
-
 impl<T: DnsTransport> Resolver for DnsResolver<T> {
     async fn resolve(&self, host: &str, deadline: Instant) -> Resolution {
         let began = Instant::now();
@@ -741,7 +715,7 @@ impl<T: DnsTransport> Resolver for DnsResolver<T> {
                     .await
             };
             let resent_here = sent.resent - resent_before;
-            match combine(a, aaaa) {
+            match combine_answers(a, aaaa) {
                 Combined::Final(answer, cnames) => {
                     return Resolution {
                         answer,
@@ -754,7 +728,7 @@ impl<T: DnsTransport> Resolver for DnsResolver<T> {
                     };
                 }
                 Combined::TryNext(failure) => {
-                    if failed.is_none_or(|(f, _, _)| failure.weight() >= f.weight()) {
+                    if more_telling(failure, failed.map(|(f, _, _)| f)) {
                         let said_so = matches!(failure, DnsFailure::ServFail | DnsFailure::Refused);
                         failed = Some((failure, said_so.then_some(server), resent_here));
                     }
@@ -783,57 +757,6 @@ struct Sent {
     queries: u32,
     /// The UDP queries sent again because no reply came in time.
     resent: u32,
-}
-
-enum Combined {
-    Final(DnsAnswer, Vec<String>),
-    TryNext(DnsFailure),
-}
-
-/// One server's A and AAAA outcomes: a final answer, or the failure that
-/// sends the name to the next server.
-fn combine(a: QueryOutcome, aaaa: QueryOutcome) -> Combined {
-    use QueryOutcome as Q;
-    let mut addresses = Vec::new();
-    let mut cnames: Vec<String> = Vec::new();
-    for q in [&a, &aaaa] {
-        if let Q::Answer {
-            addresses: found,
-            cnames: c,
-        } = q
-        {
-            addresses.extend_from_slice(found);
-            if cnames.is_empty() {
-                cnames.clone_from(c);
-            }
-        }
-    }
-    if !addresses.is_empty() {
-        return Combined::Final(DnsAnswer::Addresses(addresses), cnames);
-    }
-    for q in [&a, &aaaa] {
-        if let Q::NxDomain { cnames: c } = q {
-            return Combined::Final(DnsAnswer::Failed(DnsFailure::NxDomain), c.clone());
-        }
-    }
-    if matches!((&a, &aaaa), (Q::Answer { .. }, Q::Answer { .. })) {
-        return Combined::Final(DnsAnswer::Failed(DnsFailure::NoData), cnames);
-    }
-    let any = |f: fn(&Q) -> bool| f(&a) || f(&aaaa);
-    Combined::TryNext(if any(|q| matches!(q, Q::ServerDown)) {
-        DnsFailure::Unreachable
-    } else if any(|q| matches!(q, Q::Refused)) {
-        DnsFailure::Refused
-    } else if any(|q| matches!(q, Q::ServFail)) {
-        DnsFailure::ServFail
-    } else if any(|q| matches!(q, Q::Timeout | Q::Answer { .. })) {
-        // One answered NODATA, the other stayed silent: no answer yet.
-        DnsFailure::Timeout
-    } else if any(|q| matches!(q, Q::NoRoute)) {
-        DnsFailure::NoRoute
-    } else {
-        DnsFailure::NotAsked
-    })
 }
 
 /// One query of a name's pair, to one server.
@@ -1483,59 +1406,6 @@ mod tests {
         assert_eq!(parse("10.0.0.2:0"), Err(DnsServerError::Malformed));
         assert_eq!(parse("[fd00::2]:x"), Err(DnsServerError::Malformed));
         assert_eq!(parse("[fd00::2"), Err(DnsServerError::Malformed));
-    }
-
-    #[test]
-    fn combining_answers() {
-        use QueryOutcome as Q;
-        let ip: IpAddr = "10.0.0.1".parse().expect("literal");
-        let ans = |v: Vec<IpAddr>| Q::Answer {
-            addresses: v,
-            cnames: Vec::new(),
-        };
-        let fin = |c: Combined| match c {
-            Combined::Final(a, _) => Some(a),
-            Combined::TryNext(_) => None,
-        };
-        let next = |c: Combined| match c {
-            Combined::Final(..) => None,
-            Combined::TryNext(f) => Some(f),
-        };
-        assert_eq!(
-            fin(combine(ans(vec![ip]), Q::Timeout)),
-            Some(DnsAnswer::Addresses(vec![ip]))
-        );
-        assert_eq!(
-            fin(combine(Q::ServFail, ans(vec![ip]))),
-            Some(DnsAnswer::Addresses(vec![ip])),
-            "addresses win over the other type's failure"
-        );
-        assert_eq!(
-            fin(combine(ans(vec![]), ans(vec![]))),
-            Some(DnsAnswer::Failed(DnsFailure::NoData))
-        );
-        assert_eq!(
-            fin(combine(Q::NxDomain { cnames: vec![] }, Q::Timeout)),
-            Some(DnsAnswer::Failed(DnsFailure::NxDomain))
-        );
-        // REFUSED, SERVFAIL and a dead server send the name on, like the C
-        // library.
-        for (a, aaaa, f) in [
-            (Q::Refused, Q::Refused, DnsFailure::Refused),
-            (Q::ServFail, ans(vec![]), DnsFailure::ServFail),
-            (Q::ServerDown, Q::ServerDown, DnsFailure::Unreachable),
-            (Q::NotSent, Q::NotSent, DnsFailure::NotAsked),
-            (Q::NoRoute, Q::NoRoute, DnsFailure::NoRoute),
-            (Q::NoRoute, Q::NotSent, DnsFailure::NoRoute),
-            (Q::Timeout, Q::Timeout, DnsFailure::Timeout),
-            (ans(vec![]), Q::Timeout, DnsFailure::Timeout),
-        ] {
-            assert_eq!(
-                next(combine(a.clone(), aaaa.clone())),
-                Some(f),
-                "{a:?} {aaaa:?}"
-            );
-        }
     }
 
     #[test]
