@@ -40,15 +40,18 @@ use core::str::FromStr;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
-#[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum PublicIp {
-    /// It has one: public answers go through an internet gateway.
-    Yes,
-    /// It has none: public answers go through a NAT gateway.
-    No,
-    /// Not known: public answers are reported as `public`, not guessed.
+    /// It has one (`yes`): public answers go through an internet gateway.
+    #[serde(rename = "yes")]
+    Assigned,
+    /// It has none (`no`): public answers go through a NAT gateway.
+    #[serde(rename = "no")]
+    NotAssigned,
+    /// Not known (`unknown`): public answers are reported as `public`, not
+    /// guessed.
     #[default]
+    #[serde(rename = "unknown")]
     Unknown,
 }
 
@@ -56,8 +59,8 @@ impl PublicIp {
     /// The stable name.
     pub const fn as_str(self) -> &'static str {
         match self {
-            PublicIp::Yes => "yes",
-            PublicIp::No => "no",
+            PublicIp::Assigned => "yes",
+            PublicIp::NotAssigned => "no",
             PublicIp::Unknown => "unknown",
         }
     }
@@ -89,8 +92,8 @@ impl FromStr for PublicIp {
     type Err = PublicIpError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
-            "yes" | "true" => Ok(PublicIp::Yes),
-            "no" | "false" => Ok(PublicIp::No),
+            "yes" | "true" => Ok(PublicIp::Assigned),
+            "no" | "false" => Ok(PublicIp::NotAssigned),
             "unknown" => Ok(PublicIp::Unknown),
             _ => Err(PublicIpError::Unknown),
         }
@@ -356,8 +359,8 @@ pub fn access_type_of(classified: &Classified, public_ip: PublicIp) -> Option<Ac
         (_, Translation::Nat64) => Some(AccessType::NatGateway),
         (AddressClass::Private(_), _) => Some(AccessType::VpcEndpoint),
         (AddressClass::Public, _) => Some(match public_ip {
-            PublicIp::Yes => AccessType::InternetGateway,
-            PublicIp::No => AccessType::NatGateway,
+            PublicIp::Assigned => AccessType::InternetGateway,
+            PublicIp::NotAssigned => AccessType::NatGateway,
             PublicIp::Unknown => AccessType::Public,
         }),
     }

@@ -289,7 +289,7 @@ pub fn classify_target(data: &[u8]) {
         assert_eq!(nat64.translation, Translation::Nat64);
         // NAT64 goes through a NAT gateway whatever the embedded class (when
         // it is a real endpoint at all).
-        for public_ip in [PublicIp::Yes, PublicIp::No, PublicIp::Unknown] {
+        for public_ip in [PublicIp::Assigned, PublicIp::NotAssigned, PublicIp::Unknown] {
             let access = access_type_of(&nat64, public_ip);
             if nat64.class.is_special() {
                 assert_eq!(access, None);

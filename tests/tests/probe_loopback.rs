@@ -78,7 +78,7 @@ fn ctx(resolver: SocketAddr) -> ProbeContext {
             source: Source::Flag,
         },
         public_ip: Sourced {
-            value: PublicIp::No,
+            value: PublicIp::NotAssigned,
             source: Source::Flag,
         },
         vpc_cidrs: Sourced {
@@ -1081,7 +1081,7 @@ async fn context_from_ecs_then_imds() {
     assert_eq!(
         g.context.public_ip,
         Sourced {
-            value: PublicIp::Yes,
+            value: PublicIp::Assigned,
             source: Source::InstanceMetadata
         }
     );
@@ -1153,7 +1153,7 @@ async fn context_from_ecs_then_imds() {
     assert_eq!(
         g.context.public_ip,
         Sourced {
-            value: PublicIp::No,
+            value: PublicIp::NotAssigned,
             source: Source::InstanceMetadata
         }
     );
@@ -1169,7 +1169,7 @@ async fn context_from_ecs_then_imds() {
     };
     let flags = ContextFlags {
         region: Some("eu-west-1".parse().expect("valid region")),
-        public_ip: PublicIpSetting::Auto,
+        public_ip: PublicIpSetting::Detect,
         ..ContextFlags::default()
     };
     let g = context::gather(&flags, &env3, soon()).await;

@@ -124,8 +124,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         1u64..=5,
         any::<bool>(),
         prop_oneof![
-            Just(PublicIp::Yes),
-            Just(PublicIp::No),
+            Just(PublicIp::Assigned),
+            Just(PublicIp::NotAssigned),
             Just(PublicIp::Unknown)
         ],
         any::<bool>(),
@@ -547,7 +547,7 @@ fn every_behaviour_once() {
         timeout_ms: 2000,
         latency_ms: 1,
         client_ipv6: false,
-        public_ip: PublicIp::No,
+        public_ip: PublicIp::NotAssigned,
         vpc_cidr: false,
         endpoints: vec![
             records(&[(PrivateV4, Accept), (PrivateV4, BlackHole)]),

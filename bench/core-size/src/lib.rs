@@ -23,7 +23,7 @@ pub extern "C" fn report_len(region: u32, addr: u32) -> u32 {
         return 0;
     };
     let ctx = TaskContext {
-        public_ip: PublicIp::No,
+        public_ip: PublicIp::NotAssigned,
         vpc_cidrs: &[],
     };
     let ip = core::net::IpAddr::V4(core::net::Ipv4Addr::from_bits(addr));

@@ -55,11 +55,14 @@ pub enum MetricsFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PublicIpArg {
     /// The task has a public IP: public answers go through an internet gateway.
-    Yes,
+    #[value(name = "yes")]
+    Assigned,
     /// It has none: public answers go through a NAT gateway.
-    No,
+    #[value(name = "no")]
+    NotAssigned,
     /// Ask EC2 instance metadata where there is one; otherwise unknown.
-    Auto,
+    #[value(name = "auto")]
+    Detect,
 }
 
 /// Arguments of `netready probe`.
@@ -78,7 +81,7 @@ pub struct ProbeArgs {
     #[arg(long = "endpoint", value_name = "HOST[:PORT]")]
     pub endpoints: Vec<String>,
     /// Whether the task has a public IP.
-    #[arg(long, value_enum, value_name = "yes|no|auto", default_value_t = PublicIpArg::Auto)]
+    #[arg(long, value_enum, value_name = "yes|no|auto", default_value_t = PublicIpArg::Detect)]
     pub public_ip: PublicIpArg,
     /// A CIDR of the VPC: addresses inside count as private (repeatable; default: from EC2 instance metadata).
     #[arg(long = "vpc-cidr", value_name = "CIDR")]
@@ -298,9 +301,9 @@ pub fn settings(args: &ProbeArgs) -> Result<Settings, UsageError> {
             region,
             ecr_account,
             public_ip: match args.public_ip {
-                PublicIpArg::Yes => PublicIpSetting::Yes,
-                PublicIpArg::No => PublicIpSetting::No,
-                PublicIpArg::Auto => PublicIpSetting::Auto,
+                PublicIpArg::Assigned => PublicIpSetting::Assigned,
+                PublicIpArg::NotAssigned => PublicIpSetting::NotAssigned,
+                PublicIpArg::Detect => PublicIpSetting::Detect,
             },
             vpc_cidrs,
             dns_servers,

@@ -51,13 +51,13 @@ pub const IMDS_DEADLINE: Duration = Duration::from_millis(300);
 /// `--public-ip`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PublicIpSetting {
-    /// The task has a public IP.
-    Yes,
-    /// It has none.
-    No,
-    /// Ask instance metadata where there is one, else unknown.
+    /// `yes`: the task has a public IP.
+    Assigned,
+    /// `no`: it has none.
+    NotAssigned,
+    /// `auto`: ask instance metadata where there is one, else unknown.
     #[default]
-    Auto,
+    Detect,
 }
 
 /// What the flags say.
@@ -148,7 +148,7 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
     // In an ECS task, instance metadata describes the instance, which is the
     // task's network only in bridge and host mode.
     let mut instance_is_task_network = true;
-    if (region.is_none() || account.is_none() || flags.public_ip == PublicIpSetting::Auto)
+    if (region.is_none() || account.is_none() || flags.public_ip == PublicIpSetting::Detect)
         && let Some(uri) = &env.ecs_metadata_uri
     {
         match metadata::ecs_task(uri, by(ECS_DEADLINE)).await {
@@ -186,7 +186,7 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
 
     let wants_imds = region.is_none()
         || account.is_none()
-        || flags.public_ip == PublicIpSetting::Auto
+        || flags.public_ip == PublicIpSetting::Detect
         || flags.vpc_cidrs.is_empty();
     let imds = if wants_imds && !env.imds_disabled {
         match Imds::connect(&env.imds_endpoint, by(IMDS_DEADLINE)).await {
@@ -237,15 +237,15 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
     }
 
     let public_ip = match flags.public_ip {
-        PublicIpSetting::Yes => Sourced {
-            value: PublicIp::Yes,
+        PublicIpSetting::Assigned => Sourced {
+            value: PublicIp::Assigned,
             source: Source::Flag,
         },
-        PublicIpSetting::No => Sourced {
-            value: PublicIp::No,
+        PublicIpSetting::NotAssigned => Sourced {
+            value: PublicIp::NotAssigned,
             source: Source::Flag,
         },
-        PublicIpSetting::Auto if imds.is_some() && !instance_is_task_network => {
+        PublicIpSetting::Detect if imds.is_some() && !instance_is_task_network => {
             notes.push(
                 "public IP unknown: in an awsvpc ECS task the instance's public address is not the task's; give --public-ip yes|no".into(),
             );
@@ -254,14 +254,14 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
                 source: Source::Unknown,
             }
         }
-        PublicIpSetting::Auto if imds.is_some() => match get("/latest/meta-data/public-ipv4").await
+        PublicIpSetting::Detect if imds.is_some() => match get("/latest/meta-data/public-ipv4").await
         {
             Ok(Some(ip)) if ip.parse::<std::net::Ipv4Addr>().is_ok() => Sourced {
-                value: PublicIp::Yes,
+                value: PublicIp::Assigned,
                 source: Source::InstanceMetadata,
             },
             Ok(None) => Sourced {
-                value: PublicIp::No,
+                value: PublicIp::NotAssigned,
                 source: Source::InstanceMetadata,
             },
             Ok(Some(other)) => {
@@ -281,7 +281,7 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
                 }
             }
         },
-        PublicIpSetting::Auto => Sourced {
+        PublicIpSetting::Detect => Sourced {
             value: PublicIp::Unknown,
             source: Source::Unknown,
         },

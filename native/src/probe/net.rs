@@ -502,7 +502,7 @@ mod tests {
                 source: Source::Unknown,
             },
             public_ip: Sourced {
-                value: PublicIp::No,
+                value: PublicIp::NotAssigned,
                 source: Source::Flag,
             },
             vpc_cidrs: Sourced {
