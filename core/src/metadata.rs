@@ -1,147 +1,72 @@
-//! What the metadata services answer, parsed without doing any I/O: an
-//! HTTP/1.x response as read off the socket (sans-IO: native's client owns
-//! the socket and the deadline), and ECS task metadata v4's task document.
+//! What the metadata services' documents say, parsed without doing any
+//! I/O: ECS task metadata v4's task document, and EC2 instance metadata's
+//! session token, values and instance identity document. The probe's HTTP
+//! client (hyper, in the `netready` binary) owns the socket, the HTTP
+//! framing and the deadline, and hands over the bodies.
 //!
 //! Guarantees:
 //! * never a panic, whatever the bytes (the `metadata` fuzz target);
-//! * a body is understood with `Content-Length`, `Transfer-Encoding:
-//!   chunked` or up to the end of the input, and is never longer than
-//!   [`MAX_BODY`];
 //! * a task document's `TaskARN` must be `arn:PARTITION:ecs:REGION:ACCOUNT:task/…`
 //!   with non-empty region and account, or the document is rejected: a value
-//!   that does not parse is never trusted.
+//!   that does not parse is never trusted;
+//! * an IMDSv2 token is one line of text, or it is rejected.
 //!
-//! Not done here: validating the region or account (see
+//! Not done here: HTTP, validating the region or account (see
 //! [`crate::catalog`]), or deciding what the context means for the probe.
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 
-/// The largest response body accepted (metadata documents are a few KiB).
+/// The largest response body the probe reads (metadata documents are a few
+/// KiB).
 pub const MAX_BODY: usize = 1 << 20;
 
-/// A response: status and body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpResponse {
-    /// The status code.
-    pub status: u16,
-    /// The body, decoded from chunked transfer when it was.
-    pub body: Vec<u8>,
-}
-
-/// Why bytes are not an HTTP/1.x response.
+/// Why an instance metadata body is not what was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ResponseError {
-    /// No blank line ends the headers.
-    NoEndOfHeaders,
-    /// The headers are not UTF-8.
-    HeadersNotUtf8,
-    /// The status line does not start with `HTTP/1.`.
-    NotHttp1,
-    /// The status line has no numeric status code.
-    NoStatus,
-    /// `Content-Length` is not a number.
-    BadContentLength,
-    /// Fewer body bytes than `Content-Length` says.
-    ShortBody,
-    /// A chunked body that does not follow the chunked framing.
-    BadChunkedBody,
-    /// A body above [`MAX_BODY`].
-    TooLarge,
+pub enum ImdsError {
+    /// The body is not UTF-8 text.
+    NotText,
+    /// A session token that is empty or spans lines.
+    BadToken,
 }
 
-impl fmt::Display for ResponseError {
+impl fmt::Display for ImdsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            ResponseError::NoEndOfHeaders => "no end of headers",
-            ResponseError::HeadersNotUtf8 => "headers are not UTF-8",
-            ResponseError::NotHttp1 => "not HTTP/1.x",
-            ResponseError::NoStatus => "no status code",
-            ResponseError::BadContentLength => "bad Content-Length",
-            ResponseError::ShortBody => "body shorter than Content-Length",
-            ResponseError::BadChunkedBody => "bad chunked body",
-            ResponseError::TooLarge => "body too large",
+            ImdsError::NotText => "not text",
+            ImdsError::BadToken => "empty or malformed token",
         })
     }
 }
 
-impl core::error::Error for ResponseError {}
+impl core::error::Error for ImdsError {}
 
-/// Parses a whole HTTP/1.x response (everything read until the server
-/// closed the connection).
-pub fn parse_http_response(raw: &[u8]) -> Result<HttpResponse, ResponseError> {
-    let head_end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or(ResponseError::NoEndOfHeaders)?;
-    let head = core::str::from_utf8(&raw[..head_end]).map_err(|_| ResponseError::HeadersNotUtf8)?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let mut parts = status_line.splitn(3, ' ');
-    if !parts.next().unwrap_or_default().starts_with("HTTP/1.") {
-        return Err(ResponseError::NotHttp1);
-    }
-    let status: u16 = parts
-        .next()
-        .and_then(|s| s.parse().ok())
-        .ok_or(ResponseError::NoStatus)?;
-    let mut length = None;
-    let mut chunked = false;
-    for line in lines {
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
-        let (k, v) = (k.trim(), v.trim());
-        if k.eq_ignore_ascii_case("content-length") {
-            length = Some(
-                v.parse::<usize>()
-                    .map_err(|_| ResponseError::BadContentLength)?,
-            );
-        } else if k.eq_ignore_ascii_case("transfer-encoding")
-            && v.to_ascii_lowercase().contains("chunked")
-        {
-            chunked = true;
-        }
-    }
-    let rest = &raw[head_end + 4..];
-    let body = if chunked {
-        dechunk(rest).ok_or(ResponseError::BadChunkedBody)?
-    } else if let Some(n) = length {
-        if n > MAX_BODY {
-            return Err(ResponseError::TooLarge);
-        }
-        rest.get(..n).ok_or(ResponseError::ShortBody)?.to_vec()
-    } else {
-        rest.to_vec()
-    };
-    if body.len() > MAX_BODY {
-        return Err(ResponseError::TooLarge);
-    }
-    Ok(HttpResponse { status, body })
+/// An instance metadata value (`GET /latest/meta-data/…`): its text,
+/// without the blanks around it.
+pub fn imds_value(body: &[u8]) -> Result<&str, ImdsError> {
+    core::str::from_utf8(body)
+        .map(str::trim)
+        .map_err(|_| ImdsError::NotText)
 }
 
-/// Decodes a chunked body; `None` when the framing is broken or the body
-/// grows above [`MAX_BODY`].
-fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
-    let mut body = Vec::new();
-    loop {
-        let line_end = rest.windows(2).position(|w| w == b"\r\n")?;
-        let size_text = core::str::from_utf8(&rest[..line_end]).ok()?;
-        let size_text = size_text.split(';').next()?.trim();
-        let size = usize::from_str_radix(size_text, 16).ok()?;
-        rest = &rest[line_end + 2..];
-        if size == 0 {
-            return Some(body);
-        }
-        if size > MAX_BODY - body.len() {
-            return None;
-        }
-        body.extend_from_slice(rest.get(..size)?);
-        rest = rest.get(size..)?.strip_prefix(b"\r\n")?;
+/// The session token of `PUT /latest/api/token`: one line of text (it is
+/// sent back as a header, where a line break would end it).
+pub fn imds_token(body: &[u8]) -> Result<&str, ImdsError> {
+    let token = imds_value(body)?;
+    if token.is_empty() || token.contains(['\r', '\n']) {
+        return Err(ImdsError::BadToken);
     }
+    Ok(token)
+}
+
+/// The `accountId` of the instance identity document
+/// (`/latest/dynamic/instance-identity/document`), if it holds one as a
+/// string.
+pub fn identity_account(body: &[u8]) -> Option<String> {
+    let doc: serde_json::Value = serde_json::from_slice(body).ok()?;
+    doc.get("accountId")?.as_str().map(str::to_owned)
 }
 
 /// What an ECS task ARN says.
@@ -255,44 +180,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn content_length_chunked_and_to_close() {
-        let r = parse_http_response(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef").unwrap();
-        assert_eq!((r.status, r.body.as_slice()), (200, &b"abc"[..]));
-        let r = parse_http_response(
-            b"HTTP/1.1 200 OK\r\ntransfer-encoding: Chunked\r\n\r\n3;x=1\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
-        )
-        .unwrap();
-        assert_eq!(r.body, b"abcde");
-        let r = parse_http_response(b"HTTP/1.0 404 Not Found\r\n\r\nnope").unwrap();
-        assert_eq!((r.status, r.body.as_slice()), (404, &b"nope"[..]));
-    }
-
-    #[test]
-    fn broken_responses_are_errors() {
-        let cases: [(&[u8], ResponseError); 7] = [
-            (b"HTTP/1.1 200 OK\r\n", ResponseError::NoEndOfHeaders),
-            (b"SSH-2.0\r\n\r\n", ResponseError::NotHttp1),
-            (b"HTTP/1.1 OK\r\n\r\n", ResponseError::NoStatus),
-            (
-                b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
-                ResponseError::BadContentLength,
-            ),
-            (
-                b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab",
-                ResponseError::ShortBody,
-            ),
-            (
-                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n",
-                ResponseError::BadChunkedBody,
-            ),
-            (
-                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n",
-                ResponseError::BadChunkedBody,
-            ),
-        ];
-        for (raw, want) in cases {
-            assert_eq!(parse_http_response(raw), Err(want));
-        }
+    fn instance_metadata_documents() {
+        assert_eq!(imds_value(b" eu-west-1\n"), Ok("eu-west-1"));
+        assert_eq!(imds_value(b"\xff"), Err(ImdsError::NotText));
+        assert_eq!(imds_token(b"AQAE-token\n"), Ok("AQAE-token"));
+        assert_eq!(imds_token(b"  "), Err(ImdsError::BadToken));
+        assert_eq!(imds_token(b"a\r\nInjected: 1"), Err(ImdsError::BadToken));
+        assert_eq!(
+            identity_account(br#"{"accountId": "123456789012", "region": "eu-west-1"}"#),
+            Some("123456789012".into())
+        );
+        assert_eq!(identity_account(br#"{"accountId": 5}"#), None);
+        assert_eq!(identity_account(b"<html>"), None);
     }
 
     #[test]

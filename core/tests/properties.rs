@@ -235,7 +235,11 @@ fn arb_observation() -> impl Strategy<Value = Observation> {
 }
 
 fn arb_public_ip() -> impl Strategy<Value = PublicIp> {
-    prop::sample::select(vec![PublicIp::Assigned, PublicIp::NotAssigned, PublicIp::Unknown])
+    prop::sample::select(vec![
+        PublicIp::Assigned,
+        PublicIp::NotAssigned,
+        PublicIp::Unknown,
+    ])
 }
 
 proptest! {

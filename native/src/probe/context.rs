@@ -217,13 +217,7 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
     if imds.is_some() && account.is_none() {
         match get("/latest/dynamic/instance-identity/document").await {
             Ok(Some(doc)) => {
-                let id = serde_json::from_str::<serde_json::Value>(&doc)
-                    .ok()
-                    .and_then(|v| {
-                        v.get("accountId")
-                            .and_then(|a| a.as_str())
-                            .map(str::to_owned)
-                    });
+                let id = netready_core::metadata::identity_account(doc.as_bytes());
                 match id.as_deref().map(str::parse::<AccountId>) {
                     Some(Ok(a)) => account = Some((a, Source::InstanceMetadata)),
                     Some(Err(e)) => notes.push(format!("instance metadata: accountId: {e}")),
@@ -254,33 +248,34 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
                 source: Source::Unknown,
             }
         }
-        PublicIpSetting::Detect if imds.is_some() => match get("/latest/meta-data/public-ipv4").await
-        {
-            Ok(Some(ip)) if ip.parse::<std::net::Ipv4Addr>().is_ok() => Sourced {
-                value: PublicIp::Assigned,
-                source: Source::InstanceMetadata,
-            },
-            Ok(None) => Sourced {
-                value: PublicIp::NotAssigned,
-                source: Source::InstanceMetadata,
-            },
-            Ok(Some(other)) => {
-                notes.push(format!(
-                    "instance metadata: public-ipv4 {other:?} is not an IPv4 address"
-                ));
-                Sourced {
-                    value: PublicIp::Unknown,
-                    source: Source::Unknown,
+        PublicIpSetting::Detect if imds.is_some() => {
+            match get("/latest/meta-data/public-ipv4").await {
+                Ok(Some(ip)) if ip.parse::<std::net::Ipv4Addr>().is_ok() => Sourced {
+                    value: PublicIp::Assigned,
+                    source: Source::InstanceMetadata,
+                },
+                Ok(None) => Sourced {
+                    value: PublicIp::NotAssigned,
+                    source: Source::InstanceMetadata,
+                },
+                Ok(Some(other)) => {
+                    notes.push(format!(
+                        "instance metadata: public-ipv4 {other:?} is not an IPv4 address"
+                    ));
+                    Sourced {
+                        value: PublicIp::Unknown,
+                        source: Source::Unknown,
+                    }
+                }
+                Err(e) => {
+                    notes.push(format!("instance metadata: public-ipv4: {e}"));
+                    Sourced {
+                        value: PublicIp::Unknown,
+                        source: Source::Unknown,
+                    }
                 }
             }
-            Err(e) => {
-                notes.push(format!("instance metadata: public-ipv4: {e}"));
-                Sourced {
-                    value: PublicIp::Unknown,
-                    source: Source::Unknown,
-                }
-            }
-        },
+        }
         PublicIpSetting::Detect => Sourced {
             value: PublicIp::Unknown,
             source: Source::Unknown,

@@ -1,30 +1,40 @@
 //! Clients for the two metadata services the probe asks about its context:
-//! ECS task metadata v4 and EC2 instance metadata (IMDSv2), over a tiny
-//! HTTP/1.1 client.
+//! ECS task metadata v4 and EC2 instance metadata (IMDSv2), over hyper's
+//! HTTP/1.1 client connection.
 //!
 //! Guarantees:
-//! * every request ends by its deadline (`tokio::time`), connect included;
+//! * every request ends by its deadline (`tokio::time`), connect included:
+//!   the connection, the request and the body are one future, dropped
+//!   (socket and all) when the deadline passes;
 //! * plain HTTP to the address in the URL, never through a proxy
 //!   (`HTTP_PROXY` and friends are never read; metadata services are
 //!   link-local and a proxy would answer for the wrong host);
-//! * responses are read up to [`MAX_BODY`] bytes and parsed by core's
-//!   sans-IO parser (`netready_core::metadata`, fuzzed): `Content-Length`,
-//!   `Transfer-Encoding: chunked` and read-to-close bodies are understood;
+//! * bodies are read up to [`MAX_BODY`] bytes, and what they say is read by
+//!   core (`netready_core::metadata`, fuzzed);
 //! * IMDSv2 only: a session token is fetched with `PUT` first and sent with
 //!   every `GET` (IMDSv1 is never used).
 //!
 //! Not done here: HTTPS, redirects, keep-alive, retries, or deciding what a
 //! value means for the probe (see [`super::context`]).
 
+use http_body_util::{BodyExt, Empty, Limited};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
 use std::fmt;
 use std::net::SocketAddr;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
-pub use netready_core::metadata::{
-    EcsNetworkMode, EcsTask, HttpResponse, MAX_BODY, TaskArn, parse_task_arn,
-};
+pub use netready_core::metadata::{EcsNetworkMode, EcsTask, MAX_BODY, TaskArn, parse_task_arn};
+
+/// A response: its status and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// The body (at most [`MAX_BODY`] bytes).
+    pub body: Vec<u8>,
+}
 
 /// Why a metadata request failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +143,7 @@ async fn request_inner(
             .next()
             .ok_or_else(|| MetadataError::Resolve(url.host.clone()))?,
     };
-    let mut stream = TcpStream::connect(addr)
+    let stream = TcpStream::connect(addr)
         .await
         .map_err(|e| MetadataError::Io(format!("connect {addr}: {e}")))?;
     let host_header = if url.host.contains(':') {
@@ -141,34 +151,42 @@ async fn request_inner(
     } else {
         url.host.clone()
     };
-    let mut req = format!(
-        "{method} {}{path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: netready\r\nAccept: */*\r\nConnection: close\r\n",
-        url.path
-    );
+    let mut request = hyper::Request::builder()
+        .method(method)
+        .uri(format!("{}{path}", url.path))
+        .header(hyper::header::HOST, host_header)
+        .header(hyper::header::USER_AGENT, "netready")
+        .header(hyper::header::ACCEPT, "*/*")
+        .header(hyper::header::CONNECTION, "close");
     for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
+        request = request.header(*k, *v);
     }
-    if method == "PUT" || method == "POST" {
-        req.push_str("Content-Length: 0\r\n");
-    }
-    req.push_str("\r\n");
-    stream
-        .write_all(req.as_bytes())
+    let request = request
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| MetadataError::BadUrl(format!("{}{path}: {e}", url.path)))?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| MetadataError::Io(e.to_string()))?;
-    let mut raw = Vec::new();
-    let mut limited = (&mut stream).take((MAX_BODY + 64 * 1024) as u64);
-    limited
-        .read_to_end(&mut raw)
-        .await
-        .map_err(|e| MetadataError::Io(e.to_string()))?;
-    parse_response(&raw)
-}
-
-/// Parses a whole HTTP/1.x response (core's parser).
-pub fn parse_response(raw: &[u8]) -> Result<HttpResponse, MetadataError> {
-    netready_core::metadata::parse_http_response(raw)
-        .map_err(|e| MetadataError::BadResponse(e.to_string()))
+    let exchange = async move {
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| MetadataError::BadResponse(e.to_string()))?;
+        let status = response.status().as_u16();
+        let body = Limited::new(response.into_body(), MAX_BODY)
+            .collect()
+            .await
+            .map_err(|e| MetadataError::BadResponse(e.to_string()))?
+            .to_bytes()
+            .to_vec();
+        // `sender` goes here: with the request answered, the connection
+        // future ends too.
+        Ok(HttpResponse { status, body })
+    };
+    // The connection is driven in the same future as the exchange (not a
+    // spawned task), so the caller's deadline drops both.
+    let (response, _) = tokio::join!(exchange, connection);
+    response
 }
 
 /// Asks ECS task metadata v4 (`$ECS_CONTAINER_METADATA_URI_V4/task`) for the
@@ -208,14 +226,9 @@ impl Imds {
         if resp.status != 200 {
             return Err(MetadataError::Status(resp.status));
         }
-        let token = String::from_utf8(resp.body)
-            .map_err(|_| MetadataError::BadResponse("token is not text".into()))?;
-        let token = token.trim().to_owned();
-        if token.is_empty() || token.contains(['\r', '\n']) {
-            return Err(MetadataError::BadResponse(
-                "empty or malformed token".into(),
-            ));
-        }
+        let token = netready_core::metadata::imds_token(&resp.body)
+            .map_err(|e| MetadataError::BadResponse(format!("token: {e}")))?
+            .to_owned();
         Ok(Imds { url, token })
     }
 
@@ -235,9 +248,9 @@ impl Imds {
         )
         .await?;
         match resp.status {
-            200 => String::from_utf8(resp.body)
-                .map(|s| Some(s.trim().to_owned()))
-                .map_err(|_| MetadataError::BadResponse(format!("{path} is not text"))),
+            200 => netready_core::metadata::imds_value(&resp.body)
+                .map(|s| Some(s.to_owned()))
+                .map_err(|e| MetadataError::BadResponse(format!("{path}: {e}"))),
             404 => Ok(None),
             s => Err(MetadataError::Status(s)),
         }
@@ -269,22 +282,6 @@ mod tests {
         assert!(HttpUrl::parse("https://x").is_err());
         assert!(HttpUrl::parse("http://:80").is_err());
         assert!(HttpUrl::parse("http://h:x").is_err());
-    }
-
-    #[test]
-    fn responses() {
-        let r = parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiXX").expect("valid");
-        assert_eq!((r.status, r.body), (200, b"hi".to_vec()));
-        let r = parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n3;x=y\r\n th\r\n0\r\n\r\n")
-            .expect("valid");
-        assert_eq!(r.body, b"hi th".to_vec());
-        let r = parse_response(b"HTTP/1.0 404 Not Found\r\n\r\nnope").expect("valid");
-        assert_eq!((r.status, r.body), (404, b"nope".to_vec()));
-        assert!(parse_response(b"SSH-2.0\r\n\r\n").is_err());
-        assert!(parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nhi").is_err());
-        assert!(
-            parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").is_err()
-        );
     }
 
     #[test]
