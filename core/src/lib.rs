@@ -16,6 +16,9 @@
 //! * [`iac`]: the catalog's endpoints as Terraform and CloudFormation.
 //! * [`json`]: the JSON reader the validator's and the policy's parsers
 //!   share (one pass, syntax errors with their position).
+//! * [`explain`]: the validator's prediction beside the probe's
+//!   observation, per endpoint, with the likeliest causes of each
+//!   difference.
 //! * [`metadata`]: what the ECS and EC2 metadata services answer, parsed
 //!   (the probe's HTTP client hands over the bytes it read).
 //! * [`vpc`]: the validator: describe-* JSON → a verdict per subnet and
@@ -47,6 +50,7 @@ pub mod classify;
 pub mod commands;
 pub mod iac;
 pub mod json;
+pub mod explain;
 pub mod metadata;
 pub mod net;
 pub mod policy;

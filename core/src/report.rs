@@ -119,6 +119,76 @@ impl fmt::Display for AccessType {
     }
 }
 
+/// What kind of addresses a name resolves to: the validator's prediction
+/// (from the path's access type, [`AnswerClass::predicted`]) and the
+/// probe's observation ([`AnswerClass::observed`]) in the same terms, so
+/// `explain` can set them side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum AnswerClass {
+    /// Private addresses inside the VPC: an interface endpoint.
+    Private,
+    /// Public addresses: a NAT gateway, an internet gateway, a gateway
+    /// endpoint (S3 and DynamoDB names stay public), a transit path.
+    Public,
+    /// Only addresses that are never a real endpoint (observed only: a DNS
+    /// Firewall or sinkhole answer).
+    Sinkhole,
+}
+
+impl AnswerClass {
+    /// Every class.
+    pub const ALL: [AnswerClass; 3] = [
+        AnswerClass::Private,
+        AnswerClass::Public,
+        AnswerClass::Sinkhole,
+    ];
+
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AnswerClass::Private => "private",
+            AnswerClass::Public => "public",
+            AnswerClass::Sinkhole => "sinkhole",
+        }
+    }
+
+    /// The validator's prediction for a path of this access type: private
+    /// for an interface endpoint, public for every other path, none
+    /// without a path. The one place the rule lives.
+    pub const fn predicted(access: Option<AccessType>) -> Option<AnswerClass> {
+        match access {
+            Some(AccessType::VpcEndpoint) => Some(AnswerClass::Private),
+            Some(
+                AccessType::NatGateway
+                | AccessType::InternetGateway
+                | AccessType::GatewayEndpoint
+                | AccessType::Transit
+                | AccessType::Public,
+            ) => Some(AnswerClass::Public),
+            None => None,
+        }
+    }
+
+    /// What the probe saw: the class its access type stands for, `sinkhole`
+    /// when every answer was never a real endpoint, none when the name did
+    /// not resolve (or the endpoint was not checked).
+    pub fn observed(endpoint: &EndpointReport) -> Option<AnswerClass> {
+        match (endpoint.access_type, endpoint.failure) {
+            (Some(a), _) => AnswerClass::predicted(Some(a)),
+            (None, Some(FailureCode::DnsSinkhole)) => Some(AnswerClass::Sinkhole),
+            (None, _) => None,
+        }
+    }
+}
+
+impl fmt::Display for AnswerClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Whether an endpoint can be reached: three states, not two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
@@ -727,6 +797,12 @@ pub struct PathReport {
     pub host: String,
     /// The path the traffic takes; `null` when there is none.
     pub access_type: Option<AccessType>,
+    /// The addresses the name resolves to on that path: `private` for an
+    /// interface endpoint, `public` otherwise; `null` without a path. Always
+    /// [`AnswerClass::predicted`] of `access_type`, which `explain` reads
+    /// instead, so reports written before this field compare the same.
+    #[serde(default)]
+    pub address_class: Option<AnswerClass>,
     /// Reachable, unreachable, or unknown (`null`).
     pub reachable: Reachability,
     /// Why it is unreachable.
@@ -840,6 +916,33 @@ pub struct ProbeContext {
     pub vpc_cidrs: Sourced<Vec<crate::net::Cidr>>,
     /// The resolvers queried, `IP:PORT`.
     pub resolvers: Sourced<Vec<String>>,
+    /// The subnet the probe ran in: instance metadata
+    /// (`network/interfaces/macs/<mac>/subnet-id`); ECS task metadata does
+    /// not say. Reports written before this field read as unknown.
+    #[serde(default = "unknown_text")]
+    pub subnet_id: Sourced<Option<String>>,
+    /// The VPC: instance metadata (`network/interfaces/macs/<mac>/vpc-id`),
+    /// else ECS task metadata's `VPCID` (EC2 launch type only).
+    #[serde(default = "unknown_text")]
+    pub vpc_id: Sourced<Option<String>>,
+    /// The availability zone: ECS task metadata's `AvailabilityZone`
+    /// (Fargate), else instance metadata (`placement/availability-zone`).
+    #[serde(default = "unknown_text")]
+    pub availability_zone: Sourced<Option<String>>,
+}
+
+impl<T> Sourced<Option<T>> {
+    /// A value nobody gave.
+    pub const fn unknown() -> Self {
+        Sourced {
+            value: None,
+            source: Source::Unknown,
+        }
+    }
+}
+
+fn unknown_text() -> Sourced<Option<String>> {
+    Sourced::unknown()
 }
 
 /// A cost estimate for interface endpoints (validator).
@@ -889,6 +992,10 @@ pub struct Report {
     /// model before this evaluation, round by round (empty otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applied_fixes: Vec<AppliedRound>,
+    /// Probe with `--expect`: this report beside the validator's prediction
+    /// (see [`crate::explain`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction: Option<crate::explain::Explanation>,
 }
 
 /// One round of `--apply-fixes`: the recommended fixes of a report,
@@ -941,6 +1048,7 @@ impl Report {
             findings: Vec::new(),
             cost: None,
             applied_fixes: Vec::new(),
+            prediction: None,
         }
     }
 

@@ -327,6 +327,7 @@ impl PathBuild {
             service: service.id.to_owned(),
             host: host.to_owned(),
             access_type: self.access,
+            address_class: crate::report::AnswerClass::predicted(self.access),
             reachable: self.reachable,
             failure: self.failure,
             path: self.path,
