@@ -124,6 +124,12 @@ pub struct EcsTask {
     pub arn: TaskArn,
     /// From the first container's first network.
     pub network_mode: EcsNetworkMode,
+    /// `AvailabilityZone` (Fargate platform 1.4 and later), when it is one
+    /// ([`is_availability_zone`]).
+    pub availability_zone: Option<String>,
+    /// `VPCID` (EC2 container instances only, agent 1.63.1 and later), when
+    /// it is a VPC id.
+    pub vpc_id: Option<String>,
 }
 
 /// Why a task document was not understood.
@@ -172,7 +178,46 @@ pub fn parse_ecs_task(body: &[u8]) -> Result<EcsTask, TaskDocumentError> {
         Some("host") => EcsNetworkMode::Host,
         _ => EcsNetworkMode::Unknown,
     };
-    Ok(EcsTask { arn, network_mode })
+    let text = |key: &str| doc.get(key).and_then(|v| v.as_str()).map(str::trim);
+    let availability_zone = text("AvailabilityZone")
+        .filter(|z| is_availability_zone(z, &arn.region))
+        .map(str::to_owned);
+    let vpc_id = text("VPCID")
+        .filter(|v| crate::commands::is_vpc_id(v))
+        .map(str::to_owned);
+    Ok(EcsTask {
+        arn,
+        network_mode,
+        availability_zone,
+        vpc_id,
+    })
+}
+
+/// Whether `s` is a subnet id: `subnet-` then 8 or 17 lowercase
+/// hexadecimal digits.
+pub fn is_subnet_id(s: &str) -> bool {
+    s.strip_prefix("subnet-").is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
+/// Whether `s` is an availability zone of `region`: the region's name, then
+/// one lowercase letter (`eu-west-1a`), or a Local Zone's or Wavelength
+/// Zone's `-` and lowercase letters and digits (`us-west-2-lax-1a`).
+pub fn is_availability_zone(s: &str, region: &str) -> bool {
+    let Some(rest) = s.strip_prefix(region).filter(|_| !region.is_empty()) else {
+        return false;
+    };
+    let plain = rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_lowercase());
+    let zone = rest.len() > 1
+        && rest.starts_with('-')
+        && rest.len() <= 32
+        && rest
+            .bytes()
+            .skip(1)
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && rest.bytes().last().is_some_and(|b| b.is_ascii_lowercase());
+    plain || zone
 }
 
 #[cfg(test)]
@@ -195,6 +240,28 @@ mod tests {
     }
 
     #[test]
+    fn ids_and_zones() {
+        assert!(is_subnet_id("subnet-0ccc000000000003"));
+        assert!(is_subnet_id("subnet-0a1b2c3d"));
+        assert!(!is_subnet_id("subnet-0CCC000000000003"));
+        assert!(!is_subnet_id("subnet-"));
+        assert!(!is_subnet_id("vpc-0a1b2c3d"));
+        for (zone, ok) in [
+            ("eu-west-1a", true),
+            ("us-west-2-lax-1a", true),
+            ("eu-west-1", false),
+            ("eu-west-1ab", false),
+            ("eu-west-1A", false),
+            ("eu-west-2a", false),
+            ("eu-west-1-", false),
+            ("eu-west-1 a", false),
+        ] {
+            assert_eq!(is_availability_zone(zone, "eu-west-1") || is_availability_zone(zone, "us-west-2"), ok, "{zone}");
+        }
+        assert!(!is_availability_zone("a", ""));
+    }
+
+    #[test]
     fn task_documents() {
         let t = parse_ecs_task(
             br#"{"TaskARN":"arn:aws-cn:ecs:cn-north-1:123456789012:task/c/1","Containers":[{"Networks":[{"NetworkMode":"awsvpc"}]}]}"#,
@@ -204,6 +271,18 @@ mod tests {
         assert_eq!(t.arn.region, "cn-north-1");
         assert_eq!(t.arn.account, "123456789012");
         assert_eq!(t.network_mode, EcsNetworkMode::Awsvpc);
+        assert_eq!((t.availability_zone, t.vpc_id), (None, None));
+        let t = parse_ecs_task(
+            br#"{"TaskARN":"arn:aws:ecs:eu-west-1:123456789012:task/c/1","AvailabilityZone":"eu-west-1b","VPCID":"vpc-0a1b2c3d4e5f60001"}"#,
+        )
+        .unwrap();
+        assert_eq!(t.availability_zone.as_deref(), Some("eu-west-1b"));
+        assert_eq!(t.vpc_id.as_deref(), Some("vpc-0a1b2c3d4e5f60001"));
+        let t = parse_ecs_task(
+            br#"{"TaskARN":"arn:aws:ecs:eu-west-1:123456789012:task/c/1","AvailabilityZone":"us-east-1a","VPCID":"vpc-; rm -rf /"}"#,
+        )
+        .unwrap();
+        assert_eq!((t.availability_zone, t.vpc_id), (None, None), "values that do not parse are not trusted");
         assert_eq!(
             parse_ecs_task(br#"{"TaskARN":"arn:aws:ecs::1:task/x"}"#),
             Err(TaskDocumentError::BadTaskArn(

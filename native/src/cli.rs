@@ -74,6 +74,17 @@ Examples:
 `--collect` prints the read-only AWS CLI commands that write the files.
 Exit codes: 0 ready, 1 degraded, 2 bad usage or bad input, 3 unknown.";
 
+    /// `netready explain --help`.
+    pub const EXPLAIN: &str = "\
+Examples:
+  netready explain --validate predicted.json --probe observed.json
+  netready explain --validate predicted.json --probe observed.json --subnet subnet-0aaa --format json
+
+predicted.json: netready validate --subnet ID --format json FILE...; observed.json: netready probe
+--format json, run in that subnet.
+
+Exit codes: 0 all agree, 1 something differs, 2 bad input (not a report, wrong kind, different regions, a probe report from another subnet).";
+
     /// `netready catalog --help`.
     pub const CATALOG: &str = "\
 Examples:
@@ -103,10 +114,11 @@ Examples:
 Without --out-dir: the netready(1) page on standard output (man -l - reads it).";
 
     /// Every block, with the subcommand it belongs to (`None`: the top level).
-    pub const ALL: [(Option<&str>, &str); 6] = [
+    pub const ALL: [(Option<&str>, &str); 7] = [
         (None, TOP),
         (Some("probe"), PROBE),
         (Some("validate"), VALIDATE),
+        (Some("explain"), EXPLAIN),
         (Some("catalog"), CATALOG),
         (Some("completions"), COMPLETIONS),
         (Some("man"), MAN),
@@ -136,6 +148,9 @@ enum Command {
     /// Evaluate the VPC's describe-* JSON (before deploying; no credentials, no network).
     #[command(after_help = examples::VALIDATE)]
     Validate(crate::validate_cmd::ValidateArgs),
+    /// Set a validate report beside a probe report: what differs, and why.
+    #[command(after_help = examples::EXPLAIN)]
+    Explain(crate::explain_cmd::ExplainArgs),
     /// List the endpoints a profile needs, or print commands that create them.
     #[command(after_help = examples::CATALOG)]
     Catalog(crate::catalog_cmd::CatalogArgs),
@@ -160,6 +175,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Probe(args) => crate::probe::cli::run(args),
         Command::Validate(args) => crate::validate_cmd::run(args),
+        Command::Explain(args) => crate::explain_cmd::run(args),
         Command::Catalog(args) => crate::catalog_cmd::run(args),
         Command::Completions(args) => crate::docs_cmd::completions(&args),
         Command::Man(args) => crate::docs_cmd::man(&args),

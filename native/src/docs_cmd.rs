@@ -135,6 +135,7 @@ mod tests {
             [
                 "netready-catalog.1",
                 "netready-completions.1",
+                "netready-explain.1",
                 "netready-man.1",
                 "netready-probe.1",
                 "netready-validate.1",

@@ -4,6 +4,8 @@
 //! same code over fakes, a simulated network or real namespaces:
 //!
 //! * [`catalog_cmd`]: `netready catalog`;
+//! * [`explain_cmd`]: `netready explain`: a validate report beside a probe
+//!   report, through core's comparison;
 //! * [`docs_cmd`]: `netready completions` and `netready man`, generated
 //!   from the clap definitions;
 //! * [`probe`]: `netready probe`: real DNS, real TCP, watch mode;
@@ -15,5 +17,6 @@
 pub mod catalog_cmd;
 pub mod cli;
 pub mod docs_cmd;
+pub mod explain_cmd;
 pub mod probe;
 pub mod validate_cmd;

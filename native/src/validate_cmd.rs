@@ -91,7 +91,7 @@ pub struct ValidateArgs {
 }
 
 /// Reads one input file (or stdin for `-`) as UTF-8, bounded in size.
-fn read_input(name: &str) -> Result<String, UsageError> {
+pub(crate) fn read_input(name: &str) -> Result<String, UsageError> {
     let mut buf = Vec::new();
     let limit = MAX_INPUT_BYTES + 1;
     let result = if name == "-" {

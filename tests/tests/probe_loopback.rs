@@ -89,6 +89,9 @@ fn ctx(resolver: SocketAddr) -> ProbeContext {
             value: vec![resolver.to_string()],
             source: Source::Flag,
         },
+        subnet_id: Sourced::unknown(),
+        vpc_id: Sourced::unknown(),
+        availability_zone: Sourced::unknown(),
     }
 }
 

@@ -346,6 +346,9 @@ fn context(s: &Scenario) -> ProbeContext {
             value: vec!["10.0.0.2:53".into()],
             source: Source::Flag,
         },
+        subnet_id: Sourced::unknown(),
+        vpc_id: Sourced::unknown(),
+        availability_zone: Sourced::unknown(),
     }
 }
 

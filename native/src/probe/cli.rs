@@ -132,6 +132,11 @@ pub struct ProbeArgs {
     /// In watch mode, also write each check's metrics to standard output: emf (CloudWatch Embedded Metric Format).
     #[arg(long, value_enum, value_name = "emf", requires = "watch")]
     pub metrics_format: Option<MetricsFormat>,
+    /// Compare every check with this prediction (the JSON of `netready
+    /// validate --format json`): the report's `prediction`, `/status`, and
+    /// the `netready_endpoint_prediction_agrees` gauge.
+    #[arg(long, value_name = "REPORT")]
+    pub expect: Option<String>,
 }
 
 /// Why a duration did not parse.
@@ -212,6 +217,8 @@ pub struct Settings {
     pub watch: Option<(Duration, Option<SocketAddr>)>,
     /// `--metrics-format` (watch mode only).
     pub metrics_format: Option<MetricsFormat>,
+    /// `--expect`: the file's name and the validate report in it.
+    pub expect: Option<(String, Report)>,
 }
 
 fn usage(flag: &str, value: &str, why: impl std::fmt::Display) -> UsageError {
@@ -264,6 +271,14 @@ pub fn settings(args: &ProbeArgs) -> Result<Settings, UsageError> {
         .collect::<Result<Vec<_>, _>>()?;
     let timeout =
         parse_duration(&args.timeout).map_err(|e| usage("--timeout", &args.timeout, e))?;
+    let expect = match &args.expect {
+        Some(name) => Some((
+            name.clone(),
+            crate::explain_cmd::read_report(name, netready_core::explain::Side::Validate)
+                .map_err(|e| UsageError(format!("--expect {}", e.0)))?,
+        )),
+        None => None,
+    };
     let watch = if args.watch {
         let interval = match &args.interval {
             Some(i) => parse_duration(i).map_err(|e| usage("--interval", i, e))?,
@@ -307,6 +322,7 @@ pub fn settings(args: &ProbeArgs) -> Result<Settings, UsageError> {
             },
             vpc_cidrs,
             dns_servers,
+            placement: expect.is_some(),
         },
         profile,
         endpoints,
@@ -319,6 +335,7 @@ pub fn settings(args: &ProbeArgs) -> Result<Settings, UsageError> {
         format: args.format,
         watch,
         metrics_format: args.metrics_format,
+        expect,
     })
 }
 
@@ -397,6 +414,21 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
             env.resolv_conf.display()
         )));
     }
+    // --expect: whether this probe can be compared with the prediction is
+    // decided once, from the context, before the first check.
+    let expect = match settings.expect.take() {
+        Some((name, validate)) => {
+            let mut skeleton = Report::new(
+                netready_core::report::ReportKind::Probe,
+                Some(region.name().to_owned()),
+            );
+            skeleton.context = Some(gathered.context.clone());
+            let expectation = netready_core::explain::expect(&validate, &skeleton, None)
+                .map_err(|e| UsageError(format!("--expect {name}: {e}")))?;
+            Some(Arc::new((validate, expectation)))
+        }
+        None => None,
+    };
     let targets = targets(
         settings.profile,
         &region,
@@ -426,6 +458,7 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
             settings.options,
             profile,
             settings.metrics_format,
+            expect,
         )
         .await;
     }
@@ -439,6 +472,9 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
     )
     .await;
     report.profile = Some(profile.as_str().to_owned());
+    if let Some(e) = &expect {
+        report.prediction = Some(e.1.compare(&e.0, &report));
+    }
     // Buffered: stdout is line-buffered, and a 500-endpoint JSON report has
     // some 15,000 lines (as many write system calls as the DNS queries).
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -474,6 +510,7 @@ async fn run_watch(
     options: ProbeOptions,
     profile: Profile,
     metrics_format: Option<MetricsFormat>,
+    expect: Option<Arc<(Report, netready_core::explain::Expectation)>>,
 ) -> CliResult {
     use super::watch::{Watch, WatchOptions};
     super::watch::init_tracing();
@@ -487,10 +524,14 @@ async fn run_watch(
     };
     let check = move || {
         let shared = shared.clone();
+        let expect = expect.clone();
         async move {
             let (targets, ctx, resolver, dialer, options) = &*shared;
             let mut report = net::probe(targets, ctx, resolver, dialer, options).await;
             report.profile = Some(profile.as_str().to_owned());
+            if let Some(e) = &expect {
+                report.prediction = Some(e.1.compare(&e.0, &report));
+            }
             report
         }
     };
@@ -688,6 +729,25 @@ pub fn render_table(report: &Report, colour: bool) -> String {
                 f.code,
                 f.message
             ));
+        }
+    }
+    if let Some(p) = &report.prediction {
+        use netready_core::explain::Verdict;
+        s.push_str(&format!(
+            "\nprediction (--expect, {}): {}: {} agree, {} differ, {} not comparable (netready explain tells why)\n",
+            p.subnet_id,
+            p.verdict,
+            p.count(Verdict::Agree),
+            p.count(Verdict::Differs),
+            p.count(Verdict::NotComparable)
+        ));
+        for e in p.endpoints.iter().filter(|e| e.verdict == Verdict::Differs) {
+            let diffs: Vec<&str> = e.differences.iter().map(|d| d.as_str()).collect();
+            s.push_str(&format!("  {} differs ({})", e.host, diffs.join(", ")));
+            if let Some(c) = e.causes.first() {
+                s.push_str(&format!("; likeliest: {}: {}", c.code.as_str(), c.title));
+            }
+            s.push('\n');
         }
     }
     let unreachable = report

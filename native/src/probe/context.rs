@@ -18,7 +18,17 @@
 //!   (`network/interfaces/macs/<mac>/vpc-ipv4-cidr-blocks` and
 //!   `vpc-ipv6-cidr-blocks`);
 //! * resolvers: `--dns-server`, else `/etc/resolv.conf`'s first three
-//!   `nameserver`s, as the C library uses them (a warning names the rest).
+//!   `nameserver`s, as the C library uses them (a warning names the rest);
+//! * availability zone: ECS task metadata's `AvailabilityZone` (Fargate),
+//!   else instance metadata's `placement/availability-zone` (a task's
+//!   network interface is always in its instance's zone);
+//! * VPC: ECS task metadata's `VPCID` (EC2 container instances), else
+//!   instance metadata (`network/interfaces/macs/<mac>/vpc-id`);
+//! * subnet: instance metadata (`network/interfaces/macs/<mac>/subnet-id`),
+//!   but not in an `awsvpc` ECS task, whose interface is not the
+//!   instance's; ECS task metadata does not name it. Subnet, VPC and zone
+//!   are read whenever instance metadata is asked anyway, or when
+//!   [`ContextFlags::placement`] wants them.
 //!
 //! Guarantees: instance metadata is not asked when
 //! `AWS_EC2_METADATA_DISABLED=true` or when nothing is missing; each
@@ -33,6 +43,8 @@
 use super::dns::{interface_index, parse_resolv_conf};
 use super::metadata::{self, EcsNetworkMode, Imds, MetadataError};
 use netready_core::catalog::{AccountId, Region};
+use netready_core::commands::is_vpc_id;
+use netready_core::metadata::{is_availability_zone, is_subnet_id};
 use netready_core::net::Cidr;
 use netready_core::report::{ProbeContext, Source, Sourced};
 use netready_core::rules::PublicIp;
@@ -73,6 +85,10 @@ pub struct ContextFlags {
     pub vpc_cidrs: Vec<Cidr>,
     /// `--dns-server`.
     pub dns_servers: Vec<SocketAddr>,
+    /// Whether the subnet, VPC and availability zone are wanted (`--expect`
+    /// compares with one subnet of a validate report): then instance
+    /// metadata is asked for them even when no other value is missing.
+    pub placement: bool,
 }
 
 /// Where the metadata services and resolv.conf are (from the environment,
@@ -148,6 +164,8 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
     // In an ECS task, instance metadata describes the instance, which is the
     // task's network only in bridge and host mode.
     let mut instance_is_task_network = true;
+    let mut zone: Option<(String, Source)> = None;
+    let mut vpc_id: Option<(String, Source)> = None;
     if (region.is_none() || account.is_none() || flags.public_ip == PublicIpSetting::Detect)
         && let Some(uri) = &env.ecs_metadata_uri
     {
@@ -157,6 +175,8 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
                     task.network_mode,
                     EcsNetworkMode::Bridge | EcsNetworkMode::Host
                 );
+                zone = task.availability_zone.map(|z| (z, Source::EcsMetadata));
+                vpc_id = task.vpc_id.map(|v| (v, Source::EcsMetadata));
                 let arn = task.arn;
                 if region.is_none() {
                     match Region::parse(&arn.region) {
@@ -187,7 +207,8 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
     let wants_imds = region.is_none()
         || account.is_none()
         || flags.public_ip == PublicIpSetting::Detect
-        || flags.vpc_cidrs.is_empty();
+        || flags.vpc_cidrs.is_empty()
+        || flags.placement;
     let imds = if wants_imds && !env.imds_disabled {
         match Imds::connect(&env.imds_endpoint, by(IMDS_DEADLINE)).await {
             Ok(s) => Some(s),
@@ -305,6 +326,65 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
         }
     };
 
+    let mut subnet_id: Option<(String, Source)> = None;
+    if imds.is_some() {
+        let region_name = region.as_ref().map(|(r, _)| r.name().to_owned());
+        if zone.is_none() {
+            match get("/latest/meta-data/placement/availability-zone").await {
+                Ok(Some(z))
+                    if region_name
+                        .as_deref()
+                        .is_some_and(|r| is_availability_zone(&z, r)) =>
+                {
+                    zone = Some((z, Source::InstanceMetadata))
+                }
+                Ok(Some(z)) => notes.push(format!(
+                    "instance metadata: availability zone {z:?} is not a zone of the region"
+                )),
+                Ok(None) => {}
+                Err(e) => notes.push(format!("instance metadata: availability zone: {e}")),
+            }
+        }
+        if let Some(mac) = imds_mac(imds.as_ref(), &mut notes, deadline).await {
+            let interface = |key: &str| {
+                imds_get(
+                    imds.as_ref(),
+                    format!("/latest/meta-data/network/interfaces/macs/{mac}/{key}"),
+                    by(IMDS_DEADLINE),
+                )
+            };
+            if vpc_id.is_none() {
+                match interface("vpc-id").await {
+                    Ok(Some(v)) if is_vpc_id(&v) => vpc_id = Some((v, Source::InstanceMetadata)),
+                    Ok(Some(v)) => notes.push(format!("instance metadata: vpc-id {v:?} is not a VPC id")),
+                    Ok(None) => {}
+                    Err(e) => notes.push(format!("instance metadata: vpc-id: {e}")),
+                }
+            }
+            // An awsvpc task's traffic leaves through its own interface, in a
+            // subnet the instance's metadata does not name.
+            if instance_is_task_network {
+                match interface("subnet-id").await {
+                    Ok(Some(v)) if is_subnet_id(&v) => {
+                        subnet_id = Some((v, Source::InstanceMetadata))
+                    }
+                    Ok(Some(v)) => notes.push(format!(
+                        "instance metadata: subnet-id {v:?} is not a subnet id"
+                    )),
+                    Ok(None) => {}
+                    Err(e) => notes.push(format!("instance metadata: subnet-id: {e}")),
+                }
+            }
+        }
+    }
+    let sourced = |v: Option<(String, Source)>| match v {
+        Some((value, source)) => Sourced {
+            value: Some(value),
+            source,
+        },
+        None => Sourced::unknown(),
+    };
+
     let mut warnings = Vec::new();
     let (resolvers, resolver_source) =
         if !flags.dns_servers.is_empty() {
@@ -340,6 +420,9 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
             value: resolvers.iter().map(ToString::to_string).collect(),
             source: resolver_source,
         },
+        subnet_id: sourced(subnet_id),
+        vpc_id: sourced(vpc_id),
+        availability_zone: sourced(zone),
     };
     Gathered {
         context,
@@ -368,20 +451,28 @@ async fn imds_get(
     }
 }
 
+/// The primary interface's MAC address, when it looks like one (it goes
+/// into the next requests' paths).
+async fn imds_mac(imds: Option<&Imds>, notes: &mut Vec<String>, deadline: Instant) -> Option<String> {
+    match imds_get(imds, "/latest/meta-data/mac".into(), capped(IMDS_DEADLINE, deadline)).await {
+        Ok(Some(m)) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') => {
+            Some(m)
+        }
+        Ok(_) => None,
+        Err(e) => {
+            notes.push(format!("instance metadata: mac: {e}"));
+            None
+        }
+    }
+}
+
 async fn imds_vpc_cidrs(
     imds: Option<&Imds>,
     notes: &mut Vec<String>,
     deadline: Instant,
 ) -> Option<Vec<Cidr>> {
     let by = || capped(IMDS_DEADLINE, deadline);
-    let mac = match imds_get(imds, "/latest/meta-data/mac".into(), by()).await {
-        Ok(Some(m)) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') => m,
-        Ok(_) => return None,
-        Err(e) => {
-            notes.push(format!("instance metadata: mac: {e}"));
-            return None;
-        }
-    };
+    let mac = imds_mac(imds, notes, deadline).await?;
     let mut cidrs = Vec::new();
     for family in ["vpc-ipv4-cidr-blocks", "vpc-ipv6-cidr-blocks"] {
         let path = format!("/latest/meta-data/network/interfaces/macs/{mac}/{family}");

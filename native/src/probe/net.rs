@@ -513,6 +513,9 @@ mod tests {
                 value: Vec::new(),
                 source: Source::Flag,
             },
+            subnet_id: Sourced::unknown(),
+            vpc_id: Sourced::unknown(),
+            availability_zone: Sourced::unknown(),
         }
     }
 

@@ -23,6 +23,7 @@
 //! | `netready_endpoint_dns_seconds` | `service`, `host`, `port` | the A+AAAA lookup time (`dns.ms`) |
 //! | `netready_endpoint_dns_resent` | `service`, `host`, `port` | DNS queries sent again for the name in the last report (`dns.resent`): above 0 means loss or a slow resolver |
 //! | `netready_endpoint_connect_seconds` | `service`, `host`, `port`, `ip` | connect time of each dialled address (`addresses[].ms`) |
+//! | `netready_endpoint_prediction_agrees` | `service`, `host`, `port`, `predicted`, `observed` | with `--expect`: 1 when the probe saw what the validator predicted, 0 when it differs (`netready explain` tells why); endpoints that cannot be compared are left out; `predicted` and `observed` are the access types (`none` without a path) |
 //! | `netready_last_check_timestamp_seconds` | | Unix time the latest check ended, whatever its result |
 //! | `netready_last_report_timestamp_seconds` | | Unix time of the last check that produced a report |
 //! | `netready_check_duration_seconds` | | wall time of the latest check |
@@ -318,6 +319,47 @@ pub fn render(input: &MetricsInput<'_>) -> String {
     dns.write(&mut out);
     resent.write(&mut out);
     connect.write(&mut out);
+
+    let mut agrees = Family::new(
+        "netready_endpoint_prediction_agrees",
+        "gauge",
+        "With --expect: 1 if the last report agrees with the validator's prediction for the endpoint, 0 if it differs (not-comparable endpoints are omitted).",
+    );
+    if let Some(prediction) = input.report.and_then(|r| r.prediction.as_ref()) {
+        use netready_core::explain::Verdict;
+        for e in &prediction.endpoints {
+            let value = match e.verdict {
+                Verdict::Agree => 1.0,
+                Verdict::Differs => 0.0,
+                Verdict::NotComparable => continue,
+            };
+            let port = input
+                .report
+                .and_then(|r| r.endpoints.iter().find(|x| x.host == e.host))
+                .map_or_else(|| "443".to_owned(), |x| x.port.to_string());
+            let predicted = e
+                .predicted
+                .as_ref()
+                .and_then(|p| p.access_type)
+                .map_or("none", |a| a.as_str());
+            let observed = e
+                .observed
+                .as_ref()
+                .and_then(|o| o.access_type)
+                .map_or("none", |a| a.as_str());
+            agrees.sample(
+                &[
+                    ("service", &e.service),
+                    ("host", &e.host),
+                    ("port", &port),
+                    ("predicted", predicted),
+                    ("observed", observed),
+                ],
+                value,
+            );
+        }
+    }
+    agrees.write(&mut out);
 
     let mut last_check = Family::new(
         "netready_last_check_timestamp_seconds",
