@@ -825,7 +825,7 @@ fn compare_subnet(
         && private_pairs
             .iter()
             .all(|(_, o)| AnswerClass::observed(o) == Some(AnswerClass::Public)))
-    .then(|| private_pairs.iter().map(|(p, _)| p.host.as_str()).collect());
+    .then(|| private_pairs.iter().map(|(_, o)| o.host.as_str()).collect());
     let scene = Scene {
         region: validate.region.as_deref().or(probe.region.as_deref()),
         subnet,

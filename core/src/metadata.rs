@@ -193,11 +193,12 @@ pub fn parse_ecs_task(body: &[u8]) -> Result<EcsTask, TaskDocumentError> {
     })
 }
 
-/// Whether `s` is a subnet id: `subnet-` then 8 or 17 lowercase
-/// hexadecimal digits.
+/// Whether `s` is a subnet id: `subnet-` then 8 to 17 lowercase
+/// hexadecimal digits (AWS's are 8 or 17 long; a length between is still
+/// safe to compare and to put in a command).
 pub fn is_subnet_id(s: &str) -> bool {
     s.strip_prefix("subnet-").is_some_and(|hex| {
-        matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        (8..=17).contains(&hex.len()) && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     })
 }
 
@@ -243,6 +244,9 @@ mod tests {
     fn ids_and_zones() {
         assert!(is_subnet_id("subnet-0ccc000000000003"));
         assert!(is_subnet_id("subnet-0a1b2c3d"));
+        assert!(is_subnet_id("subnet-0ccc00000000003"));
+        assert!(!is_subnet_id("subnet-0a1b2c3"));
+        assert!(!is_subnet_id("subnet-0ccc0000000000000003"));
         assert!(!is_subnet_id("subnet-0CCC000000000003"));
         assert!(!is_subnet_id("subnet-"));
         assert!(!is_subnet_id("vpc-0a1b2c3d"));

@@ -93,9 +93,15 @@ impl HttpServer {
 
     /// Starts a server on `bind` (port 0 picks one).
     pub fn start(bind: SocketAddr) -> Result<HttpServer, String> {
+        HttpServer::start_in(None, bind)
+    }
+
+    /// Starts a server on `bind` inside network namespace `netns` (or the
+    /// current one).
+    pub fn start_in(netns: Option<&str>, bind: SocketAddr) -> Result<HttpServer, String> {
         let state = Arc::new(Mutex::new(State::default()));
         let for_thread = state.clone();
-        let (thread, addr) = ServerThread::start(None, move || async move {
+        let (thread, addr) = ServerThread::start(netns, move || async move {
             let listener = TcpListener::bind(bind)
                 .await
                 .map_err(|e| format!("HTTP bind {bind}: {e}"))?;
