@@ -1191,13 +1191,6 @@ fn is_dns_failure(f: Option<FailureCode>) -> bool {
     )
 }
 
-fn is_tcp_failure(f: Option<FailureCode>) -> bool {
-    matches!(
-        f,
-        Some(FailureCode::TcpRefused | FailureCode::TcpTimeout | FailureCode::TcpUnreachable)
-    )
-}
-
 /// How well a cause fits (higher: likelier), or `None` when it does not
 /// apply to what differs.
 fn score(code: CauseCode, f: &Facts<'_>) -> Option<u8> {
@@ -1207,9 +1200,11 @@ fn score(code: CauseCode, f: &Facts<'_>) -> Option<u8> {
         has(Difference::AddressClass) && f.pc == Some(from) && f.oc == Some(to)
     };
     let dns_failed = f.p.access_type.is_some() && is_dns_failure(f.o.failure);
+    // The probe's connect failures (and, in a report edited by hand, any
+    // other failure once DNS answered).
     let tcp_failed = has(Difference::Reachable)
         && f.p.reachable == Reachability::Reachable
-        && is_tcp_failure(f.o.failure);
+        && !is_dns_failure(f.o.failure);
     let custom_dns_seen = f.custom_dns.is_some() || f.vpc_resolver == Some(false);
     let vpc_wide = f.scene.all_private_public.is_some();
     let observed_inside_vpc = || -> Option<bool> {
@@ -1316,7 +1311,12 @@ fn score(code: CauseCode, f: &Facts<'_>) -> Option<u8> {
             if tcp_failed
                 && matches!(
                     f.p.access_type,
-                    Some(AccessType::NatGateway | AccessType::InternetGateway | AccessType::Public)
+                    Some(
+                        AccessType::NatGateway
+                            | AccessType::InternetGateway
+                            | AccessType::Public
+                            | AccessType::Transit
+                    )
                 )
                 && f.o.failure != Some(FailureCode::TcpRefused) =>
         {
@@ -1900,6 +1900,61 @@ mod tests {
             "s3.eu-west-1.amazonaws.com",
             "prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com"
         ));
+    }
+
+    // Each match has no wildcard, so a new variant does not compile until
+    // it gets a number here: a reminder to put it in its ALL list, which
+    // this test then checks is in the same order.
+    #[test]
+    fn all_lists_match_their_variants() {
+        for (i, c) in CauseCode::ALL.iter().enumerate() {
+            let n = match c {
+                CauseCode::CustomDnsNotForwarding => 0,
+                CauseCode::EndpointChanged => 1,
+                CauseCode::PrivateDnsBypassed => 2,
+                CauseCode::EndpointAdded => 3,
+                CauseCode::PrivateHostedZone => 4,
+                CauseCode::DnsFirewall => 5,
+                CauseCode::CustomDnsFails => 6,
+                CauseCode::VpcResolverFails => 7,
+                CauseCode::EndpointAccessChanged => 8,
+                CauseCode::EgressChanged => 9,
+                CauseCode::MiddleboxRejects => 10,
+                CauseCode::GatewayEndpointRouteChanged => 11,
+                CauseCode::FixedSinceSnapshot => 12,
+                CauseCode::PublicIpMismatch => 13,
+                CauseCode::OneAzBlocked => 14,
+                CauseCode::TlsInterception => 15,
+            };
+            assert_eq!(n, i);
+        }
+        for (i, d) in Difference::ALL.iter().enumerate() {
+            let n = match d {
+                Difference::AddressClass => 0,
+                Difference::AccessType => 1,
+                Difference::Reachable => 2,
+                Difference::SomeAddresses => 3,
+                Difference::Tls => 4,
+            };
+            assert_eq!(n, i);
+        }
+        for (i, v) in Verdict::ALL.iter().enumerate() {
+            let n = match v {
+                Verdict::Agree => 0,
+                Verdict::Differs => 1,
+                Verdict::NotComparable => 2,
+            };
+            assert_eq!(n, i);
+        }
+        for (i, c) in SubnetChoice::ALL.iter().enumerate() {
+            let n = match c {
+                SubnetChoice::Flag => 0,
+                SubnetChoice::ProbeContext => 1,
+                SubnetChoice::OnlySubnet => 2,
+                SubnetChoice::AvailabilityZone => 3,
+            };
+            assert_eq!(n, i);
+        }
     }
 
     #[test]

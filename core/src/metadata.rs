@@ -260,7 +260,11 @@ mod tests {
             ("eu-west-1-", false),
             ("eu-west-1 a", false),
         ] {
-            assert_eq!(is_availability_zone(zone, "eu-west-1") || is_availability_zone(zone, "us-west-2"), ok, "{zone}");
+            assert_eq!(
+                is_availability_zone(zone, "eu-west-1") || is_availability_zone(zone, "us-west-2"),
+                ok,
+                "{zone}"
+            );
         }
         assert!(!is_availability_zone("a", ""));
     }
@@ -286,7 +290,11 @@ mod tests {
             br#"{"TaskARN":"arn:aws:ecs:eu-west-1:123456789012:task/c/1","AvailabilityZone":"us-east-1a","VPCID":"vpc-; rm -rf /"}"#,
         )
         .unwrap();
-        assert_eq!((t.availability_zone, t.vpc_id), (None, None), "values that do not parse are not trusted");
+        assert_eq!(
+            (t.availability_zone, t.vpc_id),
+            (None, None),
+            "values that do not parse are not trusted"
+        );
         assert_eq!(
             parse_ecs_task(br#"{"TaskARN":"arn:aws:ecs::1:task/x"}"#),
             Err(TaskDocumentError::BadTaskArn(

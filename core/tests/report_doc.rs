@@ -3,9 +3,10 @@
 //! cannot fall behind the code.
 
 use netready_core::classify::{PrivateRange, SpecialRange, Translation};
+use netready_core::explain::{self, CauseCode, Difference, Side, SubnetChoice, Verdict};
 use netready_core::report::{
-    AccessType, FailureCode, FindingCode, PolicyVerdict, RemedyChoice, SCHEMA, Source, Status,
-    TcpOutcome, TlsOutcome,
+    AccessType, AnswerClass, FailureCode, FindingCode, PolicyVerdict, RemedyChoice, SCHEMA,
+    Source, Status, TcpOutcome, TlsOutcome,
 };
 
 fn wire<T: serde::Serialize>(v: T) -> String {
@@ -46,12 +47,64 @@ fn every_report_name_is_documented() {
     names.extend(PrivateRange::ALL.map(|r| r.as_str().to_owned()));
     names.extend(SpecialRange::ALL.map(|r| r.as_str().to_owned()));
     names.extend([Translation::Ipv4Mapped, Translation::Nat64].map(|t| t.as_str().to_owned()));
+    names.extend(AnswerClass::ALL.map(|c| c.as_str().to_owned()));
+    // The explain document.
+    names.push(explain::SCHEMA.to_owned());
+    names.extend(Verdict::ALL.map(|v| v.as_str().to_owned()));
+    names.extend(Difference::ALL.map(|d| d.as_str().to_owned()));
+    names.extend(Side::ALL.map(|s| s.as_str().to_owned()));
+    names.extend(SubnetChoice::ALL.map(|c| c.as_str().to_owned()));
+    names.extend(CauseCode::ALL.map(|c| c.as_str().to_owned()));
+    // The explain document's field names and the report's new ones.
+    for field in [
+        "address_class",
+        "subnet_id",
+        "vpc_id",
+        "availability_zone",
+        "prediction",
+        "subnet_choice",
+        "predicted_status",
+        "observed_status",
+        "predicted",
+        "observed",
+        "verdict",
+        "differences",
+        "note",
+        "causes",
+        "rank",
+        "title",
+        "explanation",
+        "evidence",
+        "side",
+        "confirm",
+        "resolver",
+    ] {
+        names.push(field.to_owned());
+    }
     // The serde names are the printed names.
     for c in FindingCode::ALL {
         assert_eq!(wire(c), c.as_str());
     }
     for o in TcpOutcome::ALL {
         assert_eq!(wire(o), o.as_str());
+    }
+    for v in Verdict::ALL {
+        assert_eq!(wire(v), v.as_str());
+    }
+    for d in Difference::ALL {
+        assert_eq!(wire(d), d.as_str());
+    }
+    for s in Side::ALL {
+        assert_eq!(wire(s), s.as_str());
+    }
+    for c in SubnetChoice::ALL {
+        assert_eq!(wire(c), c.as_str());
+    }
+    for c in CauseCode::ALL {
+        assert_eq!(wire(c), c.as_str());
+    }
+    for c in AnswerClass::ALL {
+        assert_eq!(wire(c), c.as_str());
     }
     let missing: Vec<&String> = names
         .iter()

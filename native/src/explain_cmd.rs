@@ -111,13 +111,8 @@ pub fn parse_report(name: &str, text: &str, side: Side) -> Result<Report, UsageE
 pub fn execute(args: &ExplainArgs) -> Result<(Explanation, String), UsageError> {
     let validate = read_report(&args.validate, Side::Validate)?;
     let probe = read_report(&args.probe, Side::Probe)?;
-    let explanation =
-        explain::explain(&validate, &probe, args.subnet.as_deref()).map_err(|e| {
-            UsageError(format!(
-                "{} and {}: {e}",
-                args.validate, args.probe
-            ))
-        })?;
+    let explanation = explain::explain(&validate, &probe, args.subnet.as_deref())
+        .map_err(|e| UsageError(format!("{} and {}: {e}", args.validate, args.probe)))?;
     let out = match args.format {
         ExplainFormat::Json => {
             let mut s = serde_json::to_string_pretty(&explanation)
@@ -237,11 +232,7 @@ pub fn render_table(e: &Explanation) -> String {
         match x.verdict {
             Verdict::Differs => {
                 let diffs: Vec<&str> = x.differences.iter().map(|d| d.as_str()).collect();
-                s.push_str(&format!(
-                    "\n{} differs ({}):\n",
-                    x.host,
-                    diffs.join(", ")
-                ));
+                s.push_str(&format!("\n{} differs ({}):\n", x.host, diffs.join(", ")));
                 for c in &x.causes {
                     s.push_str(&format!("  {}. {}: {}\n", c.rank, c.code.as_str(), c.title));
                     for ev in &c.evidence {
@@ -274,8 +265,14 @@ mod tests {
     fn bad_reports_name_the_file_and_say_why() {
         let cases = [
             ("not json", "v.json: not JSON (line 1, column 2)"),
-            ("{}", "v.json: not a netready.report/v1 report (no \"schema\" field)"),
-            (r#"{"schema": "x"}"#, "v.json: schema is \"x\", not netready.report/v1"),
+            (
+                "{}",
+                "v.json: not a netready.report/v1 report (no \"schema\" field)",
+            ),
+            (
+                r#"{"schema": "x"}"#,
+                "v.json: schema is \"x\", not netready.report/v1",
+            ),
             (
                 r#"{"schema": "netready.report/v1", "kind": "probe"}"#,
                 "v.json: kind is \"probe\", expected \"validate\"",

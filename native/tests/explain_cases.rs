@@ -198,12 +198,28 @@ fn every_case_explains_as_expected() {
         }
         for e in &explanation.endpoints {
             if e.verdict == Verdict::Differs {
-                assert!(!e.causes.is_empty(), "{}: {} differs without a cause", c.name, e.host);
+                assert!(
+                    !e.causes.is_empty(),
+                    "{}: {} differs without a cause",
+                    c.name,
+                    e.host
+                );
                 for cause in &e.causes {
-                    assert!(!cause.confirm.is_empty(), "{}: {:?} has no command", c.name, cause.code);
                     assert!(
-                        cause.evidence.iter().any(|x| x.side == netready_core::explain::Side::Validate)
-                            && cause.evidence.iter().any(|x| x.side == netready_core::explain::Side::Probe),
+                        !cause.confirm.is_empty(),
+                        "{}: {:?} has no command",
+                        c.name,
+                        cause.code
+                    );
+                    assert!(
+                        cause
+                            .evidence
+                            .iter()
+                            .any(|x| x.side == netready_core::explain::Side::Validate)
+                            && cause
+                                .evidence
+                                .iter()
+                                .any(|x| x.side == netready_core::explain::Side::Probe),
                         "{}: {:?} lacks evidence from both reports",
                         c.name,
                         cause.code
@@ -375,7 +391,9 @@ fn drop_443(ns: &NetNs, addrs: &[String]) -> Result<(), String> {
         for a in addrs {
             ns.exec(
                 "nft",
-                &[&format!("add rule inet nr input ip daddr {a} tcp dport 443 drop")],
+                &[&format!(
+                    "add rule inet nr input ip daddr {a} tcp dport 443 drop"
+                )],
             )?;
         }
         Ok::<(), String>(())
@@ -386,7 +404,9 @@ fn drop_443(ns: &NetNs, addrs: &[String]) -> Result<(), String> {
     for a in addrs {
         ns.exec(
             "iptables",
-            &["-A", "INPUT", "-d", a, "-p", "tcp", "--dport", "443", "-j", "DROP"],
+            &[
+                "-A", "INPUT", "-d", a, "-p", "tcp", "--dport", "443", "-j", "DROP",
+            ],
         )
         .map_err(|e| format!("neither nft ({nft:?}) nor iptables ({e}) worked"))?;
     }
@@ -487,8 +507,9 @@ fn run_probe(c: &Case) -> String {
     let mut _imds = None;
     match w["imds"].as_object() {
         Some(paths) => {
-            let imds = HttpServer::start_in(Some(client.name()), "127.0.0.1:0".parse().expect("literal"))
-                .expect("fake instance metadata");
+            let imds =
+                HttpServer::start_in(Some(client.name()), "127.0.0.1:0".parse().expect("literal"))
+                    .expect("fake instance metadata");
             imds.route("PUT", "/latest/api/token", Route::ok("T"));
             for (path, value) in paths {
                 imds.route("GET", path, Route::ok(value.as_str().expect("text")));
@@ -502,10 +523,18 @@ fn run_probe(c: &Case) -> String {
     }
     let mut _ecs = None;
     if w["ecs_task"].is_object() {
-        let ecs = HttpServer::start_in(Some(client.name()), "127.0.0.1:0".parse().expect("literal"))
-            .expect("fake ECS task metadata");
-        ecs.route("GET", "/v4/runner/task", Route::ok(&w["ecs_task"].to_string()));
-        cmd.env("ECS_CONTAINER_METADATA_URI_V4", format!("{}/v4/runner", ecs.url()));
+        let ecs =
+            HttpServer::start_in(Some(client.name()), "127.0.0.1:0".parse().expect("literal"))
+                .expect("fake ECS task metadata");
+        ecs.route(
+            "GET",
+            "/v4/runner/task",
+            Route::ok(&w["ecs_task"].to_string()),
+        );
+        cmd.env(
+            "ECS_CONTAINER_METADATA_URI_V4",
+            format!("{}/v4/runner", ecs.url()),
+        );
         _ecs = Some(ecs);
     }
     let out = cmd.output().expect("run netready probe");

@@ -356,7 +356,9 @@ pub async fn gather(flags: &ContextFlags, env: &Environment, deadline: Instant) 
             if vpc_id.is_none() {
                 match interface("vpc-id").await {
                     Ok(Some(v)) if is_vpc_id(&v) => vpc_id = Some((v, Source::InstanceMetadata)),
-                    Ok(Some(v)) => notes.push(format!("instance metadata: vpc-id {v:?} is not a VPC id")),
+                    Ok(Some(v)) => {
+                        notes.push(format!("instance metadata: vpc-id {v:?} is not a VPC id"))
+                    }
                     Ok(None) => {}
                     Err(e) => notes.push(format!("instance metadata: vpc-id: {e}")),
                 }
@@ -453,8 +455,18 @@ async fn imds_get(
 
 /// The primary interface's MAC address, when it looks like one (it goes
 /// into the next requests' paths).
-async fn imds_mac(imds: Option<&Imds>, notes: &mut Vec<String>, deadline: Instant) -> Option<String> {
-    match imds_get(imds, "/latest/meta-data/mac".into(), capped(IMDS_DEADLINE, deadline)).await {
+async fn imds_mac(
+    imds: Option<&Imds>,
+    notes: &mut Vec<String>,
+    deadline: Instant,
+) -> Option<String> {
+    match imds_get(
+        imds,
+        "/latest/meta-data/mac".into(),
+        capped(IMDS_DEADLINE, deadline),
+    )
+    .await
+    {
         Ok(Some(m)) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') => {
             Some(m)
         }
