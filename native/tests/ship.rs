@@ -427,11 +427,41 @@ fn the_images_binary_runs_from_the_images_file_system() {
 struct WatchRun {
     emf: Vec<String>,
     metrics: String,
+    /// `/status`: the last report, with its `prediction`.
+    status: String,
 }
 
-/// Runs `netready probe --watch --metrics-format emf --listen` in a world
-/// with one endpoint that does not resolve, until it has printed two checks'
-/// worth of EMF lines, scrapes /metrics, then stops it with SIGTERM (exit 0).
+/// A validate report to `--expect`: the `vpc-endpoints` scenario (interface
+/// endpoints for the runner's services, the S3 gateway endpoint), which the
+/// world (every name answered with a private address) agrees with except
+/// for S3, whose names stay public with a gateway endpoint.
+fn expectation(dir: &Path) -> PathBuf {
+    let scenario = root().join("tests/data/validate/vpc-endpoints");
+    let mut files: Vec<String> = std::fs::read_dir(&scenario)
+        .expect("scenario directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("describe-"))
+        })
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let out = Command::new(env!("CARGO_BIN_EXE_netready"))
+        .args(["validate", "--format", "json", "--subnet", "subnet-0ccc000000000003"])
+        .args(["--security-group", "sg-0bb0bb0bb0bb0bb02"])
+        .args(&files)
+        .output()
+        .expect("netready validate");
+    let path = dir.join(format!("expect-{}.json", std::process::id()));
+    std::fs::write(&path, &out.stdout).expect("write the prediction");
+    path
+}
+
+/// Runs `netready probe --watch --metrics-format emf --listen --expect` in
+/// a world with one endpoint that does not resolve, until it has printed
+/// two checks' worth of EMF lines, scrapes /metrics, then stops it with
+/// SIGTERM (exit 0).
 fn watch_run(test: &str) -> Option<WatchRun> {
     let w = match world("watch") {
         Ok(w) => w,
@@ -444,11 +474,13 @@ fn watch_run(test: &str) -> Option<WatchRun> {
         IpAddr::V4(Ipv4Addr::LOCALHOST),
         free_port(w.ns.name(), IpAddr::V4(Ipv4Addr::LOCALHOST)),
     );
+    let expect = expectation(&std::env::temp_dir());
     let mut cmd = command_with_env("ip");
     cmd.args(["netns", "exec", w.ns.name(), env!("CARGO_BIN_EXE_netready")])
         .args(["probe", "--watch", "--interval", "300ms"])
         .args(["--metrics-format", "emf", "--listen", &listen.to_string()])
         .args(probe_args(&w, true))
+        .args(["--expect", &expect.to_string_lossy()])
         // Below the 5 s --interval floor (issue 13): the test's own
         // resolver, inside the namespace.
         .env("NETREADY_MIN_INTERVAL", "1ms")
@@ -491,6 +523,9 @@ fn watch_run(test: &str) -> Option<WatchRun> {
     }
     let metrics = ns_get(w.ns.name(), listen, "/metrics")
         .unwrap_or_else(|| panic!("/metrics answers on {listen}"));
+    let status = ns_get(w.ns.name(), listen, "/status")
+        .unwrap_or_else(|| panic!("/status answers on {listen}"));
+    let _ = std::fs::remove_file(&expect);
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
@@ -502,7 +537,11 @@ fn watch_run(test: &str) -> Option<WatchRun> {
         text(&out)
     );
     let _ = reader.join();
-    Some(WatchRun { emf, metrics })
+    Some(WatchRun {
+        emf,
+        metrics,
+        status,
+    })
 }
 
 /// A blocking GET from inside the namespace, every step with a deadline.
@@ -1021,6 +1060,19 @@ fn dashboard_and_alerts_use_only_metric_names_a_real_scrape_shows() {
         return;
     };
     let scraped = scraped_names(&run.metrics);
+    // --expect: the prediction is in the report /status serves, and the
+    // gauge has both values (S3's names stay public with its gateway
+    // endpoint; the world answers them privately).
+    assert!(run.status.contains("\"prediction\""), "{}", run.status);
+    for value in ["} 1", "} 0"] {
+        assert!(
+            run.metrics
+                .lines()
+                .any(|l| l.starts_with("netready_endpoint_prediction_agrees{") && l.ends_with(value)),
+            "{}",
+            run.metrics
+        );
+    }
     let dashboard = dashboard_exprs();
     let alerts = alert_exprs();
     assert!(dashboard.len() >= 10, "{dashboard:?}");

@@ -638,6 +638,39 @@ mod tests {
     }
 
     #[test]
+    fn the_prediction_gauge_follows_the_explanation() {
+        let case = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/data/explain/endpoint-changed");
+        let read = |f: &str| -> Report {
+            serde_json::from_str(&std::fs::read_to_string(case.join(f)).expect("case file"))
+                .expect("a report")
+        };
+        let (validate, mut probe) = (read("validate.json"), read("probe.json"));
+        probe.prediction = Some(
+            netready_core::explain::explain(&validate, &probe, None).expect("comparable"),
+        );
+        let c = CheckCounters::default();
+        let text = render(&input(Some(&probe), &c));
+        let lines = samples(&text);
+        for want in [
+            "netready_endpoint_prediction_agrees{service=\"logs\",host=\"logs.eu-west-1.amazonaws.com\",port=\"443\",predicted=\"vpc_endpoint\",observed=\"nat_gateway\"} 0",
+            "netready_endpoint_prediction_agrees{service=\"secretsmanager\",host=\"secretsmanager.eu-west-1.amazonaws.com\",port=\"443\",predicted=\"vpc_endpoint\",observed=\"vpc_endpoint\"} 1",
+            "netready_endpoint_prediction_agrees{service=\"s3\",host=\"s3.eu-west-1.amazonaws.com\",port=\"443\",predicted=\"gateway_endpoint\",observed=\"nat_gateway\"} 1",
+        ] {
+            assert!(lines.contains(&want), "missing {want}\n{text}");
+        }
+        // Without --expect the family has no sample.
+        probe.prediction = None;
+        let text = render(&input(Some(&probe), &c));
+        assert!(
+            !samples(&text)
+                .iter()
+                .any(|l| l.starts_with("netready_endpoint_prediction_agrees")),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn before_the_first_report() {
         let c = CheckCounters::default();
         let mut i = input(None, &c);
