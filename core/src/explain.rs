@@ -1116,11 +1116,18 @@ fn plus_two(c: &Cidr) -> Option<IpAddr> {
 }
 
 fn resolver_ip(o: &EndpointReport) -> Option<IpAddr> {
+    resolver_addr(o).map(|s| s.ip())
+}
+
+/// The resolver that answered, with its port (53 when the report gives an
+/// address alone).
+fn resolver_addr(o: &EndpointReport) -> Option<SocketAddr> {
     let text = o.dns.as_ref()?.resolver.as_deref()?;
-    text.parse::<SocketAddr>()
-        .map(|s| s.ip())
-        .ok()
-        .or_else(|| text.parse::<IpAddr>().ok())
+    text.parse::<SocketAddr>().ok().or_else(|| {
+        text.parse::<IpAddr>()
+            .ok()
+            .map(|ip| SocketAddr::new(ip, 53))
+    })
 }
 
 fn causes(
@@ -1655,7 +1662,10 @@ fn ids<'a>(f: &'a Facts<'a>) -> Ids<'a> {
         vpc,
         vpc_literal,
         host: shell_quote(&f.o.host),
-        resolver: f.resolver.map(|r| r.to_string()),
+        resolver: resolver_addr(f.o).map(|r| match r.port() {
+            53 => r.ip().to_string(),
+            port => format!("{} -p {port}", r.ip()),
+        }),
     }
 }
 

@@ -422,3 +422,57 @@ fn help_lists_every_design_flag() {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
 }
+
+/// `--expect`: the prediction rides in the report (exit code stays the
+/// probe's); a file that is not a validate report, or one of another
+/// region, is refused before any check (exit 2, naming the file).
+#[test]
+fn expect_compares_with_the_prediction_or_refuses_it() {
+    let case = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data/explain/agree-nat-gateway");
+    let validate = case.join("validate.json").to_string_lossy().into_owned();
+    let probe = case.join("probe.json").to_string_lossy().into_owned();
+    let d = dns();
+    let addr = d.addr().to_string();
+    let out = netready(&[
+        "probe",
+        "--region",
+        "eu-west-1",
+        "--dns-server",
+        &addr,
+        "--format",
+        "json",
+        "--timeout",
+        "1s",
+        "--expect",
+        &validate,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let raw: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let p = &raw["prediction"];
+    assert_eq!(p["schema"], "netready.explain/v1", "{raw}");
+    assert_eq!(p["subnet_id"], "subnet-0ccc000000000003");
+    assert_eq!(
+        p["verdict"], "differs",
+        "NXDOMAIN everywhere against a NAT path"
+    );
+    assert_eq!(
+        p["endpoints"][0]["causes"][0]["code"], "dns-firewall",
+        "NXDOMAIN for a name that exists: {p}"
+    );
+    bad(
+        &["--region", "eu-west-1", "--expect", &probe],
+        &[&probe, "kind is \"probe\", expected \"validate\""],
+    );
+    bad(
+        &["--region", "us-east-1", "--expect", &validate],
+        &[
+            &validate,
+            "different regions: the validate report is of eu-west-1, the probe report of us-east-1",
+        ],
+    );
+    bad(
+        &["--region", "eu-west-1", "--expect", "/nonexistent/v.json"],
+        &["/nonexistent/v.json: cannot read"],
+    );
+}

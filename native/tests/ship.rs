@@ -448,7 +448,13 @@ fn expectation(dir: &Path) -> PathBuf {
         .collect();
     files.sort();
     let out = Command::new(env!("CARGO_BIN_EXE_netready"))
-        .args(["validate", "--format", "json", "--subnet", "subnet-0ccc000000000003"])
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "--subnet",
+            "subnet-0ccc000000000003",
+        ])
         .args(["--security-group", "sg-0bb0bb0bb0bb0bb02"])
         .args(&files)
         .output()
@@ -1066,9 +1072,9 @@ fn dashboard_and_alerts_use_only_metric_names_a_real_scrape_shows() {
     assert!(run.status.contains("\"prediction\""), "{}", run.status);
     for value in ["} 1", "} 0"] {
         assert!(
-            run.metrics
-                .lines()
-                .any(|l| l.starts_with("netready_endpoint_prediction_agrees{") && l.ends_with(value)),
+            run.metrics.lines().any(
+                |l| l.starts_with("netready_endpoint_prediction_agrees{") && l.ends_with(value)
+            ),
             "{}",
             run.metrics
         );

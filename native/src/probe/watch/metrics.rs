@@ -646,9 +646,8 @@ mod tests {
                 .expect("a report")
         };
         let (validate, mut probe) = (read("validate.json"), read("probe.json"));
-        probe.prediction = Some(
-            netready_core::explain::explain(&validate, &probe, None).expect("comparable"),
-        );
+        probe.prediction =
+            Some(netready_core::explain::explain(&validate, &probe, None).expect("comparable"));
         let c = CheckCounters::default();
         let text = render(&input(Some(&probe), &c));
         let lines = samples(&text);
