@@ -70,18 +70,37 @@ fi
 wasm-bindgen --target web --out-dir "$STAGE" --out-name netready_web \
   --remove-name-section --remove-producers-section "$STAGE/opt.wasm"
 
+# The explain module: the same crate with feature `explain` (its one export,
+# `explain`), which the page loads when a probe report is dropped; the page's
+# own module does not carry the comparison.
+log "cargo build -p netready-web --features explain (the explain module, loaded on demand)"
+cargo build -p netready-web --profile wasm-release --target wasm32-unknown-unknown --locked --features explain
+mkdir -p "$STAGE/explain"
+if command -v wasm-opt >/dev/null 2>&1; then
+  wasm-opt -Oz --converge -o "$STAGE/explain/opt.wasm" "$WASM_OUT"
+else
+  cp "$WASM_OUT" "$STAGE/explain/opt.wasm"
+fi
+wasm-bindgen --target web --out-dir "$STAGE/explain" --out-name netready_explain \
+  --remove-name-section --remove-producers-section "$STAGE/explain/opt.wasm"
+# Leave the page's module as the last one built, for web/bench/size_detail.sh.
+cargo build -p netready-web --profile wasm-release --target wasm32-unknown-unknown --locked
+
 # --- page --------------------------------------------------------------------
 rm -rf "$DIST"
 mkdir -p "$DIST/pkg" "$DIST/examples"
 cp "$WEB"/www/*.html "$WEB"/www/*.css "$WEB"/www/*.js "$WEB"/www/*.svg "$DIST/"
 cp "$STAGE/netready_web.js" "$STAGE/netready_web.d.ts" "$DIST/pkg/"
+cp "$STAGE/explain/netready_explain.js" "$STAGE/explain/netready_explain.d.ts" "$DIST/pkg/"
 # JavaScript the crate ships beside the module (web/src/tape.js, the
 # decoder of results), which netready_web.js imports.
 if [[ -d "$STAGE/snippets" ]]; then cp -r "$STAGE/snippets" "$DIST/pkg/"; fi
+if [[ -d "$STAGE/explain/snippets" ]]; then cp -r "$STAGE/explain/snippets" "$DIST/pkg/"; fi
 # Comments, blank lines and indentation out of the shipped JavaScript.
-python3 "$WEB/tools/strip_js.py" "$DIST"/*.js "$DIST/pkg/netready_web.js" \
+python3 "$WEB/tools/strip_js.py" "$DIST"/*.js "$DIST/pkg/netready_web.js" "$DIST/pkg/netready_explain.js" \
   $(find "$DIST/pkg" -path '*/snippets/*.js' 2>/dev/null)
 python3 "$WEB/tools/embed_wasm.py" "$STAGE/netready_web_bg.wasm" "$DIST/pkg/netready_web_wasm.js"
+python3 "$WEB/tools/embed_wasm.py" "$STAGE/explain/netready_explain_bg.wasm" "$DIST/pkg/netready_explain_wasm.js"
 python3 "$WEB/tools/examples.py" "$ROOT" "$DIST/examples"
 
 log "wrote $DIST"

@@ -322,6 +322,19 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// Every severity.
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
 /// The stable finding codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -674,6 +687,37 @@ impl From<AddressReport> for AddressWire {
 impl TryFrom<AddressWire> for AddressReport {
     type Error = &'static str;
     fn try_from(w: AddressWire) -> Result<Self, Self::Error> {
+        AddressReport::from_parts(
+            w.ip,
+            &w.class,
+            w.range.as_deref(),
+            w.via.as_deref(),
+            w.outcome,
+            w.ms,
+        )
+    }
+}
+
+impl AddressReport {
+    /// An address entry from its JSON fields (`class`, `range`, `via` as
+    /// the report spells them): what reading a report does, also for
+    /// callers that read a report without serde (the browser page).
+    pub fn from_parts(
+        ip: IpAddr,
+        class: &str,
+        range: Option<&str>,
+        via: Option<&str>,
+        outcome: TcpOutcome,
+        ms: Option<f64>,
+    ) -> Result<AddressReport, &'static str> {
+        let w = AddressWire {
+            ip,
+            class: class.into(),
+            range: range.map(Into::into),
+            via: via.map(Into::into),
+            outcome,
+            ms,
+        };
         let class = match (AddressClass::from_name(&w.class), w.range.as_deref()) {
             (Some(AddressClass::Private(_)), range) => AddressClass::Private(
                 PRIVATE_RANGES.into_iter().find(|r| Some(range_name(*r)) == range).ok_or(
@@ -738,6 +782,16 @@ pub enum TlsOutcome {
 }
 
 impl TlsOutcome {
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TlsOutcome::Trusted => "trusted",
+            TlsOutcome::Untrusted => "untrusted",
+            TlsOutcome::Failed => "failed",
+            TlsOutcome::NotAttempted => "not_attempted",
+        }
+    }
+
     /// Every outcome.
     pub const ALL: [TlsOutcome; 4] = [
         TlsOutcome::Trusted,
@@ -883,6 +937,18 @@ pub enum Source {
 }
 
 impl Source {
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Source::Flag => "flag",
+            Source::Environment => "environment",
+            Source::EcsMetadata => "ecs_metadata",
+            Source::InstanceMetadata => "instance_metadata",
+            Source::ResolvConf => "resolv_conf",
+            Source::Unknown => "unknown",
+        }
+    }
+
     /// Every source.
     pub const ALL: [Source; 6] = [
         Source::Flag,
@@ -993,8 +1059,11 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applied_fixes: Vec<AppliedRound>,
     /// Probe with `--expect`: this report beside the validator's prediction
-    /// (see [`crate::explain`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// (see [`crate::explain`]). Not (de)serialised with the report's other
+    /// fields: the binary writes it as the report's `prediction` member
+    /// itself, so that the browser page's module, which serialises reports
+    /// and never has a prediction, carries no code for it.
+    #[serde(skip)]
     pub prediction: Option<crate::explain::Explanation>,
 }
 

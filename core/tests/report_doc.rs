@@ -88,6 +88,12 @@ fn every_report_name_is_documented() {
     for o in TcpOutcome::ALL {
         assert_eq!(wire(o), o.as_str());
     }
+    for s in Source::ALL {
+        assert_eq!(wire(s), s.as_str());
+    }
+    for t in TlsOutcome::ALL {
+        assert_eq!(wire(t), t.as_str());
+    }
     for v in Verdict::ALL {
         assert_eq!(wire(v), v.as_str());
     }

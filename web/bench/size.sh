@@ -7,7 +7,9 @@
 set -euo pipefail
 DIST="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/dist"
 gz() { cat "$@" | gzip -9c | wc -c; }
-mapfile -t snippets < <(find "$DIST/pkg/snippets" -name '*.js' 2>/dev/null | sort)
+# The page loads the snippets of its own glue (netready_web.js); the explain
+# module's glue has its own copy, counted with it.
+mapfile -t snippets < <(grep -o "snippets/[^'\"]*" "$DIST/pkg/netready_web.js" | sort -u | sed "s#^#$DIST/pkg/#")
 glue=("$DIST/pkg/netready_web.js" "${snippets[@]}")
 code=("$DIST/pkg/netready_web_wasm.js" "${glue[@]}" "$DIST"/*.js)
 if [[ $# -ge 1 ]]; then
@@ -20,3 +22,8 @@ printf 'page total, wasm + JS:          %7d bytes, %7d gzipped (each file gzippe
   "$(for f in "${code[@]}"; do gzip -9c "$f" | wc -c; done | awk '{s+=$1} END {print s}')"
 printf 'HTML + CSS:                     %7d bytes, %7d gzipped\n' "$(cat "$DIST"/*.html "$DIST"/*.css | wc -c)" "$(gz "$DIST"/*.html "$DIST"/*.css)"
 printf 'examples (loaded on demand):    %7d bytes, %7d gzipped\n' "$(cat "$DIST"/examples/*.js | wc -c)" "$(gz "$DIST"/examples/*.js)"
+if [[ -f "$DIST/pkg/netready_explain_wasm.js" ]]; then
+  printf 'explain module + glue (loaded when a probe report is dropped): %7d bytes, %7d gzipped\n' \
+    "$(cat "$DIST/pkg/netready_explain_wasm.js" "$DIST/pkg/netready_explain.js" | wc -c)" \
+    "$(gz "$DIST/pkg/netready_explain_wasm.js" "$DIST/pkg/netready_explain.js")"
+fi

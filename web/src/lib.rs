@@ -1,8 +1,8 @@
 //! # netready-web
 //!
-//! The in-browser validator's WebAssembly exports: `validate`, `catalog`,
-//! `classify` and `collectCommands`, each a thin conversion between
-//! JavaScript values and `netready-core`'s types.
+//! The in-browser validator's WebAssembly exports: `validate`, `explain`,
+//! `catalog`, `classify` and `collectCommands`, each a thin conversion
+//! between JavaScript values and `netready-core`'s types.
 //!
 //! ## What this crate guarantees
 //! * It decides nothing: every verdict, host name, class and message comes
@@ -20,7 +20,12 @@
 //! No I/O of any kind: the page hands in the text of the documents, and the
 //! module never fetches, stores or sends anything.
 #![forbid(unsafe_code)]
+// The explain module (feature `explain`) exports `explain` alone: the page's
+// exports and their helpers are compiled out of it, and left unused.
+#![cfg_attr(feature = "explain", allow(dead_code, unused_imports))]
 
+#[cfg(feature = "explain")]
+mod reports;
 mod tape;
 
 /// The module's allocator (see Cargo.toml): single-threaded WebAssembly
@@ -166,6 +171,40 @@ export interface Report {
   };
 }
 
+/** `explain`'s result (the explain module): the comparison, or why there is none. */
+export interface Explained {
+  /** The `netready explain --format json` document; null when the reports cannot be compared. */
+  explanation: Explanation | null;
+  /** Why they cannot be compared (a bad probe report, another region, which subnet is unknown), or null. */
+  error: string | null;
+}
+
+export type Verdict = "agree" | "differs" | "not-comparable";
+
+/** Predicted vs observed for one subnet: see docs/report.md, "The explain document". */
+export interface Explanation {
+  schema: "netready.explain/v1";
+  verdict: Verdict;
+  region: string | null;
+  subnet_id: string;
+  availability_zone?: string;
+  subnet_choice: "flag" | "probe_context" | "only_subnet" | "availability_zone";
+  predicted_status: Status;
+  observed_status: Status;
+  endpoints: EndpointComparison[];
+}
+
+export interface EndpointComparison {
+  service: string;
+  host: string;
+  predicted: { access_type: AccessType | null; address_class: string | null; reachable: boolean | null; failure: string | null; path: string[]; findings: string[] } | null;
+  observed: { access_type: AccessType | null; address_class: string | null; reachable: boolean | null; failure: string | null; resolver: string | null; addresses: unknown[]; tls?: string } | null;
+  verdict: Verdict;
+  differences: ("address_class" | "access_type" | "reachable" | "some_addresses" | "tls")[];
+  note?: string;
+  causes: { code: string; rank: number; title: string; explanation: string; evidence: { side: "validate" | "probe"; text: string }[]; confirm: string[] }[];
+}
+
 /** What an address is (see netready-core's `classify`). */
 export interface Classified {
   /** "private", "public", or the special range: "loopback", "link_local", … */
@@ -217,6 +256,7 @@ fn field_error(field: &str, value: &str, error: impl core::fmt::Display) -> JsVa
 
 /// The endpoints a profile checks in a region, as `netready catalog --format
 /// json` prints them. Throws on a malformed region or an unknown profile.
+#[cfg(not(feature = "explain"))]
 #[wasm_bindgen(unchecked_return_type = "Catalog")]
 pub fn catalog(region: &str, profile: &str) -> Result<JsValue, JsValue> {
     let region_parsed = Region::parse(region).map_err(|e| field_error("region", region, e))?;
@@ -236,6 +276,7 @@ struct ClassifiedDoc {
 
 /// What an address is, counting addresses inside any of `vpcCidrs` as
 /// private. Throws on an address or CIDR that does not parse.
+#[cfg(not(feature = "explain"))]
 #[wasm_bindgen(unchecked_return_type = "Classified")]
 pub fn classify(
     address: &str,
@@ -268,6 +309,7 @@ pub fn classify(
 /// The AWS CLI commands (a shell script) that write every document the
 /// validator reads for one VPC, from core. Throws an `Error` with `field`
 /// `"vpcId"` for anything but a VPC id, `"region"` for a bad region.
+#[cfg(not(feature = "explain"))]
 #[wasm_bindgen(js_name = "collectCommands")]
 pub fn collect_commands(
     #[wasm_bindgen(js_name = "vpcId")] vpc_id: &str,
@@ -489,6 +531,7 @@ fn read_options(options: &JsValue) -> Result<ValidateOptions, JsValue> {
 /// Validates describe-* documents, exactly as `netready validate` does, and
 /// returns the `netready.report/v1` report. Throws a `ValidateError` on bad
 /// input or bad options.
+#[cfg(not(feature = "explain"))]
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "ValidateDocument[]")] documents: JsValue,
@@ -505,6 +548,7 @@ pub fn validate(
 /// applied to the model round after round, exactly as `netready validate
 /// --apply-fixes` does: the report after the fixes, with the steps of every
 /// round in `applied_fixes`. Throws a `ValidateError` as `validate` does.
+#[cfg(not(feature = "explain"))]
 #[wasm_bindgen(js_name = whatIf, unchecked_return_type = "Report")]
 pub fn what_if(
     #[wasm_bindgen(unchecked_param_type = "ValidateDocument[]")] documents: JsValue,
@@ -517,6 +561,47 @@ pub fn what_if(
     let report =
         vpc::what_if(&input, &options, vpc::WHAT_IF_ROUNDS).map_err(|e| input_error(&e))?;
     to_js(&report)
+}
+
+/// `explain`'s result.
+#[cfg(feature = "explain")]
+#[derive(Serialize)]
+struct Explained {
+    explanation: Option<netready_core::explain::Explanation>,
+    error: Option<String>,
+}
+
+/// Sets the page's validate report (the object `validate` returned) beside
+/// a probe report (the object `JSON.parse` made of `netready probe --format
+/// json`), as `netready explain` does: `{explanation, error}`. The subnet
+/// is `subnet` when given, else core's choice (the probe's own, the only
+/// one, the only one in the probe's zone). Reports that do not read or
+/// cannot be compared give `error` (naming the report, the JSON path, or
+/// why), with `explanation` null; it never throws. Only in the explain
+/// module (cargo feature `explain`), which the page loads when a probe
+/// report is dropped.
+#[cfg(feature = "explain")]
+#[wasm_bindgen(unchecked_return_type = "Explained")]
+pub fn explain(
+    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "object")] probe: JsValue,
+    subnet: Option<String>,
+) -> Result<JsValue, JsValue> {
+    use netready_core::report::ReportKind;
+    let compared = reports::read(&report, ReportKind::Validate).and_then(|v| {
+        let p = reports::read(&probe, ReportKind::Probe)?;
+        netready_core::explain::explain(&v, &p, subnet.as_deref()).map_err(|e| alloc_string(&e))
+    });
+    let (explanation, error) = match compared {
+        Ok(e) => (Some(e), None),
+        Err(e) => (None, Some(e)),
+    };
+    to_js(&Explained { explanation, error })
+}
+
+#[cfg(feature = "explain")]
+fn alloc_string(e: &impl core::fmt::Display) -> String {
+    format!("{e}")
 }
 
 /// `read_options` against serde_json's reading of the same options as

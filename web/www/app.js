@@ -84,11 +84,23 @@ function peek(text) {
   }
 }
 
+/** A netready probe report (`netready probe --format json`), which the
+ *  page compares with the prediction instead of reading it as a VPC
+ *  document. */
+function isProbeReport(v) {
+  return Boolean(v && v.schema === 'netready.report/v1' && v.kind === 'probe');
+}
+
 function describeDoc(box) {
   const info = box.querySelector('.doc-info');
   const text = box.querySelector('textarea').value;
   const v = peek(text);
   if (!text.trim()) info.textContent = 'empty';
+  else if (isProbeReport(v)) {
+    const ctx = v.context || {};
+    const where = [ctx.subnet_id?.value, ctx.availability_zone?.value, v.region].filter(Boolean).join(' · ');
+    info.textContent = `probe report (${where || 'no subnet named'}): compared with the prediction`;
+  }
   else if (!v) info.textContent = `${text.length.toLocaleString()} characters`;
   else {
     const parts = Object.entries(v).map(([k, val]) => (Array.isArray(val) ? `${k} × ${val.length}` : k));
@@ -176,6 +188,25 @@ function radio(name) {
 
 // ---------------------------------------------------------------- checking
 
+let checkToken = 0;
+let explainModule = null;
+
+/** The explain module (pkg/netready_explain.js), loaded once, on demand. */
+async function loadExplain() {
+  if (!explainModule) {
+    const [m, w] = await Promise.all([import('./pkg/netready_explain.js'), import('./pkg/netready_explain_wasm.js')]);
+    m.initSync({ module: w.wasmBytes() });
+    explainModule = m;
+  }
+  return explainModule;
+}
+
+/** netready explain of the page's validate report and a probe report:
+ *  `{explanation, error}`. */
+async function explainWith(report, probe, subnet) {
+  return (await loadExplain()).explain(report, probe, subnet);
+}
+
 let timer = 0;
 function scheduleCheck() {
   if (!$('auto-check').checked) return;
@@ -218,7 +249,15 @@ function placeError(err, entries) {
 export function check() {
   clearTimeout(timer);
   clearErrors();
-  const entries = docEntries().filter((e) => e.text.trim());
+  const all = docEntries().filter((e) => e.text.trim());
+  // A probe report is compared with the prediction, not validated.
+  const probes = [];
+  const entries = [];
+  for (const e of all) {
+    const v = e.text.includes('netready.report/v1') ? peek(e.text) : null;
+    if (isProbeReport(v)) probes.push({ ...e, value: v });
+    else entries.push(e);
+  }
   if (!entries.length) {
     lastReport = null;
     renderIdle();
@@ -269,6 +308,7 @@ export function check() {
     // The report names every endpoint itself; the catalog only adds names.
   }
   lastReport = report;
+  const token = ++checkToken;
   renderReport(report, { ms, services, docCount: entries.length });
   let after = null;
   if (report.status !== 'ready') {
@@ -280,7 +320,25 @@ export function check() {
   }
   renderAfterFixes(after);
   updateCollect();
-  return { report, ms };
+  const result = { report, ms, explained: null };
+  if (probes.length) {
+    // The comparison's code is in a module of its own, loaded the first
+    // time a probe report is dropped: the matrix shows first, the
+    // predicted-vs-observed overlay a moment later.
+    result.explained = explainWith(report, probes[0].value).then((explained) => {
+      if (token !== checkToken) return explained;
+      renderReport(report, {
+        ms, services, docCount: entries.length,
+        explanation: explained.explanation, explainError: explained.error, probeName: probes[0].name,
+      });
+      return explained;
+    }, (err) => {
+      const explained = { explanation: null, error: `the explain module did not load: ${err}` };
+      if (token === checkToken) renderReport(report, { ms, services, docCount: entries.length, explainError: explained.error });
+      return explained;
+    });
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------- collect
@@ -351,5 +409,5 @@ setDocs([]);
 renderIdle();
 updateCollect();
 // For tests and the benchmark: the same entry points the buttons use.
-window.netready = { check, validate, whatIf, catalog, setDocuments: setDocs };
+window.netready = { check, validate, whatIf, explain: explainWith, catalog, setDocuments: setDocs };
 document.documentElement.dataset.ready = 'true';

@@ -7,13 +7,13 @@ import { el, clear } from './dom.js';
 const $ = (id) => document.getElementById(id);
 
 export const ACCESS = {
-  vpc_endpoint: { short: 'endpoint', long: 'VPC interface endpoint (PrivateLink)' },
-  gateway_endpoint: { short: 'gateway ep.', long: 'gateway endpoint (route to a prefix list)' },
-  nat_gateway: { short: 'NAT', long: 'NAT gateway' },
-  internet_gateway: { short: 'IGW', long: 'internet gateway (task public IP)' },
-  transit: { short: 'transit', long: 'transit gateway, peering or VPN: not verifiable from here' },
-  public: { short: 'public', long: 'public addresses, public IP unknown' },
-  none: { short: 'no path', long: 'no path at all' },
+  vpc_endpoint: { short: 'endpoint', tiny: 'EP', long: 'VPC interface endpoint (PrivateLink)' },
+  gateway_endpoint: { short: 'gateway ep.', tiny: 'GW', long: 'gateway endpoint (route to a prefix list)' },
+  nat_gateway: { short: 'NAT', tiny: 'NAT', long: 'NAT gateway' },
+  internet_gateway: { short: 'IGW', tiny: 'IGW', long: 'internet gateway (task public IP)' },
+  transit: { short: 'transit', tiny: 'TR', long: 'transit gateway, peering or VPN: not verifiable from here' },
+  public: { short: 'public', tiny: 'PUB', long: 'public addresses, public IP unknown' },
+  none: { short: 'no path', tiny: '—', long: 'no path at all' },
 };
 
 const REACH = {
@@ -58,17 +58,53 @@ export function renderError(summary) {
   $('report').hidden = true;
 }
 
-/** Renders a report; `ms` is the validation time, `services` the catalog entries. */
-export function renderReport(report, { ms, services }) {
+/**
+ * Renders a report; `ms` is the validation time, `services` the catalog
+ * entries; with a probe report, `explanation` is the comparison
+ * (`netready explain`'s document) or `explainError` why there is none.
+ */
+export function renderReport(report, { ms, services, explanation = null, explainError = null, probeName = '' }) {
   renderStatus(report, ms);
-  renderMatrix(report, services);
+  renderProbe(explanation, explainError, probeName);
+  renderMatrix(report, services, explanation);
   renderLegend();
   renderFindings(report);
   $('cost').textContent = report.cost ? report.cost.message : '';
   $('report').hidden = false;
-  const first = report.subnets.find((s) => s.status === 'ready') || report.subnets[0];
+  const probed = explanation && report.subnets.find((s) => s.subnet_id === explanation.subnet_id);
+  const first = probed || report.subnets.find((s) => s.status === 'ready') || report.subnets[0];
   if (first) selectCell(first.subnet_id, -1, false);
   else clear($('path-list'));
+}
+
+const VERDICT = {
+  agree: { mark: '=', word: 'as predicted' },
+  differs: { mark: '≠', word: 'differs from the prediction' },
+  'not-comparable': { mark: '·', word: 'not comparable' },
+};
+
+/** The probe line under the status: the overall verdict, or why not. */
+function renderProbe(explanation, error, name) {
+  const box = $('probe-status');
+  clear(box);
+  box.className = 'probe-status';
+  if (!explanation && !error) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  if (error) {
+    box.classList.add('differs');
+    box.append(el('p', {}, [el('strong', {}, 'Probe report not compared: '), error]));
+    return;
+  }
+  const n = (v) => explanation.endpoints.filter((e) => e.verdict === v).length;
+  box.classList.add(explanation.verdict);
+  box.append(el('p', {}, [
+    el('strong', {}, `Probe report${name ? ` (${name})` : ''}: ${explanation.verdict === 'differs' ? 'reality differs from the prediction' : explanation.verdict === 'agree' ? 'as predicted' : 'nothing to compare'}`),
+    ` — ${explanation.subnet_id}: ${n('agree')} agree, ${n('differs')} differ, ${n('not-comparable')} not comparable. `,
+    'Cells of that row show ', el('span', { class: 'pv-mark' }, '='), ' agree or ', el('span', { class: 'pv-mark' }, '≠'), ' differs; select one for the likeliest causes.',
+  ]));
 }
 
 function renderStatus(report, ms) {
@@ -93,9 +129,16 @@ function renderStatus(report, ms) {
 
 // ---------------------------------------------------------------- matrix
 
-let current = null; // { report, columns }
+let current = null; // { report, columns, explanation, probedRow }
 let renderToken = 0;
-const ROW_CHUNK = 150;
+/** Up to this many subnets every row is in the document; above, only the
+ *  rows in view (and a margin) are, so a 1,000-subnet VPC costs what 60
+ *  rows cost, whatever is scrolled to. */
+const ALL_ROWS_UP_TO = 200;
+const MARGIN_ROWS = 20;
+/** Above this many endpoints the result takes the page's whole width and
+ *  the cells are compact, so that no column is cut off. */
+const WIDE_COLUMNS = 8;
 
 function columnsOf(report, services) {
   const first = report.subnets[0];
@@ -107,64 +150,138 @@ function columnsOf(report, services) {
   });
 }
 
-function renderMatrix(report, services) {
+function renderMatrix(report, services, explanation) {
   const table = $('matrix');
   const columns = columnsOf(report, services);
-  current = { report, columns };
+  const wide = columns.length > WIDE_COLUMNS;
+  document.querySelector('main').classList.toggle('wide', wide);
+  table.classList.toggle('compact', wide);
+  const probedRow = explanation ? report.subnets.findIndex((s) => s.subnet_id === explanation.subnet_id) : -1;
+  current = { report, columns, explanation: probedRow >= 0 ? explanation : null, probedRow, wide, rowH: 0, window: [0, 0] };
   const thead = table.tHead;
   const tbody = table.tBodies[0];
   clear(thead);
   clear(tbody);
-  const hr = el('tr', {}, [el('th', { scope: 'col' }, 'Subnet')]);
+  const hr = el('tr', {}, [el('th', { scope: 'col', class: 'row-head' }, 'Subnet')]);
   for (const c of columns) {
-    hr.append(el('th', { scope: 'col', title: `${c.name}: ${c.host}` }, [c.service, el('span', { class: 'host' }, c.host)]));
+    hr.append(el('th', { scope: 'col', title: `${c.name}: ${c.host}` }, [el('span', { class: 'name' }, c.name), el('span', { class: 'svc' }, c.service)]));
   }
   thead.append(hr);
-  // Rows are built from one prototype cell (cloneNode is much cheaper than
-  // building each button), and a large VPC is rendered in chunks between
-  // which the browser can paint and handle input, so the page never freezes.
-  const proto = el('button', { type: 'button' }, [el('span', { class: 'label' }), el('span', { class: 'mark', 'aria-hidden': 'true' })]);
   const token = ++renderToken;
-  const renderRows = (start) => {
-    if (token !== renderToken) return; // a newer report replaced this one
-    const frag = document.createDocumentFragment();
-    const end = Math.min(report.subnets.length, start + ROW_CHUNK);
-    for (let row = start; row < end; row += 1) {
-      const s = report.subnets[row];
-      const tr = el('tr', { 'data-subnet': s.subnet_id });
-      tr.append(el('th', { scope: 'row' }, [
-        s.subnet_id,
-        s.availability_zone ? el('span', { class: 'az' }, s.availability_zone) : null,
-        el('span', { class: `badge ${s.status}` }, s.status),
-      ]));
-      s.endpoints.forEach((e, col) => {
-        const a = accessKey(e.access_type);
-        const r = REACH[String(e.reachable)] || REACH.null;
-        const label = `${s.subnet_id} to ${e.host}: ${ACCESS[a].long}, ${r.word}${e.failure ? ` (${e.failure})` : ''}`;
-        const b = proto.cloneNode(true);
-        b.className = `cell at-${a} r-${String(e.reachable)}`;
-        b.dataset.row = row;
-        b.dataset.col = col;
-        b.setAttribute('aria-label', label);
-        b.title = label;
-        b.tabIndex = row === 0 && col === 0 ? 0 : -1;
-        b.firstChild.textContent = ACCESS[a].short;
-        b.lastChild.textContent = r.mark;
-        const td = document.createElement('td');
-        td.append(b);
-        tr.append(td);
-      });
-      frag.append(tr);
-    }
-    tbody.append(frag);
-    if (end < report.subnets.length) setTimeout(() => renderRows(end), 0);
-  };
-  renderRows(0);
+  const wrap = table.parentElement;
+  wrap.scrollTop = 0;
+  if (report.subnets.length <= ALL_ROWS_UP_TO) {
+    tbody.append(rowsFragment(0, report.subnets.length));
+    current.window = [0, report.subnets.length];
+    wrap.onscroll = null;
+  } else {
+    // Virtual rows: two spacer rows keep the scroll height; the rows in
+    // view are rebuilt on scroll (one animation frame at a time).
+    renderWindow(true);
+    let pending = false;
+    wrap.onscroll = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => { pending = false; if (token === renderToken) renderWindow(false); });
+    };
+  }
   tbody.onclick = (ev) => {
     const b = ev.target.closest('button.cell');
     if (b) selectCell(current.report.subnets[+b.dataset.row].subnet_id, +b.dataset.col, true);
   };
   tbody.onkeydown = onGridKey;
+}
+
+/** Rows [start, end) of the current report. */
+function rowsFragment(start, end) {
+  const { report, explanation, probedRow, wide } = current;
+  // Rows are built from one prototype cell (cloneNode is much cheaper than
+  // building each button).
+  const proto = el('button', { type: 'button' }, [el('span', { class: 'label' }), el('span', { class: 'mark', 'aria-hidden': 'true' })]);
+  const frag = document.createDocumentFragment();
+  for (let row = start; row < end; row += 1) {
+    const s = report.subnets[row];
+    const tr = el('tr', { 'data-subnet': s.subnet_id, 'data-row': row });
+    if (row === probedRow) tr.classList.add('probed');
+    tr.append(el('th', { scope: 'row' }, [
+      el('span', { class: 'sid' }, s.subnet_id),
+      s.availability_zone ? el('span', { class: 'az' }, s.availability_zone) : null,
+      el('span', { class: `badge ${s.status}` }, s.status),
+    ]));
+    s.endpoints.forEach((e, col) => {
+      const a = accessKey(e.access_type);
+      const r = REACH[String(e.reachable)] || REACH.null;
+      let label = `${s.subnet_id} to ${e.host}: ${ACCESS[a].long}, ${r.word}${e.failure ? ` (${e.failure})` : ''}`;
+      const b = proto.cloneNode(true);
+      b.className = `cell at-${a} r-${String(e.reachable)}`;
+      b.dataset.row = row;
+      b.dataset.col = col;
+      b.tabIndex = row === 0 && col === 0 ? 0 : -1;
+      b.firstChild.textContent = wide ? ACCESS[a].tiny : ACCESS[a].short;
+      b.lastChild.textContent = r.mark;
+      const seen = row === probedRow ? explanation.endpoints[col] : null;
+      if (seen) {
+        const v = VERDICT[seen.verdict] || VERDICT['not-comparable'];
+        b.classList.add(`pv-${seen.verdict}`);
+        b.append(el('span', { class: 'pv', 'aria-hidden': 'true' }, v.mark));
+        label += `; probe: ${v.word}`;
+        if (seen.observed) label += ` (observed ${ACCESS[accessKey(seen.observed.access_type)].long}, ${(REACH[String(seen.observed.reachable)] || REACH.null).word})`;
+      }
+      b.setAttribute('aria-label', label);
+      b.title = label;
+      const td = document.createElement('td');
+      td.append(b);
+      tr.append(td);
+    });
+    frag.append(tr);
+  }
+  return frag;
+}
+
+function spacer(height, cols) {
+  const tr = el('tr', { class: 'spacer', 'aria-hidden': 'true' }, el('td', { colspan: String(cols + 1) }));
+  tr.style.height = `${height}px`;
+  return tr;
+}
+
+/** Renders the rows in view (virtual mode). `first`: the first call for a
+ *  report, which also measures a row's height. */
+function renderWindow(first) {
+  const { report, columns } = current;
+  const wrap = $('matrix').parentElement;
+  const tbody = $('matrix').tBodies[0];
+  const n = report.subnets.length;
+  if (first || !current.rowH) {
+    clear(tbody);
+    tbody.append(rowsFragment(0, 1));
+    current.rowH = tbody.rows[0].getBoundingClientRect().height || 32;
+  }
+  const rowH = current.rowH;
+  const headH = $('matrix').tHead.getBoundingClientRect().height;
+  const top = Math.max(0, wrap.scrollTop - headH);
+  const start = Math.max(0, Math.floor(top / rowH) - MARGIN_ROWS);
+  const end = Math.min(n, Math.ceil((top + wrap.clientHeight) / rowH) + MARGIN_ROWS);
+  if (!first && start === current.window[0] && end === current.window[1]) return;
+  const focused = document.activeElement?.closest?.('button.cell');
+  const keep = focused ? [+focused.dataset.row, +focused.dataset.col] : null;
+  clear(tbody);
+  tbody.append(spacer(start * rowH, columns.length), rowsFragment(start, end), spacer((n - end) * rowH, columns.length));
+  current.window = [start, end];
+  markSelected();
+  if (keep && keep[0] >= start && keep[0] < end) cellAt(keep[0], keep[1])?.focus({ preventScroll: true });
+}
+
+function cellAt(row, col) {
+  return $('matrix').querySelector(`button.cell[data-row="${row}"][data-col="${col}"]`);
+}
+
+/** Makes sure `row` is in the document (virtual mode scrolls to it). */
+function ensureRow(row) {
+  const [start, end] = current.window;
+  if (row >= start && row < end) return;
+  const wrap = $('matrix').parentElement;
+  wrap.scrollTop = Math.max(0, row * current.rowH - wrap.clientHeight / 2);
+  renderWindow(false);
 }
 
 /** Arrow keys move between cells (one tab stop for the whole matrix). */
@@ -187,39 +304,45 @@ function onGridKey(ev) {
     default: return;
   }
   ev.preventDefault();
-  const next = $('matrix').querySelector(`button.cell[data-row="${row}"][data-col="${col}"]`);
+  ensureRow(row);
+  const next = cellAt(row, col);
   if (next) {
-    b.tabIndex = -1;
+    for (const c of $('matrix').querySelectorAll('button.cell[tabindex="0"]')) c.tabIndex = -1;
     next.tabIndex = 0;
     next.focus();
   }
+}
+
+let selected = { row: -1, col: -1 };
+
+/** Marks the selected row and cell among the rows in the document. */
+function markSelected() {
+  for (const tr of $('matrix').querySelectorAll('tr.selected')) tr.classList.remove('selected');
+  for (const c of $('matrix').querySelectorAll('button.cell.selected')) c.classList.remove('selected');
+  $('matrix').querySelector(`tbody tr[data-row="${selected.row}"]`)?.classList.add('selected');
+  if (selected.col >= 0) cellAt(selected.row, selected.col)?.classList.add('selected');
 }
 
 function selectCell(subnetId, col, scroll) {
   const { report, columns } = current;
   const row = report.subnets.findIndex((s) => s.subnet_id === subnetId);
   if (row < 0) return;
-  const subnet = report.subnets[row];
-  for (const tr of $('matrix').querySelectorAll('tr.selected')) tr.classList.remove('selected');
-  for (const c of $('matrix').querySelectorAll('button.cell.selected')) c.classList.remove('selected');
-  $('matrix').tBodies[0].rows[row]?.classList.add('selected');
-  if (col >= 0) {
-    const cell = $('matrix').querySelector(`button.cell[data-row="${row}"][data-col="${col}"]`);
-    if (cell) {
-      cell.classList.add('selected');
-      for (const c of $('matrix').querySelectorAll('button.cell[tabindex="0"]')) c.tabIndex = -1;
-      cell.tabIndex = 0;
-    }
+  selected = { row, col };
+  markSelected();
+  const cell = col >= 0 ? cellAt(row, col) : null;
+  if (cell) {
+    for (const c of $('matrix').querySelectorAll('button.cell[tabindex="0"]')) c.tabIndex = -1;
+    cell.tabIndex = 0;
   }
-  renderPaths(subnet, columns, col, scroll);
+  renderPaths(report.subnets[row], columns, col, scroll, row === current.probedRow ? current.explanation : null);
 }
 
 // ---------------------------------------------------------------- paths
 
-function renderPaths(subnet, columns, focusCol, scroll) {
+function renderPaths(subnet, columns, focusCol, scroll, explanation) {
   const list = $('path-list');
   clear(list);
-  $('paths-h').textContent = `Paths from ${subnet.subnet_id}`;
+  $('paths-h').textContent = `Paths from ${subnet.subnet_id}${explanation ? ', predicted and observed' : ''}`;
   subnet.endpoints.forEach((e, col) => {
     const a = accessKey(e.access_type);
     const r = REACH[String(e.reachable)] || REACH.null;
@@ -236,12 +359,52 @@ function renderPaths(subnet, columns, focusCol, scroll) {
       for (const f of e.findings) ul.append(el('li', {}, [el('code', {}, f.code), ` ${f.message}`]));
       box.append(ul);
     }
+    const seen = explanation ? explanation.endpoints[col] : null;
+    if (seen) box.append(observedBlock(seen, col));
     list.append(box);
   });
   if (scroll && focusCol >= 0) {
     const target = $(`path-${focusCol}`);
     target.scrollIntoView({ block: 'nearest' });
   }
+}
+
+/** What the probe saw for one endpoint, and for a difference the causes,
+ *  each with its evidence and the commands that would confirm it. */
+function observedBlock(seen, col) {
+  const v = VERDICT[seen.verdict] || VERDICT['not-comparable'];
+  const box = el('div', { class: `observed pv-${seen.verdict}` });
+  const o = seen.observed;
+  const words = o
+    ? `${ACCESS[accessKey(o.access_type)].long}, ${(REACH[String(o.reachable)] || REACH.null).word}${o.failure ? ` (${o.failure})` : ''}${o.resolver ? `, answered by ${o.resolver}` : ''}`
+    : 'not checked';
+  box.append(el('p', { class: 'observed-title' }, [
+    el('span', { class: 'pv' }, v.mark), el('strong', {}, ` Probe: ${v.word}`), ` — observed ${words}`,
+    seen.differences.length ? el('span', { class: 'muted' }, ` (differs: ${seen.differences.join(', ')})`) : null,
+  ]));
+  if (o && o.addresses.length) {
+    box.append(el('p', { class: 'addresses' }, o.addresses.map((a) => `${a.ip} ${a.class} ${a.outcome}`).join(' · ')));
+  }
+  if (seen.note) box.append(el('p', { class: 'note' }, seen.note));
+  if (seen.causes.length) {
+    const ol = el('ol', { class: 'causes', 'aria-label': `Likely causes for ${seen.host}` });
+    seen.causes.forEach((c, i) => {
+      const li = el('li', { class: 'cause' });
+      li.append(el('p', { class: 'cause-title' }, [el('code', {}, c.code), ` ${c.title}`]));
+      if (i === 0) li.append(el('p', { class: 'explanation' }, c.explanation));
+      const ev = el('ul', { class: 'evidence' });
+      for (const x of c.evidence) ev.append(el('li', {}, [el('span', { class: `side side-${x.side}` }, x.side), ` ${x.text}`]));
+      li.append(ev);
+      const id = `confirm-${col}-${i}`;
+      li.append(el('div', { class: 'fix' }, [
+        el('pre', { id, tabindex: '0', 'aria-label': `Commands that confirm ${c.code}` }, c.confirm.join('\n')),
+        el('button', { type: 'button', class: 'copy', 'data-copy-from': id, 'aria-label': `Copy the commands for ${c.code}` }, 'Copy'),
+      ]));
+      ol.append(li);
+    });
+    box.append(ol);
+  }
+  return box;
 }
 
 /** subnet → route table → NAT / IGW / endpoint → host, as boxes and arrows. */
@@ -312,9 +475,10 @@ function renderLegend() {
   const legend = $('legend');
   if (legend.children.length) return;
   for (const [k, v] of Object.entries(ACCESS)) {
-    legend.append(el('li', { class: `at-${k}` }, `${v.short}: ${v.long}`));
+    legend.append(el('li', { class: `at-${k}` }, `${v.short} (${v.tiny}): ${v.long}`));
   }
   legend.append(el('li', {}, '✓ reachable · ✗ blocked (struck through) · ? unknown'));
+  legend.append(el('li', {}, 'with a probe report: = as predicted · ≠ differs · · not comparable'));
 }
 
 /** Shows the what-if report (the recommended fixes applied to the model), or hides it. */

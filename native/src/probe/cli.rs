@@ -479,8 +479,8 @@ async fn run_async(mut settings: Settings, env: Environment) -> CliResult {
     // some 15,000 lines (as many write system calls as the DNS queries).
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match settings.format {
-        ProbeFormat::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => writeln!(out, "{json}"),
+        ProbeFormat::Json => match super::json::to_vec_pretty(&report) {
+            Ok(json) => out.write_all(&json).and_then(|()| writeln!(out)),
             Err(e) => return Err(UsageError(format!("cannot serialise the report: {e}"))),
         },
         ProbeFormat::Table => out.write_all(render_table(&report, use_colour()).as_bytes()),

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod context;
 pub mod dial;
 pub mod dns;
+pub mod json;
 pub mod metadata;
 pub mod net;
 pub mod tls;

@@ -301,7 +301,7 @@ impl Shared {
         let next = Readiness::after(&result);
         // Serialise outside the lock: a large report should not delay scrapes.
         let prepared = match result {
-            Ok(report) => match serde_json::to_vec_pretty(&report) {
+            Ok(report) => match super::json::to_vec_pretty(&report) {
                 Ok(mut json) => {
                     json.push(b'\n');
                     Ok((Arc::new(report), Bytes::from(json)))
