@@ -96,6 +96,7 @@ function renderProbe(explanation, error, name) {
   if (error) {
     box.classList.add('differs');
     box.append(el('p', {}, [el('strong', {}, 'Probe report not compared: '), error]));
+    box.append(el('p', { class: 'muted' }, 'On this page the subnet is the one ticked under “Task subnets” when only one is; else the probe report’s own, or the only one in its availability zone.'));
     return;
   }
   const n = (v) => explanation.endpoints.filter((e) => e.verdict === v).length;
