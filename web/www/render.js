@@ -66,11 +66,12 @@ export function renderError(summary) {
 export function renderReport(report, { ms, services, explanation = null, explainError = null, probeName = '' }) {
   renderStatus(report, ms);
   renderProbe(explanation, explainError, probeName);
+  // Shown before the matrix is drawn: virtual rows measure their height.
+  $('report').hidden = false;
   renderMatrix(report, services, explanation);
   renderLegend();
   renderFindings(report);
   $('cost').textContent = report.cost ? report.cost.message : '';
-  $('report').hidden = false;
   const probed = explanation && report.subnets.find((s) => s.subnet_id === explanation.subnet_id);
   const first = probed || report.subnets.find((s) => s.status === 'ready') || report.subnets[0];
   if (first) selectCell(first.subnet_id, -1, false);
@@ -260,16 +261,21 @@ function renderWindow(first) {
   const rowH = current.rowH;
   const headH = $('matrix').tHead.getBoundingClientRect().height;
   const top = Math.max(0, wrap.scrollTop - headH);
-  const start = Math.max(0, Math.floor(top / rowH) - MARGIN_ROWS);
-  const end = Math.min(n, Math.ceil((top + wrap.clientHeight) / rowH) + MARGIN_ROWS);
-  if (!first && start === current.window[0] && end === current.window[1]) return;
   const focused = document.activeElement?.closest?.('button.cell');
   const keep = focused ? [+focused.dataset.row, +focused.dataset.col] : null;
+  let start = Math.max(0, Math.floor(top / rowH) - MARGIN_ROWS);
+  let end = Math.min(n, Math.ceil((top + wrap.clientHeight) / rowH) + MARGIN_ROWS);
+  // The focused cell stays in the document (keyboard focus is never lost).
+  if (keep) {
+    start = Math.min(start, keep[0]);
+    end = Math.max(end, keep[0] + 1);
+  }
+  if (!first && start === current.window[0] && end === current.window[1]) return;
   clear(tbody);
   tbody.append(spacer(start * rowH, columns.length), rowsFragment(start, end), spacer((n - end) * rowH, columns.length));
   current.window = [start, end];
   markSelected();
-  if (keep && keep[0] >= start && keep[0] < end) cellAt(keep[0], keep[1])?.focus({ preventScroll: true });
+  if (keep) cellAt(keep[0], keep[1])?.focus({ preventScroll: true });
 }
 
 function cellAt(row, col) {

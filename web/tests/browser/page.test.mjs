@@ -5,7 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launch, openPage, distFiles, scenarios } from './harness.mjs';
+import path from 'node:path';
+import { startServer, launch, openPage, distFiles, scenarios, ROOT } from './harness.mjs';
+import { argWords, optionsFromArgs } from './scenarios.mjs';
+import { generate } from '../../bench/gen-vpc.mjs';
 
 let server;
 let browser;
@@ -251,6 +254,136 @@ test('keyboard: examples, check and the matrix work without a mouse', async () =
   await page.keyboard.press('Control+Enter');
   await page.waitForFunction(() => document.getElementById('region-error').textContent !== '');
   assert.match(await page.textContent('#region-error'), /region/);
+  await context.close();
+});
+
+/** An explain case of tests/data/explain: its documents, the validate flags, the probe report, what explain prints. */
+function explainCase(name) {
+  const dir = path.join(ROOT, 'tests', 'data', 'explain', name);
+  const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8');
+  const files = fs.readdirSync(dir).filter((f) => f.startsWith('describe-')).sort()
+    .map((f) => ({ name: f, text: read(f) }));
+  return { dir, files, options: optionsFromArgs(argWords(path.join(dir, 'args'))), probe: read('probe.json'), expected: JSON.parse(read('expected.json')) };
+}
+
+/** Puts a case's documents and probe report into the page, ticks its flags, and waits for the overlay. */
+async function loadCase(page, c) {
+  await page.check(`input[name="profile"][value="${c.options.profile || 'runner'}"]`);
+  await page.evaluate((docs) => window.netready.setDocuments(docs), [...c.files, { name: 'probe.json', text: c.probe }]);
+  // Only the case's ticks (an example loaded before may have left others).
+  await page.$$eval('#subnet-choices input, #sg-choices input', (inputs) => { for (const i of inputs) i.checked = false; });
+  for (const id of c.options.subnets || []) await page.check(`#subnet-choices input[value="${id}"]`);
+  for (const id of c.options.security_groups || []) await page.check(`#sg-choices input[value="${id}"]`);
+  await page.evaluate(() => window.netready.check().explained);
+  await page.waitForSelector('#matrix tr.probed button.cell.pv-agree, #matrix tr.probed button.cell.pv-differs');
+}
+
+test('a probe report beside the documents: its subnet\'s row shows predicted vs observed, a selected cell the causes', async () => {
+  const { page, context, log } = await open();
+  const c = explainCase('endpoint-changed');
+  await loadCase(page, c);
+  // The probe report is compared, not read as a VPC document.
+  assert.match(await page.textContent('.doc:last-child .doc-info'), /probe report/);
+  assert.match(await page.textContent('#probe-status'), /reality differs from the prediction/);
+  const row = await page.$$eval('#matrix tr.probed button.cell', (b) => b.map((x) => ({
+    verdict: (/pv-([a-z-]+)/.exec(x.className) || [])[1], aria: x.getAttribute('aria-label'),
+  })));
+  assert.equal(await page.$eval('#matrix tr.probed', (tr) => tr.dataset.subnet), c.expected.subnet_id);
+  assert.deepEqual(row.map((x) => x.verdict), c.expected.endpoints.map((e) => e.verdict), 'each cell carries its verdict');
+  assert.ok(row.every((x) => /probe: /.test(x.aria)), 'the verdict is in the accessible name too');
+  // Selecting the cell that differs shows what the probe saw and the ranked causes.
+  const col = c.expected.endpoints.findIndex((e) => e.verdict === 'differs');
+  await page.click(`#matrix tr.probed button.cell[data-col="${col}"]`);
+  const focused = page.locator('.path.focused .observed');
+  assert.match(await focused.locator('.observed-title').textContent(), /differs from the prediction/);
+  const codes = await focused.locator('.causes > li .cause-title code').allTextContents();
+  assert.deepEqual(codes, c.expected.endpoints[col].causes.map((x) => x.code), 'the causes in core\'s order');
+  assert.equal(codes[0], 'endpoint-changed');
+  const cmds = await focused.locator('.causes > li:first-child pre').textContent();
+  assert.equal(cmds, c.expected.endpoints[col].causes[0].confirm.join('\n'));
+  assert.ok(/vpce-/.test(cmds), `the endpoint's id is filled in: ${cmds}`);
+  // Removing the probe report removes the overlay.
+  await page.click('.doc:last-child .doc-head button');
+  await page.click('#check');
+  await page.waitForFunction(() => !document.querySelector('#matrix tr.probed'));
+  assert.ok(await page.isHidden('#probe-status'));
+  assert.deepEqual(log.pageErrors, []);
+  await context.close();
+});
+
+test('a probe report that cannot be compared says why, and the matrix stays', async () => {
+  const { page, context } = await open();
+  const c = explainCase('endpoint-changed');
+  // No subnet ticked: four subnets, and the probe report names none.
+  await page.evaluate((docs) => window.netready.setDocuments(docs), [...c.files, { name: 'probe.json', text: c.probe }]);
+  await page.evaluate(() => window.netready.check().explained);
+  await page.waitForFunction(() => /not compared/.test(document.getElementById('probe-status').textContent));
+  assert.match(await page.textContent('#probe-status'), /4 subnets and the probe report does not say which it ran in/);
+  assert.equal(await page.$$eval('#matrix tbody tr', (r) => r.length), 4);
+  await context.close();
+});
+
+/** Whether any column header or cell of the matrix is cut off: outside the
+ *  scroll box's visible width, or its content wider than itself. */
+function clipped(page) {
+  return page.evaluate(() => {
+    const wrap = document.querySelector('.matrix-wrap');
+    const box = wrap.getBoundingClientRect();
+    const out = [];
+    if (wrap.scrollWidth > wrap.clientWidth + 1) out.push(`the matrix scrolls sideways: ${wrap.scrollWidth} > ${wrap.clientWidth}`);
+    const cells = [...document.querySelectorAll('#matrix thead th, #matrix tbody tr:not(.spacer) > *, #matrix button.cell')];
+    for (const c of cells) {
+      const r = c.getBoundingClientRect();
+      const what = `${c.tagName.toLowerCase()} "${c.textContent.trim().slice(0, 30)}"`;
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5) out.push(`${what} lies outside the matrix (${Math.round(r.left)}–${Math.round(r.right)} of ${Math.round(box.left)}–${Math.round(box.right)})`);
+      if (c.scrollWidth > c.clientWidth + 1) out.push(`${what} overflows itself (${c.scrollWidth} > ${c.clientWidth})`);
+    }
+    return out;
+  });
+}
+
+for (const width of [1280, 1400]) {
+  test(`no column of the matrix is clipped at ${width} px (examples, both profiles, with a probe overlay)`, async () => {
+    const { page, context } = await open({ viewport: { width, height: 900 } });
+    for (const title of await page.$$eval('#example-buttons button', (b) => b.map((x) => x.textContent))) {
+      for (const profile of ['runner', 'private']) {
+        await page.getByRole('button', { name: title }).click();
+        await page.waitForSelector('#report:not([hidden])');
+        await page.check(`input[name="profile"][value="${profile}"]`);
+        await page.click('#check');
+        await page.waitForFunction((p) => (p === 'private') === (document.querySelectorAll('#matrix thead th').length > 9), profile);
+        assert.deepEqual(await clipped(page), [], `${title}, ${profile} profile, ${width} px`);
+      }
+    }
+    await loadCase(page, explainCase('one-az-blocked'));
+    assert.deepEqual(await clipped(page), [], `the probe overlay at ${width} px`);
+    await context.close();
+  });
+}
+
+test('1,000 subnets: only the rows in view are in the document; scrolling and the keyboard reach the last', async () => {
+  const { page, context } = await open({ viewport: { width: 1280, height: 900 } });
+  await page.evaluate((docs) => window.netready.setDocuments(docs), generate());
+  await page.evaluate(() => window.netready.check());
+  await page.waitForSelector('#matrix tbody tr[data-row="0"]');
+  const rows = () => page.$$eval('#matrix tbody tr[data-row]', (r) => r.map((x) => +x.dataset.row));
+  const first = await rows();
+  assert.ok(first.length > 10 && first.length < 120, `${first.length} rows in the document`);
+  // The scroll height is the whole matrix's, so the scrollbar is honest.
+  const [sh, ch] = await page.$eval('.matrix-wrap', (w) => [w.scrollHeight, w.clientHeight]);
+  assert.ok(sh > ch * 20, `scroll height ${sh} for 1,000 rows`);
+  await page.$eval('.matrix-wrap', (w) => { w.scrollTop = w.scrollHeight; });
+  await page.waitForSelector('#matrix tbody tr[data-row="999"]');
+  assert.ok((await rows()).length < 120);
+  // Keyboard: from the top, PageDown moves ten rows and the row is drawn.
+  await page.$eval('.matrix-wrap', (w) => { w.scrollTop = 0; });
+  await page.waitForSelector('#matrix tbody tr[data-row="0"]');
+  await page.focus('#matrix button.cell[data-row="0"][data-col="0"]');
+  for (let i = 0; i < 12; i += 1) await page.keyboard.press('PageDown');
+  assert.deepEqual(await page.evaluate(() => [document.activeElement.dataset.row, document.activeElement.dataset.col]), ['120', '0']);
+  await page.keyboard.press('Enter');
+  assert.match(await page.textContent('#paths-h'), /Paths from subnet-/);
+  assert.equal(await page.$$eval('#matrix tr.selected', (r) => r.length), 1);
   await context.close();
 });
 

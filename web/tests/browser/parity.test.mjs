@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, launch, openPage, ROOT } from './harness.mjs';
-import { scenarios } from './scenarios.mjs';
+import { scenarios, argWords, optionsFromArgs } from './scenarios.mjs';
 
 const BIN = process.env.NETREADY_BIN
   || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'debug', 'netready');
@@ -56,6 +56,60 @@ for (const s of all) {
     assert.deepEqual(JSON.parse(afterWasm), afterCli.json);
   });
 }
+
+// Explain: every case of tests/data/explain gives the same explanation from
+// the page (its validate report, then the explain module) as from
+// `netready explain --format json`.
+const EXPLAIN_DIR = path.join(ROOT, 'tests', 'data', 'explain');
+const explainCases = fs.readdirSync(EXPLAIN_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && fs.existsSync(path.join(EXPLAIN_DIR, d.name, 'world.json')))
+  .map((d) => d.name).sort();
+
+test('there are explain cases to compare', () => {
+  assert.ok(explainCases.length >= 16, `only ${explainCases.length} cases under tests/data/explain`);
+});
+
+for (const name of explainCases) {
+  test(`parity: explain ${name}`, async () => {
+    const dir = path.join(EXPLAIN_DIR, name);
+    const world = JSON.parse(fs.readFileSync(path.join(dir, 'world.json'), 'utf8'));
+    const subnetAt = world.explain_args.indexOf('--subnet');
+    const subnet = subnetAt >= 0 ? world.explain_args[subnetAt + 1] : undefined;
+    const args = ['explain', '--validate', path.join(dir, 'validate.json'), '--probe', path.join(dir, 'probe.json'), '--format', 'json'];
+    if (subnet) args.push('--subnet', subnet);
+    const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 60_000 });
+    assert.ok([0, 1].includes(r.status), `netready ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    const files = fs.readdirSync(dir).filter((f) => f.startsWith('describe-')).sort()
+      .map((f) => ({ name: path.join(dir, f), text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+    const options = optionsFromArgs(argWords(path.join(dir, 'args')));
+    const probe = JSON.parse(fs.readFileSync(path.join(dir, 'probe.json'), 'utf8'));
+    const fromWasm = await page.evaluate(async ([d, o, p, s]) => {
+      const report = window.netready.validate(d, o);
+      return JSON.stringify(await window.netready.explain(report, p, s));
+    }, [files, options, probe, subnet]);
+    const got = JSON.parse(fromWasm);
+    assert.equal(got.error, null);
+    assert.deepEqual(got.explanation, JSON.parse(r.stdout));
+  });
+}
+
+test('parity: explain refuses what the command line refuses', async () => {
+  const dir = path.join(EXPLAIN_DIR, 'agree-nat-gateway');
+  const validate = JSON.parse(fs.readFileSync(path.join(dir, 'validate.json'), 'utf8'));
+  const probe = JSON.parse(fs.readFileSync(path.join(dir, 'probe.json'), 'utf8'));
+  const cases = [
+    [validate, validate, undefined, 'probe report: kind: expected probe'],
+    [probe, probe, undefined, 'validate report: kind: expected validate'],
+    [{ ...validate, region: 'us-east-1' }, probe, undefined, 'the reports are of different regions: the validate report is of us-east-1, the probe report of eu-west-1'],
+    [validate, probe, 'subnet-0ddd000000000004', 'subnet subnet-0ddd000000000004 is not in the validate report'],
+    [validate, { ...probe, endpoints: [{ ...probe.endpoints[0], reachable: 'yes' }] }, undefined, 'probe report: endpoints[0].reachable: expected true, false or null'],
+  ];
+  for (const [v, p, s, want] of cases) {
+    const got = await page.evaluate(async ([v, p, s]) => window.netready.explain(v, p, s), [v, p, s]);
+    assert.equal(got.explanation, null, want);
+    assert.ok(got.error.includes(want), `${want}: ${got.error}`);
+  }
+});
 
 test('parity: a bad document fails on both sides with the same message', async () => {
   const dir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'netready-web-'));
