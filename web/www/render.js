@@ -138,6 +138,8 @@ let renderToken = 0;
  *  rows cost, whatever is scrolled to. */
 const ALL_ROWS_UP_TO = 200;
 const MARGIN_ROWS = 20;
+const INITIAL_ROWS = 40;
+const ROW_H_GUESS = 44;
 /** Above this many endpoints the result takes the page's whole width and
  *  the cells are compact, so that no column is cut off. */
 const WIDE_COLUMNS = 8;
@@ -171,15 +173,28 @@ function renderMatrix(report, services, explanation) {
   thead.append(hr);
   const token = ++renderToken;
   const wrap = table.parentElement;
-  wrap.scrollTop = 0;
-  if (report.subnets.length <= ALL_ROWS_UP_TO) {
-    tbody.append(rowsFragment(0, report.subnets.length));
-    current.window = [0, report.subnets.length];
+  const n = report.subnets.length;
+  if (n <= ALL_ROWS_UP_TO) {
+    tbody.append(rowsFragment(0, n));
+    current.window = [0, n];
     wrap.onscroll = null;
   } else {
     // Virtual rows: two spacer rows keep the scroll height; the rows in
-    // view are rebuilt on scroll (one animation frame at a time).
-    renderWindow(true);
+    // view are rebuilt on scroll (one animation frame at a time). Nothing
+    // here reads layout: that would force the whole page's layout at once
+    // (seconds, with megabytes of pasted JSON in the boxes). The first rows
+    // go in with a guessed height; after the first paint, when layout is
+    // clean, the real height is measured and the window redrawn.
+    const first = Math.min(n, INITIAL_ROWS);
+    current.rowH = ROW_H_GUESS;
+    tbody.append(rowsFragment(0, first), spacer((n - first) * ROW_H_GUESS, columns.length));
+    current.window = [0, first];
+    requestAnimationFrame(() => setTimeout(() => {
+      if (token !== renderToken) return;
+      wrap.scrollTop = 0;
+      current.rowH = tbody.querySelector('tr[data-row]')?.getBoundingClientRect().height || ROW_H_GUESS;
+      renderWindow(true);
+    }, 0));
     let pending = false;
     wrap.onscroll = () => {
       if (pending) return;
@@ -246,18 +261,13 @@ function spacer(height, cols) {
   return tr;
 }
 
-/** Renders the rows in view (virtual mode). `first`: the first call for a
- *  report, which also measures a row's height. */
+/** Renders the rows in view (virtual mode). `first`: redraw even when the
+ *  window is the same (the row height was just measured). */
 function renderWindow(first) {
   const { report, columns } = current;
   const wrap = $('matrix').parentElement;
   const tbody = $('matrix').tBodies[0];
   const n = report.subnets.length;
-  if (first || !current.rowH) {
-    clear(tbody);
-    tbody.append(rowsFragment(0, 1));
-    current.rowH = tbody.rows[0].getBoundingClientRect().height || 32;
-  }
   const rowH = current.rowH;
   const headH = $('matrix').tHead.getBoundingClientRect().height;
   const top = Math.max(0, wrap.scrollTop - headH);
