@@ -39,8 +39,8 @@ use crate::commands::shell_quote;
 use crate::net::Cidr;
 use crate::report::{
     AccessType, AddressReport, AnswerClass, EndpointReport, FailureCode, Finding, FindingCode,
-    PathReport, ProbeContext, Reachability, Report, ReportKind, Status, SubnetReport, TcpOutcome,
-    TlsOutcome,
+    PathReport, PolicyVerdict, ProbeContext, Reachability, Report, ReportKind, Status,
+    SubnetReport, TcpOutcome, TlsOutcome,
 };
 use alloc::borrow::ToOwned;
 use alloc::format;
@@ -235,11 +235,14 @@ pub enum CauseCode {
     OneAzBlocked,
     /// A TLS-intercepting proxy or firewall on the path.
     TlsInterception,
+    /// The endpoint's policy denies the runner's calls: TCP works, and
+    /// cannot show it (both reports are right).
+    EndpointPolicy,
 }
 
 impl CauseCode {
     /// The whole catalogue, in the order ties are ranked.
-    pub const ALL: [CauseCode; 16] = [
+    pub const ALL: [CauseCode; 17] = [
         CauseCode::CustomDnsNotForwarding,
         CauseCode::EndpointChanged,
         CauseCode::PrivateDnsBypassed,
@@ -256,6 +259,7 @@ impl CauseCode {
         CauseCode::PublicIpMismatch,
         CauseCode::OneAzBlocked,
         CauseCode::TlsInterception,
+        CauseCode::EndpointPolicy,
     ];
 
     /// The stable name.
@@ -277,6 +281,7 @@ impl CauseCode {
             CauseCode::PublicIpMismatch => "public-ip-mismatch",
             CauseCode::OneAzBlocked => "one-az-blocked",
             CauseCode::TlsInterception => "tls-interception",
+            CauseCode::EndpointPolicy => "endpoint-policy",
         }
     }
 
@@ -325,6 +330,9 @@ impl CauseCode {
                 "One endpoint subnet's security group or network ACL blocks the task: some addresses (one AZ) do not connect"
             }
             CauseCode::TlsInterception => "A TLS-intercepting proxy or firewall sits on the path",
+            CauseCode::EndpointPolicy => {
+                "The endpoint's policy denies the runner's calls: TCP connects, and cannot show it (both reports are right)"
+            }
         }
     }
 
@@ -379,6 +387,9 @@ impl CauseCode {
             CauseCode::TlsInterception => {
                 "TCP reaches the service, but TLS does not complete with a certificate the public web roots vouch for: a TLS-inspecting proxy or firewall on the path (often in a hub VPC's egress). The runner's AWS SDK calls verify certificates and fail. Exempt *.amazonaws.com from inspection."
             }
+            CauseCode::EndpointPolicy => {
+                "The validator read the VPC endpoint's policy and found that it denies a call the runner makes through it; a TCP connect proves the path, not the permission, so the probe reaches the endpoint all the same. The runner's calls fail with AccessDenied. Add the statement the validator's finding gives (or remove the denying one), unless the policy was changed since the snapshot."
+            }
         }
     }
 }
@@ -423,6 +434,10 @@ pub struct Predicted {
     pub failure: Option<FailureCode>,
     /// The resources the path crosses.
     pub path: Vec<String>,
+    /// What the endpoint's policy does to the runner's calls, when the
+    /// path goes through an endpoint that has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyVerdict>,
     /// The codes of the path's findings.
     pub findings: Vec<FindingCode>,
 }
@@ -912,6 +927,7 @@ fn predicted_of(p: &PathReport) -> Predicted {
         reachable: p.reachable,
         failure: p.failure,
         path: p.path.clone(),
+        policy: p.policy,
         findings: p.findings.iter().map(|f| f.code).collect(),
     }
 }
@@ -1373,6 +1389,14 @@ fn score(code: CauseCode, f: &Facts<'_>) -> Option<u8> {
         }
         CauseCode::OneAzBlocked if has(Difference::SomeAddresses) && failed_private => 90,
         CauseCode::TlsInterception if has(Difference::Tls) => 95,
+        CauseCode::EndpointPolicy
+            if has(Difference::Reachable)
+                && f.p.reachable == Reachability::Unreachable
+                && (f.p.failure == Some(FailureCode::PolicyDenies)
+                    || f.p.policy == Some(PolicyVerdict::Denies)) =>
+        {
+            95
+        }
         _ => return None,
     })
 }
@@ -1573,6 +1597,15 @@ fn evidence(code: CauseCode, f: &Facts<'_>) -> Vec<Evidence> {
                 side: Side::Validate,
                 text: "no partial-reachability finding: every endpoint address was expected to connect".into(),
             });
+        }
+        CauseCode::EndpointPolicy => {
+            for finding in
+                f.p.findings
+                    .iter()
+                    .filter(|x| x.code == FindingCode::EndpointPolicyDenies)
+            {
+                out.push(finding_fact(finding));
+            }
         }
         CauseCode::FixedSinceSnapshot => {
             for finding in
@@ -1870,6 +1903,14 @@ fn confirm(code: CauseCode, f: &Facts<'_>) -> Vec<String> {
                 ));
             }
         }
+        CauseCode::EndpointPolicy => {
+            if let Some(v) = &vpce {
+                out.push(format!(
+                    "aws ec2 describe-vpc-endpoints --region {region} --vpc-endpoint-ids {v} --query 'VpcEndpoints[0].PolicyDocument' --output text"
+                ));
+            }
+            out.extend(policy_call(&f.p.service, region));
+        }
         CauseCode::TlsInterception => {
             out.push(format!(
                 "openssl s_client -connect {host}:443 -servername {host} </dev/null 2>/dev/null | openssl x509 -noout -issuer"
@@ -1878,6 +1919,21 @@ fn confirm(code: CauseCode, f: &Facts<'_>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A call of the runner's through the endpoint that its policy decides,
+/// to run from the task (an AccessDenied confirms the policy).
+fn policy_call(service: &str, region: &str) -> Option<String> {
+    Some(match service {
+        "ecr.api" | "ecr.dkr" => format!(
+            "aws ecr get-authorization-token --region {region} --query 'authorizationData[0].expiresAt'"
+        ),
+        "logs" => format!("aws logs describe-log-groups --region {region} --limit 1"),
+        "secretsmanager" => {
+            format!("aws secretsmanager list-secrets --region {region} --max-results 1")
+        }
+        _ => return None,
+    })
 }
 
 /// An address as curl's `--resolve` takes it.
@@ -1935,6 +1991,7 @@ mod tests {
                 CauseCode::PublicIpMismatch => 13,
                 CauseCode::OneAzBlocked => 14,
                 CauseCode::TlsInterception => 15,
+                CauseCode::EndpointPolicy => 16,
             };
             assert_eq!(n, i);
         }

@@ -96,6 +96,7 @@ prop_compose! {
             reachable,
             failure: if reachable == Reachability::Unreachable { failure.or(Some(FailureCode::NoRoute)) } else { None },
             path: hops.into_iter().map(str::to_owned).collect(),
+            policy: None,
             findings,
         }
     }

@@ -21,7 +21,7 @@ use core::net::IpAddr;
 use js_sys::{Array, Reflect};
 use netready_core::report::{
     self, AccessType, AddressReport, AnswerClass, DnsReport, EndpointReport, FailureCode, Finding,
-    FindingCode, PathReport, ProbeContext, Reachability, Report, ReportKind, Severity, Source,
+    FindingCode, PathReport, PolicyVerdict, ProbeContext, Reachability, Report, ReportKind, Severity, Source,
     Sourced, Status, SubnetReport, TcpOutcome, TlsOutcome, TlsReport,
 };
 use netready_core::rules::PublicIp;
@@ -347,6 +347,12 @@ fn path_report(v: &JsValue, path: &str) -> R<PathReport> {
             FailureCode::as_str,
         )?,
         path: strings(&get(v, "path"), &at("path"))?,
+        policy: opt_named(
+            &get(v, "policy"),
+            &at("policy"),
+            &PolicyVerdict::ALL,
+            PolicyVerdict::as_str,
+        )?,
         findings: findings(&get(v, "findings"), &at("findings"))?,
     })
 }

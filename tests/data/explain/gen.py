@@ -250,6 +250,17 @@ def _(d):
                  probe_args=("--public-ip", "no", "--vpc-cidr", "10.0.0.0/16", "--tls"))
 
 
+@case("endpoint-policy", f"--subnet {PRIV_A}")
+def _(d):
+    """NAT path; the S3 gateway endpoint's policy allows only the company's
+    own bucket, so the validator predicts both S3 names unreachable
+    (policy_denies); TCP to them works."""
+    d["describe-vpc-endpoints"]["VpcEndpoints"][0]["PolicyDocument"] = v.policy([
+        {"Sid": "CompanyBucketsOnly", "Effect": "Allow", "Principal": "*", "Action": "s3:*",
+         "Resource": ["arn:aws:s3:::example-company-artifacts", "arn:aws:s3:::example-company-artifacts/*"]}])
+    return world("endpoint-policy", dns=public_dns(), serve=PUBLIC.values())
+
+
 @case("agree-nat-gateway", f"--subnet {PRIV_A}")
 def _(d):
     """NAT path and S3 gateway endpoint, as predicted; the probe's subnet and
