@@ -21,8 +21,8 @@ use core::net::IpAddr;
 use js_sys::{Array, Reflect};
 use netready_core::report::{
     self, AccessType, AddressReport, AnswerClass, DnsReport, EndpointReport, FailureCode, Finding,
-    FindingCode, PathReport, PolicyVerdict, ProbeContext, Reachability, Report, ReportKind, Severity, Source,
-    Sourced, Status, SubnetReport, TcpOutcome, TlsOutcome, TlsReport,
+    FindingCode, PathReport, PolicyVerdict, ProbeContext, Reachability, Report, ReportKind,
+    Severity, Source, Sourced, Status, SubnetReport, TcpOutcome, TlsOutcome, TlsReport,
 };
 use netready_core::rules::PublicIp;
 use wasm_bindgen::JsValue;
