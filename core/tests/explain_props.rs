@@ -70,6 +70,7 @@ fn finding(code: FindingCode) -> Finding {
         resource: "dopt-0e0e0e0e0e0e0e0e0".into(),
         message: "m".into(),
         fix: None,
+        remedies: Vec::new(),
     }
 }
 
