@@ -194,9 +194,9 @@ let explainModule = null;
 /** The explain module (pkg/netready_explain.js), loaded once, on demand. */
 async function loadExplain() {
   if (!explainModule) {
-    const [m, w] = await Promise.all([import('./pkg/netready_explain.js'), import('./pkg/netready_explain_wasm.js')]);
+    const [m, w, view] = await Promise.all([import('./pkg/netready_explain.js'), import('./pkg/netready_explain_wasm.js'), import('./explain-view.js')]);
     m.initSync({ module: w.wasmBytes() });
-    explainModule = m;
+    explainModule = { explain: m.explain, view };
   }
   return explainModule;
 }
@@ -330,6 +330,7 @@ export function check() {
       renderReport(report, {
         ms, services, docCount: entries.length,
         explanation: explained.explanation, explainError: explained.error, probeName: probes[0].name,
+        view: explainModule.view,
       });
       return explained;
     }, (err) => {

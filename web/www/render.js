@@ -16,7 +16,7 @@ export const ACCESS = {
   none: { short: 'no path', tiny: '—', long: 'no path at all' },
 };
 
-const REACH = {
+export const REACH = {
   true: { mark: '✓', word: 'reachable' },
   false: { mark: '✗', word: 'blocked' },
   null: { mark: '?', word: 'unknown' },
@@ -31,7 +31,7 @@ const NODE_KINDS = [
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 
-function accessKey(a) {
+export function accessKey(a) {
   return a && ACCESS[a] ? a : 'none';
 }
 
@@ -63,9 +63,16 @@ export function renderError(summary) {
  * entries; with a probe report, `explanation` is the comparison
  * (`netready explain`'s document) or `explainError` why there is none.
  */
-export function renderReport(report, { ms, services, explanation = null, explainError = null, probeName = '' }) {
+export function renderReport(report, { ms, services, explanation = null, explainError = null, probeName = '', view = null }) {
   renderStatus(report, ms);
-  renderProbe(explanation, explainError, probeName);
+  explanationView = view;
+  const probe = $('probe-status');
+  if (view) view.renderProbe(probe, explanation, explainError, probeName);
+  else {
+    // The explain module did not load: its view did not either.
+    probe.hidden = !explainError;
+    probe.textContent = explainError || '';
+  }
   // Shown before the matrix is drawn: virtual rows measure their height.
   $('report').hidden = false;
   renderMatrix(report, services, explanation);
@@ -78,36 +85,15 @@ export function renderReport(report, { ms, services, explanation = null, explain
   else clear($('path-list'));
 }
 
-const VERDICT = {
+/** The explain module's view (explain-view.js), once a probe report was
+ *  compared: it draws the probe line and what a selected cell saw. */
+let explanationView = null;
+
+export const VERDICT = {
   agree: { mark: '=', word: 'as predicted' },
   differs: { mark: '≠', word: 'differs from the prediction' },
   'not-comparable': { mark: '·', word: 'not comparable' },
 };
-
-/** The probe line under the status: the overall verdict, or why not. */
-function renderProbe(explanation, error, name) {
-  const box = $('probe-status');
-  clear(box);
-  box.className = 'probe-status';
-  if (!explanation && !error) {
-    box.hidden = true;
-    return;
-  }
-  box.hidden = false;
-  if (error) {
-    box.classList.add('differs');
-    box.append(el('p', {}, [el('strong', {}, 'Probe report not compared: '), error]));
-    box.append(el('p', { class: 'muted' }, 'On this page the subnet is the one ticked under “Task subnets” when only one is; else the probe report’s own, or the only one in its availability zone.'));
-    return;
-  }
-  const n = (v) => explanation.endpoints.filter((e) => e.verdict === v).length;
-  box.classList.add(explanation.verdict);
-  box.append(el('p', {}, [
-    el('strong', {}, `Probe report${name ? ` (${name})` : ''}: ${explanation.verdict === 'differs' ? 'reality differs from the prediction' : explanation.verdict === 'agree' ? 'as predicted' : 'nothing to compare'}`),
-    ` — ${explanation.subnet_id}: ${n('agree')} agree, ${n('differs')} differ, ${n('not-comparable')} not comparable. `,
-    'Cells of that row show ', el('span', { class: 'pv-mark' }, '='), ' agree or ', el('span', { class: 'pv-mark' }, '≠'), ' differs; select one for the likeliest causes.',
-  ]));
-}
 
 function renderStatus(report, ms) {
   const status = $('status');
@@ -377,51 +363,13 @@ function renderPaths(subnet, columns, focusCol, scroll, explanation) {
       box.append(ul);
     }
     const seen = explanation ? explanation.endpoints[col] : null;
-    if (seen) box.append(observedBlock(seen, col));
+    if (seen && explanationView) box.append(explanationView.observedBlock(seen, col));
     list.append(box);
   });
   if (scroll && focusCol >= 0) {
     const target = $(`path-${focusCol}`);
     target.scrollIntoView({ block: 'nearest' });
   }
-}
-
-/** What the probe saw for one endpoint, and for a difference the causes,
- *  each with its evidence and the commands that would confirm it. */
-function observedBlock(seen, col) {
-  const v = VERDICT[seen.verdict] || VERDICT['not-comparable'];
-  const box = el('div', { class: `observed pv-${seen.verdict}` });
-  const o = seen.observed;
-  const words = o
-    ? `${ACCESS[accessKey(o.access_type)].long}, ${(REACH[String(o.reachable)] || REACH.null).word}${o.failure ? ` (${o.failure})` : ''}${o.resolver ? `, answered by ${o.resolver}` : ''}`
-    : 'not checked';
-  box.append(el('p', { class: 'observed-title' }, [
-    el('span', { class: 'pv' }, v.mark), el('strong', {}, ` Probe: ${v.word}`), ` — observed ${words}`,
-    seen.differences.length ? el('span', { class: 'muted' }, ` (differs: ${seen.differences.join(', ')})`) : null,
-  ]));
-  if (o && o.addresses.length) {
-    box.append(el('p', { class: 'addresses' }, o.addresses.map((a) => `${a.ip} ${a.class} ${a.outcome}`).join(' · ')));
-  }
-  if (seen.note) box.append(el('p', { class: 'note' }, seen.note));
-  if (seen.causes.length) {
-    const ol = el('ol', { class: 'causes', 'aria-label': `Likely causes for ${seen.host}` });
-    seen.causes.forEach((c, i) => {
-      const li = el('li', { class: 'cause' });
-      li.append(el('p', { class: 'cause-title' }, [el('code', {}, c.code), ` ${c.title}`]));
-      if (i === 0) li.append(el('p', { class: 'explanation' }, c.explanation));
-      const ev = el('ul', { class: 'evidence' });
-      for (const x of c.evidence) ev.append(el('li', {}, [el('span', { class: `side side-${x.side}` }, x.side), ` ${x.text}`]));
-      li.append(ev);
-      const id = `confirm-${col}-${i}`;
-      li.append(el('div', { class: 'fix' }, [
-        el('pre', { id, tabindex: '0', 'aria-label': `Commands that confirm ${c.code}` }, c.confirm.join('\n')),
-        el('button', { type: 'button', class: 'copy', 'data-copy-from': id, 'aria-label': `Copy the commands for ${c.code}` }, 'Copy'),
-      ]));
-      ol.append(li);
-    });
-    box.append(ol);
-  }
-  return box;
 }
 
 /** subnet → route table → NAT / IGW / endpoint → host, as boxes and arrows. */

@@ -270,10 +270,12 @@ function explainCase(name) {
 async function loadCase(page, c) {
   await page.check(`input[name="profile"][value="${c.options.profile || 'runner'}"]`);
   await page.evaluate((docs) => window.netready.setDocuments(docs), [...c.files, { name: 'probe.json', text: c.probe }]);
-  // Only the case's ticks (an example loaded before may have left others).
-  await page.$$eval('#subnet-choices input, #sg-choices input', (inputs) => { for (const i of inputs) i.checked = false; });
-  for (const id of c.options.subnets || []) await page.check(`#subnet-choices input[value="${id}"]`);
-  for (const id of c.options.security_groups || []) await page.check(`#sg-choices input[value="${id}"]`);
+  // Exactly the case's ticks (an example loaded before may have left others).
+  const ticks = [...(c.options.subnets || []), ...(c.options.security_groups || [])];
+  await page.$$eval('#subnet-choices input, #sg-choices input', (inputs, on) => {
+    for (const i of inputs) i.checked = on.includes(i.value);
+  }, ticks);
+  assert.equal(await page.$$eval('#subnet-choices input:checked, #sg-choices input:checked', (i) => i.length), ticks.length);
   await page.evaluate(() => window.netready.check().explained);
   await page.waitForSelector('#matrix tr.probed button.cell.pv-agree, #matrix tr.probed button.cell.pv-differs');
 }
