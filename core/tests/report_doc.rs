@@ -5,8 +5,8 @@
 use netready_core::classify::{PrivateRange, SpecialRange, Translation};
 use netready_core::explain::{self, CauseCode, Difference, Side, SubnetChoice, Verdict};
 use netready_core::report::{
-    AccessType, AnswerClass, FailureCode, FindingCode, PolicyVerdict, RemedyChoice, SCHEMA,
-    Source, Status, TcpOutcome, TlsOutcome,
+    AccessType, AnswerClass, FailureCode, FindingCode, PolicyVerdict, RemedyChoice, SCHEMA, Source,
+    Status, TcpOutcome, TlsOutcome,
 };
 
 fn wire<T: serde::Serialize>(v: T) -> String {
