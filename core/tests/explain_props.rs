@@ -151,7 +151,7 @@ fn reports(p: PathReport, o: EndpointReport, cidrs: bool) -> (Report, Report) {
         },
         ecr_account: Sourced::unknown(),
         public_ip: Sourced {
-            value: PublicIp::No,
+            value: PublicIp::NotAssigned,
             source: Source::Flag,
         },
         vpc_cidrs: Sourced {

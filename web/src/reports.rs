@@ -176,7 +176,7 @@ fn context(v: &JsValue, path: &str) -> R<ProbeContext> {
             named(
                 x,
                 p,
-                &[PublicIp::Yes, PublicIp::No, PublicIp::Unknown],
+                &[PublicIp::Assigned, PublicIp::NotAssigned, PublicIp::Unknown],
                 PublicIp::as_str,
             )
         })?,
