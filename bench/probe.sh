@@ -27,7 +27,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 RUNS=${RUNS:-10}
 if [ "${NO_BUILD:-0}" != 1 ]; then
-  (cd "$ROOT" && cargo build --release -q -p netready -p netready-tests)
+  (cd "$ROOT" && cargo build --release -q -p netready -p netready-test-support)
 fi
 NR=$TARGET/release/netready
 TN=$TARGET/release/netready-testnet

@@ -6,7 +6,7 @@
 //! * by cargo-fuzz, as the library behind the one-line binaries in
 //!   `fuzz/fuzz_targets/` (nightly flags, libFuzzer, sanitizer coverage);
 //! * by stable `cargo test`, included with `#[path]` into
-//!   `tests/tests/fuzz_replay.rs`, which runs every file of
+//!   `tests/integration-tests/tests/integration/fuzz_replay.rs`, which runs every file of
 //!   `fuzz/corpus/<target>/` and `fuzz/regressions/<target>/` through it.
 //!
 //! So this file depends only on `netready-core` (with its `arbitrary`
@@ -22,7 +22,7 @@
 //! fix-command argument reads back as the one word it quotes.
 //!
 //! Not checked here: anything needing I/O (the probe engine is checked over
-//! the simulated network in `tests/src/sim/`).
+//! the simulated network in `tests/integration-tests/tests/integration/sim/`).
 #![forbid(unsafe_code)]
 #![allow(clippy::panic, clippy::unwrap_used, unreachable_pub, dead_code)]
 

@@ -26,11 +26,11 @@
 
 use netready::explain_cmd::{ExplainArgs, ExplainFormat, execute, exit_code};
 use netready_core::explain::{CauseCode, Explanation, Verdict};
-use netready_tests::dns_server::{Answer, DnsServer};
-use netready_tests::http::{HttpServer, Route};
-use netready_tests::listeners::Listeners;
-use netready_tests::netns::{NetNs, veth};
-use netready_tests::tls::{TestCert, TlsServer};
+use netready_test_support::dns_server::{Answer, DnsServer};
+use netready_test_support::http::{HttpServer, Route};
+use netready_test_support::listeners::Listeners;
+use netready_test_support::netns::{NetNs, veth};
+use netready_test_support::tls::{TestCert, TlsServer};
 use serde_json::Value;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};

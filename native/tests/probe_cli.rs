@@ -12,8 +12,8 @@
 //! `bench/probe.sh`, never here.
 
 use netready_core::report::{Report, Source, Status};
-use netready_tests::dns_server::{Answer, DnsServer};
-use netready_tests::http::HttpServer;
+use netready_test_support::dns_server::{Answer, DnsServer};
+use netready_test_support::http::HttpServer;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 

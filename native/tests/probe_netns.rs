@@ -25,9 +25,9 @@
 //! `bench/probe.sh`, never here.
 
 use netready_core::report::{Report, Status};
-use netready_tests::dns_server::{Answer, DnsServer};
-use netready_tests::listeners::Listeners;
-use netready_tests::netns::{NetNs, skip, veth};
+use netready_test_support::dns_server::{Answer, DnsServer};
+use netready_test_support::listeners::Listeners;
+use netready_test_support::netns::{NetNs, skip, veth};
 use std::net::{IpAddr, SocketAddr};
 use std::process::Output;
 use std::time::{Duration, Instant};
@@ -667,11 +667,13 @@ fn namespaces_are_removed() {
             return;
         };
         name = n.client.name().to_owned();
-        let listed = netready_tests::netns::run("ip", &["netns", "list"]).expect("ip netns list");
+        let listed =
+            netready_test_support::netns::run("ip", &["netns", "list"]).expect("ip netns list");
         assert!(String::from_utf8_lossy(&listed.stdout).contains(&name));
         drop(n.server);
     }
-    let listed = netready_tests::netns::run("ip", &["netns", "list"]).expect("ip netns list");
+    let listed =
+        netready_test_support::netns::run("ip", &["netns", "list"]).expect("ip netns list");
     assert!(!String::from_utf8_lossy(&listed.stdout).contains(&name));
 }
 
@@ -755,7 +757,7 @@ fn a_link_local_nameserver_with_a_zone() {
     let Some(n) = net(test) else { return };
     let made = (|| -> Result<_, String> {
         let (client_if, server_if) = veth(&n.client, "fe80::1/64", &n.server, "fe80::53/64")?;
-        let index = netready_tests::netns::link_index(&n.server, &server_if)?;
+        let index = netready_test_support::netns::link_index(&n.server, &server_if)?;
         let bind = SocketAddr::V6(std::net::SocketAddrV6::new(
             "fe80::53".parse().expect("literal"),
             53,
@@ -916,9 +918,9 @@ fn a_dead_first_resolver_across_a_link() {
 fn tls_untrusted_makes_the_probe_degraded() {
     let test = "tls_untrusted_makes_the_probe_degraded";
     let Some(n) = net(test) else { return };
-    let cert =
-        netready_tests::tls::TestCert::self_signed(&["tls.example"]).expect("make a certificate");
-    let server = match netready_tests::tls::TlsServer::start_in(
+    let cert = netready_test_support::tls::TestCert::self_signed(&["tls.example"])
+        .expect("make a certificate");
+    let server = match netready_test_support::tls::TlsServer::start_in(
         Some(n.server.name()),
         sa("10.99.1.3:443"),
         &cert,

@@ -30,10 +30,10 @@
 
 mod watch_support;
 
-use netready_tests::dns_server::{Answer, DnsServer};
-use netready_tests::listeners::Listeners;
-use netready_tests::netns::NetNs;
-use netready_tests::thread::enter_netns;
+use netready_test_support::dns_server::{Answer, DnsServer};
+use netready_test_support::listeners::Listeners;
+use netready_test_support::netns::NetNs;
+use netready_test_support::thread::enter_netns;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -16,10 +16,10 @@
 
 mod watch_support;
 
-use netready_tests::dns_server::{Answer, DnsServer};
-use netready_tests::listeners::Listeners;
-use netready_tests::netns::{NetNs, skip};
-use netready_tests::thread::enter_netns;
+use netready_test_support::dns_server::{Answer, DnsServer};
+use netready_test_support::listeners::Listeners;
+use netready_test_support::netns::{NetNs, skip};
+use netready_test_support::thread::enter_netns;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};

@@ -9,7 +9,7 @@
 //! The check builds its report by hand rather than through the probe engine:
 //! the engine never dials loopback (127.0.0.0/8 is a sinkhole answer), and
 //! this measures watch mode, not the probe. The end-to-end soak of the real
-//! binary is in `tests/tests/watch_e2e.rs`.
+//! binary is in `native/tests/watch_e2e.rs`.
 
 mod watch_support;
 

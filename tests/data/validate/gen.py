@@ -6,7 +6,7 @@ Each scenario is a base VPC (a realistic NAT setup in eu-west-1, written as
 the AWS CLI v2 prints describe-* output) plus one change. Run from the
 repository root:  python3 tests/data/validate/gen.py
 Then regenerate expected.json files with:
-  NETREADY_BLESS=1 cargo test -p netready-tests --test validate_scenarios
+  NETREADY_BLESS=1 cargo test -p netready-integration-tests -- validate_scenarios
 and review the diff: expected.json is the contract, not a snapshot to accept blindly.
 """
 import json, os, zlib

@@ -3,7 +3,6 @@
 
 use netready::validate_cmd::{execute, parse_args};
 use netready_core::vpc::{self, InputError, ValidateOptions};
-use std::path::Path;
 
 fn opts() -> ValidateOptions {
     ValidateOptions {
@@ -288,7 +287,7 @@ fn cli_reports_bad_files() {
 
 #[test]
 fn ip_ranges_flag_takes_only_ip_ranges_json() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let data = crate::data();
     let scenario = data.join("validate/nat-gateway");
     let mut files: Vec<String> = std::fs::read_dir(&scenario)
         .expect("the scenario exists")

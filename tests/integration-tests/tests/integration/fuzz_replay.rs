@@ -10,15 +10,13 @@
 //! Not done here: finding new inputs (that is `fuzz/run.sh`).
 
 #[allow(missing_docs, clippy::all)]
-#[path = "../../fuzz/src/lib.rs"]
+#[path = "../../../../fuzz/src/lib.rs"]
 mod fuzz_targets;
 
 use std::path::{Path, PathBuf};
 
 fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("fuzz")
+    crate::repo().join("fuzz")
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {

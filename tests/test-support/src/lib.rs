@@ -1,5 +1,8 @@
-//! Shared helpers for netready's end-to-end tests and benchmarks: real
-//! servers on loopback or inside network namespaces the tests create.
+//! Shared helpers for netready's tests and benchmarks: real servers on
+//! loopback or inside network namespaces the tests create. This crate
+//! depends on core, never on the `netready` crate, so the binary's own tests
+//! can use it without a dependency cycle (the simulated network, which
+//! implements the probe's traits, lives in `tests/integration-tests`).
 //!
 //! * [`dns_server`]: an in-process DNS server (UDP and TCP) whose answer is
 //!   configurable per name: addresses, CNAME, NXDOMAIN, NODATA, SERVFAIL,
@@ -9,8 +12,6 @@
 //! * [`http`]: a fake HTTP/1.1 server (ECS task metadata, IMDSv2);
 //! * [`netns`]: network namespaces with a Drop guard, veth links, and a way
 //!   to run commands inside;
-//! * [`sim`]: a deterministic simulated network on smoltcp (virtual time,
-//!   fault injection) implementing the probe's resolver and dialer traits;
 //! * [`tls`]: TLS servers with certificates made on the spot (self-signed,
 //!   or from a test interception CA);
 //! * [`thread`]: the plumbing: each server runs on its own thread with its
@@ -24,6 +25,5 @@ pub mod dns_server;
 pub mod http;
 pub mod listeners;
 pub mod netns;
-pub mod sim;
 pub mod thread;
 pub mod tls;

@@ -11,12 +11,10 @@
 use netready::validate_cmd::{execute, parse_args};
 use netready_core::report::{AccessType, FindingCode, Reachability, Report, Severity};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join("validate")
+    crate::data().join("validate")
 }
 
 /// A scenario: its directory, its arguments, its input files.
@@ -293,7 +291,7 @@ fn table_headline_and_fix_formats() {
 
 #[test]
 fn bundled_example_is_ready() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/vpc-nat/vpc.json");
+    let path = crate::repo().join("examples/vpc-nat/vpc.json");
     let args = parse_args([path.to_string_lossy().into_owned()]).expect("args parse");
     let (report, table) = execute(&args).expect("the example validates");
     assert_eq!(report.status.as_str(), "ready", "{table}");

@@ -7,7 +7,7 @@
 //! unknown names get NXDOMAIN; a malformed query gets FORMERR.
 //!
 //! Not done here: CNAME chains, truncation and TCP fallback (the loopback DNS
-//! server in `tests/src/dns_server.rs` covers those against the same
+//! server in `tests/test-support/src/dns_server.rs` covers those against the same
 //! resolver).
 
 use super::DnsBehaviour;

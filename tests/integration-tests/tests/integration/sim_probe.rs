@@ -1,5 +1,5 @@
 //! The real probe engine over the simulated smoltcp network
-//! (`netready_tests::sim`), in virtual time.
+//! (`crate::sim`), in virtual time.
 //!
 //! * `random_networks_match_ground_truth` (proptest): random networks with
 //!   endpoints up, refusing, black-holed, slow (in time or too slow), DNS
@@ -15,13 +15,13 @@
 //! No root, no real socket: everything runs in-process on a paused tokio
 //! clock.
 
+use crate::sim::{Counters, DnsBehaviour, HostBehaviour, SimConfig, SimNet};
 use netready::probe::net::{Check, ProbeOptions, Target, probe};
 use netready_core::net::Cidr;
 use netready_core::report::{
     FailureCode, ProbeContext, Reachability, Report, Source, Sourced, Status, TcpOutcome,
 };
 use netready_core::rules::PublicIp;
-use netready_tests::sim::{DnsBehaviour, HostBehaviour, SimConfig, SimNet};
 use proptest::prelude::*;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
@@ -249,7 +249,7 @@ fn build(s: &Scenario) -> World {
                         let host_behaviour = match b {
                             Behave::Accept => Some(HostBehaviour::Accept),
                             Behave::Refuse => Some(HostBehaviour::Refuse),
-                            Behave::BlackHole => None,
+                            Behave::BlackHole => Some(HostBehaviour::BlackHole),
                             // In time: the handshake (two crossings each way
                             // of latency + delay) ends well before the deadline.
                             Behave::SlowInTime => Some(HostBehaviour::Slow(timeout / 8)),
@@ -356,6 +356,8 @@ struct Run {
     report: Report,
     elapsed: Duration,
     dialled: Vec<IpAddr>,
+    /// The simulated network's packet counters after the run.
+    counters: Counters,
 }
 
 /// Runs the probe over the simulated network on a paused clock.
@@ -378,6 +380,7 @@ fn run(s: &Scenario, world: &World) -> Run {
             report,
             elapsed,
             dialled: net.tcp_destinations().into_iter().collect(),
+            counters: net.counters(),
         }
     })
 }
@@ -612,6 +615,10 @@ fn every_behaviour_once() {
             .iter()
             .any(|f| f.code.as_str() == "partial-reachability")
     );
+    // The SYNs to the black-holed addresses went nowhere; the DNS
+    // responder answered every name but the silent one.
+    assert!(run.counters.black_holed > 0, "{:?}", run.counters);
+    assert!(run.counters.dns_answers >= 10, "{:?}", run.counters);
     // The probe ends exactly at its deadline: two targets hang until then.
     assert_eq!(run.elapsed, Duration::from_millis(2000));
     assert_eq!(run.report.status, Status::Degraded);

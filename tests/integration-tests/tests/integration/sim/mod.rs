@@ -37,7 +37,7 @@
 mod dns;
 mod world;
 
-pub use world::Counters;
+pub(crate) use world::Counters;
 
 use netready::probe::dns::{DEFAULT_MAX_IN_FLIGHT, DnsResolver, DnsTransport, SocketTrouble};
 use netready::probe::net::{Dialed, Dialer, Resolution, Resolver};
@@ -53,11 +53,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 use world::World;
 
-pub use world::{CLIENT_V4 as CLIENT_IPV4, CLIENT_V6 as CLIENT_IPV6};
-
 /// How the DNS responder answers one name (A and AAAA alike).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DnsBehaviour {
+pub(crate) enum DnsBehaviour {
     /// NOERROR with these addresses: IPv4 ones in A answers, IPv6 ones in
     /// AAAA answers, in this order. An empty list is NODATA.
     Records(Vec<IpAddr>),
@@ -77,7 +75,7 @@ pub enum DnsBehaviour {
 
 /// What a host does with a TCP connection attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostBehaviour {
+pub(crate) enum HostBehaviour {
     /// Listens and accepts.
     Accept,
     /// No listener: RST.
@@ -90,26 +88,26 @@ pub enum HostBehaviour {
 
 /// A simulated network.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SimConfig {
+pub(crate) struct SimConfig {
     /// Seeds the fault injector and the interfaces.
-    pub seed: u32,
+    pub(crate) seed: u32,
     /// Percent of packets the client's link drops (each direction).
-    pub loss_pct: u8,
+    pub(crate) loss_pct: u8,
     /// Percent of packets the client's link corrupts on receipt.
-    pub corrupt_pct: u8,
+    pub(crate) corrupt_pct: u8,
     /// One-way latency of every link.
-    pub latency: Duration,
+    pub(crate) latency: Duration,
     /// Whether the client has an IPv6 address (without one, dialling an
     /// IPv6 address fails at once: no local route).
     pub client_ipv6: bool,
     /// The DNS responder's address (port 53).
-    pub dns_server: IpAddr,
+    pub(crate) dns_server: IpAddr,
     /// Per name (lower case, no trailing dot); other names get NXDOMAIN.
-    pub dns: BTreeMap<String, DnsBehaviour>,
+    pub(crate) dns: BTreeMap<String, DnsBehaviour>,
     /// Per address; addresses not listed are black holes.
-    pub hosts: BTreeMap<IpAddr, HostBehaviour>,
+    pub(crate) hosts: BTreeMap<IpAddr, HostBehaviour>,
     /// The port listeners listen on.
-    pub port: u16,
+    pub(crate) port: u16,
 }
 
 impl Default for SimConfig {
@@ -136,7 +134,7 @@ impl Default for SimConfig {
 ///
 /// Not `Send`: the probe engine needs neither `Send` nor `'static`, and
 /// runs on a current-thread runtime with a paused clock.
-pub struct SimNet {
+pub(crate) struct SimNet {
     net: Rc<Net>,
     resolver: DnsResolver<SimTransport>,
 }
@@ -173,7 +171,7 @@ impl Net {
 impl SimNet {
     /// Builds the network at the current (virtual) tokio time. Must be
     /// called inside a tokio runtime.
-    pub fn new(config: &SimConfig) -> SimNet {
+    pub(crate) fn new(config: &SimConfig) -> SimNet {
         let net = Rc::new(Net {
             world: RefCell::new(World::new(config, Duration::ZERO)),
             epoch: Instant::now(),
@@ -190,18 +188,13 @@ impl SimNet {
     }
 
     /// Every address the client sent a TCP segment to so far.
-    pub fn tcp_destinations(&self) -> BTreeSet<IpAddr> {
+    pub(crate) fn tcp_destinations(&self) -> BTreeSet<IpAddr> {
         self.net.world.borrow().tcp_destinations.clone()
     }
 
     /// Packet counters so far.
-    pub fn counters(&self) -> Counters {
+    pub(crate) fn counters(&self) -> Counters {
         self.net.world.borrow().counters
-    }
-
-    /// The addresses of every simulated interface.
-    pub fn addresses(&self) -> Vec<IpAddr> {
-        self.net.world.borrow().addresses()
     }
 }
 

@@ -21,9 +21,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 /// The client's (the task's) IPv4 address.
-pub const CLIENT_V4: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 10);
+pub(crate) const CLIENT_V4: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 10);
 /// The client's IPv6 address, when [`super::SimConfig::client_ipv6`] is set.
-pub const CLIENT_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 0x10);
+pub(crate) const CLIENT_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 0x10);
 const GATEWAY_V4: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 const GATEWAY_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 1);
 
@@ -117,13 +117,13 @@ struct InFlight {
 
 /// Counters for a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counters {
+pub(crate) struct Counters {
     /// Packets the hub delivered to an interface.
-    pub delivered: u64,
+    pub(crate) delivered: u64,
     /// Packets sent to an address no interface owns (black-holed).
-    pub black_holed: u64,
+    pub(crate) black_holed: u64,
     /// DNS queries the responder answered.
-    pub dns_answers: u64,
+    pub(crate) dns_answers: u64,
 }
 
 pub(crate) struct World {
@@ -441,14 +441,6 @@ impl World {
 
     pub(crate) fn close_udp(&mut self, h: SocketHandle) {
         self.client().sockets.remove(h);
-    }
-
-    /// Addresses of every interface (the client's first).
-    pub(crate) fn addresses(&self) -> Vec<IpAddr> {
-        self.nodes
-            .iter()
-            .flat_map(|n| n.addresses.iter().copied())
-            .collect()
     }
 }
 

@@ -11,8 +11,8 @@
 //! `refused`, `formerr`, `silence`, `cname:TARGET`. Unknown names get NXDOMAIN. The
 //! program prints `ready ADDR` once listening and runs until killed.
 
-use netready_tests::dns_server::{Answer, DnsServer};
-use netready_tests::listeners::Listeners;
+use netready_test_support::dns_server::{Answer, DnsServer};
+use netready_test_support::listeners::Listeners;
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;

@@ -591,7 +591,7 @@ fn generated_models_cover_every_verdict() {
 
 /// Every scenario document, as text: the seeds for the mutation property.
 fn scenario_texts() -> Vec<String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/validate");
+    let root = crate::data().join("validate");
     let mut out = Vec::new();
     for dir in [
         "nat-gateway",

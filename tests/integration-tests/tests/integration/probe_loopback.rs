@@ -25,10 +25,10 @@ use netready_core::report::{
     TlsOutcome,
 };
 use netready_core::rules::{self, DnsAnswer, DnsFailure, PublicIp};
-use netready_tests::dns_server::{Answer, DnsServer};
-use netready_tests::http::{HttpServer, Route};
-use netready_tests::listeners::Listeners;
-use netready_tests::tls::{TestCert, TlsServer};
+use netready_test_support::dns_server::{Answer, DnsServer};
+use netready_test_support::http::{HttpServer, Route};
+use netready_test_support::listeners::Listeners;
+use netready_test_support::tls::{TestCert, TlsServer};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;

@@ -46,8 +46,17 @@ pub fn run(program: &str, args: &[&str]) -> Result<Output, String> {
     }
 }
 
-/// Prints a loud skip notice (tests then return early, passing).
+/// Prints a loud skip notice (tests then return early, passing), or, with
+/// `NETREADY_NETNS_STRICT=1` (set by `.ci/run`), fails the test: on a
+/// machine that should have namespaces, a namespace test that skips would
+/// pass without testing anything.
+#[allow(clippy::panic)] // failing the calling test is the point
 pub fn skip(test: &str, why: &str) {
+    if std::env::var_os("NETREADY_NETNS_STRICT").is_some_and(|v| v == "1") {
+        panic!(
+            "{test}: network namespaces are not available here: {why} (NETREADY_NETNS_STRICT=1: required)"
+        );
+    }
     eprintln!("SKIPPED {test}: network namespaces are not available here: {why}");
 }
 
