@@ -7,10 +7,9 @@
 //! Measured in thread CPU time (see `common/mod.rs`). Rows per address mix:
 //! the loop without a classifier (`baseline_read_only`), `classify(ip, &cidrs)`
 //! with no and with 4 VPC CIDRs, `Classifier::new(&cidrs).classify(ip)`
-//! likewise, and the same entry points of the classifier as it was before
-//! the table-driven rewrite (`before_*`, `tests/classify_before/mod.rs`),
-//! for comparison on the same machine in the same run. `classifier_new/*`
-//! times `Classifier::new` itself.
+//! likewise. `classifier_new/*` times `Classifier::new` itself. (The
+//! classifier before the table-driven rewrite, 214f763, had `before_*` rows
+//! here until c9ddc1f; check that commit out to time it again.)
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use netready_core::classify::{AddressClass, Classified, Classifier, Translation, classify};
@@ -18,8 +17,6 @@ use netready_core::net::Cidr;
 use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-#[path = "../tests/classify_before/mod.rs"]
-mod classify_before;
 mod common;
 use common::ThreadCpu;
 
@@ -110,7 +107,6 @@ fn bench(c: &mut Criterion<ThreadCpu>) {
     .collect();
     let prepared = Classifier::new(&vpc);
     let none = Classifier::new(&[]);
-    let before_prepared = classify_before::Classifier::new(&vpc);
     let mut group = c.benchmark_group("classify");
     group.throughput(Throughput::Elements(N as u64));
     for (name, share) in [("ipv4", 0), ("mixed_30pct_ipv6", 30), ("ipv6", 100)] {
@@ -121,12 +117,6 @@ fn bench(c: &mut Criterion<ThreadCpu>) {
                 .iter()
                 .all(|&a| classify(a, &vpc) == prepared.classify(a)),
             "Classifier and classify agree"
-        );
-        assert!(
-            addrs
-                .iter()
-                .all(|&a| classify(a, &vpc) == classify_before::classify(a, &vpc)),
-            "the classifier before the rewrite agrees"
         );
         group.bench_function(format!("{name}/baseline_read_only"), |b| {
             b.iter(|| black_box(read_only(black_box(&addrs))))
@@ -142,23 +132,6 @@ fn bench(c: &mut Criterion<ThreadCpu>) {
         });
         group.bench_function(format!("{name}/classifier_4_vpc_cidrs"), |b| {
             b.iter(|| black_box(tally(black_box(&addrs), |a| prepared.classify(a))))
-        });
-        group.bench_function(format!("{name}/before_no_vpc_cidrs"), |b| {
-            b.iter(|| {
-                black_box(tally(black_box(&addrs), |a| {
-                    classify_before::classify(a, &[])
-                }))
-            })
-        });
-        group.bench_function(format!("{name}/before_4_vpc_cidrs"), |b| {
-            b.iter(|| {
-                black_box(tally(black_box(&addrs), |a| {
-                    classify_before::classify(a, &vpc)
-                }))
-            })
-        });
-        group.bench_function(format!("{name}/before_classifier_4_vpc_cidrs"), |b| {
-            b.iter(|| black_box(tally(black_box(&addrs), |a| before_prepared.classify(a))))
         });
     }
     group.finish();

@@ -1,14 +1,10 @@
-//! The table-driven classifier (`classify` and `Classifier`) against two
-//! oracles: a straightforward longest-prefix match over the documented
-//! ranges, written here independently of core's tables, and the classifier
-//! as it was before the rewrite (`classify_before/mod.rs`). Inputs are
+//! The table-driven classifier (`classify` and `Classifier`) against one
+//! oracle: a straightforward longest-prefix match over the documented
+//! ranges, written here independently of core's tables. Inputs are
 //! random addresses, addresses at and around every range boundary, mapped
 //! and NAT64 forms of those, and VPC CIDRs (short and long, both families)
 //! with addresses at their edges.
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is the test failing
-
-#[allow(unreachable_pub, clippy::all)]
-mod classify_before;
 
 use netready_core::classify::{
     AddressClass, Classified, Classifier, PrivateRange, SpecialRange, Translation, classify,
@@ -100,7 +96,7 @@ fn oracle(ip: IpAddr, vpc: &[Cidr]) -> Classified {
     }
 }
 
-/// Checks every entry point against both oracles.
+/// Checks every entry point against the oracle.
 fn check(ip: IpAddr, vpc: &[Cidr]) -> Result<(), TestCaseError> {
     let want = oracle(ip, vpc);
     let got = classify(ip, vpc);
@@ -109,12 +105,6 @@ fn check(ip: IpAddr, vpc: &[Cidr]) -> Result<(), TestCaseError> {
         Classifier::new(vpc).classify(ip),
         want,
         "Classifier for {}",
-        ip
-    );
-    prop_assert_eq!(
-        classify_before::classify(ip, vpc),
-        want,
-        "before for {}",
         ip
     );
     Ok(())
