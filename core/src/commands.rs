@@ -1,4 +1,5 @@
-//! Ready-to-run fix commands, in AWS CLI or AWS Tools for PowerShell form.
+//! Ready-to-run fix commands, in AWS CLI or AWS Tools for PowerShell form
+//! (and, through [`crate::iac::fix_terraform`], as Terraform).
 //!
 //! Guarantees: every value that comes from input (IDs, names) is quoted for
 //! the target shell unless it consists only of characters that need no
@@ -25,6 +26,38 @@ pub enum FixFormat {
     AwsCli,
     /// `New-EC2VpcEndpoint …` and friends for PowerShell.
     PowerShell,
+    /// Terraform resource blocks for the AWS provider (`aws_route`,
+    /// `aws_vpc_endpoint`, …), with `import` blocks where a fix changes a
+    /// resource that exists; see [`crate::iac::fix_terraform`].
+    Terraform,
+}
+
+/// The shell a command is printed for (what [`FixFormat`] is when it is not
+/// Terraform).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shell {
+    AwsCli,
+    PowerShell,
+}
+
+impl FixFormat {
+    /// The shell of a shell format; `None` for Terraform.
+    fn shell(self) -> Option<Shell> {
+        match self {
+            FixFormat::AwsCli => Some(Shell::AwsCli),
+            FixFormat::PowerShell => Some(Shell::PowerShell),
+            FixFormat::Terraform => None,
+        }
+    }
+
+    /// The format's name on the command line and in the page's options.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixFormat::AwsCli => "aws-cli",
+            FixFormat::PowerShell => "powershell",
+            FixFormat::Terraform => "terraform",
+        }
+    }
 }
 
 impl core::str::FromStr for FixFormat {
@@ -33,7 +66,8 @@ impl core::str::FromStr for FixFormat {
         match s.trim() {
             "aws-cli" => Ok(FixFormat::AwsCli),
             "powershell" => Ok(FixFormat::PowerShell),
-            _ => Err("expected aws-cli or powershell"),
+            "terraform" => Ok(FixFormat::Terraform),
+            _ => Err("expected aws-cli, powershell or terraform"),
         }
     }
 }
@@ -114,12 +148,12 @@ pub fn is_placeholder(id: &str) -> bool {
 
 /// An id as a shell argument: a variable reference for a placeholder,
 /// else quoted.
-fn id_arg(format: FixFormat, id: &str) -> String {
+fn id_arg(format: Shell, id: &str) -> String {
     match (format, is_placeholder(id)) {
-        (FixFormat::AwsCli, true) => format!("\"{id}\""),
-        (FixFormat::PowerShell, true) => id.into(),
-        (FixFormat::AwsCli, false) => shell_quote(id),
-        (FixFormat::PowerShell, false) => ps_quote(id),
+        (Shell::AwsCli, true) => format!("\"{id}\""),
+        (Shell::PowerShell, true) => id.into(),
+        (Shell::AwsCli, false) => shell_quote(id),
+        (Shell::PowerShell, false) => ps_quote(id),
     }
 }
 
@@ -128,16 +162,16 @@ const ON: Val<'static> = Val::Literal("", "$true");
 
 /// Renders one command: `aws ec2 <cli> --region …` or `<ps> -Region …`,
 /// then every argument the shell has.
-fn render(format: FixFormat, region: &Region, (cli, ps): (&str, &str), args: &[Arg<'_>]) -> String {
+fn render(format: Shell, region: &Region, (cli, ps): (&str, &str), args: &[Arg<'_>]) -> String {
     let mut out = match format {
-        FixFormat::AwsCli => format!("aws ec2 {cli} --region {}", shell_quote(region.name())),
-        FixFormat::PowerShell => format!("{ps} -Region {}", ps_quote(region.name())),
+        Shell::AwsCli => format!("aws ec2 {cli} --region {}", shell_quote(region.name())),
+        Shell::PowerShell => format!("{ps} -Region {}", ps_quote(region.name())),
     };
     let quote = |s: &str| id_arg(format, s);
     for Arg(cli_flag, ps_flag, value) in args {
         let flag = match format {
-            FixFormat::AwsCli => cli_flag,
-            FixFormat::PowerShell => ps_flag,
+            Shell::AwsCli => cli_flag,
+            Shell::PowerShell => ps_flag,
         };
         if flag.is_empty() {
             continue;
@@ -153,15 +187,15 @@ fn render(format: FixFormat, region: &Region, (cli, ps): (&str, &str), args: &[A
                     ids.iter().map(|s| quote(s)).collect()
                 };
                 match format {
-                    FixFormat::AwsCli => quoted.join(" ").into(),
-                    FixFormat::PowerShell => format!("@({})", quoted.join(",")).into(),
+                    Shell::AwsCli => quoted.join(" ").into(),
+                    Shell::PowerShell => format!("@({})", quoted.join(",")).into(),
                 }
             }
             (_, Val::Number(n)) => n.to_string().into(),
-            (FixFormat::AwsCli, Val::Word(w)) => Cow::Borrowed(*w),
-            (FixFormat::PowerShell, Val::Word(w)) => ps_quote(w).into(),
-            (FixFormat::AwsCli, Val::Literal(cli_text, _)) => Cow::Borrowed(*cli_text),
-            (FixFormat::PowerShell, Val::Literal(_, ps_text)) => Cow::Borrowed(*ps_text),
+            (Shell::AwsCli, Val::Word(w)) => Cow::Borrowed(*w),
+            (Shell::PowerShell, Val::Word(w)) => ps_quote(w).into(),
+            (Shell::AwsCli, Val::Literal(cli_text, _)) => Cow::Borrowed(*cli_text),
+            (Shell::PowerShell, Val::Literal(_, ps_text)) => Cow::Borrowed(*ps_text),
             (_, Val::Text(t)) => Cow::Borrowed(t.as_str()),
         };
         if !value.is_empty() {
@@ -190,6 +224,18 @@ pub struct EndpointPlacement {
 /// and where.
 pub fn create_endpoint(
     format: FixFormat,
+    service: &Service,
+    region: &Region,
+    at: &EndpointPlacement,
+) -> String {
+    match format.shell() {
+        Some(shell) => create_endpoint_in(shell, service, region, at),
+        None => crate::iac::endpoint_terraform(service, region, at),
+    }
+}
+
+fn create_endpoint_in(
+    format: Shell,
     service: &Service,
     region: &Region,
     at: &EndpointPlacement,
@@ -641,9 +687,12 @@ fn shorthand(s: &str, placeholder: &str) -> String {
 /// Renders a fix as one ready-to-run command for `region`. Every value is
 /// quoted for the target shell.
 pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
+    let Some(format) = format.shell() else {
+        return crate::iac::fix_terraform(region, fix);
+    };
     let (verbs, args): ((&str, &str), Vec<Arg<'_>>) = match fix {
         Fix::CreateEndpoint { service, placement } => {
-            return create_endpoint(format, service, region, placement);
+            return create_endpoint_in(format, service, region, placement);
         }
         Fix::CreateSecurityGroup {
             var,
@@ -706,12 +755,12 @@ pub fn fix_command(format: FixFormat, region: &Region, fix: &Fix) -> String {
             );
             let id = format!("${var}");
             let wait = match format {
-                FixFormat::AwsCli => format!(
+                Shell::AwsCli => format!(
                     "aws ec2 wait nat-gateway-available --region {} --nat-gateway-ids {}",
                     shell_quote(region.name()),
                     id_arg(format, &id)
                 ),
-                FixFormat::PowerShell => format!(
+                Shell::PowerShell => format!(
                     "while ((Get-EC2NatGateway -Region {} -NatGatewayId {}).State -ne 'available') {{ Start-Sleep -Seconds 15 }}",
                     ps_quote(region.name()),
                     id_arg(format, &id)
@@ -1050,10 +1099,10 @@ const MODIFY_ENDPOINT: (&str, &str) = ("modify-vpc-endpoint", "Edit-EC2VpcEndpoi
 
 /// A creating command whose new id later steps use: `VAR=$(… --query Q
 /// --output text)` in a POSIX shell, `$VAR = (…)SUFFIX` in PowerShell.
-fn capture(format: FixFormat, var: &str, command: &str, query: &str, ps_suffix: &str) -> String {
+fn capture(format: Shell, var: &str, command: &str, query: &str, ps_suffix: &str) -> String {
     match format {
-        FixFormat::AwsCli => format!("{var}=$({command} --query {query} --output text)"),
-        FixFormat::PowerShell => format!("${var} = ({command}){ps_suffix}"),
+        Shell::AwsCli => format!("{var}=$({command} --query {query} --output text)"),
+        Shell::PowerShell => format!("${var} = ({command}){ps_suffix}"),
     }
 }
 

@@ -41,6 +41,9 @@ pub enum FixFormatArg {
     AwsCli,
     /// AWS Tools for PowerShell (`Edit-EC2VpcAttribute`, `New-EC2VpcEndpoint`, …).
     Powershell,
+    /// Terraform resource blocks for the AWS provider (`aws_route`,
+    /// `aws_vpc_endpoint`, …; `import` blocks for routes it replaces).
+    Terraform,
 }
 
 /// Arguments of `netready validate`.
@@ -151,6 +154,7 @@ pub fn options_from(args: &ValidateArgs) -> Result<ValidateOptions, UsageError> 
         fix_format: match args.fix_format {
             FixFormatArg::AwsCli => FixFormat::AwsCli,
             FixFormatArg::Powershell => FixFormat::PowerShell,
+            FixFormatArg::Terraform => FixFormat::Terraform,
         },
         account: netready_core::vpc::account_option(args.account.as_deref()).map_err(|e| {
             UsageError(format!(

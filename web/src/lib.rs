@@ -95,7 +95,7 @@ export interface ValidateOptions {
   security_groups?: string[];
   /** AssignPublicIp of the runner's ECS service (default false). */
   assign_public_ip?: boolean;
-  fix_format?: "aws-cli" | "powershell";
+  fix_format?: "aws-cli" | "powershell" | "terraform";
   account?: string | null;
 }
 

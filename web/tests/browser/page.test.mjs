@@ -113,6 +113,10 @@ test('an example loads, is checked, and the matrix and findings match the scenar
   await page.click('#check');
   await page.waitForFunction(() => !/^aws ec2 /.test(document.querySelector('#findings .finding .fix pre').textContent));
   assert.match(await page.textContent('#findings .finding .fix pre'), /EC2/);
+  // And as Terraform.
+  await page.check('input[name="fix-format"][value="terraform"]');
+  await page.click('#check');
+  await page.waitForFunction(() => /^resource "aws_/m.test(document.querySelector('#findings .finding .fix pre').textContent));
   await page.check('input[name="fix-format"][value="aws-cli"]');
   await page.click('#check');
   await page.waitForFunction(() => /^aws ec2 /.test(document.querySelector('#findings .finding .fix pre').textContent));

@@ -18,14 +18,14 @@ fn data_dir() -> PathBuf {
 }
 
 /// A scenario: its directory, its arguments, its input files.
-struct Scenario {
-    name: String,
+pub(crate) struct Scenario {
+    pub(crate) name: String,
     dir: PathBuf,
     args: Vec<String>,
     files: Vec<String>,
 }
 
-fn scenarios() -> Vec<Scenario> {
+pub(crate) fn scenarios() -> Vec<Scenario> {
     let mut out = Vec::new();
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(data_dir())
         .expect("tests/data/validate exists")
@@ -62,7 +62,7 @@ fn scenarios() -> Vec<Scenario> {
     out
 }
 
-fn run(s: &Scenario, extra: &[&str]) -> (Report, String) {
+pub(crate) fn run(s: &Scenario, extra: &[&str]) -> (Report, String) {
     let mut argv = s.args.clone();
     argv.extend(extra.iter().map(|a| (*a).to_owned()));
     argv.extend(s.files.iter().cloned());

@@ -10,7 +10,12 @@
 //! from the region are left out, with a comment (Terraform) or in the
 //! template's description (CloudFormation) saying why and where.
 //!
+//! The validator's fixes as Terraform are in [`fix`] (re-exported here).
+//!
 //! Not done here: deciding which endpoints a VPC lacks (see [`crate::vpc`]).
+
+mod fix;
+pub use fix::{endpoint_terraform, fix_terraform};
 
 use crate::catalog::{self, Availability, EndpointType, Profile, Region, Service};
 use crate::commands::EndpointPlacement;
