@@ -60,3 +60,16 @@ if [ "$("$CFN_VENV/bin/cfn-lint" --version 2>/dev/null)" != "cfn-lint $want" ]; 
     python3 -m venv "$CFN_VENV" 2>/dev/null || /usr/bin/python3 -m venv "$CFN_VENV"
     "$CFN_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$CFN_REQ"
 fi
+
+# The EC2 emulator (moto's server) and the real AWS CLI v1, pinned with their
+# dependencies, in a virtual environment, for native/tests/emulator.rs.
+EMU_REQ=tests/emulator/requirements.txt
+EMU_VENV=$TOOLS/emulator
+# Reinstalled whenever the requirements change (their copy marks the install).
+if ! cmp -s "$EMU_REQ" "$EMU_VENV/requirements.txt" || [ ! -x "$EMU_VENV/bin/aws" ] || [ ! -x "$EMU_VENV/bin/moto_server" ]; then
+    log "moto[server] and awscli (PyPI, pinned in $EMU_REQ, into $EMU_VENV)"
+    rm -rf "$EMU_VENV"
+    python3 -m venv "$EMU_VENV" 2>/dev/null || /usr/bin/python3 -m venv "$EMU_VENV"
+    "$EMU_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$EMU_REQ"
+    cp "$EMU_REQ" "$EMU_VENV/requirements.txt"
+fi

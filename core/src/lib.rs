@@ -26,6 +26,9 @@
 //!   and `netready validate` share).
 //! * [`policy`]: VPC endpoint policies: whether an endpoint's policy lets
 //!   the runner's calls through (what TCP cannot see), and the fix.
+//! * [`text`]: a document's bytes → its text (UTF-8 with or without a
+//!   byte-order mark, UTF-16 as PowerShell writes it), for the CLI and the
+//!   page alike.
 //!
 //! ## What this crate guarantees
 //! It is `#![no_std]` (with `alloc`) and pure: it reads no clock, opens no
@@ -56,6 +59,7 @@ pub mod net;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod text;
 pub mod vpc;
 
 pub use catalog::{Partition, Profile, Region};

@@ -2,10 +2,13 @@
 //! prints core's verdict as a table or as the `netready.report/v1` JSON.
 //!
 //! Guarantees: every verdict, finding and fix comes from
-//! [`netready_core::vpc`]; this module only reads files and formats. Bad
-//! input (unreadable file, not UTF-8, larger than [`MAX_INPUT_BYTES`], not
-//! JSON, wrong shape, unknown `--subnet`) is a usage error naming the file,
-//! the JSON path and what was expected: exit 2. Otherwise the exit code is
+//! [`netready_core::vpc`], and every file's bytes become text through
+//! [`netready_core::text::decode_owned`] (UTF-8 with or without a byte-order
+//! mark, UTF-16 as PowerShell's `>` writes it), as on the page; this module
+//! only reads files and formats. Bad input (unreadable file, undecodable
+//! bytes, larger than [`MAX_INPUT_BYTES`], not JSON, wrong shape, unknown
+//! `--subnet`) is a usage error naming the file, the JSON path and what was
+//! expected: exit 2. Otherwise the exit code is
 //! the report's status: 0 ready, 1 degraded, 3 unknown.
 //!
 //! Not done here: any network access or AWS call. The validator needs no
@@ -93,7 +96,8 @@ pub struct ValidateArgs {
     pub files: Vec<String>,
 }
 
-/// Reads one input file (or stdin for `-`) as UTF-8, bounded in size.
+/// Reads one input file (or stdin for `-`), bounded in size, and decodes
+/// it with core's rule.
 pub(crate) fn read_input(name: &str) -> Result<String, UsageError> {
     let mut buf = Vec::new();
     let limit = MAX_INPUT_BYTES + 1;
@@ -109,12 +113,9 @@ pub(crate) fn read_input(name: &str) -> Result<String, UsageError> {
             MAX_INPUT_BYTES / (1024 * 1024)
         )));
     }
-    String::from_utf8(buf).map_err(|e| {
-        UsageError(format!(
-            "{name}: not UTF-8 text (byte {}): expected the JSON that aws ec2 describe-* prints",
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    netready_core::text::decode_owned(buf)
+        .map(|(text, _)| text)
+        .map_err(|e| UsageError(format!("{name}: {e}")))
 }
 
 /// Parses `netready validate`'s arguments (without `netready validate`

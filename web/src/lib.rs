@@ -1,7 +1,7 @@
 //! # netready-web
 //!
 //! The in-browser validator's WebAssembly exports: `validate`, `explain`,
-//! `catalog`, `classify` and `collectCommands`, each a thin conversion
+//! `catalog`, `classify`, `collectCommands` and `decodeText`, each a thin conversion
 //! between JavaScript values and `netready-core`'s types.
 //!
 //! ## What this crate guarantees
@@ -17,8 +17,10 @@
 //!   no export panics on any input.
 //!
 //! ## What it does not do
-//! No I/O of any kind: the page hands in the text of the documents, and the
-//! module never fetches, stores or sends anything.
+//! No I/O of any kind: the page hands in the documents (a dropped file's
+//! raw bytes, decoded by core's `text::decode` as the command line decodes
+//! a file, or pasted text), and the module never fetches, stores or sends
+//! anything.
 #![forbid(unsafe_code)]
 // The explain module (feature `explain`) exports `explain` alone: the page's
 // exports and their helpers are compiled out of it, and left unused.
@@ -38,6 +40,7 @@ use core::net::IpAddr;
 use netready_core::catalog::{self, Profile, Region};
 use netready_core::classify::AddressClass;
 use netready_core::net::Cidr;
+use netready_core::text;
 use netready_core::vpc::input::Quoted;
 use netready_core::vpc::{self, AssignPublicIp, InputError, ValidateOptions};
 use serde::Serialize;
@@ -76,13 +79,21 @@ export interface CatalogService {
   note?: string;
 }
 
-/** One pasted or dropped describe-* document. */
-export interface ValidateDocument {
+/**
+ * One pasted or dropped describe-* document: its text, or a file's raw
+ * bytes (`File.arrayBuffer()`), which are decoded as `netready validate`
+ * decodes a file (UTF-8 with or without a byte-order mark, UTF-16 as
+ * PowerShell's `>` writes it).
+ */
+export type ValidateDocument = {
   /** A file name or a label: used only in error messages (and as `error.document`). */
   name: string;
+} & (
   /** The JSON text exactly as `aws ec2 describe-*` printed it. */
-  text: string;
-}
+  | { text: string; bytes?: undefined }
+  /** The file's bytes, as read from disk. */
+  | { bytes: Uint8Array | ArrayBuffer; text?: undefined }
+);
 
 /** The command line's flags, as data; every field is optional. */
 export interface ValidateOptions {
@@ -104,9 +115,9 @@ export interface ValidateOptions {
  * the other fields say where the problem is, when it is in one place.
  */
 export interface ValidateError extends Error {
-  /** "json", "shape", "no_documents", "unknown_subnet", "unknown_security_group", "region", "documents", "options" or "input". */
+  /** "encoding", "json", "shape", "no_documents", "unknown_subnet", "unknown_security_group", "region", "documents", "options" or "input". */
   kind: string;
-  /** The name of the document at fault (kinds "json" and "shape"). */
+  /** The name of the document at fault (kinds "encoding", "json" and "shape"). */
   document?: string;
   /** The JSON path (kind "shape"), e.g. "RouteTables[3].Routes[0].DestinationCidrBlock". */
   path?: string;
@@ -390,13 +401,6 @@ fn options_error(message: impl core::fmt::Display) -> JsValue {
     argument_error("options", message)
 }
 
-/// The page's documents argument, as core takes it: an array of `{name,
-/// text}` objects (other properties are ignored).
-///
-/// The texts are large (megabytes): they are encoded by the platform's
-/// `TextEncoder` and copied in one block, instead of wasm-bindgen's string
-/// passing, whose character-by-character ASCII loop in JavaScript took
-/// 17 ms for the 2.7 MB benchmark VPC.
 /// The documents as core's `vpc::parse` takes them: (name, text).
 fn name_text_pairs(documents: &[DocumentIn]) -> Vec<(&str, &str)> {
     documents
@@ -405,8 +409,40 @@ fn name_text_pairs(documents: &[DocumentIn]) -> Vec<(&str, &str)> {
         .collect()
 }
 
+/// A `ValidateError` of kind `encoding`: `document`'s bytes are not a text
+/// core reads. The message is the command line's, `NAME: what the bytes
+/// look like`.
+fn encoding_error(document: &str, e: &text::DecodeError) -> JsValue {
+    let error = js_sys::Error::new(&format!("{document}: {e}"));
+    error.set_name("ValidateError");
+    let set = |key: &str, value: &str| {
+        // Setting a property on a fresh, unfrozen Error object cannot fail.
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), &JsValue::from_str(value));
+    };
+    set("kind", "encoding");
+    set("document", document);
+    error.into()
+}
+
+/// A document's text from its bytes, by core's rule; a `ValidateError`
+/// naming the document otherwise.
+fn decoded(name: &str, bytes: Vec<u8>) -> Result<String, JsValue> {
+    text::decode_owned(bytes)
+        .map(|(text, _)| text)
+        .map_err(|e| encoding_error(name, &e))
+}
+
+/// The page's documents argument, as core takes it: an array of `{name,
+/// text}` or `{name, bytes}` objects (other properties are ignored).
+///
+/// Either way the document reaches core as bytes, decoded by
+/// `text::decode_owned` as the command line decodes a file: a file's raw
+/// bytes (a `Uint8Array` or `ArrayBuffer`) as they are, a text through the
+/// platform's `TextEncoder` (UTF-8). Both are copied in one block instead
+/// of wasm-bindgen's string passing, whose character-by-character ASCII
+/// loop in JavaScript took 17 ms for the 2.7 MB benchmark VPC.
 fn read_documents(documents: &JsValue) -> Result<Vec<DocumentIn>, JsValue> {
-    let expected = "expected an array of {name, text} objects";
+    let expected = "expected an array of {name, text} or {name, bytes} objects";
     if !js_sys::Array::is_array(documents) {
         return Err(argument_error("documents", expected));
     }
@@ -414,29 +450,44 @@ fn read_documents(documents: &JsValue) -> Result<Vec<DocumentIn>, JsValue> {
     let encoder = TextEncoder::new();
     let mut out = Vec::with_capacity(array.length() as usize);
     for (i, d) in array.iter().enumerate() {
-        let field = |key: &str| {
-            js_sys::Reflect::get(&d, &JsValue::from_str(key))
-                .ok()
-                .filter(JsValue::is_string)
-                .ok_or_else(|| {
-                    argument_error(
-                        "documents",
-                        format_args!("{expected}: documents[{i}].{key} is not a string"),
-                    )
-                })
+        let property = |key: &str| {
+            js_sys::Reflect::get(&d, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
         };
-        let name = field("name")?.as_string().unwrap_or_default();
-        let bytes = encoder.encode(&field("text")?).to_vec();
-        // TextEncoder always produces UTF-8; the check is cheap.
-        let text = String::from_utf8(bytes).map_err(|_| {
+        let name = property("name").as_string().ok_or_else(|| {
             argument_error(
                 "documents",
-                format_args!("documents[{i}].text is not UTF-8"),
+                format_args!("{expected}: documents[{i}].name is not a string"),
             )
         })?;
+        let text = property("text");
+        let bytes = property("bytes");
+        let raw = if text.is_string() {
+            encoder.encode(&text).to_vec()
+        } else if let Some(array) = bytes.dyn_ref::<js_sys::Uint8Array>() {
+            array.to_vec()
+        } else if bytes.is_instance_of::<js_sys::ArrayBuffer>() {
+            js_sys::Uint8Array::new(&bytes).to_vec()
+        } else {
+            return Err(argument_error(
+                "documents",
+                format_args!(
+                    "{expected}: documents[{i}] has neither a text (a string) nor bytes (a Uint8Array or ArrayBuffer)"
+                ),
+            ));
+        };
+        let text = decoded(&name, raw)?;
         out.push(DocumentIn { name, text });
     }
     Ok(out)
+}
+
+/// A file's text, decoded from its raw bytes exactly as `validate` and
+/// `netready validate` decode it (UTF-8 with or without a byte-order mark,
+/// UTF-16 as PowerShell's `>` writes it), for the page to show. Throws a
+/// `ValidateError` of kind `encoding` naming the file otherwise.
+#[wasm_bindgen(js_name = "decodeText")]
+pub fn decode_text(name: &str, bytes: Vec<u8>) -> Result<String, JsValue> {
+    decoded(name, bytes)
 }
 
 /// The option names `validate` takes, as `ValidateOptions` names its fields.

@@ -3,7 +3,7 @@
 // renders what comes out. User-supplied strings only ever reach the DOM
 // through textContent / value / attributes set with setAttribute: never
 // innerHTML, never as markup.
-import { initSync, validate, whatIf, catalog } from './pkg/netready_web.js';
+import { initSync, validate, whatIf, catalog, decodeText } from './pkg/netready_web.js';
 import { wasmBytes } from './pkg/netready_web_wasm.js';
 import { EXAMPLES } from './examples/index.js';
 import { el, clear, copyText, toast } from './dom.js';
@@ -16,6 +16,9 @@ const $ = (id) => document.getElementById(id);
 const docsBox = $('docs');
 let docSeq = 0;
 let lastReport = null;
+// A dropped file's raw bytes, per box, until its text is edited: validate()
+// decodes them itself (core's rule, as netready validate reads a file).
+const fileBytes = new WeakMap();
 
 // ---------------------------------------------------------------- documents
 
@@ -46,6 +49,7 @@ function addDoc(name = '', text = '') {
   // typing lag: the box's info line and the choices wait for a pause too.
   let infoTimer = 0;
   const changed = () => {
+    fileBytes.delete(box);
     clearTimeout(infoTimer);
     infoTimer = setTimeout(() => { describeDoc(box); refreshChoices(); }, 200);
     scheduleCheck();
@@ -70,6 +74,7 @@ function docEntries() {
     box,
     name: box.querySelector('.doc-head input').value.trim() || box.id,
     text: box.querySelector('textarea').value,
+    bytes: fileBytes.get(box),
   }));
 }
 
@@ -95,7 +100,7 @@ function describeDoc(box) {
   const info = box.querySelector('.doc-info');
   const text = box.querySelector('textarea').value;
   const v = peek(text);
-  if (!text.trim()) info.textContent = 'empty';
+  if (!text.trim()) info.textContent = fileBytes.has(box) ? `${fileBytes.get(box).length.toLocaleString()} bytes, not readable as text` : 'empty';
   else if (isProbeReport(v)) {
     const ctx = v.context || {};
     const where = [ctx.subnet_id?.value, ctx.availability_zone?.value, v.region].filter(Boolean).join(' · ');
@@ -116,17 +121,29 @@ function setDocs(list) {
 }
 
 async function addFiles(files) {
-  const read = await Promise.all([...files].map(async (f) => ({ name: f.name, text: await f.text() })));
+  // The raw bytes, not File.text(): that would read everything as UTF-8,
+  // and PowerShell's `>` writes UTF-16. The module decodes them (core's
+  // rule) for the box, and again in validate().
+  const read = await Promise.all([...files].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
   // Fill empty boxes first, so dropping onto a fresh page leaves no blank box.
   for (const d of read) {
-    const empty = docEntries().find((e) => !e.text.trim());
-    if (empty) {
-      empty.box.querySelector('.doc-head input').value = d.name;
-      empty.box.querySelector('textarea').value = d.text;
-      describeDoc(empty.box);
-    } else {
-      addDoc(d.name, d.text);
+    let text = '';
+    try {
+      text = decodeText(d.name, d.bytes);
+    } catch {
+      // validate() throws the same error, shown next to this box.
     }
+    const empty = docEntries().find((e) => !e.text.trim() && !e.bytes);
+    let box;
+    if (empty) {
+      box = empty.box;
+      box.querySelector('.doc-head input').value = d.name;
+      box.querySelector('textarea').value = text;
+      describeDoc(box);
+    } else {
+      ({ box } = addDoc(d.name, text));
+    }
+    fileBytes.set(box, d.bytes);
   }
   refreshChoices();
   check();
@@ -249,7 +266,7 @@ function placeError(err, entries) {
 export function check() {
   clearTimeout(timer);
   clearErrors();
-  const all = docEntries().filter((e) => e.text.trim());
+  const all = docEntries().filter((e) => e.bytes || e.text.trim());
   // A probe report is compared with the prediction, not validated.
   const probes = [];
   const entries = [];
@@ -291,10 +308,12 @@ export function check() {
     }
     options.region = region;
   }
+  // A dropped file goes in as its raw bytes (core decodes them), a paste as text.
+  const docs = entries.map(({ name, text, bytes }) => (bytes ? { name, bytes } : { name, text }));
   let report;
   const t0 = performance.now();
   try {
-    report = validate(entries.map(({ name, text }) => ({ name, text })), options);
+    report = validate(docs, options);
   } catch (err) {
     placeError(err, entries);
     lastReport = null;
@@ -313,7 +332,7 @@ export function check() {
   let after = null;
   if (report.status !== 'ready') {
     try {
-      after = whatIf(entries.map(({ name, text }) => ({ name, text })), options);
+      after = whatIf(docs, options);
     } catch {
       // The report above stands; the what-if is extra.
     }
@@ -410,5 +429,5 @@ setDocs([]);
 renderIdle();
 updateCollect();
 // For tests and the benchmark: the same entry points the buttons use.
-window.netready = { check, validate, whatIf, explain: explainWith, catalog, setDocuments: setDocs };
+window.netready = { check, validate, whatIf, explain: explainWith, catalog, decodeText, setDocuments: setDocs };
 document.documentElement.dataset.ready = 'true';

@@ -259,7 +259,7 @@ fn cli_reports_bad_files() {
     let dir = std::env::temp_dir().join(format!("netready-validate-bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let bin = dir.join("binary.json");
-    std::fs::write(&bin, [0xff, 0xfe, b'{']).expect("write");
+    std::fs::write(&bin, b"{\"Vpcs\": [\xff]}").expect("write");
     let run = |args: Vec<String>| {
         execute(&parse_args(args).expect("args parse"))
             .map(|_| ())
@@ -267,7 +267,18 @@ fn cli_reports_bad_files() {
             .to_string()
     };
     let e = run(vec![bin.to_string_lossy().into_owned()]);
-    assert!(e.contains("binary.json: not UTF-8"), "{e}");
+    assert!(
+        e.contains("binary.json: not UTF-8 text: byte 10 (0xFF) is not valid UTF-8"),
+        "{e}"
+    );
+    // A UTF-16 byte-order mark and an odd number of bytes: cut short.
+    let cut = dir.join("cut.json");
+    std::fs::write(&cut, [0xff, 0xfe, b'{']).expect("write");
+    let e = run(vec![cut.to_string_lossy().into_owned()]);
+    assert!(
+        e.contains("cut.json: UTF-16 LE text with an odd number of bytes (3)"),
+        "{e}"
+    );
     let e = run(vec![dir.join("absent.json").to_string_lossy().into_owned()]);
     assert!(e.contains("absent.json: cannot read"), "{e}");
     let e = run(vec![

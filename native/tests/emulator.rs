@@ -1,0 +1,1323 @@
+//! The validator's loop, run against a real EC2 API: moto's server (an EC2
+//! emulator) on loopback and the real AWS CLI v1, both pinned in
+//! `tests/emulator/requirements.txt` and installed by `scripts/setup.sh`
+//! into `target/tools/emulator`. No AWS account is involved.
+//!
+//! For each topology of [`TOPOLOGIES`] (built by
+//! `tests/emulator/topologies/NAME.sh` with `aws ec2 …`, each in its own
+//! region of one emulator) the test does what a user does:
+//!
+//! 1. runs the script `netready validate --collect VPC --region R` prints,
+//!    exactly as printed, in an empty folder;
+//! 2. runs `netready validate` on the files it wrote (with the runner's
+//!    subnets and security group the topology names);
+//! 3. runs every finding's `fix`, each as printed, and requires the CLI to
+//!    accept every command;
+//! 4. collects and validates again: the result must be ready (or unknown
+//!    only for transit paths), and no round may add an error.
+//!
+//! The CLI reaches the emulator the ordinary way, `AWS_ENDPOINT_URL` (which
+//! AWS CLI v1 honours, see its user guide's "Using endpoints"), with dummy
+//! credentials, no region (every printed command must carry `--region`) and
+//! no configuration file; so neither the collect script nor the fixes are
+//! changed. As a guard, HTTP(S)_PROXY point at a closed loopback port with
+//! only the emulator exempt: a request to anything else fails on loopback
+//! instead of leaving the machine.
+//!
+//! Where moto lacks an EC2 API the test says so and skips only that part
+//! (the validator's fixture scenarios in `tests/data/validate` cover it):
+//! see [`MOTO_LACKS`]. What the pinned moto has and lacks, checked against
+//! its source: it has the DNS attributes (`describe-` and
+//! `modify-vpc-attribute`), AWS-managed prefix lists with their entries
+//! (`describe-managed-prefix-lists`, `get-managed-prefix-list-entries`:
+//! six per region), gateway endpoints' prefix-list routes, NAT gateways
+//! (`available` at once), network ACL entries (it refuses a taken rule
+//! number as EC2 does) and security group rules (it refuses a duplicate as
+//! EC2 does). It lacks Block Public Access (both describe commands answer
+//! HTTP 500 "not implemented") and endpoint DNS options (`--dns-options`,
+//! `--ip-address-type` are not stored), and its `modify-vpc-endpoint`
+//! accepts but ignores `--private-dns-enabled`: no topology seeds an
+//! endpoint with private DNS off, since its fix could not be seen to work. A topology that the validator's fixes cannot take
+//! to ready today (issue 12) is marked [`Expect::FailsToday`] with its first
+//! failure; the test fails when that failure changes or goes away, so that
+//! the mark is flipped to [`Expect::Ready`] as the fixes land.
+//!
+//! Without the tools the test says so and passes, except when
+//! `NETREADY_EMULATOR_STRICT=1` (set by `.ci/run`): then it fails.
+//! `NETREADY_EMULATOR_ONLY=name,name` runs only those topologies;
+//! `NETREADY_EMULATOR_KEEP=1` keeps the scratch folder (collected files,
+//! reports, every command's output) and prints where it is.
+//!
+//! Network rule: moto listens on 127.0.0.1 only, on a port the system
+//! chose free; every `aws` call goes there. The moto process is killed when
+//! the test ends, whether it passes or fails.
+
+#![allow(clippy::panic)] // the harness fails the test by panicking
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// moto's default account: `--account` for the validator, so that ECR
+/// Docker's host is known.
+const ACCOUNT: &str = "123456789012";
+
+/// How many rounds of fixes a topology gets before it must be ready.
+const ROUNDS: usize = 1;
+
+/// One topology and what the loop must end with.
+struct Topology {
+    /// `tests/emulator/topologies/NAME.sh` builds it.
+    name: &'static str,
+    /// Each topology has its own region of the one emulator: nothing is shared.
+    region: &'static str,
+    /// What validating the topology as built must say: the fault it seeds.
+    seeded: Seeded,
+    /// How the loop ends today.
+    expect: Expect,
+}
+
+/// What the first validation must say.
+enum Seeded {
+    /// Ready as built: no fix runs.
+    Ready,
+    /// Each of these finding codes is reported (as an error or warning).
+    Findings(&'static [&'static str]),
+}
+
+/// How the loop ends.
+enum Expect {
+    /// Ready (or unknown only for transit paths) within [`ROUNDS`] rounds of
+    /// fixes, every command accepted, no round adding an error.
+    Ready,
+    /// Does not get there today (issue 12), failing exactly so.
+    FailsToday {
+        /// Which issue-12 problem this is, in words (printed with the result).
+        why: &'static str,
+        /// Every failure, in order.
+        failures: &'static [Known],
+    },
+}
+
+/// A failure as the harness reports it.
+struct Known {
+    stage: Stage,
+    round: usize,
+    /// The finding whose fix failed (Fix), or that remains or appeared
+    /// (NotReady, Worse); `None` for Collect and Validate.
+    code: Option<&'static str>,
+    /// A fragment of the failure's text (the CLI's error, the finding's
+    /// message, …), with the topology's resources named as its build names
+    /// them (`$TASK_SG`) and other IDs as `sg-…`.
+    detail: &'static str,
+}
+
+/// Where the loop broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The topology as built does not show the fault it seeds (or is not
+    /// ready when built to be): the topology, not the fixes, is wrong. Never
+    /// expected.
+    Seeded,
+    /// A command of the printed collect script failed or wrote nothing.
+    Collect,
+    /// `netready validate` refused the collected files (exit 2).
+    Validate,
+    /// A fix could not be run as printed, or the CLI rejected it.
+    Fix,
+    /// After the fixes the report is not ready.
+    NotReady,
+    /// A round of fixes added an error finding.
+    Worse,
+}
+
+/// One failure of the loop.
+#[derive(Debug)]
+struct Failure {
+    stage: Stage,
+    round: usize,
+    code: Option<String>,
+    text: String,
+}
+
+impl Failure {
+    fn matches(&self, k: &Known) -> bool {
+        self.stage == k.stage && self.code.as_deref() == k.code && self.text.contains(k.detail)
+    }
+}
+
+/// The topologies. Flip `FailsToday` to `Ready` as the fixes land.
+const TOPOLOGIES: &[Topology] = &[
+    Topology {
+        name: "nat-per-az",
+        region: "eu-west-1",
+        seeded: Seeded::Ready,
+        expect: Expect::Ready,
+    },
+    Topology {
+        name: "endpoints-only",
+        region: "eu-west-3",
+        seeded: Seeded::Ready,
+        expect: Expect::Ready,
+    },
+    Topology {
+        name: "public-ip-igw",
+        region: "eu-west-2",
+        seeded: Seeded::Ready,
+        expect: Expect::FailsToday {
+            why: "the VPC's DHCP options are `default`: the collect script's describe-dhcp-options --dhcp-options-ids default fails (as on EC2) and leaves an empty dhcp-options.json, which validate refuses (exit 2) instead of taking `default` as AmazonProvidedDNS",
+            failures: &[
+                Known {
+                    stage: Stage::Collect,
+                    round: 0,
+                    code: None,
+                    detail: "`aws ec2 describe-dhcp-options --region eu-west-2 --dhcp-options-ids \"$(aws ec2 describe-vpcs --region eu-west-2 --vpc-ids \"$VPC\" --query 'Vpcs[0].DhcpOptionsId' --output text)\" --output json > dhcp-options.json`: An error occurred (InvalidDhcpOptionID.NotFound) when calling the DescribeDhcpOptions operation: DhcpOptionID default does not exist.",
+                },
+                Known {
+                    stage: Stage::Collect,
+                    round: 0,
+                    code: None,
+                    detail: "dhcp-options.json is empty after the collect script",
+                },
+                Known {
+                    stage: Stage::Validate,
+                    round: 0,
+                    code: None,
+                    detail: "netready: error: dhcp-options.json: line 1, column 0: not valid JSON: the document ends where a value was expected",
+                },
+            ],
+        },
+    },
+    Topology {
+        name: "endpoints-misconfigured",
+        region: "eu-central-1",
+        seeded: Seeded::Findings(&["dns-hostnames-disabled", "gateway-endpoint-not-associated"]),
+        expect: Expect::FailsToday {
+            why: "a fault hidden by another: while DNS hostnames are off the validator reports no-default-route (the names resolve publicly) and not the endpoints' security group; the printed fixes (modify-vpc-attribute, modify-vpc-endpoint --add-route-table-ids; no-default-route's is a comment) are accepted, and only then endpoint-sg-ingress-443 appears: one round of printed fixes does not reach ready",
+            failures: &[
+                Known {
+                    stage: Stage::Worse,
+                    round: 1,
+                    code: Some("endpoint-sg-ingress-443"),
+                    detail: "added error endpoint-sg-ingress-443 $EP_SG: Security group $EP_SG of endpoint $VPCE_secretsmanager does not admit TCP 443 from the task ($TASK, $TASK_SG).",
+                },
+                Known {
+                    stage: Stage::NotReady,
+                    round: 1,
+                    code: Some("endpoint-sg-ingress-443"),
+                    detail: "status degraded; error endpoint-sg-ingress-443 $EP_SG: Security group $EP_SG of endpoint $VPCE_secretsmanager does not admit TCP 443 from the task ($TASK, $TASK_SG).",
+                },
+            ],
+        },
+    },
+    Topology {
+        name: "nat-shared-acl-and-sg-egress",
+        region: "us-east-1",
+        seeded: Seeded::Findings(&[
+            "task-sg-egress-443",
+            "nacl-blocks-return",
+            "nacl-blocks-443",
+        ]),
+        expect: Expect::FailsToday {
+            why: "two fixes on one network ACL take the same rule number: nacl-blocks-return's and nacl-blocks-443's create-network-acl-entry both use --ingress --rule-number 32766 on $ACL, and EC2 refuses the second (task-sg-egress-443's fix is accepted)",
+            failures: &[
+                Known {
+                    stage: Stage::Fix,
+                    round: 0,
+                    code: Some("nacl-blocks-443"),
+                    detail: "the CLI rejected `aws ec2 create-network-acl-entry --region us-east-1 --network-acl-id $ACL --ingress --rule-number 32766 --protocol tcp --port-range From=443,To=443 --cidr-block 10.60.10.0/24 --rule-action allow`: An error occurred (NetworkAclEntryAlreadyExists) when calling the CreateNetworkAclEntry operation: The network acl entry identified by 32766 already exists.",
+                },
+                Known {
+                    stage: Stage::NotReady,
+                    round: 1,
+                    code: Some("nacl-blocks-443"),
+                    detail: "status degraded; error nacl-blocks-443 $ACL: Network ACL $ACL of $PUB blocks the task's HTTPS into the NAT subnet (TCP 443 in from 10.60.10.0/24)",
+                },
+            ],
+        },
+    },
+    Topology {
+        name: "nat-subnet-on-shared-main-table",
+        region: "us-east-2",
+        seeded: Seeded::Findings(&["nat-gateway-no-igw"]),
+        expect: Expect::FailsToday {
+            why: "round 0 runs nat-gateway-no-igw's replace-route on the main table the task subnet shares (the task's default route now goes to the internet gateway, and it has no public IP) and endpoint-missing's five create-vpc-endpoint, all with the task's security group, which admits nothing: the endpoints' private DNS then takes the traffic and is blocked",
+            failures: &[
+                Known {
+                    stage: Stage::Worse,
+                    round: 1,
+                    code: Some("endpoint-sg-ingress-443"),
+                    detail: "added error endpoint-sg-ingress-443 $TASK_SG: Security group $TASK_SG of endpoint vpce-… does not admit TCP 443 from the task ($TASK, $TASK_SG).",
+                },
+                Known {
+                    stage: Stage::NotReady,
+                    round: 1,
+                    code: Some("endpoint-sg-ingress-443"),
+                    detail: "status degraded; error endpoint-sg-ingress-443 $TASK_SG",
+                },
+            ],
+        },
+    },
+    Topology {
+        name: "no-egress-nat-elsewhere",
+        region: "us-west-2",
+        seeded: Seeded::Findings(&["no-default-route", "endpoint-missing"]),
+        expect: Expect::FailsToday {
+            why: "alternatives printed as if all were needed: no-default-route's create-route to the NAT gateway is enough, but the five endpoint-missing create-vpc-endpoint run too, with the task's security group; their private DNS takes the traffic off the now-working NAT path",
+            failures: &[
+                Known {
+                    stage: Stage::Worse,
+                    round: 1,
+                    code: Some("endpoint-sg-ingress-443"),
+                    detail: "added error endpoint-sg-ingress-443 $TASK_SG: Security group $TASK_SG of endpoint vpce-… does not admit TCP 443 from the task ($TASK, $TASK_SG). Without endpoint vpce-… this name would resolve publicly and work through nat_gateway ($TASK → $RT → $NAT → $PUB_RT → $IGW)",
+                },
+                Known {
+                    stage: Stage::NotReady,
+                    round: 1,
+                    code: Some("endpoint-sg-ingress-443"),
+                    detail: "status degraded; error endpoint-sg-ingress-443 $TASK_SG",
+                },
+            ],
+        },
+    },
+    Topology {
+        name: "public-subnet-without-nat",
+        region: "sa-east-1",
+        seeded: Seeded::Findings(&["no-default-route", "endpoint-missing"]),
+        expect: Expect::FailsToday {
+            why: "no-default-route's fix is only a comment (\"create one in a public subnet (aws ec2 create-nat-gateway)\") although $PUB is known to be public; endpoint-missing's five create-vpc-endpoint run with the task's security group, which admits nothing",
+            failures: &[
+                Known {
+                    stage: Stage::Worse,
+                    round: 1,
+                    code: Some("endpoint-sg-ingress-443"),
+                    detail: "added error endpoint-sg-ingress-443 $TASK_SG: Security group $TASK_SG of endpoint vpce-… does not admit TCP 443 from the task ($TASK, $TASK_SG).",
+                },
+                Known {
+                    stage: Stage::NotReady,
+                    round: 1,
+                    code: Some("endpoint-sg-ingress-443"),
+                    detail: "status degraded; error endpoint-sg-ingress-443 $TASK_SG",
+                },
+            ],
+        },
+    },
+];
+
+/// EC2 APIs moto (the pinned version) does not implement: the commands
+/// that call them fail against the emulator (HTTP 500, "not implemented"),
+/// so their collect output is dropped and fixes calling them are skipped.
+/// The validator's fixture scenarios cover what they would feed it
+/// (`tests/data/validate/vpc-block-public-access`, `bpa-*`).
+const MOTO_LACKS: &[&str] = &[
+    "describe-vpc-block-public-access-options",
+    "describe-vpc-block-public-access-exclusions",
+];
+
+// ---------------------------------------------------------------------------
+// Paths, tools, scratch space
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("native/ has a parent: the workspace")
+        .to_path_buf()
+}
+
+fn venv() -> PathBuf {
+    root().join("target/tools/emulator")
+}
+
+fn strict() -> bool {
+    std::env::var_os("NETREADY_EMULATOR_STRICT").is_some_and(|v| v == "1")
+}
+
+/// A scratch folder, removed when dropped unless kept.
+struct Scratch {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let path = std::env::temp_dir().join(format!("netready-emulator-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create the scratch folder");
+        let keep = std::env::var_os("NETREADY_EMULATOR_KEEP").is_some_and(|v| v == "1");
+        Scratch { path, keep }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if self.keep || std::thread::panicking() {
+            eprintln!("emulator test: files kept in {}", self.path.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Processes with deadlines
+
+/// What a finished command left: its status and its output, read from files.
+struct Ran {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `cmd` with stdout and stderr in files named `log.out` / `log.err`,
+/// in its own process group; kills the group after `deadline`.
+fn run(mut cmd: Command, log: &Path, deadline: Duration) -> Ran {
+    let out = log.with_extension("out");
+    let err = log.with_extension("err");
+    cmd.stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).expect("create a log file"))
+        .stderr(std::fs::File::create(&err).expect("create a log file"))
+        .process_group(0);
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for a child") {
+            break status;
+        }
+        if start.elapsed() > deadline {
+            kill_group(&child);
+            let _ = child.wait();
+            panic!(
+                "{cmd:?} did not finish within {deadline:?} (killed); its output is in {}",
+                log.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Ran {
+        status,
+        stdout: std::fs::read_to_string(&out).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err).unwrap_or_default(),
+    }
+}
+
+/// Kills `child`'s whole process group (bash and the `aws` it started).
+fn kill_group(child: &Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+}
+
+// ---------------------------------------------------------------------------
+// The emulator
+
+/// moto's server on 127.0.0.1, killed when dropped.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Moto {
+    fn start(dir: &Path) -> Moto {
+        let mut last = String::new();
+        // A port the system just chose free; should something take it before
+        // moto binds it, moto exits and another port is tried.
+        for attempt in 0..3 {
+            let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                .and_then(|l| l.local_addr())
+                .expect("bind a free loopback port")
+                .port();
+            let log = dir.join(format!("moto-{attempt}.log"));
+            let file = std::fs::File::create(&log).expect("create moto's log");
+            let mut cmd = Command::new(venv().join("bin/moto_server"));
+            cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(file.try_clone().expect("share moto's log"))
+                .stderr(file)
+                .process_group(0);
+            scrub_env(&mut cmd);
+            let child = cmd.spawn().expect("start moto_server");
+            let mut moto = Moto { child, port };
+            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(90) {
+                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                    return moto;
+                }
+                if moto.child.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            last = std::fs::read_to_string(&log).unwrap_or_default();
+            drop(moto);
+        }
+        panic!("moto_server did not start on 127.0.0.1:\n{last}");
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Removes what could point a command elsewhere than the emulator.
+fn scrub_env(cmd: &mut Command) {
+    for var in [
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_ROLE_ARN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CA_BUNDLE",
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        "ALL_PROXY",
+        "all_proxy",
+        "ECS_CONTAINER_METADATA_URI_V4",
+    ] {
+        cmd.env_remove(var);
+    }
+    // Service-specific endpoint variables would beat AWS_ENDPOINT_URL.
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("AWS_ENDPOINT_URL_") {
+            cmd.env_remove(k);
+        }
+    }
+    // Anything but the emulator goes to a closed loopback port.
+    let dead = "http://127.0.0.1:9";
+    cmd.env("HTTP_PROXY", dead)
+        .env("HTTPS_PROXY", dead)
+        .env("http_proxy", dead)
+        .env("https_proxy", dead)
+        .env("NO_PROXY", "127.0.0.1")
+        .env("no_proxy", "127.0.0.1")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+}
+
+/// The environment every `aws` call gets: the emulator, dummy credentials,
+/// no region, no configuration files.
+struct AwsEnv {
+    endpoint: String,
+    path: String,
+    config_dir: PathBuf,
+}
+
+impl AwsEnv {
+    fn apply(&self, cmd: &mut Command) {
+        scrub_env(cmd);
+        cmd.env("PATH", &self.path)
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_CONFIG_FILE", self.config_dir.join("config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.config_dir.join("credentials"),
+            )
+            .env("HOME", &self.config_dir);
+    }
+
+    /// `bash` running `script` (with an ERR trap naming every failed
+    /// command on stderr, `set -E` so that it also fires inside `$(…)`).
+    fn bash(&self, script: &str, cwd: &Path) -> Command {
+        let mut cmd = Command::new("bash");
+        cmd.arg("-c")
+            .arg(format!(
+                "set -E\ntrap 'echo \"{TRAP} $? :: $BASH_COMMAND\" >&2' ERR\n{script}"
+            ))
+            .current_dir(cwd);
+        self.apply(&mut cmd);
+        cmd
+    }
+}
+
+/// The ERR trap's prefix.
+const TRAP: &str = "EMULATOR-FAILED";
+
+/// The commands that failed, with the CLI's message before each trap line.
+fn failed_commands(stderr: &str) -> Vec<(String, String)> {
+    let mut failed = Vec::new();
+    let mut message = String::new();
+    for line in stderr.lines() {
+        if let Some(rest) = line.strip_prefix(TRAP) {
+            let command = rest
+                .split_once(" :: ")
+                .map(|(_, c)| c)
+                .unwrap_or(rest)
+                .trim()
+                .to_owned();
+            failed.push((command, message.trim().to_owned()));
+            message.clear();
+        } else if !line.trim().is_empty() {
+            message.push_str(line.trim());
+            message.push(' ');
+        }
+    }
+    failed
+}
+
+// ---------------------------------------------------------------------------
+// netready
+
+fn netready(args: &[String], cwd: &Path, log: &Path) -> Ran {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_netready"));
+    cmd.args(args).current_dir(cwd);
+    scrub_env(&mut cmd);
+    run(cmd, log, Duration::from_secs(120))
+}
+
+fn json_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .expect("read the collect folder")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            p.file_name()
+                .expect("a file has a name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Ready, or unknown only for transit paths.
+fn acceptable(report: &Value) -> bool {
+    match report["status"].as_str() {
+        Some("ready") => true,
+        Some("unknown") => endpoints(report)
+            .filter(|e| e["reachable"].is_null())
+            .all(|e| e["access_type"] == "transit"),
+        _ => false,
+    }
+}
+
+fn endpoints(report: &Value) -> impl Iterator<Item = &Value> {
+    report["subnets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["endpoints"].as_array().into_iter().flatten())
+}
+
+fn findings(report: &Value) -> impl Iterator<Item = &Value> {
+    report["findings"].as_array().into_iter().flatten()
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
+/// The error findings, as (code, resource).
+fn errors(report: &Value) -> BTreeSet<(String, String)> {
+    findings(report)
+        .filter(|f| f["severity"] == "error")
+        .map(|f| (s(&f["code"]).to_owned(), s(&f["resource"]).to_owned()))
+        .collect()
+}
+
+/// What a report says, for failure messages: status, then the errors and
+/// warnings with their messages.
+fn summary(report: &Value) -> String {
+    let mut out = format!("status {}", s(&report["status"]));
+    for f in findings(report).filter(|f| f["severity"] != "info") {
+        let _ = write!(
+            out,
+            "; {} {} {}: {}",
+            s(&f["severity"]),
+            s(&f["code"]),
+            s(&f["resource"]),
+            s(&f["message"])
+        );
+    }
+    out
+}
+
+/// Placeholders a user would have to fill in (`<public-subnet-id>`) on the
+/// command lines of a fix (comments aside).
+fn placeholders(fix: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in fix.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        let mut rest = line;
+        while let Some(start) = rest.find('<') {
+            let after = &rest[start + 1..];
+            match after.find('>') {
+                Some(end)
+                    if end > 0
+                        && after[..end]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+                {
+                    found.push(format!("<{}>", &after[..end]));
+                    rest = &after[end + 1..];
+                }
+                _ => rest = after,
+            }
+        }
+    }
+    found
+}
+
+/// Replaces EC2 resource IDs (`sg-0123abcd…`) by their kind (`sg-…`).
+fn anonymise_ids(text: &str) -> String {
+    const KINDS: &[&str] = &[
+        "vpc", "subnet", "rtb", "sg", "acl", "vpce", "nat", "igw", "eipalloc", "dopt", "pl", "eni",
+        "sgr", "rtbassoc", "aclassoc",
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        let at_word_start = out
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '-');
+        if at_word_start {
+            for kind in KINDS {
+                let Some(after) = rest.strip_prefix(kind).and_then(|r| r.strip_prefix('-')) else {
+                    continue;
+                };
+                let hex = after
+                    .bytes()
+                    .take_while(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+                    .count();
+                let ends_word = after[hex..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '-');
+                if hex >= 8 && ends_word {
+                    out.push_str(kind);
+                    out.push_str("-…");
+                    rest = &after[hex..];
+                    continue 'scan;
+                }
+            }
+        }
+        let c = rest.chars().next().expect("rest is not empty");
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn moto_lacks(command: &str) -> Option<&'static str> {
+    MOTO_LACKS
+        .iter()
+        .copied()
+        .find(|api| command.contains(&format!("aws ec2 {api} ")))
+}
+
+#[test]
+fn harness_helpers() {
+    assert_eq!(
+        anonymise_ids(
+            "sg-0a1b2c3d4e5f60718 of vpce-963345cf2b49a7730 (subnet-a5059b1d37d8bc2fc, sg-1, sgr-0123456789abcdef0)"
+        ),
+        "sg-… of vpce-… (subnet-…, sg-1, sgr-…)"
+    );
+    assert_eq!(
+        anonymise_ids("my-sg-0a1b2c3d4e5f60718x"),
+        "my-sg-0a1b2c3d4e5f60718x"
+    );
+    assert_eq!(
+        placeholders(
+            "# create <one>\naws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <eip> > x"
+        ),
+        vec!["<public-subnet-id>".to_owned(), "<eip>".to_owned()]
+    );
+    assert!(placeholders("aws ec2 x --a 'b' > out.json").is_empty());
+    let stderr = format!(
+        "\nAn error occurred (X) when calling Y: no\n{TRAP} 255 :: aws ec2 one --region r\n{TRAP} 1 :: false\n"
+    );
+    assert_eq!(
+        failed_commands(&stderr),
+        vec![
+            (
+                "aws ec2 one --region r".to_owned(),
+                "An error occurred (X) when calling Y: no".to_owned()
+            ),
+            ("false".to_owned(), String::new()),
+        ]
+    );
+    assert_eq!(
+        moto_lacks("aws ec2 describe-vpc-block-public-access-options --region r > f"),
+        Some("describe-vpc-block-public-access-options")
+    );
+    assert_eq!(moto_lacks("aws ec2 describe-vpcs --region r"), None);
+}
+
+// ---------------------------------------------------------------------------
+// One topology's loop
+
+struct Outcome {
+    failures: Vec<Failure>,
+    notes: Vec<String>,
+    rounds: usize,
+    elapsed: Duration,
+    /// Wall time per stage (build, collect N, fix N), for the summary.
+    stages: Vec<(String, Duration)>,
+}
+
+struct Loop<'a> {
+    topology: &'a Topology,
+    aws: &'a AwsEnv,
+    dir: PathBuf,
+    failures: Vec<Failure>,
+    notes: Vec<String>,
+    stages: Vec<(String, Duration)>,
+    /// The build's resources: (id, `$NAME`), to name them in messages.
+    names: Vec<(String, String)>,
+}
+
+impl Loop<'_> {
+    /// `text` with the build's resources named (`$TASK_SG`) and other
+    /// resource IDs (made by fixes) shortened to their kind (`vpce-…`):
+    /// the emulator's IDs are random, the names are not.
+    fn named(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for (id, name) in &self.names {
+            text = text.replace(id.as_str(), name);
+        }
+        anonymise_ids(&text)
+    }
+
+    fn note(&mut self, note: String) {
+        let note = self.named(&note);
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    fn fail(&mut self, stage: Stage, round: usize, code: Option<&str>, text: String) {
+        let text = self.named(&text);
+        self.failures.push(Failure {
+            stage,
+            round,
+            code: code.map(str::to_owned),
+            text,
+        });
+    }
+
+    /// Builds the topology: its VPC id and the flags for `netready validate`.
+    fn build(&mut self) -> (String, Vec<String>) {
+        let script = root()
+            .join("tests/emulator/topologies")
+            .join(format!("{}.sh", self.topology.name));
+        let mut cmd = Command::new("bash");
+        cmd.arg(&script)
+            .current_dir(&self.dir)
+            .env("REGION", self.topology.region);
+        self.aws.apply(&mut cmd);
+        let ran = run(cmd, &self.dir.join("build"), Duration::from_secs(300));
+        assert!(
+            ran.status.success(),
+            "{}: building the topology failed ({}):\n{}",
+            self.topology.name,
+            ran.status,
+            ran.stderr
+        );
+        let mut args = Vec::new();
+        for line in ran.stdout.lines() {
+            if let Some((name, id)) = line.strip_prefix("id=").and_then(|l| l.split_once('=')) {
+                self.names.push((id.to_owned(), format!("${name}")));
+            } else if let Some(a) = line.strip_prefix("arg=") {
+                args.push(a.to_owned());
+            }
+        }
+        let vpc = self
+            .names
+            .iter()
+            .find(|(_, name)| name == "$VPC")
+            .map(|(id, _)| id.clone())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: the build printed no id=VPC= line:\n{}",
+                    self.topology.name, ran.stdout
+                )
+            });
+        (vpc, args)
+    }
+
+    /// Runs the printed collect script in `round-N/`; returns that folder.
+    fn collect(&mut self, vpc: &str, round: usize) -> PathBuf {
+        let dir = self.dir.join(format!("round-{round}"));
+        std::fs::create_dir_all(&dir).expect("create the collect folder");
+        let printed = netready(
+            &[
+                "validate".into(),
+                "--collect".into(),
+                vpc.into(),
+                "--region".into(),
+                self.topology.region.into(),
+            ],
+            &dir,
+            &self.dir.join(format!("collect-{round}-print")),
+        );
+        assert!(
+            printed.status.success(),
+            "netready validate --collect failed: {}",
+            printed.stderr
+        );
+        std::fs::write(
+            self.dir.join(format!("collect-{round}.sh")),
+            &printed.stdout,
+        )
+        .expect("keep the collect script");
+        let ran = run(
+            self.aws.bash(&printed.stdout, &dir),
+            &self.dir.join(format!("collect-{round}")),
+            Duration::from_secs(300),
+        );
+        for (command, message) in failed_commands(&ran.stderr) {
+            if let Some(api) = moto_lacks(&command) {
+                self.note(format!(
+                    "moto lacks {api}: its collect command fails (\"{}\"); its empty file is left out",
+                    message.chars().take(120).collect::<String>()
+                ));
+                continue;
+            }
+            self.fail(
+                Stage::Collect,
+                round,
+                None,
+                format!("collect command failed: `{command}`: {message}"),
+            );
+        }
+        for file in json_files(&dir) {
+            let path = dir.join(&file);
+            let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if len > 0 {
+                continue;
+            }
+            let from_missing_api = MOTO_LACKS
+                .iter()
+                .any(|api| file == format!("{}.json", api.trim_start_matches("describe-")));
+            if from_missing_api {
+                let _ = std::fs::remove_file(&path);
+            } else {
+                self.fail(
+                    Stage::Collect,
+                    round,
+                    None,
+                    format!("{file} is empty after the collect script"),
+                );
+            }
+        }
+        dir
+    }
+
+    /// `netready validate` on the collected files, as the script's last
+    /// line says, with the runner's flags.
+    fn validate(&mut self, dir: &Path, flags: &[String], round: usize) -> Option<Value> {
+        let mut args: Vec<String> = vec!["validate".into(), "--format".into(), "json".into()];
+        args.extend(flags.iter().cloned());
+        args.extend(json_files(dir));
+        let ran = netready(&args, dir, &self.dir.join(format!("validate-{round}")));
+        match ran.status.code() {
+            Some(0 | 1 | 3) => {}
+            Some(2) => {
+                self.fail(
+                    Stage::Validate,
+                    round,
+                    None,
+                    format!(
+                        "netready validate refused the collected files (exit 2): {}",
+                        ran.stderr.trim()
+                    ),
+                );
+                return None;
+            }
+            other => panic!(
+                "{}: netready validate ended with {other:?}: {}",
+                self.topology.name, ran.stderr
+            ),
+        }
+        std::fs::write(self.dir.join(format!("report-{round}.json")), &ran.stdout)
+            .expect("keep the report");
+        Some(serde_json::from_str(&ran.stdout).expect("netready validate prints JSON"))
+    }
+
+    /// Runs every finding's fix, each as printed (identical fixes once).
+    fn fix(&mut self, report: &Value, round: usize) {
+        let mut seen: Vec<String> = Vec::new();
+        let fixes: Vec<(String, String, String)> = findings(report)
+            .filter_map(|f| {
+                let fix = f["fix"].as_str()?;
+                Some((
+                    s(&f["code"]).to_owned(),
+                    s(&f["resource"]).to_owned(),
+                    fix.to_owned(),
+                ))
+            })
+            .collect();
+        for (i, (code, resource, fix)) in fixes.into_iter().enumerate() {
+            if seen.contains(&fix) {
+                self.note(format!(
+                    "round {round}: {code} {resource} prints the same fix as an earlier finding; run once"
+                ));
+                continue;
+            }
+            seen.push(fix.clone());
+            let commands: Vec<&str> = fix
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .collect();
+            if commands.is_empty() {
+                self.note(format!(
+                    "round {round}: {code} {resource}: the fix is a comment, no command: {fix}"
+                ));
+                continue;
+            }
+            if let Some(api) = commands.iter().find_map(|c| moto_lacks(c)) {
+                self.note(format!(
+                    "round {round}: {code} {resource}: fix skipped, moto lacks {api}: {fix}"
+                ));
+                continue;
+            }
+            let holes = placeholders(&fix);
+            if !holes.is_empty() {
+                self.fail(
+                    Stage::Fix,
+                    round,
+                    Some(&code),
+                    format!(
+                        "{code} {resource}: not runnable as printed, placeholder {}: `{fix}`",
+                        holes.join(", ")
+                    ),
+                );
+                continue;
+            }
+            let ran = run(
+                self.aws.bash(&fix, &self.dir),
+                &self.dir.join(format!("fix-{round}-{i}")),
+                Duration::from_secs(300),
+            );
+            let failed = failed_commands(&ran.stderr);
+            if failed.is_empty() && !ran.status.success() {
+                self.fail(
+                    Stage::Fix,
+                    round,
+                    Some(&code),
+                    format!(
+                        "{code} {resource}: `{fix}` ended with {}: {}",
+                        ran.status,
+                        ran.stderr.trim()
+                    ),
+                );
+            }
+            for (command, message) in failed {
+                self.fail(
+                    Stage::Fix,
+                    round,
+                    Some(&code),
+                    format!("{code} {resource}: the CLI rejected `{command}`: {message}"),
+                );
+            }
+        }
+    }
+
+    fn timed<T>(&mut self, stage: String, f: impl FnOnce(&mut Self) -> T) -> T {
+        let start = Instant::now();
+        let out = f(self);
+        self.stages.push((stage, start.elapsed()));
+        out
+    }
+
+    fn run(mut self) -> Outcome {
+        let start = Instant::now();
+        let (vpc, mut flags) = self.timed("build".into(), |l| l.build());
+        flags.extend(["--account".to_owned(), ACCOUNT.to_owned()]);
+        let mut previous: Option<Value> = None;
+        let mut rounds = 0;
+        for round in 0..=ROUNDS {
+            rounds = round;
+            let dir = self.timed(format!("collect {round}"), |l| l.collect(&vpc, round));
+            let Some(report) = self.validate(&dir, &flags, round) else {
+                break;
+            };
+            if round == 0 {
+                let missing: Vec<&str> = match self.topology.seeded {
+                    Seeded::Ready if acceptable(&report) => Vec::new(),
+                    Seeded::Ready => vec!["ready"],
+                    Seeded::Findings(codes) => codes
+                        .iter()
+                        .copied()
+                        .filter(|code| {
+                            !findings(&report)
+                                .any(|f| f["code"] == *code && f["severity"] != "info")
+                        })
+                        .collect(),
+                };
+                if !missing.is_empty() {
+                    self.fail(
+                        Stage::Seeded,
+                        round,
+                        None,
+                        format!(
+                            "built to show {}, but the validator says {}",
+                            missing.join(", "),
+                            summary(&report)
+                        ),
+                    );
+                    break;
+                }
+            }
+            if let Some(before) = &previous {
+                let before = errors(before);
+                for (code, resource) in errors(&report).difference(&before) {
+                    let message = findings(&report)
+                        .find(|f| f["code"] == code.as_str() && f["resource"] == resource.as_str())
+                        .map(|f| s(&f["message"]).to_owned())
+                        .unwrap_or_default();
+                    self.fail(
+                        Stage::Worse,
+                        round,
+                        Some(code),
+                        format!(
+                            "the fixes of round {} added error {code} {resource}: {message}",
+                            round - 1
+                        ),
+                    );
+                }
+            }
+            if acceptable(&report) {
+                break;
+            }
+            if round == ROUNDS {
+                let remaining: Vec<String> = errors(&report)
+                    .into_iter()
+                    .map(|(c, _)| c)
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                self.fail(
+                    Stage::NotReady,
+                    round,
+                    remaining.first().map(String::as_str),
+                    format!("after {ROUNDS} round(s) of fixes: {}", summary(&report)),
+                );
+                break;
+            }
+            self.timed(format!("fix {round}"), |l| l.fix(&report, round));
+            previous = Some(report);
+        }
+        Outcome {
+            failures: self.failures,
+            notes: self.notes,
+            rounds,
+            elapsed: start.elapsed(),
+            stages: self.stages,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The test
+
+fn listed(failures: &[Failure]) -> String {
+    failures
+        .iter()
+        .map(|f| {
+            format!(
+                "    [{:?}, round {}{}] {}",
+                f.stage,
+                f.round,
+                f.code
+                    .as_deref()
+                    .map(|c| format!(", {c}"))
+                    .unwrap_or_default(),
+                f.text
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Checks one topology's outcome against its mark; `Err` says why not.
+fn judge(t: &Topology, o: &Outcome) -> Result<(), String> {
+    if o.failures.iter().any(|f| f.stage == Stage::Seeded) {
+        return Err(format!(
+            "{}: the topology is wrong:\n{}",
+            t.name,
+            listed(&o.failures)
+        ));
+    }
+    match &t.expect {
+        Expect::Ready if o.failures.is_empty() => Ok(()),
+        Expect::Ready => Err(format!(
+            "{}: expected to reach ready, but:\n{}",
+            t.name,
+            listed(&o.failures)
+        )),
+        Expect::FailsToday { .. } if o.failures.is_empty() => Err(format!(
+            "{}: marked FailsToday, but the loop now reaches ready: flip it to Expect::Ready",
+            t.name
+        )),
+        Expect::FailsToday { failures, .. }
+            if failures.len() == o.failures.len()
+                && o.failures
+                    .iter()
+                    .zip(failures.iter())
+                    .all(|(f, k)| f.matches(k)) =>
+        {
+            Ok(())
+        }
+        Expect::FailsToday { failures, .. } => Err(format!(
+            "{}: marked FailsToday with {} failure(s), but the failures are now:\n{}\n(expected, in order: {})",
+            t.name,
+            failures.len(),
+            listed(&o.failures),
+            failures
+                .iter()
+                .map(|k| format!(
+                    "[{:?}, round {}, {:?}] …{}…",
+                    k.stage, k.round, k.code, k.detail
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+    }
+}
+
+#[test]
+fn fixes_work_against_the_ec2_emulator() {
+    for bin in ["aws", "moto_server"] {
+        if !venv().join("bin").join(bin).is_file() {
+            let why = format!(
+                "{} is missing: run `bash scripts/setup.sh` (it installs tests/emulator/requirements.txt)",
+                venv().join("bin").join(bin).display()
+            );
+            if strict() {
+                panic!("{why} (NETREADY_EMULATOR_STRICT=1: required)");
+            }
+            eprintln!("SKIPPED fixes_work_against_the_ec2_emulator: {why}");
+            return;
+        }
+    }
+    let regions: BTreeSet<&str> = TOPOLOGIES.iter().map(|t| t.region).collect();
+    assert_eq!(regions.len(), TOPOLOGIES.len(), "one region per topology");
+    let only: Option<Vec<String>> = std::env::var("NETREADY_EMULATOR_ONLY")
+        .ok()
+        .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect());
+    let chosen: Vec<&Topology> = TOPOLOGIES
+        .iter()
+        .filter(|t| only.as_ref().is_none_or(|o| o.iter().any(|n| n == t.name)))
+        .collect();
+    assert!(
+        !chosen.is_empty(),
+        "NETREADY_EMULATOR_ONLY names no topology"
+    );
+
+    let scratch = Scratch::new();
+    let moto = Moto::start(&scratch.path);
+    let config_dir = scratch.path.join("aws-home");
+    std::fs::create_dir_all(&config_dir).expect("create the CLI's home");
+    let aws = AwsEnv {
+        endpoint: moto.endpoint(),
+        path: format!(
+            "{}:{}",
+            venv().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+        config_dir,
+    };
+
+    let start = Instant::now();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
+    let jobs = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 3);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(t) = chosen.get(i) else { break };
+                    let dir = scratch.path.join(t.name);
+                    std::fs::create_dir_all(&dir).expect("create the topology's folder");
+                    let outcome = Loop {
+                        topology: t,
+                        aws: &aws,
+                        dir,
+                        failures: Vec::new(),
+                        notes: Vec::new(),
+                        stages: Vec::new(),
+                        names: Vec::new(),
+                    }
+                    .run();
+                    results
+                        .lock()
+                        .expect("no worker panicked holding the lock")
+                        .push((i, outcome));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("no worker panicked");
+    results.sort_by_key(|(i, _)| *i);
+
+    let mut report = format!(
+        "emulator loop: {} topologies in {:.0?} ({jobs} at a time)\n",
+        chosen.len(),
+        start.elapsed()
+    );
+    let mut wrong = Vec::new();
+    for (i, o) in &results {
+        let t = chosen[*i];
+        let verdict = judge(t, o);
+        let _ = writeln!(
+            report,
+            "{:<36} {:<10} rounds {} {:>5.1?} ({})  {}",
+            t.name,
+            match (&t.expect, o.failures.is_empty()) {
+                (_, true) => "ready",
+                (Expect::FailsToday { .. }, false) => "fails",
+                (Expect::Ready, false) => "FAILS",
+            },
+            o.rounds,
+            o.elapsed,
+            o.stages
+                .iter()
+                .map(|(n, d)| format!("{n} {d:.1?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if verdict.is_ok() { "" } else { "<- unexpected" }
+        );
+        if let Expect::FailsToday { why, .. } = &t.expect {
+            let _ = writeln!(report, "    fails today: {why}");
+        }
+        if !o.failures.is_empty() {
+            let _ = writeln!(report, "{}", listed(&o.failures));
+        }
+        for n in &o.notes {
+            let _ = writeln!(report, "    note: {n}");
+        }
+        if let Err(e) = verdict {
+            wrong.push(e);
+        }
+    }
+    eprintln!("{report}");
+    drop(moto);
+    assert!(wrong.is_empty(), "{}\n\n{report}", wrong.join("\n\n"));
+}
