@@ -209,6 +209,19 @@ for bad in ["", "{}", '{"Statement": []}', '{"Statement": {}}', "[" * 200, '{"St
             '"Resource":"*","Condition":{"ForAnyValue:StringLikeIfExists":{"aws:SourceVpce":["vpce-*",1,true]}}}]}']:
     put("policy", bad)
 
+# text_decode: the start of each file of tests/data/encodings (every
+# encoding netready reads and the ones it refuses), and the byte-order marks
+# and magic numbers alone or cut short.
+enc_dir = os.path.join(ROOT, "tests", "data", "encodings")
+for name in sorted(os.listdir(enc_dir)) if os.path.isdir(enc_dir) else []:
+    if name.endswith(".json") and name != "cases.json" or name.endswith(".gz"):
+        with open(os.path.join(enc_dir, name), "rb") as f:
+            put("text_decode", f.read(256))
+for raw in [b"", b"\xef\xbb\xbf", b"\xef\xbb", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00",
+            b"\x00\x00\xfe\xff", b"\x1f\x8b", b"PK\x03\x04", b"\x00", b"{", b"{\x00", b"\x00{",
+            b"{\x00\x00\x00", b"\x00\x00\x00{", b"{\x00\x00\xd8}\x00", b"\xff\xfe{", b"{\"a\": \"\xc3"]:
+    put("text_decode", raw)
+
 # Structured targets: fixed pseudo-random bytes.
 rng = random.Random(6)
 for target in ["assess", "vpc_eval"] + sys.argv[1:]:

@@ -424,10 +424,7 @@ mod tests {
                 &[0x1F, 0x8B, 8, 0],
                 DecodeError::Compressed(Container::Gzip),
             ),
-            (
-                b"PK\x03\x04rest",
-                DecodeError::Compressed(Container::Zip),
-            ),
+            (b"PK\x03\x04rest", DecodeError::Compressed(Container::Zip)),
             (&[0], DecodeError::Binary),
             (&[0, 0, 1], DecodeError::Binary),
         ];

@@ -19,7 +19,9 @@
 //! name is exactly what was parsed); the report's JSON round trip; the probe
 //! rules' guarantees (reachable iff some dialled address connected, sinkholes
 //! never dialled, a failure code exactly when unreachable); and that a quoted
-//! fix-command argument reads back as the one word it quotes.
+//! fix-command argument reads back as the one word it quotes; and that
+//! decoding a document's bytes loses nothing (what decodes encodes back to
+//! exactly those bytes).
 //!
 //! Not checked here: anything needing I/O (the probe engine is checked over
 //! the simulated network in `tests/integration-tests/tests/integration/sim/`).
@@ -57,6 +59,7 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("vpc_eval", vpc_eval),
     ("metadata", metadata),
     ("policy", policy),
+    ("text_decode", text_decode),
 ];
 
 // ---------------------------------------------------------------------------
@@ -717,6 +720,48 @@ pub fn quote(data: &[u8]) {
         Some(&*s),
         "PowerShell string {ps:?}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Document bytes → text
+// ---------------------------------------------------------------------------
+
+use netready_core::text::{self, Bom, ByteOrder, Encoding};
+
+/// Target `text_decode`: any bytes. `decode` and `decode_owned` agree; what
+/// decodes, encoded again in the encoding it was read as (byte-order mark
+/// included), gives back exactly the bytes (nothing is lost or invented);
+/// what does not has a message.
+pub fn text_decode(data: &[u8]) {
+    let borrowed = text::decode(data).map(|d| (d.text.into_owned(), d.encoding));
+    assert_eq!(text::decode_owned(data.to_vec()), borrowed, "decode_owned");
+    match borrowed {
+        Ok((text, encoding)) => {
+            let mut again = Vec::new();
+            let mut units = |order: ByteOrder, bom: Bom| {
+                let mut push = |u: u16| match order {
+                    ByteOrder::Little => again.extend(u.to_le_bytes()),
+                    ByteOrder::Big => again.extend(u.to_be_bytes()),
+                };
+                if bom == Bom::Present {
+                    push(0xFEFF);
+                }
+                text.encode_utf16().for_each(push);
+            };
+            match encoding {
+                Encoding::Utf8(bom) => {
+                    if bom == Bom::Present {
+                        again.extend([0xEF, 0xBB, 0xBF]);
+                    }
+                    again.extend(text.as_bytes());
+                }
+                Encoding::Utf16(order, bom) => units(order, bom),
+                other => panic!("an encoding the target does not know: {other:?}"),
+            }
+            assert_eq!(again, data, "read as {encoding:?}");
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
 }
 
 // ---------------------------------------------------------------------------
