@@ -11,10 +11,13 @@
 //!    exactly as printed, in an empty folder;
 //! 2. runs `netready validate` on the files it wrote (with the runner's
 //!    subnets and security group the topology names);
-//! 3. runs every finding's `fix`, each as printed, and requires the CLI to
-//!    accept every command;
+//! 3. runs the fixes as README's loop says: the steps of every round of
+//!    `netready validate --apply-fixes --format json` (its
+//!    `applied_fixes[].steps`), in order, as one script under `bash -e`;
+//!    the CLI must accept every command;
 //! 4. collects and validates again: the result must be ready (or unknown
-//!    only for transit paths), and no round may add an error.
+//!    only for transit paths), the status `--apply-fixes` predicted, and no
+//!    round may add an error.
 //!
 //! The CLI reaches the emulator the ordinary way, `AWS_ENDPOINT_URL` (which
 //! AWS CLI v1 honours, see its user guide's "Using endpoints"), with dummy
@@ -132,6 +135,9 @@ enum Stage {
     Validate,
     /// A fix could not be run as printed, or the CLI rejected it.
     Fix,
+    /// The real status after the fixes is not the one `--apply-fixes`
+    /// predicted from the model.
+    Prediction,
     /// After the fixes the report is not ready.
     NotReady,
     /// A round of fixes added an error finding.
@@ -956,83 +962,139 @@ impl Loop<'_> {
         Some(serde_json::from_str(&ran.stdout).expect("netready validate prints JSON"))
     }
 
-    /// Runs every finding's fix, each as printed (identical fixes once).
-    fn fix(&mut self, report: &Value, round: usize) {
-        let mut seen: Vec<String> = Vec::new();
-        let fixes: Vec<(String, String, String)> = findings(report)
-            .filter_map(|f| {
-                let fix = f["fix"].as_str()?;
-                Some((
-                    s(&f["code"]).to_owned(),
-                    s(&f["resource"]).to_owned(),
-                    fix.to_owned(),
-                ))
-            })
-            .collect();
-        for (i, (code, resource, fix)) in fixes.into_iter().enumerate() {
-            if seen.contains(&fix) {
+    /// The README's loop: `netready validate --apply-fixes --format json`
+    /// on the collected files, every round's steps in order into one
+    /// script, run with `bash -e` (stopping at the first command the CLI
+    /// rejects). Returns the status the what-if predicts after them.
+    fn fix(
+        &mut self,
+        dir: &Path,
+        flags: &[String],
+        report: &Value,
+        round: usize,
+    ) -> Option<String> {
+        let mut args: Vec<String> = vec![
+            "validate".into(),
+            "--apply-fixes".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        args.extend(flags.iter().cloned());
+        args.extend(json_files(dir));
+        let ran = netready(&args, dir, &self.dir.join(format!("what-if-{round}")));
+        if !matches!(ran.status.code(), Some(0 | 1 | 3)) {
+            self.fail(
+                Stage::Fix,
+                round,
+                None,
+                format!(
+                    "netready validate --apply-fixes failed ({}): {}",
+                    ran.status,
+                    ran.stderr.trim()
+                ),
+            );
+            return None;
+        }
+        std::fs::write(self.dir.join(format!("what-if-{round}.json")), &ran.stdout)
+            .expect("keep the what-if");
+        let what_if: Value =
+            serde_json::from_str(&ran.stdout).expect("netready validate --apply-fixes prints JSON");
+        let rounds = what_if["applied_fixes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut steps: Vec<String> = Vec::new();
+        for (n, r) in rounds.iter().enumerate() {
+            for m in r["manual"].as_array().into_iter().flatten() {
                 self.note(format!(
-                    "round {round}: {code} {resource} prints the same fix as an earlier finding; run once"
+                    "round {round}: what-if round {}: manual: {}",
+                    n + 1,
+                    s(m)
+                ));
+            }
+            steps.extend(
+                r["steps"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|x| s(x).to_owned()),
+            );
+        }
+        // The finding a step belongs to, for the messages.
+        let owner = |step: &str| -> Option<String> {
+            findings(report)
+                .find(|f| {
+                    f["fix"].as_str().is_some_and(|x| x.contains(step))
+                        || f["remedies"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .flat_map(|r| r["steps"].as_array().into_iter().flatten())
+                            .any(|x| x == step)
+                })
+                .map(|f| s(&f["code"]).to_owned())
+        };
+        let mut script = String::new();
+        for step in &steps {
+            if let Some(api) = moto_lacks(step) {
+                self.note(format!(
+                    "round {round}: step skipped, moto lacks {api}: {step}"
                 ));
                 continue;
             }
-            seen.push(fix.clone());
-            let commands: Vec<&str> = fix
-                .lines()
-                .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-                .collect();
-            if commands.is_empty() {
-                self.note(format!(
-                    "round {round}: {code} {resource}: the fix is a comment, no command: {fix}"
-                ));
-                continue;
-            }
-            if let Some(api) = commands.iter().find_map(|c| moto_lacks(c)) {
-                self.note(format!(
-                    "round {round}: {code} {resource}: fix skipped, moto lacks {api}: {fix}"
-                ));
-                continue;
-            }
-            let holes = placeholders(&fix);
+            let holes = placeholders(step);
             if !holes.is_empty() {
+                let code = owner(step);
                 self.fail(
                     Stage::Fix,
                     round,
-                    Some(&code),
+                    code.as_deref(),
                     format!(
-                        "{code} {resource}: not runnable as printed, placeholder {}: `{fix}`",
+                        "{}: not runnable as printed, placeholder {}: `{step}`",
+                        code.as_deref().unwrap_or("a step"),
                         holes.join(", ")
                     ),
                 );
-                continue;
+                return None;
             }
-            let ran = run(
-                self.aws.bash(&fix, &self.dir),
-                &self.dir.join(format!("fix-{round}-{i}")),
-                Duration::from_secs(300),
-            );
-            let failed = failed_commands(&ran.stderr);
-            if failed.is_empty() && !ran.status.success() {
-                self.fail(
-                    Stage::Fix,
-                    round,
-                    Some(&code),
-                    format!(
-                        "{code} {resource}: `{fix}` ended with {}: {}",
-                        ran.status,
-                        ran.stderr.trim()
-                    ),
-                );
-            }
-            for (command, message) in failed {
-                self.fail(
-                    Stage::Fix,
-                    round,
-                    Some(&code),
-                    format!("{code} {resource}: the CLI rejected `{command}`: {message}"),
-                );
-            }
+            script.push_str(step);
+            script.push('\n');
         }
+        if script.is_empty() {
+            self.note(format!("round {round}: the what-if has no step to run"));
+        }
+        std::fs::write(self.dir.join(format!("fixes-{round}.sh")), &script)
+            .expect("keep the fixes");
+        let ran = run(
+            self.aws.bash(&format!("set -e\n{script}"), &self.dir),
+            &self.dir.join(format!("fixes-{round}")),
+            Duration::from_secs(600),
+        );
+        let failed = failed_commands(&ran.stderr);
+        for (command, message) in &failed {
+            let code = steps
+                .iter()
+                .find(|step| command.contains(step.as_str()) || step.contains(command.as_str()))
+                .and_then(|step| owner(step));
+            self.fail(
+                Stage::Fix,
+                round,
+                code.as_deref(),
+                format!(
+                    "{}: the CLI rejected `{command}`: {message}",
+                    code.as_deref().unwrap_or("a step")
+                ),
+            );
+        }
+        if failed.is_empty() && !ran.status.success() {
+            self.fail(
+                Stage::Fix,
+                round,
+                None,
+                format!("the steps ended with {}: {}", ran.status, ran.stderr.trim()),
+            );
+        }
+        Some(s(&what_if["status"]).to_owned())
     }
 
     fn timed<T>(&mut self, stage: String, f: impl FnOnce(&mut Self) -> T) -> T {
@@ -1047,6 +1109,8 @@ impl Loop<'_> {
         let (vpc, mut flags) = self.timed("build".into(), |l| l.build());
         flags.extend(["--account".to_owned(), ACCOUNT.to_owned()]);
         let mut previous: Option<Value> = None;
+        // What `--apply-fixes` said the status would be after its steps.
+        let mut predicted: Option<String> = None;
         let mut rounds = 0;
         for round in 0..=ROUNDS {
             rounds = round;
@@ -1099,6 +1163,19 @@ impl Loop<'_> {
                     );
                 }
             }
+            if let Some(p) = predicted.take()
+                && p != s(&report["status"])
+            {
+                self.fail(
+                    Stage::Prediction,
+                    round,
+                    None,
+                    format!(
+                        "--apply-fixes predicted {p} after its steps; collected and validated again: {}",
+                        summary(&report)
+                    ),
+                );
+            }
             if acceptable(&report) {
                 break;
             }
@@ -1117,7 +1194,9 @@ impl Loop<'_> {
                 );
                 break;
             }
-            self.timed(format!("fix {round}"), |l| l.fix(&report, round));
+            predicted = self.timed(format!("fix {round}"), |l| {
+                l.fix(&dir, &flags, &report, round)
+            });
             previous = Some(report);
         }
         Outcome {
