@@ -79,6 +79,9 @@ pub trait Tree<'t>: Copy {
     fn get(self, key: &str) -> Option<Self>;
     /// The elements of an array (nothing for any other value).
     fn items(self) -> impl Iterator<Item = Self>;
+    /// The member names of an object (nothing for any other value), in no
+    /// promised order; a repeated name may come once or more.
+    fn keys(self) -> impl Iterator<Item = &'t str>;
     /// Whether a container lies [`MAX_NESTING`] or more levels below this
     /// value (this value being the first): what a recursive reader refuses.
     fn nests_too_deep(self) -> bool {
@@ -305,6 +308,19 @@ impl<'t> Tree<'t> for Value<'t> {
             next: self.at + 1,
             end,
         }
+    }
+    fn keys(self) -> impl Iterator<Item = &'t str> {
+        let end = if self.node().tag == Tag::Obj {
+            self.node().end
+        } else {
+            0
+        };
+        Children {
+            doc: self.doc,
+            next: self.at + 1,
+            end,
+        }
+        .map(Value::key)
     }
     fn nests_too_deep(self) -> bool {
         Value::nests_too_deep(self)

@@ -74,6 +74,13 @@ impl<'t> Tree<'t> for &'t Mirror {
             _ => [].iter(),
         }
     }
+    fn keys(self) -> impl Iterator<Item = &'t str> {
+        let members: &'t [(String, Mirror)] = match self {
+            Mirror::Obj(m) => m,
+            _ => &[],
+        };
+        members.iter().map(|(k, _)| k.as_str())
+    }
 }
 
 /// The readers over serde_json's tree: the model, the readers' error, or
@@ -86,6 +93,10 @@ fn oracle(
     }
     let mut reader = Reader::default();
     for (name, text) in docs {
+        if netready_core::vpc::input::blank(text) {
+            reader.empty(name);
+            continue;
+        }
         let v: Value = serde_json::from_str(text).map_err(|e| Err((name.to_string(), e)))?;
         reader.read(name, &Mirror::from(&v)).map_err(Ok)?;
     }
@@ -609,6 +620,35 @@ fn top_level_keys_and_duplicates_as_the_oracle_does() {
         String::from(
             "{\"VpcBlockPublicAccessExclusions\": [{\"ExclusionId\": \"e\", \"InternetGatewayExclusionMode\": \"allow-egress\", \"ResourceArn\": \"arn:aws:ec2:r:1:vpc/vpc-1\", \"State\": \"x\"}, {\"ExclusionId\": \"e\"}]}",
         ),
+        // Other AWS commands' output (skipped), and objects that are not
+        // (errors).
+        String::from("{\"NetworkInterfaces\": []}"),
+        String::from("{\"NetworkInterfaces\": [{\"x\": 1}], \"NextToken\": \"t\"}"),
+        String::from("{\"NetworkInterfaces\": [], \"NetworkInterfaces\": [1]}"),
+        String::from("{\"NetworkInterfaces\": [], \"NetworkInterfaces\": 5}"),
+        String::from("{\"NextToken\": \"t\"}"),
+        String::from("{\"NetworkInterfaces\": {}}"),
+        String::from("{\"networkInterfaces\": []}"),
+        String::from("{\"Network_Interfaces\": []}"),
+        String::from("{\"Reservations\": [], \"Instances\": []}"),
+        String::from("{\"\\u0052eservations\": []}"),
+        String::from("{\"Reservations\": [], \"\\uD800\": 1}"),
+        // The same resource twice: identical (one), or not (a conflict).
+        format!("{{\"Subnets\": [{a}, {a}]}}"),
+        format!(
+            "{{\"Subnets\": [{a}, {}]}}",
+            a.replace("10.0.0.0/24", "10.0.1.0/24")
+        ),
+        format!(
+            "{{\"Subnets\": [{a}], \"Vpcs\": [{{\"VpcId\": \"vpc-1\"}}, {{\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\"}}]}}"
+        ),
+        // Subnets of two regions, by ARN or by zone.
+        String::from(
+            "{\"Subnets\": [{\"SubnetId\": \"s1\", \"VpcId\": \"v\", \"SubnetArn\": \"arn:aws:ec2:eu-west-1:1:subnet/s1\"}, {\"SubnetId\": \"s2\", \"VpcId\": \"v\", \"AvailabilityZone\": \"eu-west-2a\"}]}",
+        ),
+        String::from(
+            "{\"Subnets\": [{\"SubnetId\": \"s1\", \"VpcId\": \"v\", \"AvailabilityZone\": \"eu-west-1b\"}, {\"SubnetId\": \"s2\", \"VpcId\": \"v\", \"SubnetArn\": \"arn:aws:ec2:eu-west-1:1:subnet/s2\", \"AvailabilityZone\": \"nowhere\"}]}",
+        ),
         // ip-ranges.json.
         String::from(
             "{\"syncToken\": \"1\", \"prefixes\": [{\"ip_prefix\": \"3.5.0.0/16\", \"region\": \"GLOBAL\", \"service\": \"AMAZON\"}], \"ipv6_prefixes\": null}",
@@ -884,10 +924,6 @@ fn syntax_errors_say_what_was_expected_and_what_was_found() {
             "{\"Subnets\": []}\n}",
             "line 2, column 1: not valid JSON: expected nothing after the top-level value, found `}`",
         ),
-        (
-            "",
-            "line 1, column 0: not valid JSON: the document ends where a value was expected",
-        ),
     ] {
         same(&[("d.json", text)]);
         let e = parse(&[("d.json", text)]).expect_err("a syntax error");
@@ -1106,13 +1142,31 @@ fn entries_merge_into_their_list_in_any_order() {
 
 #[test]
 fn the_first_of_each_document_without_ids_counts() {
-    let entries =
-        |cidr: &str| format!(r#"{{"PrefixListId": "pl-1", "Entries": [{{"Cidr": "{cidr}"}}]}}"#);
-    let (old, new) = (entries("10.0.0.0/8"), entries("10.1.0.0/16"));
-    let input = parse_ok(&[("a.json", &old), ("b.json", &new)]);
+    // A prefix list's entries have an id (the list's): the same entries
+    // in another order are one list, other entries a conflict.
+    let entries = |cidrs: &[&str]| {
+        let list: Vec<String> = cidrs
+            .iter()
+            .map(|c| format!(r#"{{"Cidr": "{c}"}}"#))
+            .collect();
+        format!(
+            r#"{{"PrefixListId": "pl-1", "Entries": [{}]}}"#,
+            list.join(", ")
+        )
+    };
+    let (old, again) = (
+        entries(&["10.0.0.0/8", "10.2.0.0/16"]),
+        entries(&["10.2.0.0/16", "10.0.0.0/8"]),
+    );
+    let input = parse_ok(&[("a.json", &old), ("b.json", &again)]);
     assert_eq!(
         input.prefix_lists.items[0].entries,
-        Some(vec![cidr("10.0.0.0/8")])
+        Some(vec![cidr("10.0.0.0/8"), cidr("10.2.0.0/16")])
+    );
+    let new = entries(&["10.1.0.0/16"]);
+    assert_eq!(
+        error(&[("a.json", &old), ("b.json", &new)]),
+        "b.json: prefix list's entries pl-1 is also in a.json, with different contents: which one holds is unknown (files of two collects in one folder?); give the files of one collect"
     );
 
     let options = |mode: &str| {
@@ -1239,9 +1293,198 @@ fn bad_new_documents_name_the_path_and_what_was_expected() {
     }
 }
 
+/// A document without a value (what a collect command that failed
+/// leaves) is listed as skipped, not refused; other space than JSON's
+/// white space is not nothing.
+#[test]
+fn an_empty_document_is_skipped() {
+    use netready_core::vpc::model::{SkipReason, SkippedDocument};
+    for text in ["", " ", "\n", " \t\r\n  \n"] {
+        let input = parse_ok(&[("a.json", text), ("b.json", r#"{"Vpcs": []}"#)]);
+        assert_eq!(
+            input.skipped,
+            [SkippedDocument {
+                name: "a.json".into(),
+                reason: SkipReason::Empty
+            }],
+            "{text:?}"
+        );
+        assert!(input.vpcs.given, "the other document is read");
+        same(&[("a.json", text)]);
+    }
+    for text in ["\u{a0}", "\u{feff}", "\u{b}", "\u{c}"] {
+        assert!(
+            error(&[("a.json", text)]).starts_with("a.json: line 1, column"),
+            "{text:?}"
+        );
+    }
+}
+
+/// Another AWS command's output is listed as skipped, with its list's name.
+#[test]
+fn another_commands_output_is_skipped() {
+    use netready_core::vpc::model::{SkipReason, SkippedDocument};
+    for (text, key) in [
+        (r#"{"NetworkInterfaces": []}"#, "NetworkInterfaces"),
+        (
+            r#"{"NextToken": "x", "Reservations": [{"Instances": []}]}"#,
+            "Reservations",
+        ),
+        (
+            r#"{"AccountAttributes": [], "NextToken": null}"#,
+            "AccountAttributes",
+        ),
+        (r#"{"Ipv6Pools": [], "Ipv6Pools": []}"#, "Ipv6Pools"),
+    ] {
+        let input = parse_ok(&[("o.json", text)]);
+        assert_eq!(
+            input.skipped,
+            [SkippedDocument {
+                name: "o.json".into(),
+                reason: SkipReason::OtherOutput { key: key.into() }
+            }],
+            "{text}"
+        );
+    }
+    for text in [
+        r#"{"NetworkInterfaces": [], "Reservations": []}"#,
+        r#"{"NetworkInterfaces": {}}"#,
+        r#"{"NetworkInterfaces": null}"#,
+        r#"{"networkInterfaces": []}"#,
+        r#"{"Network-Interfaces": []}"#,
+        r#"{"NextToken": "x"}"#,
+        r#"{"": []}"#,
+        r#"{}"#,
+    ] {
+        assert!(
+            error(&[("o.json", text)])
+                .starts_with("o.json: (top level): expected the output of one of"),
+            "{text}"
+        );
+    }
+}
+
+/// The same resource in two documents: one when identical as read, an
+/// error naming both documents when not; whichever comes first.
+#[test]
+fn the_same_resource_twice_is_one_or_a_conflict() {
+    let subnet = |cidr: &str| {
+        format!(
+            r#"{{"Subnets": [{{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "{cidr}", "Tags": [{{"Key": "Name", "Value": "{cidr}"}}]}}]}}"#
+        )
+    };
+    let (a, b) = (subnet("10.0.0.0/24"), subnet("10.0.1.0/24"));
+    let alone = parse_ok(&[("a.json", &a)]);
+    assert_eq!(parse_ok(&[("a.json", &a), ("c.json", &a)]), alone);
+    // What the model does not read (tags) may differ.
+    let retagged = a.replace(r#""Value": "10.0.0.0/24""#, r#""Value": "other""#);
+    assert_eq!(parse_ok(&[("a.json", &a), ("c.json", &retagged)]), alone);
+    assert_eq!(
+        error(&[("a.json", &a), ("b.json", &b)]),
+        "b.json: subnet subnet-1 is also in a.json, with different contents: which one holds is unknown (files of two collects in one folder?); give the files of one collect"
+    );
+    assert!(
+        error(&[("b.json", &b), ("a.json", &a)])
+            .starts_with("a.json: subnet subnet-1 is also in b.json")
+    );
+    let both = format!(
+        r#"{{"Subnets": [{}, {}]}}"#,
+        &a[13..a.len() - 2],
+        &b[13..b.len() - 2]
+    );
+    assert_eq!(
+        error(&[("x.json", &both)]),
+        "x.json: subnet subnet-1 appears twice, with different contents: which one holds is unknown"
+    );
+    // Each kind: a resource, and the same id read otherwise.
+    for (doc, changed, kind) in [
+        (
+            r#"{"Vpcs": [{"VpcId": "i"}]}"#,
+            r#"{"Vpcs": [{"VpcId": "i", "CidrBlock": "10.0.0.0/16"}]}"#,
+            "VPC",
+        ),
+        (
+            r#"{"RouteTables": [{"RouteTableId": "i", "VpcId": "v"}]}"#,
+            r#"{"RouteTables": [{"RouteTableId": "i", "VpcId": "w"}]}"#,
+            "route table",
+        ),
+        (
+            r#"{"VpcEndpoints": [{"VpcEndpointId": "i", "VpcEndpointType": "Interface", "VpcId": "v", "ServiceName": "s"}]}"#,
+            r#"{"VpcEndpoints": [{"VpcEndpointId": "i", "VpcEndpointType": "Interface", "VpcId": "v", "ServiceName": "s", "PrivateDnsEnabled": true}]}"#,
+            "VPC endpoint",
+        ),
+        (
+            r#"{"SecurityGroups": [{"GroupId": "i"}]}"#,
+            r#"{"SecurityGroups": [{"GroupId": "i", "GroupName": "g"}]}"#,
+            "security group",
+        ),
+        (
+            r#"{"NetworkAcls": [{"NetworkAclId": "i", "VpcId": "v"}]}"#,
+            r#"{"NetworkAcls": [{"NetworkAclId": "i", "VpcId": "v", "IsDefault": true}]}"#,
+            "network ACL",
+        ),
+        (
+            r#"{"NatGateways": [{"NatGatewayId": "i", "SubnetId": "s"}]}"#,
+            r#"{"NatGateways": [{"NatGatewayId": "i", "SubnetId": "t"}]}"#,
+            "NAT gateway",
+        ),
+        (
+            r#"{"InternetGateways": [{"InternetGatewayId": "i"}]}"#,
+            r#"{"InternetGateways": [{"InternetGatewayId": "i", "Attachments": [{"VpcId": "v"}]}]}"#,
+            "internet gateway",
+        ),
+        (
+            r#"{"DhcpOptions": [{"DhcpOptionsId": "i"}]}"#,
+            r#"{"DhcpOptions": [{"DhcpOptionsId": "i", "DhcpConfigurations": [{"Key": "domain-name-servers", "Values": [{"Value": "10.0.0.2"}]}]}]}"#,
+            "DHCP option set",
+        ),
+        (
+            r#"{"VpcBlockPublicAccessExclusions": [{"ExclusionId": "i", "InternetGatewayExclusionMode": "allow-egress", "ResourceArn": "arn:aws:ec2:r:1:vpc/vpc-1", "State": "create-complete"}]}"#,
+            r#"{"VpcBlockPublicAccessExclusions": [{"ExclusionId": "i", "InternetGatewayExclusionMode": "allow-bidirectional", "ResourceArn": "arn:aws:ec2:r:1:vpc/vpc-1", "State": "create-complete"}]}"#,
+            "Block Public Access exclusion",
+        ),
+    ] {
+        assert_eq!(
+            parse_ok(&[("a.json", doc), ("b.json", doc)]),
+            parse_ok(&[("a.json", doc)]),
+            "{kind}"
+        );
+        let e = error(&[("a.json", doc), ("b.json", changed)]);
+        assert!(
+            e.starts_with(&format!("b.json: {kind} i is also in a.json")),
+            "{kind}: {e}"
+        );
+    }
+}
+
+/// Subnets of two regions are refused, naming a document of each.
+#[test]
+fn subnets_of_two_regions_are_refused() {
+    let subnets = |id: &str, region: &str| {
+        format!(
+            r#"{{"Subnets": [{{"SubnetId": "{id}", "VpcId": "v", "AvailabilityZone": "{region}a", "SubnetArn": "arn:aws:ec2:{region}:123456789012:subnet/{id}"}}]}}"#
+        )
+    };
+    let (a, b) = (subnets("s1", "eu-west-1"), subnets("s2", "us-east-1"));
+    assert_eq!(
+        error(&[("a.json", &a), ("b.json", &b)]),
+        "two regions: eu-west-1 (a.json) and us-east-1 (b.json); validate one region at a time (the fixes name one region)"
+    );
+    // The zone counts where there is no ARN; a zone naming no region does not.
+    let zone_only =
+        r#"{"Subnets": [{"SubnetId": "s3", "VpcId": "v", "AvailabilityZone": "us-east-1b"}]}"#;
+    assert!(
+        error(&[("a.json", &a), ("z.json", zone_only)])
+            .starts_with("two regions: eu-west-1 (a.json) and us-east-1 (z.json)")
+    );
+    let nowhere = r#"{"Subnets": [{"SubnetId": "s4", "VpcId": "v", "AvailabilityZone": "x"}]}"#;
+    parse_ok(&[("a.json", &a), ("n.json", nowhere)]);
+    parse_ok(&[("a.json", &a), ("c.json", &subnets("s5", "eu-west-1"))]);
+}
+
 #[test]
 fn a_document_of_no_known_kind_names_every_kind() {
-    let e = error(&[("d.json", r#"{"NetworkInterfaces": []}"#)]);
+    let e = error(&[("d.json", r#"{"items": []}"#)]);
     for kind in [
         "describe-vpcs",
         "describe-managed-prefix-lists",

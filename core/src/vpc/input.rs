@@ -13,9 +13,25 @@
 //!   that says how to collect it), merged into the list of that id whichever
 //!   document comes first; and AWS's `ip-ranges.json`, recognised by its
 //!   `prefixes` / `ipv6_prefixes` keys. Documents without ids keep the
-//!   first: the first entries document of a list, the first
-//!   describe-vpc-block-public-access-options, the first ip-ranges document
-//!   (later ones are still read, so a broken one is an error);
+//!   first: the first describe-vpc-block-public-access-options, the first
+//!   ip-ranges document (later ones are still read, so a broken one is an
+//!   error);
+//! * a folder of collected files is read as a whole (see [`DocumentKind`]):
+//!   an empty document (or only white space: what a collect command that
+//!   failed leaves) and the output of another AWS command (an object
+//!   with one list under a name as the AWS CLI spells its keys,
+//!   `NetworkInterfaces`, perhaps beside `NextToken`) are skipped and
+//!   listed in [`VpcInput::skipped`], for the report to say so; JSON that
+//!   is no AWS output at all is an [`InputError::Shape`];
+//! * the same resource (same kind, same id) in two documents, or twice in
+//!   one: identical copies (as the model reads them) are one resource,
+//!   differing ones an [`InputError::Conflict`] naming both documents, so
+//!   that the verdict never depends on the order of the files (an old and
+//!   a new collect in one folder); the same for two entries documents of
+//!   one prefix list (the same entries, in any order, are one);
+//! * subnets of two regions (by their ARN, else their availability zone)
+//!   are an [`InputError::MixedRegions`] naming a document of each: the
+//!   report and its fixes name one region;
 //! * unknown fields are ignored; a field the validator reads with the wrong
 //!   shape is an [`InputError::Shape`] naming the document, the JSON path
 //!   (`RouteTables[3].Routes[0].DestinationCidrBlock`) and what was expected;
@@ -40,6 +56,7 @@
 
 use super::InputError;
 use super::model::*;
+use crate::catalog::Region;
 use crate::json::{self, Tree, Val};
 use crate::net::{Cidr, CidrError};
 use alloc::borrow::ToOwned;
@@ -166,6 +183,8 @@ fn at_top(key: &str) -> P<'_> {
 
 struct Doc<'a> {
     name: &'a str,
+    /// Its position among the documents read ([`Reader::documents`]).
+    index: u32,
 }
 
 impl Doc<'_> {
@@ -428,10 +447,82 @@ pub fn parse(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
     }
     let mut reader = Reader::default();
     for (name, text) in docs {
+        if blank(text) {
+            reader.empty(name);
+            continue;
+        }
         let doc = json::Document::parse(text).map_err(|e| json_error(name, text, &e))?;
         reader.read(name, doc.root())?;
     }
     Ok(reader.finish())
+}
+
+/// Whether a document holds no JSON value at all: nothing, or only JSON's
+/// white space (RFC 8259: space, tab, line feed, carriage return; a
+/// byte-order mark is gone with [`crate::text::decode`]).
+pub fn blank(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// What a document is, by its top-level value: which reader takes it, or
+/// why none does. (Another kind of document slots in here, with its reader
+/// in [`Reader::read`].)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DocumentKind<'t> {
+    /// Output of the describe-* commands the validator reads (one, or one
+    /// object merging several), or AWS's `ip-ranges.json`: a key of
+    /// [`KNOWN_KEYS`] at the top level.
+    Describe,
+    /// The output of another AWS command (`describe-network-interfaces`):
+    /// an object with one member named as the AWS CLI names its output's
+    /// members (an ASCII capital, then letters and digits), a list, and
+    /// perhaps a `NextToken` beside it (a page of a paginated command).
+    /// Skipped ([`SkipReason::OtherOutput`]).
+    OtherOutput {
+        /// That member's name (`NetworkInterfaces`).
+        key: &'t str,
+    },
+}
+
+/// The member of a paginated command's output that is no resource list.
+const NEXT_TOKEN: &str = "NextToken";
+
+/// Whether `key` is named as the AWS CLI names its output's members
+/// (`NetworkInterfaces`, `Reservations`): an ASCII capital, then ASCII
+/// letters and digits.
+fn aws_member_name(key: &str) -> bool {
+    let mut bytes = key.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_uppercase()) && bytes.all(|b| b.is_ascii_alphanumeric())
+}
+
+impl DocumentKind<'_> {
+    /// What `top` (a document's top-level value) is; `None` when it is no
+    /// AWS output the validator knows of (which is an error).
+    pub fn of<'t, V: Tree<'t>>(top: V) -> Option<DocumentKind<'t>> {
+        if top.val() != Val::Obj {
+            return None;
+        }
+        if KNOWN_KEYS.iter().any(|(k, _)| top.get(k).is_some()) {
+            return Some(DocumentKind::Describe);
+        }
+        // One list member besides NextToken (a repeated name counts once:
+        // its last value is the one read, as everywhere).
+        let mut list: Option<&'t str> = None;
+        for key in top.keys() {
+            if key == NEXT_TOKEN || list == Some(key) {
+                continue;
+            }
+            if list.is_some() || !aws_member_name(key) {
+                return None;
+            }
+            list = Some(key);
+        }
+        let key = list?;
+        let is_list = top.get(key).is_some_and(|v| v.val() == Val::Arr);
+        is_list.then_some(DocumentKind::OtherOutput { key })
+    }
 }
 
 /// Reads documents, already parsed as JSON, one at a time into one model:
@@ -440,6 +531,11 @@ pub fn parse(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
 pub struct Reader {
     input: VpcInput,
     seen: Seen,
+    /// The names of the documents read, in order (for [`InputError::Conflict`]).
+    documents: Vec<String>,
+    /// The region of the first subnet that names one, and the index of its
+    /// document.
+    region: Option<(String, u32)>,
 }
 
 /// The top-level keys read as lists of resources or values, in byte order
@@ -462,72 +558,116 @@ const LISTS: [&str; 15] = [
     "prefixes",
 ];
 
-/// One resource of a list, read after its id (which is new): `seen` is the
-/// parser's, for resources that merge with others (prefix lists).
+/// One resource of a list, with its id: `seen` is the parser's ids read so
+/// far.
 type ReadItem<'f, V> = dyn FnMut(&mut Seen, &str, V, &P<'_>) -> R<()> + 'f;
 
 impl Reader {
     /// Reads one document (its top-level value `top`; `name` names it in
-    /// errors) into the model.
+    /// errors) into the model, or lists it as skipped (see
+    /// [`DocumentKind`]).
     pub fn read<'t, V: Tree<'t>>(&mut self, name: &str, top: V) -> Result<(), InputError> {
-        self.document(&Doc { name }, top).map_err(|e| *e.0)
+        let doc = self.named(name);
+        match DocumentKind::of(top) {
+            Some(DocumentKind::Describe) => self.document(&doc, top).map_err(|e| *e.0),
+            Some(DocumentKind::OtherOutput { key }) => {
+                self.skip(
+                    name,
+                    SkipReason::OtherOutput {
+                        key: key.to_owned(),
+                    },
+                );
+                Ok(())
+            }
+            None if top.val() != Val::Obj => Err(*doc
+                .shape(
+                    &P::Root,
+                    "an object, as aws ec2 describe-* prints",
+                    top.val().kind(),
+                )
+                .0),
+            None => Err(*doc
+                .shape(&P::Root, EXPECTED_DOCUMENT, "none of their keys")
+                .0),
+        }
+    }
+
+    /// A document that holds no JSON value (see [`blank`]): listed as
+    /// skipped, so that the report says so, rather than refused.
+    pub fn empty(&mut self, name: &str) {
+        self.named(name);
+        self.skip(name, SkipReason::Empty);
+    }
+
+    /// The next document, `name`, recorded.
+    fn named<'n>(&mut self, name: &'n str) -> Doc<'n> {
+        // At most u32::MAX documents: far beyond any input.
+        let index = u32::try_from(self.documents.len()).unwrap_or(u32::MAX);
+        self.documents.push(name.to_owned());
+        Doc { name, index }
+    }
+
+    fn skip(&mut self, name: &str, reason: SkipReason) {
+        self.input.skipped.push(SkippedDocument {
+            name: name.to_owned(),
+            reason,
+        });
     }
 
     fn document<'t, V: Tree<'t>>(&mut self, doc: &Doc<'_>, top: V) -> R<()> {
-        if top.val() != Val::Obj {
-            return Err(doc.shape(
-                &P::Root,
-                "an object, as aws ec2 describe-* prints",
-                top.val().kind(),
-            ));
-        }
-        if !KNOWN_KEYS.iter().any(|(k, _)| top.get(k).is_some()) {
-            return Err(doc.shape(&P::Root, EXPECTED_DOCUMENT, "none of their keys"));
-        }
-        let Reader { input, seen } = self;
+        let Reader {
+            input,
+            seen,
+            documents,
+            region,
+        } = self;
+        let documents = &documents[..];
         // Only the first ip-ranges document counts (AWS publishes one
         // file); later ones are still read, so that a broken one is an
         // error.
         let keep_ip_ranges = input.ip_ranges.is_none();
         for key in &LISTS {
             let Some(list) = top.get(key) else { continue };
+            let subnets_before = input.subnets.items.len();
             // The lists of resources with ids: the top-level key, the
             // model's collection, the id field and its kind, the reader.
             macro_rules! resources {
-                ([$($name:literal => $list:ident, $id:literal, $kind:ident, $read:ident;)*] $($other:tt)*) => {
+                ([$($name:literal => $list:ident, $id:literal, $kind:ident, $what:literal, $read:ident;)*] $($other:tt)*) => {
                     match *key {
                         $($name => (
                             &mut input.$list.given,
                             $id,
-                            Kind::$kind,
-                            &mut |_, id, m, p| {
-                                input.$list.items.push(doc.$read(id, m, p)?);
-                                Ok(())
+                            &mut |seen, id, m, p| {
+                                let item = doc.$read(id, m, p)?;
+                                let first = seen.entry(Kind::$kind, id, doc.index);
+                                keep(&mut input.$list.items, item, first, documents, doc, $what)
                             },
                         ),)*
                         $($other)*
                     }
                 };
             }
-            let (given, id, kind, f): (&mut bool, &str, Kind, &mut ReadItem<'_, V>) = resources! {
-                ["Vpcs" => vpcs, "VpcId", Vpc, vpc;
-                "Subnets" => subnets, "SubnetId", Subnet, subnet;
-                "RouteTables" => route_tables, "RouteTableId", RouteTable, route_table;
-                "VpcEndpoints" => endpoints, "VpcEndpointId", Endpoint, endpoint;
-                "SecurityGroups" => security_groups, "GroupId", SecurityGroup, security_group;
-                "NetworkAcls" => network_acls, "NetworkAclId", NetworkAcl, network_acl;
-                "NatGateways" => nat_gateways, "NatGatewayId", NatGateway, nat_gateway;
-                "InternetGateways" => internet_gateways, "InternetGatewayId", InternetGateway, internet_gateway;
-                "DhcpOptions" => dhcp_options, "DhcpOptionsId", DhcpOptions, dhcp_options;
-                "VpcBlockPublicAccessExclusions" => bpa_exclusions, "ExclusionId", BpaExclusion, bpa_exclusion;]
+            let (given, id, f): (&mut bool, &str, &mut ReadItem<'_, V>) = resources! {
+                ["Vpcs" => vpcs, "VpcId", Vpc, "VPC", vpc;
+                "Subnets" => subnets, "SubnetId", Subnet, "subnet", subnet;
+                "RouteTables" => route_tables, "RouteTableId", RouteTable, "route table", route_table;
+                "VpcEndpoints" => endpoints, "VpcEndpointId", Endpoint, "VPC endpoint", endpoint;
+                "SecurityGroups" => security_groups, "GroupId", SecurityGroup, "security group", security_group;
+                "NetworkAcls" => network_acls, "NetworkAclId", NetworkAcl, "network ACL", network_acl;
+                "NatGateways" => nat_gateways, "NatGatewayId", NatGateway, "NAT gateway", nat_gateway;
+                "InternetGateways" => internet_gateways, "InternetGatewayId", InternetGateway, "internet gateway", internet_gateway;
+                "DhcpOptions" => dhcp_options, "DhcpOptionsId", DhcpOptions, "DHCP option set", dhcp_options;
+                "VpcBlockPublicAccessExclusions" => bpa_exclusions, "ExclusionId", BpaExclusion, "Block Public Access exclusion", bpa_exclusion;]
                 "PrefixLists" => (
                     &mut input.prefix_lists.given,
                     "PrefixListId",
-                    Kind::PrefixListDescribed,
                     &mut |seen, id, m, p| {
-                        // The name of the list (entries may come first).
+                        // The name of the list (entries may come first),
+                        // from the first document that describes it.
                         let name = doc.opt_owned(m, "PrefixListName", p)?;
-                        prefix_list(seen, &mut input.prefix_lists.items, id).name = name;
+                        if seen.first(Kind::PrefixListDescribed, id) {
+                            prefix_list(seen, &mut input.prefix_lists.items, id).name = name;
+                        }
                         Ok(())
                     },
                 ),
@@ -536,14 +676,19 @@ impl Reader {
                     let v = doc.top_value(top, "PrefixListId")?.map(V::val);
                     let id = doc.string(v, ENTRIES_NEED_THEIR_LIST, &p)?;
                     input.prefix_lists.given = true;
-                    // The first document that gives a list's entries counts.
-                    if seen.first(Kind::PrefixListEntries, id) {
-                        let mut cidrs = Vec::new();
-                        doc.each_obj(top, "Entries", &P::Root, &mut |e, ip| {
-                            cidrs.push(doc.req_cidr(e, "Cidr", ip)?);
-                            Ok(())
-                        })?;
-                        prefix_list(seen, &mut input.prefix_lists.items, id).entries = Some(cidrs);
+                    let mut cidrs = Vec::new();
+                    doc.each_obj(top, "Entries", &P::Root, &mut |e, ip| {
+                        cidrs.push(doc.req_cidr(e, "Cidr", ip)?);
+                        Ok(())
+                    })?;
+                    let first = seen.entry(Kind::PrefixListEntries, id, doc.index);
+                    let list = prefix_list(seen, &mut input.prefix_lists.items, id);
+                    match (first, &list.entries) {
+                        (None, _) => list.entries = Some(cidrs),
+                        (Some(_), Some(had)) if same_set(had, &cidrs) => {}
+                        (Some(first), _) => {
+                            return Err(conflict("prefix list's entries", id, documents, first, doc));
+                        }
                     }
                     continue;
                 }
@@ -585,12 +730,17 @@ impl Reader {
             };
             doc.each_obj(top, key, &P::Root, &mut |m, p| {
                 let item_id = doc.req_str(m, id, p)?;
-                if seen.first(kind, item_id) {
-                    f(seen, item_id, m, p)?;
-                }
-                Ok(())
+                f(seen, item_id, m, p)
             })?;
             *given = true;
+            for s in input
+                .subnets
+                .items
+                .get(subnets_before..)
+                .unwrap_or_default()
+            {
+                one_region(region, s, documents, doc)?;
+            }
         }
         vpc_attributes(doc, top, input)
     }
@@ -602,6 +752,122 @@ impl Reader {
         }
         self.input
     }
+}
+
+/// A resource's id, for [`keep`].
+trait Identified {
+    fn id(&self) -> &str;
+}
+
+macro_rules! identified {
+    ($($t:ty),*) => {$(
+        impl Identified for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+        }
+    )*};
+}
+
+identified!(
+    Vpc,
+    Subnet,
+    RouteTable,
+    VpcEndpoint,
+    SecurityGroup,
+    NetworkAcl,
+    NatGateway,
+    InternetGateway,
+    DhcpOptions,
+    BpaExclusion
+);
+
+/// Adds `item`, just read from `doc`, to `items`, unless a resource of its
+/// kind and id was read before (`first`: from that document): then the
+/// same again is dropped, and a different one is a conflict, whichever
+/// order the documents come in.
+fn keep<T: Identified + PartialEq>(
+    items: &mut Vec<T>,
+    item: T,
+    first: Option<u32>,
+    documents: &[String],
+    doc: &Doc<'_>,
+    what: &'static str,
+) -> R<()> {
+    let Some(first) = first else {
+        items.push(item);
+        return Ok(());
+    };
+    // Only for a resource read twice: a scan, not an index kept for all.
+    if items
+        .iter()
+        .any(|had| had.id() == item.id() && *had == item)
+    {
+        return Ok(());
+    }
+    Err(conflict(what, item.id(), documents, first, doc))
+}
+
+#[cold]
+fn conflict(what: &'static str, id: &str, documents: &[String], first: u32, doc: &Doc<'_>) -> Bad {
+    Bad(Box::new(InputError::Conflict {
+        kind: what,
+        id: id.to_owned(),
+        first: documents
+            .get(first as usize)
+            .map_or_else(|| doc.name.to_owned(), Clone::clone),
+        second: doc.name.to_owned(),
+    }))
+}
+
+/// Whether `a` and `b` hold the same CIDRs, in any order (AWS does not
+/// promise the order of a list's entries).
+fn same_set(a: &[Cidr], b: &[Cidr]) -> bool {
+    a.len() == b.len() && a.iter().all(|c| b.contains(c)) && b.iter().all(|c| a.contains(c))
+}
+
+/// The region of a subnet: its ARN's, else its availability zone's name
+/// without the zone letter; `None` when neither names a region.
+pub fn subnet_region(s: &Subnet) -> Option<String> {
+    let from_arn = s
+        .arn
+        .as_deref()
+        .and_then(|a| a.split(':').nth(3))
+        .filter(|r| Region::parse(r).is_ok());
+    let from_az = || {
+        s.availability_zone
+            .as_deref()
+            .map(|az| az.trim_end_matches(|c: char| c.is_ascii_lowercase()))
+            .filter(|r| Region::parse(r).is_ok())
+    };
+    from_arn.or_else(from_az).map(str::to_owned)
+}
+
+/// Checks that `s`, read from `doc`, is in the region of the subnets read
+/// before (`region`, set by the first that names one).
+fn one_region(
+    region: &mut Option<(String, u32)>,
+    s: &Subnet,
+    documents: &[String],
+    doc: &Doc<'_>,
+) -> R<()> {
+    let Some(here) = subnet_region(s) else {
+        return Ok(());
+    };
+    match region {
+        None => *region = Some((here, doc.index)),
+        Some((r, _)) if *r == here => {}
+        Some((r, first)) => {
+            let first_doc = documents
+                .get(*first as usize)
+                .map_or_else(|| doc.name.to_owned(), Clone::clone);
+            return Err(Bad(Box::new(InputError::MixedRegions {
+                first: (r.clone(), first_doc),
+                second: (here, doc.name.to_owned()),
+            })));
+        }
+    }
+    Ok(())
 }
 
 /// describe-vpc-attribute: `{"VpcId": …, "EnableDnsSupport": {"Value": true}}`

@@ -730,6 +730,16 @@ def _(d):
                  "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}}])
 
 
+@scenario("document-ignored", f"--subnet {PRIV_A}", "document-ignored: a folder of collected files with the output of a command the validator does not read (skipped, an info note), an empty file (a collect command that failed: a missing-input note), and the subnets twice, identical (merged): the NAT verdict holds.")
+def _(d):
+    d["describe-network-interfaces"] = {"NetworkInterfaces": [{
+        "AvailabilityZone": "eu-west-1a", "Description": "Interface for NAT Gateway " + NAT,
+        "InterfaceType": "nat_gateway", "NetworkInterfaceId": "eni-0123456789abcdef0",
+        "PrivateIpAddress": "10.0.0.87", "SubnetId": SUB["public-a"][0], "VpcId": VPC, "Status": "in-use"}]}
+    d["describe-managed-prefix-lists"] = None
+    d["describe-subnets-copy"] = json.loads(json.dumps(d["describe-subnets"]))
+
+
 def write(dirname, docs, args=None, doc=None):
     if os.path.isdir(dirname):
         for f in os.listdir(dirname):
@@ -738,6 +748,8 @@ def write(dirname, docs, args=None, doc=None):
     os.makedirs(dirname, exist_ok=True)
     for name, body in docs.items():
         with open(os.path.join(dirname, name + ".json"), "w") as f:
+            if body is None:
+                continue  # an empty file: what a failed collect command leaves
             json.dump(body, f, indent=4)
             f.write("\n")
     if args is not None:

@@ -63,7 +63,7 @@ fn other_shapes() {
     let cases: &[(&str, &str)] = &[
         (r#"[1, 2]"#, "(top level): expected an object"),
         (
-            r#"{"Reservations": []}"#,
+            r#"{"reservations": []}"#,
             "(top level): expected the output of one of",
         ),
         (

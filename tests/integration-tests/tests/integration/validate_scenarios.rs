@@ -228,6 +228,7 @@ const FINDING_CODES: &[&str] = &[
     "endpoint-dns-record-type",
     "endpoint-policy-denies",
     "endpoint-policy-unverified",
+    "document-ignored",
 ];
 
 #[test]
