@@ -67,7 +67,7 @@ EMU_REQ=tests/emulator/requirements.txt
 EMU_VENV=$TOOLS/emulator
 # Reinstalled whenever the requirements change (their copy marks the install).
 if ! cmp -s "$EMU_REQ" "$EMU_VENV/requirements.txt" || [ ! -x "$EMU_VENV/bin/aws" ] || [ ! -x "$EMU_VENV/bin/moto_server" ]; then
-    log "moto[server] and awscli (PyPI, pinned in $EMU_REQ, into $EMU_VENV)"
+    log "moto (its server) and awscli (PyPI, pinned in $EMU_REQ, into $EMU_VENV)"
     rm -rf "$EMU_VENV"
     python3 -m venv "$EMU_VENV" 2>/dev/null || /usr/bin/python3 -m venv "$EMU_VENV"
     "$EMU_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$EMU_REQ"

@@ -17,8 +17,10 @@
 # admits all traffic from itself): the topologies name the runner's own
 # group instead of relying on the default one.
 #
-# Every `aws` call costs about 0.6 s of CPU (AWS CLI v1 starts up each
-# time), and the collect script makes 17 of them: topologies stay small.
+# Every `aws` call costs about 0.2 s of CPU through the test's CLI server
+# (tests/emulator/cli_server.py; 1 s when AWS CLI v1 starts up each time,
+# NETREADY_EMULATOR_CLI=process), and the collect script makes about 20 of
+# them: topologies stay small.
 set -euo pipefail
 
 ec2() { aws ec2 "$@" --region "$REGION"; }
