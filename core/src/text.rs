@@ -234,7 +234,7 @@ fn utf8_error(bytes: &[u8], base: usize, e: core::str::Utf8Error) -> DecodeError
 }
 
 fn utf16(bytes: &[u8], order: ByteOrder, bom: Bom) -> Result<String, DecodeError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::OddUtf16Length {
             order,
             len: bytes.len(),
