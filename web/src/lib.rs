@@ -1,7 +1,7 @@
 //! # netready-web
 //!
 //! The in-browser validator's WebAssembly exports: `validate`, `explain`,
-//! `catalog`, `classify`, `collectCommands` and `decodeText`, each a thin conversion
+//! `catalog`, `classify`, `collectCommands` and `decodeFile`, each a thin conversion
 //! between JavaScript values and `netready-core`'s types.
 //!
 //! ## What this crate guarantees
@@ -485,7 +485,8 @@ fn read_documents(documents: &JsValue) -> Result<Vec<DocumentIn>, JsValue> {
 /// `netready validate` decode it (UTF-8 with or without a byte-order mark,
 /// UTF-16 as PowerShell's `>` writes it), for the page to show. Throws a
 /// `ValidateError` of kind `encoding` naming the file otherwise.
-#[wasm_bindgen(js_name = "decodeText")]
+#[cfg(not(feature = "explain"))]
+#[wasm_bindgen(js_name = "decodeFile")]
 pub fn decode_text(name: &str, bytes: Vec<u8>) -> Result<String, JsValue> {
     decoded(name, bytes)
 }

@@ -3,7 +3,7 @@
 // renders what comes out. User-supplied strings only ever reach the DOM
 // through textContent / value / attributes set with setAttribute: never
 // innerHTML, never as markup.
-import { initSync, validate, whatIf, catalog, decodeText } from './pkg/netready_web.js';
+import { initSync, validate, whatIf, catalog, decodeFile } from './pkg/netready_web.js';
 import { wasmBytes } from './pkg/netready_web_wasm.js';
 import { EXAMPLES } from './examples/index.js';
 import { el, clear, copyText, toast } from './dom.js';
@@ -129,7 +129,7 @@ async function addFiles(files) {
   for (const d of read) {
     let text = '';
     try {
-      text = decodeText(d.name, d.bytes);
+      text = decodeFile(d.name, d.bytes);
     } catch {
       // validate() throws the same error, shown next to this box.
     }
@@ -429,5 +429,5 @@ setDocs([]);
 renderIdle();
 updateCollect();
 // For tests and the benchmark: the same entry points the buttons use.
-window.netready = { check, validate, whatIf, explain: explainWith, catalog, decodeText, setDocuments: setDocs };
+window.netready = { check, validate, whatIf, explain: explainWith, catalog, decodeFile, setDocuments: setDocs };
 document.documentElement.dataset.ready = 'true';
