@@ -192,6 +192,22 @@ for bad in ['{"Entries": [{"Cidr": "10.0.0.0/8"}]}',
 for bad in ["", "{", "[]", '{"Subnets": 5}', '{"RouteTables": [{"Routes": [{"DestinationCidrBlock": "10.0.0.1/8"}]}]}',
             "[" * 200, '{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}\0{"Vpcs": []}']:
     put("vpc_parse", bad)
+# A folder as collected (issue 12): an empty document and white space beside
+# one read, another command's output (with NextToken), the same resource
+# twice alike and not, subnets of two regions.
+SUBNET = '{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "%s", "AvailabilityZone": "%s"}'
+for folder in [
+        ["", " \r\n\t", '{"Vpcs": [{"VpcId": "vpc-1"}]}'],
+        ['{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1"}], "NextToken": "t"}', '{"Vpcs": []}'],
+        ['{"Subnets": [%s]}' % (SUBNET % ("10.0.0.0/24", "eu-west-1a")),
+         '{"Subnets": [%s]}' % (SUBNET % ("10.0.0.0/24", "eu-west-1a"))],
+        ['{"Subnets": [%s]}' % (SUBNET % ("10.0.0.0/24", "eu-west-1a")),
+         '{"Subnets": [%s]}' % (SUBNET % ("10.0.1.0/24", "eu-west-1a"))],
+        ['{"Subnets": [%s]}' % (SUBNET % ("10.0.0.0/24", "eu-west-1a")),
+         '{"Subnets": [%s]}' % (SUBNET % ("10.0.0.0/24", "us-east-1a")).replace("subnet-1", "subnet-2")],
+        ['{"PrefixListId": "pl-1", "Entries": [{"Cidr": "10.0.0.0/8"}, {"Cidr": "10.1.0.0/16"}]}',
+         '{"PrefixListId": "pl-1", "Entries": [{"Cidr": "10.1.0.0/16"}, {"Cidr": "10.0.0.0/8"}]}']]:
+    put("vpc_parse", "\0".join(folder))
 
 # policy: the documents of tests/data/policy/cases.json, as the check reads
 # them, and a few hostile ones.
