@@ -75,7 +75,7 @@ cases = {
     "ip_ranges": ["ip-ranges.utf-16le-bom.json", "ip-ranges.utf-8-bom.json"],
     "refuse": {
         "subnets.utf-32le-bom.json": "UTF-32 LE text, which is not read: save it as UTF-8 (or UTF-16)",
-        "subnets.latin-1.json": f"not UTF-8 text: byte {first_bad} (0x{latin1[first_bad]:02X}) is not valid UTF-8",
+        "subnets.latin-1.json": f"not UTF-8 text: byte {first_bad} (0x{latin1[first_bad]:02X}) is not valid UTF-8 (no UTF-8 or UTF-16 byte-order mark either): save it as UTF-8 (or UTF-16)",
         "subnets.json.gz": "gzip-compressed data (it starts 1F 8B), not text: decompress it first",
         "subnets.utf-16le-cut.json": f"UTF-16 LE text with an odd number of bytes ({len(cut)}): is the file cut short?",
     },
