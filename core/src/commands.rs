@@ -1227,9 +1227,12 @@ fn collect_lines(key: &str, region: &Region) -> Option<String> {
             r#"--filters "Name=attachment.vpc-id,Values=$VPC""#,
             "internet-gateways",
         ),
+        // A VPC without an option set says `default` (AmazonProvidedDNS):
+        // there is no document, and describe-dhcp-options would fail on it.
         "DhcpOptions" => {
             return Some(format!(
-                r#"aws ec2 describe-dhcp-options --region {r} --dhcp-options-ids "$(aws ec2 describe-vpcs --region {r} --vpc-ids "$VPC" --query 'Vpcs[0].DhcpOptionsId' --output text)" --output json > dhcp-options.json"#
+                r#"DOPT=$(aws ec2 describe-vpcs --region {r} --vpc-ids "$VPC" --query 'Vpcs[0].DhcpOptionsId' --output text)
+if [ "$DOPT" != default ]; then aws ec2 describe-dhcp-options --region {r} --dhcp-options-ids "$DOPT" --output json > dhcp-options.json; fi"#
             ));
         }
         // Every list the account sees, AWS-managed ones included: routes

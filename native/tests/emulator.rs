@@ -58,9 +58,7 @@
 //!
 //! A topology whose loop does not reach ready today is marked [`Expect::FailsToday`] with its failures; the test fails
 //! when they change or go away, so that the mark is flipped to
-//! [`Expect::Ready`] as the fixes land (today: `public-ip-igw`, whose
-//! VPC's DHCP options are `default`, for which the printed
-//! describe-dhcp-options fails as on EC2; validate itself reads the folder).
+//! [`Expect::Ready`] as the fixes land (today every topology is ready).
 //!
 //! Without the tools the test says so and passes, except when
 //! `NETREADY_EMULATOR_STRICT=1` (set by `.ci/run`): then it fails.
@@ -212,23 +210,9 @@ const TOPOLOGIES: &[Topology] = &[
         name: "public-ip-igw",
         region: "eu-west-2",
         seeded: Seeded::Ready,
-        expect: Expect::FailsToday {
-            why: "the VPC's DHCP options are `default`: validate reads the folder (the empty dhcp-options.json is a missing-input note, `default` is AmazonProvidedDNS) and says ready, but the collect script's describe-dhcp-options --dhcp-options-ids default still fails (as on EC2): the printed command should skip `default` (core/src/commands.rs)",
-            failures: &[
-                Known {
-                    stage: Stage::Collect,
-                    round: 0,
-                    code: None,
-                    detail: "`aws ec2 describe-dhcp-options --region eu-west-2 --dhcp-options-ids \"$(aws ec2 describe-vpcs --region eu-west-2 --vpc-ids \"$VPC\" --query 'Vpcs[0].DhcpOptionsId' --output text)\" --output json > dhcp-options.json`: An error occurred (InvalidDhcpOptionID.NotFound) when calling the DescribeDhcpOptions operation: DhcpOptionID default does not exist.",
-                },
-                Known {
-                    stage: Stage::Collect,
-                    round: 0,
-                    code: None,
-                    detail: "dhcp-options.json is empty after the collect script",
-                },
-            ],
-        },
+        // The VPC's DHCP options are `default`: the collect script skips
+        // describe-dhcp-options (it fails on `default`, as on EC2).
+        expect: Expect::Ready,
         extras: &[],
     },
     Topology {
