@@ -10,7 +10,8 @@
 //! from the region are left out, with a comment (Terraform) or in the
 //! template's description (CloudFormation) saying why and where.
 //!
-//! The validator's fixes as Terraform are in [`fix`] (re-exported here).
+//! The validator's fixes as Terraform: [`fix_terraform`] and
+//! [`endpoint_terraform`].
 //!
 //! Not done here: deciding which endpoints a VPC lacks (see [`crate::vpc`]).
 
