@@ -66,6 +66,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
+pub mod plan;
 #[cfg(test)]
 mod tests;
 
@@ -446,15 +447,25 @@ pub fn parse(docs: &[(&str, &str)]) -> Result<VpcInput, InputError> {
         return Err(InputError::NoDocuments);
     }
     let mut reader = Reader::default();
+    // Terraform plans apply on top of every describe-* document: read last.
+    let mut plans = Vec::new();
     for (name, text) in docs {
         if blank(text) {
             reader.empty(name);
             continue;
         }
         let doc = json::Document::parse(text).map_err(|e| json_error(name, text, &e))?;
+        if plan::is_plan(doc.root()) {
+            plans.push((name, doc));
+            continue;
+        }
         reader.read(name, doc.root())?;
     }
-    Ok(reader.finish())
+    let mut input = reader.finish();
+    for (name, doc) in &plans {
+        plan::apply(name, doc.root(), &mut input)?;
+    }
+    Ok(input)
 }
 
 /// Whether a document holds no JSON value at all: nothing, or only JSON's

@@ -688,6 +688,46 @@ pub struct VpcInput {
     pub ip_ranges: Option<Vec<IpRange>>,
     /// The documents given that hold nothing the validator reads, in order.
     pub skipped: Vec<SkippedDocument>,
+    /// What a Terraform plan given among the documents left open: values
+    /// known only after apply, and references whose instance was guessed
+    /// (see [`super::input::plan`]). Empty without a plan.
+    pub plan_notes: Vec<PlanNote>,
+    /// Terraform resource addresses of the plan's subnets and security
+    /// groups, with the id (or placeholder id) each has in this model: the
+    /// `subnets` and `security_groups` options accept an address too.
+    pub plan_addresses: Vec<(String, String)>,
+}
+
+/// Something a Terraform plan does not settle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanNote {
+    /// The id (or placeholder id) in this model of the resource whose
+    /// verdicts depend on it.
+    pub resource: String,
+    /// The Terraform address of the resource instance the value belongs to.
+    pub address: String,
+    /// The attribute (`cidr_block`, `nat_gateway_id`, …).
+    pub attribute: String,
+    /// What is open about it.
+    pub kind: PlanNoteKind,
+}
+
+/// What is open about a plan's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlanNoteKind {
+    /// Terraform knows the value only after apply, and no reference in the
+    /// configuration names the resource it comes from: the verdicts that
+    /// depend on it are unknown.
+    UnknownUntilApply,
+    /// The value is a reference to a resource with several instances
+    /// (`count`, `for_each`) whose instance the plan does not say: the one
+    /// named here was taken (the one with the referring instance's index,
+    /// else the only or first one).
+    Guessed {
+        /// The instance taken.
+        target: String,
+    },
 }
 
 /// A document the validator did not read, and why: the report says so
