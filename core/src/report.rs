@@ -416,11 +416,20 @@ pub enum FindingCode {
     /// A document given holds nothing the validator reads (the output of
     /// another AWS command): it was skipped.
     DocumentIgnored,
+    /// Validator with a Terraform plan: a value the verdict depends on is
+    /// known only after `terraform apply` (the message names the attribute
+    /// and the resource's address); the verdicts that depend on it are
+    /// unknown.
+    UnknownUntilApply,
+    /// Validator with a Terraform plan: a reference to a resource with
+    /// `count` or `for_each` does not say which instance; the message names
+    /// the one taken (info).
+    PlanReferenceGuessed,
 }
 
 impl FindingCode {
     /// Every finding code.
-    pub const ALL: [FindingCode; 31] = [
+    pub const ALL: [FindingCode; 33] = [
         FindingCode::DnsSupportDisabled,
         FindingCode::DnsHostnamesDisabled,
         FindingCode::EndpointPrivateDnsDisabled,
@@ -452,6 +461,8 @@ impl FindingCode {
         FindingCode::EndpointPolicyDenies,
         FindingCode::EndpointPolicyUnverified,
         FindingCode::DocumentIgnored,
+        FindingCode::UnknownUntilApply,
+        FindingCode::PlanReferenceGuessed,
     ];
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -487,6 +498,8 @@ impl FindingCode {
             FindingCode::EndpointPolicyDenies => "endpoint-policy-denies",
             FindingCode::EndpointPolicyUnverified => "endpoint-policy-unverified",
             FindingCode::DocumentIgnored => "document-ignored",
+            FindingCode::UnknownUntilApply => "unknown-until-apply",
+            FindingCode::PlanReferenceGuessed => "plan-reference-guessed",
         }
     }
 }
@@ -1219,6 +1232,8 @@ mod all_lists {
                 FindingCode::EndpointPolicyDenies => 28,
                 FindingCode::EndpointPolicyUnverified => 29,
                 FindingCode::DocumentIgnored => 30,
+                FindingCode::UnknownUntilApply => 31,
+                FindingCode::PlanReferenceGuessed => 32,
             };
             assert_eq!(n, i);
         }

@@ -76,9 +76,13 @@ mod eval;
 mod index;
 pub mod input;
 pub mod model;
+mod plan_notes;
 
 pub use apply::{WHAT_IF_ROUNDS, apply, what_if};
-pub use eval::{evaluate, evaluate_with_plan};
+/// The evaluation alone: [`evaluate`] and [`evaluate_with_plan`] without a
+/// Terraform plan's notes and resource addresses applied (the same for
+/// describe-* documents alone).
+pub use eval::{evaluate as evaluate_model, evaluate_with_plan as evaluate_model_with_plan};
 pub use input::parse;
 pub use model::VpcInput;
 
@@ -332,6 +336,30 @@ impl fmt::Display for InputError {
 }
 
 impl core::error::Error for InputError {}
+
+/// Evaluates the model: a verdict per task subnet and catalog entry (see
+/// the module's guarantees). With a Terraform plan among the documents,
+/// the options may name subnets and security groups by resource address,
+/// and values known only after apply make the verdicts that depend on them
+/// unknown.
+pub fn evaluate(input: &VpcInput, options: &ValidateOptions) -> Result<Report, InputError> {
+    if input.plan_notes.is_empty() && input.plan_addresses.is_empty() {
+        return eval::evaluate(input, options);
+    }
+    evaluate_with_plan(input, options).map(|(report, _)| report)
+}
+
+/// [`evaluate`], and the recommended fixes of every finding as changes, in
+/// order, each once: what [`apply()`] applies to the model.
+pub fn evaluate_with_plan(
+    input: &VpcInput,
+    options: &ValidateOptions,
+) -> Result<(Report, Vec<crate::commands::Fix>), InputError> {
+    let options = plan_notes::with_ids(input, options);
+    let (mut report, fixes) = eval::evaluate_with_plan(input, &options)?;
+    plan_notes::settle(input, &options, &mut report);
+    Ok((report, fixes))
+}
 
 /// Parses the documents and evaluates them: [`parse`] then [`evaluate`].
 pub fn validate(docs: &[(&str, &str)], options: &ValidateOptions) -> Result<Report, InputError> {

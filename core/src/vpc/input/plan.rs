@@ -285,6 +285,9 @@ struct Plan<'d, 'a, 't> {
     /// Module path → its module call (`expressions`, `module.outputs`).
     calls: IdIndex<'a>,
     call_vals: &'a [Value<'t>],
+    /// Whether the plan has a `configuration`: without it, a value known
+    /// only after apply cannot be told from a computed one nobody set.
+    has_config: bool,
     notes: Vec<PlanNote>,
 }
 
@@ -345,6 +348,7 @@ fn read_plan(doc: &Doc<'_>, top: Value<'_>, input: &mut VpcInput) -> R<()> {
         config_vals: &config_vals,
         calls,
         call_vals: &call_vals,
+        has_config: top.get("configuration").is_some(),
         notes: Vec::new(),
     };
     plan.build(input)?;
@@ -772,6 +776,14 @@ impl<'t> Plan<'_, '_, 't> {
         }
     }
 
+    /// Whether an unknown value is one the configuration sets (or, without
+    /// a configuration, any): an attribute the provider computes and nobody
+    /// set (a VPC's `ipv6_cidr_block` without IPv6, a route table's
+    /// `route` managed by `aws_route` resources) is not an open question.
+    fn noteworthy(&self, f: Obj<'t>) -> bool {
+        f.unknown() && (f.cfg.is_some() || !self.has_config)
+    }
+
     /// A string field: its known value (empty strings, which the provider
     /// writes for unset arguments, read as absent).
     fn text(&self, o: Obj<'t>, key: &str, p: &P<'_>) -> R<Option<&'t str>> {
@@ -860,9 +872,9 @@ impl<'t> Plan<'_, '_, 't> {
                     }
                 }
             }
-            if !linked {
+            if !linked && self.noteworthy(f) {
                 match self.by_field_type(inst, key) {
-                    Some(l) if f.cfg.is_none() || out.is_empty() => {
+                    Some(l) if out.is_empty() => {
                         if let Some(target) = l.guessed {
                             self.note(inst, noted, key, PlanNoteKind::Guessed { target });
                         }
@@ -1052,7 +1064,7 @@ impl<'t> Plan<'_, '_, 't> {
                     "a string that is not one",
                 )),
             },
-            None if o.field(key).unknown() => Ok(CidrVal::Unknown),
+            None if self.noteworthy(o.field(key)) => Ok(CidrVal::Unknown),
             None => Ok(CidrVal::Absent),
         }
     }
@@ -1075,7 +1087,7 @@ impl<'t> Plan<'_, '_, 't> {
                 }
             }
         }
-        if f.unknown() {
+        if self.noteworthy(f) {
             self.note(inst, noted, key, PlanNoteKind::UnknownUntilApply);
         }
         Ok(out)
@@ -1427,10 +1439,19 @@ impl<'t> Plan<'_, '_, 't> {
                     return Ok(());
                 }
                 let mut cidrs = Vec::new();
-                for key in ["cidr_block", "ipv6_cidr_block"] {
+                // An IPv6 block is asked for by a flag or a pool, not by
+                // setting `ipv6_cidr_block`; the IPv4 block may come from
+                // an IPAM pool: either is then known only after apply.
+                let v6_asked = self.flag(o, "assign_generated_ipv6_cidr_block", &p)? == Some(true)
+                    || self.text(o, "ipv6_ipam_pool_id", &p)?.is_some()
+                    || o.field("ipv6_ipam_pool_id").unknown();
+                for (key, asked) in [("cidr_block", true), ("ipv6_cidr_block", v6_asked)] {
                     match self.cidr(o, key, &p)? {
                         CidrVal::Known(c) => cidrs.push(c),
                         CidrVal::Unknown => self.note(inst, id, key, PlanNoteKind::UnknownUntilApply),
+                        CidrVal::Absent if asked && o.field(key).unknown() => {
+                            self.note(inst, id, key, PlanNoteKind::UnknownUntilApply);
+                        }
                         CidrVal::Absent => {}
                     }
                 }
