@@ -1,5 +1,6 @@
-//! `netready validate`: reads describe-* JSON files (or standard input) and
-//! prints core's verdict as a table or as the `netready.report/v1` JSON.
+//! `netready validate`: reads describe-* JSON files and Terraform plans (or
+//! standard input) and prints core's verdict as a table or as the
+//! `netready.report/v1` JSON.
 //!
 //! Guarantees: every verdict, finding and fix comes from
 //! [`netready_core::vpc`], and every file's bytes become text through

@@ -279,7 +279,8 @@ struct Plan<'d, 'a, 't> {
     /// `module path \0 type` and `\0 type` → a group of `groups`.
     by_type: IdIndex<'a>,
     groups: &'a [Vec<u32>],
-    /// `module path \0 type.name` → the resource's configuration.
+    /// `module path \0 type.name` → the resource's configuration (its
+    /// `expressions`, `count_expression`, `for_each_expression`).
     configs: IdIndex<'a>,
     config_vals: &'a [Value<'t>],
     /// Module path → its module call (`expressions`, `module.outputs`).
@@ -578,10 +579,8 @@ fn configuration<'t>(doc: &Doc<'_>, top: Value<'t>) -> R<Config<'t>> {
             if r.get("mode").map(Value::val) == Some(Val::Str("data")) || !handled(t) {
                 continue;
             }
-            if let Some(e) = r.get("expressions") {
-                keys.push(format!("{module}\0{t}.{n}"));
-                vals.push(e);
-            }
+            keys.push(format!("{module}\0{t}.{n}"));
+            vals.push(r);
         }
         if let Some(calls) = m.get("module_calls").filter(|c| c.val() == Val::Obj) {
             for call in calls.children() {
@@ -619,6 +618,34 @@ fn split_reference(r: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
 }
 
 impl<'t> Plan<'_, '_, 't> {
+    /// The configuration of the resource block `inst` is an instance of.
+    fn resource_config(&self, inst: &Inst<'t>) -> Option<Value<'t>> {
+        let type_name = if inst.module.is_empty() {
+            inst.base()
+        } else {
+            inst.base().get(inst.module.len() + 1..).unwrap_or_default()
+        };
+        self.configs
+            .get(&format!("{}\0{type_name}", module_path(inst.module)))
+            .and_then(|i| self.config_vals.get(i as usize).copied())
+    }
+
+    /// `each.value` of `inst` when its `for_each` is a resource's instances
+    /// (`for_each = aws_subnet.private`): the instance with the same key.
+    fn each_value(&self, inst: &Inst<'t>) -> Option<&Inst<'t>> {
+        let key = inst.key.as_deref()?;
+        let fe = self.resource_config(inst)?.get("for_each_expression")?;
+        for r in fe.get("references")?.items() {
+            let Val::Str(r) = r.val() else { continue };
+            let Some((base, None, None)) = split_reference(r) else { continue };
+            if base.starts_with("aws_") {
+                let full = join(inst.module, base);
+                return self.by_address.get(&format!("{full}{key}")).and_then(|i| self.inst(i));
+            }
+        }
+        None
+    }
+
     fn inst(&self, i: u32) -> Option<&Inst<'t>> {
         self.insts.get(i as usize)
     }
@@ -758,9 +785,16 @@ impl<'t> Plan<'_, '_, 't> {
 
     /// The id a reference-valued field known only after apply names.
     fn link(&mut self, inst: &Inst<'t>, o: Obj<'t>, field: &str, noted: &str) -> String {
-        let found = o
-            .cfg
-            .and_then(|e| self.resolve(inst.module, inst.key.as_deref(), e, 0))
+        let each = o.cfg.filter(|e| {
+            e.get("references")
+                .is_some_and(|r| r.items().any(|x| matches!(x.val(), Val::Str(s) if s.starts_with("each.value"))))
+        });
+        let each_value = each.and_then(|_| self.each_value(inst)).map(|t| Link {
+            id: t.id.clone(),
+            guessed: None,
+        });
+        let found = each_value
+            .or_else(|| o.cfg.and_then(|e| self.resolve(inst.module, inst.key.as_deref(), e, 0)))
             .or_else(|| self.by_field_type(inst, field));
         match found {
             Some(l) => {
@@ -856,6 +890,20 @@ impl<'t> Plan<'_, '_, 't> {
                     if !base.starts_with("aws_") && !base.starts_with("module.") && !base.starts_with("var.") {
                         continue;
                     }
+                    let every = if base.starts_with("aws_") && !r.contains('[') {
+                        self.every_instance(inst, base)
+                    } else {
+                        Vec::new()
+                    };
+                    if !every.is_empty() {
+                        for id in every {
+                            if !out.contains(&id) {
+                                out.push(id);
+                            }
+                        }
+                        linked = true;
+                        continue;
+                    }
                     let found = if base.starts_with("aws_") {
                         self.resolve_one(inst, r)
                     } else {
@@ -887,6 +935,22 @@ impl<'t> Plan<'_, '_, 't> {
             }
         }
         Ok(out)
+    }
+
+    /// The ids of every instance of the resource `base` (`aws_subnet.private`)
+    /// in the module instance of `inst`, when it has `count` or `for_each`:
+    /// what a list built from it (`[for s in aws_subnet.private : s.id]`,
+    /// `aws_subnet.private[*].id`, `values(aws_subnet.private)[*].id`) holds.
+    fn every_instance(&self, inst: &Inst<'t>, base: &str) -> Vec<String> {
+        let full = join(inst.module, base);
+        if self.by_address.get(&full).is_some() {
+            return Vec::new();
+        }
+        self.insts
+            .iter()
+            .filter(|t| t.key.is_some() && t.base() == full && t.action != Action::Delete)
+            .map(|t| t.id.clone())
+            .collect()
     }
 
     /// One reference string resolved on its own.
@@ -1013,9 +1077,9 @@ impl<'t> Plan<'_, '_, 't> {
             inst.base().get(inst.module.len() + 1..).unwrap_or_default()
         };
         let cfg = self
-            .configs
-            .get(&format!("{}\0{type_name}", module_path(inst.module)))
-            .and_then(|i| self.config_vals.get(i as usize).copied());
+            .resource_config(inst)
+            .and_then(|c| c.get("expressions"));
+        let _ = type_name;
         (
             Obj { after: inst.after, unk: inst.unknown, cfg },
             format!("{}.{}", inst.path, inst.after_key),
