@@ -24,6 +24,7 @@ mod sim_probe;
 mod validate_bad_input;
 mod validate_catalog_iac;
 mod validate_fix_terraform;
+mod validate_plan;
 mod validate_props;
 mod validate_scenarios;
 

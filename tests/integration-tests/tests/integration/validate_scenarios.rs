@@ -229,6 +229,8 @@ const FINDING_CODES: &[&str] = &[
     "endpoint-policy-denies",
     "endpoint-policy-unverified",
     "document-ignored",
+    "unknown-until-apply",
+    "plan-reference-guessed",
 ];
 
 #[test]
