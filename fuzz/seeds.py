@@ -209,6 +209,38 @@ for folder in [
          '{"PrefixListId": "pl-1", "Entries": [{"Cidr": "10.1.0.0/16"}, {"Cidr": "10.0.0.0/8"}]}']]:
     put("vpc_parse", "\0".join(folder))
 
+# plan_parse: every plan of tests/data/plan/ and of the validator's plan
+# scenarios (UTF-8 ones: the target reads bytes as UTF-8), the plan beside
+# the describe-* documents it changes, and a few broken plans.
+pdir = os.path.join(ROOT, "tests", "data", "plan")
+plans = []
+for base in [pdir, vdir]:
+    if os.path.isdir(base):
+        for d in sorted(os.listdir(base)):
+            f = os.path.join(base, d, "plan.json")
+            if os.path.exists(f):
+                with open(f, "rb") as fh:
+                    raw = fh.read()
+                if not raw.startswith(b"\xff\xfe"):
+                    plans.append(raw)
+                    put("plan_parse", raw)
+existing = os.path.join(pdir, "endpoints-on-existing")
+if os.path.isdir(existing):
+    docs = []
+    for f in ["plan.json", "describe-subnets.json", "describe-route-tables.json",
+              "describe-security-groups.json", "describe-vpc-endpoints.json"]:
+        with open(os.path.join(existing, f), "rb") as fh:
+            docs.append(fh.read())
+    put("plan_parse", b"\0".join(docs))
+for bad in ['{"format_version": "2.0", "resource_changes": []}',
+            '{"format_version": "1.2", "resource_changes": [{"address": "aws_vpc.a", "type": "aws_vpc", "name": "a", '
+            '"change": {"actions": ["create"], "after": {"cidr_block": 5}}}]}',
+            '{"format_version": "0.1", "planned_values": {"root_module": {"child_modules": [' * 40 + ']}}' * 40 + '}',
+            '{"format_version": "1.0", "resource_changes": [{"address": "aws_subnet.s[0]", "type": "aws_subnet", '
+            '"name": "s", "index": 0, "change": {"actions": ["create"], "after": {"availability_zone": "eu-west-1a"}, '
+            '"after_unknown": {"cidr_block": true, "vpc_id": true}}}]}']:
+    put("plan_parse", bad)
+
 # policy: the documents of tests/data/policy/cases.json, as the check reads
 # them, and a few hostile ones.
 pcases = data(os.path.join("policy", "cases.json"))

@@ -56,6 +56,7 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("assess", assess),
     ("quote", quote),
     ("vpc_parse", vpc_parse),
+    ("plan_parse", plan_parse),
     ("vpc_eval", vpc_eval),
     ("metadata", metadata),
     ("policy", policy),
@@ -829,6 +830,73 @@ pub fn vpc_parse(data: &[u8]) {
     };
     if let Ok(report) = vpc::evaluate(&input, &options) {
         check_validate_report(&report, &input, &options);
+    }
+}
+
+/// Target `plan_parse`: any bytes, read as a Terraform plan (`terraform show
+/// -json`) followed by up to 4 describe-* documents, separated by NUL bytes
+/// (the seeds are plans, so the fuzzer explores the plan reader). Parsing
+/// never panics, and an error names the document; applying the plan twice
+/// over gives the model applying it once gives (creates, updates and
+/// deletes are idempotent); every resource address the plan gave names a
+/// subnet or security group of the model; every note names a resource
+/// address of the plan; the model evaluates to a report whose JSON round
+/// trips, also with the plan's first subnet given by its address.
+pub fn plan_parse(data: &[u8]) {
+    let texts: Vec<String> = data
+        .split(|b| *b == 0)
+        .take(5)
+        .map(|d| String::from_utf8_lossy(d).into_owned())
+        .collect();
+    let names: Vec<String> = (0..texts.len()).map(|i| format!("doc{i}.json")).collect();
+    let docs: Vec<(&str, &str)> = names
+        .iter()
+        .map(String::as_str)
+        .zip(texts.iter().map(String::as_str))
+        .collect();
+    let input = match vpc::parse(&docs) {
+        Ok(input) => input,
+        Err(e) => {
+            let msg = e.to_string();
+            if let InputError::Json { document, .. } | InputError::Shape { document, .. } = &e {
+                assert!(names.contains(document), "error names an unknown document: {msg}");
+                assert!(msg.starts_with(document.as_str()), "{msg}");
+            }
+            return;
+        }
+    };
+    if let Some(plan) = docs.first() {
+        let mut twice = docs.clone();
+        twice.push(*plan);
+        assert_eq!(vpc::parse(&twice).as_ref(), Ok(&input), "the plan applied twice");
+    }
+    for (address, id) in &input.plan_addresses {
+        assert!(
+            input.subnets.items.iter().any(|s| s.id == *id)
+                || input.security_groups.items.iter().any(|g| g.id == *id),
+            "{address} names {id}, which the model lacks"
+        );
+    }
+    for n in &input.plan_notes {
+        assert!(!n.address.is_empty() && !n.attribute.is_empty(), "{n:?}");
+    }
+    let options = ValidateOptions {
+        region: Region::parse("eu-west-1").ok(),
+        ..ValidateOptions::default()
+    };
+    if let Ok(report) = vpc::evaluate(&input, &options) {
+        check_validate_report(&report, &input, &options);
+    }
+    let by_address = input.plan_addresses.iter().find(|(_, id)| input.subnets.items.iter().any(|s| s.id == *id));
+    if let Some((address, id)) = by_address {
+        let options = ValidateOptions {
+            subnets: vec![address.clone()],
+            ..options
+        };
+        if let Ok(report) = vpc::evaluate(&input, &options) {
+            assert_eq!(report.subnets.len(), 1);
+            assert_eq!(&report.subnets[0].subnet_id, id, "--subnet by address");
+        }
     }
 }
 

@@ -353,7 +353,11 @@ fn read_plan(doc: &Doc<'_>, top: Value<'_>, input: &mut VpcInput) -> R<()> {
         notes: Vec::new(),
     };
     plan.build(input)?;
-    input.plan_notes.append(&mut plan.notes);
+    for n in plan.notes {
+        if !input.plan_notes.contains(&n) {
+            input.plan_notes.push(n);
+        }
+    }
     Ok(())
 }
 
@@ -1007,6 +1011,13 @@ const ROUTE_TARGET_FIELDS: [&str; 12] = [
     "vpn_gateway_id",
 ];
 
+/// Records that `address` is `id` in the model (once).
+fn address_of(input: &mut VpcInput, address: &str, id: &str) {
+    if !input.plan_addresses.iter().any(|(a, _)| a == address) {
+        input.plan_addresses.push((address.to_owned(), id.to_owned()));
+    }
+}
+
 fn upsert<T>(items: &mut Vec<T>, item: T, id: impl Fn(&T) -> &str) {
     match items.iter().position(|x| id(x) == id(&item)) {
         Some(i) => {
@@ -1580,7 +1591,7 @@ impl<'t> Plan<'_, '_, 't> {
                     block_public_access: None,
                 };
                 upsert(&mut input.subnets.items, subnet, |x| &x.id);
-                input.plan_addresses.push((inst.address.to_owned(), id.to_owned()));
+                address_of(input, inst.address, id);
             }
             "aws_route_table" => {
                 if keep && exists!(route_tables) {
@@ -1723,7 +1734,7 @@ impl<'t> Plan<'_, '_, 't> {
                     egress,
                 };
                 upsert(&mut input.security_groups.items, group, |x| &x.id);
-                input.plan_addresses.push((inst.address.to_owned(), id.to_owned()));
+                address_of(input, inst.address, id);
             }
             "aws_network_acl" => {
                 if keep && exists!(network_acls) {
@@ -1917,15 +1928,18 @@ impl<'t> Plan<'_, '_, 't> {
                 if let Some(r) = self.route(input, inst, o, p, &table)?
                     && let Some(t) = input.route_tables.items.iter_mut().find(|t| t.id == table)
                 {
-                    t.routes.retain(|x| x.destination != r.destination);
-                    t.routes.push(r);
+                    // In place: applying a plan twice changes nothing.
+                    match t.routes.iter_mut().find(|x| x.destination == r.destination) {
+                        Some(x) => *x = r,
+                        None => t.routes.push(r),
+                    }
                 }
             }
             "aws_route_table_association" => {
                 // A gateway (edge) association routes inbound traffic only.
                 let Some(subnet) = self.id(inst, o, "subnet_id", p, id)? else { return Ok(()) };
                 let table = self.id(inst, o, "route_table_id", p, &subnet)?.unwrap_or_default();
-                for t in &mut input.route_tables.items {
+                for t in input.route_tables.items.iter_mut().filter(|t| t.id != table) {
                     if let Some(at) = t.subnet_ids.iter().position(|s| *s == subnet) {
                         t.subnet_ids.remove(at);
                         if at < t.association_ids.len() {
@@ -1933,7 +1947,12 @@ impl<'t> Plan<'_, '_, 't> {
                         }
                     }
                 }
-                if let Some(t) = input.route_tables.items.iter_mut().find(|t| t.id == table) {
+                if let Some(t) = input
+                    .route_tables
+                    .items
+                    .iter_mut()
+                    .find(|t| t.id == table && !t.subnet_ids.contains(&subnet))
+                {
                     // Association ids line up with subnets only when every
                     // one is known.
                     if t.association_ids.len() == t.subnet_ids.len() && id.starts_with("rtbassoc-") {
@@ -2017,7 +2036,7 @@ impl<'t> Plan<'_, '_, 't> {
                         egress,
                     }),
                 }
-                input.plan_addresses.push((inst.address.to_owned(), group));
+                address_of(input, inst.address, &group);
             }
             "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 let (group, egress, rule) = self.rule_resource(inst, o, p)?;
@@ -2048,8 +2067,10 @@ impl<'t> Plan<'_, '_, 't> {
                 if let Some(e) = self.acl_entry(inst, o, p, &acl, None, ("rule_number", "rule_action"))?
                     && let Some(a) = input.network_acls.items.iter_mut().find(|a| a.id == acl)
                 {
-                    a.entries.retain(|x| !(x.rule_number == e.rule_number && x.direction == e.direction));
-                    a.entries.push(e);
+                    match a.entries.iter_mut().find(|x| x.rule_number == e.rule_number && x.direction == e.direction) {
+                        Some(x) => *x = e,
+                        None => a.entries.push(e),
+                    }
                 }
             }
             "aws_network_acl_association" => {
