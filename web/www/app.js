@@ -32,7 +32,7 @@ function addDoc(name = '', text = '') {
   });
   const textarea = el('textarea', {
     id: `${id}-text`, spellcheck: 'false', autocomplete: 'off',
-    placeholder: 'Paste the output of an aws ec2 describe-* command (JSON)',
+    placeholder: 'Paste the output of an aws ec2 describe-* command, or of terraform show -json PLANFILE (JSON)',
     'aria-describedby': `${id}-info ${id}-error`,
   });
   textarea.value = text;
