@@ -252,9 +252,11 @@ impl<'t> Obj<'t> {
     /// Whether the plan marks this value (or a part of it) unknown, or
     /// gives no value where the configuration has a reference.
     fn unknown(self) -> bool {
+        // `true`, or a list with an unknown element; an object marks
+        // unknown members of a block, which the block's readers look at.
         let marked = self.unk.is_some_and(|u| match u.val() {
             Val::Bool(b) => b,
-            Val::Arr | Val::Obj => u.items().any(|i| i.val() == Val::Bool(true)) || u.val() == Val::Obj,
+            Val::Arr => u.items().any(|i| i.val() == Val::Bool(true)),
             _ => false,
         });
         marked || (self.after.is_none() && self.cfg.is_some_and(|c| c.get("references").is_some()))
