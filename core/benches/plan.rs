@@ -62,7 +62,14 @@ impl Plan {
         self.config.push(r);
     }
 
-    fn resource(&mut self, t: &str, name: &str, index: Option<usize>, after: Value, unknown: &[&str]) {
+    fn resource(
+        &mut self,
+        t: &str,
+        name: &str,
+        index: Option<usize>,
+        after: Value,
+        unknown: &[&str],
+    ) {
         let key = index.map(|i| format!("[{i}]")).unwrap_or_default();
         let mut after_unknown = serde_json::Map::new();
         for u in unknown {
@@ -128,12 +135,23 @@ fn subnet(cidr: &str, az: &str, name: &str) -> Value {
 }
 
 const SUBNET_UNKNOWN: &[&str] = &[
-    "arn", "availability_zone_id", "id", "ipv6_cidr_block_association_id", "owner_id",
-    "private_dns_hostname_type_on_launch", "vpc_id",
+    "arn",
+    "availability_zone_id",
+    "id",
+    "ipv6_cidr_block_association_id",
+    "owner_id",
+    "private_dns_hostname_type_on_launch",
+    "vpc_id",
 ];
 const RT_UNKNOWN: &[&str] = &["arn", "id", "owner_id", "route", "vpc_id"];
 const ROUTE_UNKNOWN: &[&str] = &[
-    "id", "instance_id", "instance_owner_id", "network_interface_id", "origin", "route_table_id", "state",
+    "id",
+    "instance_id",
+    "instance_owner_id",
+    "network_interface_id",
+    "origin",
+    "route_table_id",
+    "state",
 ];
 
 fn route() -> Value {
@@ -148,27 +166,72 @@ fn route() -> Value {
 /// The plan of `python3 tests/data/plan/gen.py bench N`.
 fn bench_plan(n: usize) -> String {
     let (half, nats) = (n / 2, n / 20);
-    let mut p = Plan { changes: vec![], config: vec![] };
-    p.config("aws_vpc", "this", json!({"cidr_block": konst(json!("10.0.0.0/8"))}), None);
-    p.resource("aws_vpc", "this", None, json!({
-        "assign_generated_ipv6_cidr_block": false, "cidr_block": "10.0.0.0/8",
-        "enable_dns_hostnames": true, "enable_dns_support": true,
-        "enable_network_address_usage_metrics": false, "instance_tenancy": "default",
-        "ipv4_ipam_pool_id": null, "ipv4_netmask_length": null, "ipv6_ipam_pool_id": null,
-        "ipv6_netmask_length": null, "tags": tags("bench"), "tags_all": tags("bench"),
-    }), &["arn", "default_network_acl_id", "default_route_table_id", "default_security_group_id",
-          "dhcp_options_id", "id", "ipv6_association_id", "ipv6_cidr_block",
-          "ipv6_cidr_block_network_border_group", "main_route_table_id", "owner_id"]);
-    p.config("aws_internet_gateway", "this", json!({"vpc_id": refs(&["aws_vpc.this.id"])}), None);
-    p.resource("aws_internet_gateway", "this", None, json!({"tags": null}), &["id", "vpc_id"]);
-    p.config("aws_route_table", "public", json!({"vpc_id": refs(&["aws_vpc.this.id"])}), None);
+    let mut p = Plan {
+        changes: vec![],
+        config: vec![],
+    };
+    p.config(
+        "aws_vpc",
+        "this",
+        json!({"cidr_block": konst(json!("10.0.0.0/8"))}),
+        None,
+    );
+    p.resource(
+        "aws_vpc",
+        "this",
+        None,
+        json!({
+            "assign_generated_ipv6_cidr_block": false, "cidr_block": "10.0.0.0/8",
+            "enable_dns_hostnames": true, "enable_dns_support": true,
+            "enable_network_address_usage_metrics": false, "instance_tenancy": "default",
+            "ipv4_ipam_pool_id": null, "ipv4_netmask_length": null, "ipv6_ipam_pool_id": null,
+            "ipv6_netmask_length": null, "tags": tags("bench"), "tags_all": tags("bench"),
+        }),
+        &[
+            "arn",
+            "default_network_acl_id",
+            "default_route_table_id",
+            "default_security_group_id",
+            "dhcp_options_id",
+            "id",
+            "ipv6_association_id",
+            "ipv6_cidr_block",
+            "ipv6_cidr_block_network_border_group",
+            "main_route_table_id",
+            "owner_id",
+        ],
+    );
+    p.config(
+        "aws_internet_gateway",
+        "this",
+        json!({"vpc_id": refs(&["aws_vpc.this.id"])}),
+        None,
+    );
+    p.resource(
+        "aws_internet_gateway",
+        "this",
+        None,
+        json!({"tags": null}),
+        &["id", "vpc_id"],
+    );
+    p.config(
+        "aws_route_table",
+        "public",
+        json!({"vpc_id": refs(&["aws_vpc.this.id"])}),
+        None,
+    );
     p.resource("aws_route_table", "public", None,
                json!({"propagating_vgws": null, "tags": tags("public"), "tags_all": tags("public"), "timeouts": null}),
                RT_UNKNOWN);
-    p.config("aws_route", "igw", json!({
+    p.config(
+        "aws_route",
+        "igw",
+        json!({
         "route_table_id": refs(&["aws_route_table.public.id"]),
         "gateway_id": refs(&["aws_internet_gateway.this.id"]),
-        "destination_cidr_block": konst(json!("0.0.0.0/0"))}), None);
+        "destination_cidr_block": konst(json!("0.0.0.0/0"))}),
+        None,
+    );
     let mut u = ROUTE_UNKNOWN.to_vec();
     u.push("gateway_id");
     p.resource("aws_route", "igw", None, route(), &u);
@@ -176,50 +239,101 @@ fn bench_plan(n: usize) -> String {
         ("public", refs(&["aws_route_table.public.id"])),
         ("private", refs(&["aws_route_table.private", "count.index"])),
     ] {
-        p.config("aws_subnet", kind,
-                 json!({"vpc_id": refs(&["aws_vpc.this.id"]), "cidr_block": refs(&["count.index"])}),
-                 Some(half as u64));
-        p.config("aws_route_table_association", kind, json!({
+        p.config(
+            "aws_subnet",
+            kind,
+            json!({"vpc_id": refs(&["aws_vpc.this.id"]), "cidr_block": refs(&["count.index"])}),
+            Some(half as u64),
+        );
+        p.config(
+            "aws_route_table_association",
+            kind,
+            json!({
             "route_table_id": table,
-            "subnet_id": refs(&[&format!("aws_subnet.{kind}"), "count.index"])}), Some(half as u64));
+            "subnet_id": refs(&[&format!("aws_subnet.{kind}"), "count.index"])}),
+            Some(half as u64),
+        );
         for i in 0..half {
             let k = i + if kind == "private" { half } else { 0 };
             let az = format!("{REGION}{}", ["a", "b", "c"][i % 3]);
-            p.resource("aws_subnet", kind, Some(i),
-                       subnet(&format!("10.{}.{}.0/24", k / 256, k % 256), &az, &format!("{kind}-{i}")),
-                       SUBNET_UNKNOWN);
-            p.resource("aws_route_table_association", kind, Some(i), json!({"gateway_id": null}),
-                       &["id", "route_table_id", "subnet_id"]);
+            p.resource(
+                "aws_subnet",
+                kind,
+                Some(i),
+                subnet(
+                    &format!("10.{}.{}.0/24", k / 256, k % 256),
+                    &az,
+                    &format!("{kind}-{i}"),
+                ),
+                SUBNET_UNKNOWN,
+            );
+            p.resource(
+                "aws_route_table_association",
+                kind,
+                Some(i),
+                json!({"gateway_id": null}),
+                &["id", "route_table_id", "subnet_id"],
+            );
         }
     }
-    p.config("aws_nat_gateway", "this", json!({"subnet_id": refs(&["aws_subnet.public", "count.index"])}),
-             Some(nats as u64));
-    p.config("aws_route_table", "private", json!({"vpc_id": refs(&["aws_vpc.this.id"])}), Some(nats as u64));
-    p.config("aws_route", "nat", json!({
+    p.config(
+        "aws_nat_gateway",
+        "this",
+        json!({"subnet_id": refs(&["aws_subnet.public", "count.index"])}),
+        Some(nats as u64),
+    );
+    p.config(
+        "aws_route_table",
+        "private",
+        json!({"vpc_id": refs(&["aws_vpc.this.id"])}),
+        Some(nats as u64),
+    );
+    p.config(
+        "aws_route",
+        "nat",
+        json!({
         "route_table_id": refs(&["aws_route_table.private", "count.index"]),
         "nat_gateway_id": refs(&["aws_nat_gateway.this", "count.index"]),
-        "destination_cidr_block": konst(json!("0.0.0.0/0"))}), Some(nats as u64));
+        "destination_cidr_block": konst(json!("0.0.0.0/0"))}),
+        Some(nats as u64),
+    );
     let mut u = ROUTE_UNKNOWN.to_vec();
     u.push("nat_gateway_id");
     for j in 0..nats {
-        p.resource("aws_nat_gateway", "this", Some(j), json!({"connectivity_type": "public"}), &["id", "subnet_id"]);
+        p.resource(
+            "aws_nat_gateway",
+            "this",
+            Some(j),
+            json!({"connectivity_type": "public"}),
+            &["id", "subnet_id"],
+        );
         let name = format!("private-{j}");
         p.resource("aws_route_table", "private", Some(j),
                    json!({"propagating_vgws": null, "tags": tags(&name), "tags_all": tags(&name), "timeouts": null}),
                    RT_UNKNOWN);
         p.resource("aws_route", "nat", Some(j), route(), &u);
     }
-    p.config("aws_security_group", "runner", json!({
+    p.config(
+        "aws_security_group",
+        "runner",
+        json!({
         "name": konst(json!("runner")), "vpc_id": refs(&["aws_vpc.this.id"]),
         "egress": [{"cidr_blocks": konst(json!(["0.0.0.0/0"])), "from_port": konst(json!(443)),
-                    "protocol": konst(json!("tcp")), "to_port": konst(json!(443))}]}), None);
-    p.resource("aws_security_group", "runner", None, json!({
+                    "protocol": konst(json!("tcp")), "to_port": konst(json!(443))}]}),
+        None,
+    );
+    p.resource(
+        "aws_security_group",
+        "runner",
+        None,
+        json!({
         "description": "Managed by Terraform", "name": "runner", "revoke_rules_on_delete": false,
         "tags": tags("runner"), "tags_all": tags("runner"), "timeouts": null, "ingress": [],
         "egress": [{"cidr_blocks": ["0.0.0.0/0"], "description": "", "from_port": 443,
                     "ipv6_cidr_blocks": [], "prefix_list_ids": [], "protocol": "tcp",
                     "security_groups": [], "self": false, "to_port": 443}]}),
-        &["arn", "id", "name_prefix", "owner_id", "vpc_id"]);
+        &["arn", "id", "name_prefix", "owner_id", "vpc_id"],
+    );
     p.document()
 }
 
@@ -238,7 +352,9 @@ fn plan(c: &mut Criterion<ThreadCpu>) {
     let mut g = c.benchmark_group("plan_1000_subnets");
     g.sample_size(20);
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("parse", |b| b.iter(|| vpc::parse(black_box(&docs)).expect("parses")));
+    g.bench_function("parse", |b| {
+        b.iter(|| vpc::parse(black_box(&docs)).expect("parses"))
+    });
     g.bench_function("evaluate", |b| {
         b.iter(|| vpc::evaluate(black_box(&input), &options).expect("evaluates"))
     });

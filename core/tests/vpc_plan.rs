@@ -11,9 +11,20 @@ use netready_core::vpc::{InputError, parse};
 use serde_json::{Value, json};
 
 /// A resource change creating `address` (`type.name[index]` in `module`).
-fn create(module: &str, t: &str, name: &str, index: Option<u64>, after: Value, unknown: &[&str]) -> Value {
+fn create(
+    module: &str,
+    t: &str,
+    name: &str,
+    index: Option<u64>,
+    after: Value,
+    unknown: &[&str],
+) -> Value {
     let key = index.map(|i| format!("[{i}]")).unwrap_or_default();
-    let prefix = if module.is_empty() { String::new() } else { format!("{module}.") };
+    let prefix = if module.is_empty() {
+        String::new()
+    } else {
+        format!("{module}.")
+    };
     let mut u = serde_json::Map::new();
     for k in unknown {
         u.insert((*k).to_owned(), Value::Bool(true));
@@ -49,10 +60,21 @@ fn model(docs: &[(&str, &str)]) -> VpcInput {
 }
 
 fn vpc(name: &str) -> Value {
-    create("", "aws_vpc", name, None,
-           json!({"cidr_block": "10.9.0.0/16", "enable_dns_support": true, "enable_dns_hostnames": true,
+    create(
+        "",
+        "aws_vpc",
+        name,
+        None,
+        json!({"cidr_block": "10.9.0.0/16", "enable_dns_support": true, "enable_dns_hostnames": true,
                   "assign_generated_ipv6_cidr_block": false}),
-           &["id", "default_route_table_id", "default_network_acl_id", "default_security_group_id", "ipv6_cidr_block"])
+        &[
+            "id",
+            "default_route_table_id",
+            "default_network_acl_id",
+            "default_security_group_id",
+            "ipv6_cidr_block",
+        ],
+    )
 }
 
 #[test]
@@ -69,19 +91,30 @@ fn a_new_vpc_comes_with_awss_defaults() {
     assert_eq!(rt.routes.len(), 1, "the local route");
     let acl = &m.network_acls.items[0];
     assert!(acl.is_default);
-    assert!(acl.entries.iter().any(|e| e.rule_number == 100 && e.action == RuleAction::Allow && e.direction == Direction::Egress));
+    assert!(acl.entries.iter().any(|e| e.rule_number == 100
+        && e.action == RuleAction::Allow
+        && e.direction == Direction::Egress));
     let sg = &m.security_groups.items[0];
     assert_eq!(sg.name, "default");
     assert_eq!(sg.egress.len(), 1);
     assert_eq!(sg.ingress[0].group_ids, vec![sg.id.clone()]);
-    let dns = m.dns_attributes.get("aws_vpc.main").expect("the plan's DNS attributes");
+    let dns = m
+        .dns_attributes
+        .get("aws_vpc.main")
+        .expect("the plan's DNS attributes");
     assert!(dns.dns_support.is_some() && dns.dns_hostnames.is_some());
 }
 
 #[test]
 fn a_security_group_without_egress_blocks_has_no_egress_until_a_rule_adds_one() {
-    let group = create("", "aws_security_group", "runner", None,
-                       json!({"name": "runner", "ingress": []}), &["id", "egress", "vpc_id"]);
+    let group = create(
+        "",
+        "aws_security_group",
+        "runner",
+        None,
+        json!({"name": "runner", "ingress": []}),
+        &["id", "egress", "vpc_id"],
+    );
     let config = json!({"root_module": {"resources": [
         {"address": "aws_security_group.runner", "mode": "managed", "type": "aws_security_group", "name": "runner",
          "expressions": {"vpc_id": refs(&["aws_vpc.main.id", "aws_vpc.main"])}},
@@ -91,16 +124,37 @@ fn a_security_group_without_egress_blocks_has_no_egress_until_a_rule_adds_one() 
     ]}});
     let text = plan(vec![vpc("main"), group.clone()], config.clone());
     let m = model(&[("plan.json", &text)]);
-    let sg = m.security_groups.items.iter().find(|g| g.id == "aws_security_group.runner").unwrap();
+    let sg = m
+        .security_groups
+        .items
+        .iter()
+        .find(|g| g.id == "aws_security_group.runner")
+        .unwrap();
     assert!(sg.egress.is_empty());
     assert_eq!(sg.vpc_id.as_deref(), Some("aws_vpc.main"));
-    assert_eq!(m.plan_addresses, vec![("aws_security_group.runner".to_owned(), "aws_security_group.runner".to_owned())]);
-    let rule = create("", "aws_vpc_security_group_egress_rule", "https", None,
-                      json!({"ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0"}),
-                      &["id", "security_group_id"]);
+    assert_eq!(
+        m.plan_addresses,
+        vec![(
+            "aws_security_group.runner".to_owned(),
+            "aws_security_group.runner".to_owned()
+        )]
+    );
+    let rule = create(
+        "",
+        "aws_vpc_security_group_egress_rule",
+        "https",
+        None,
+        json!({"ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0"}),
+        &["id", "security_group_id"],
+    );
     let text = plan(vec![vpc("main"), group, rule], config);
     let m = model(&[("plan.json", &text)]);
-    let sg = m.security_groups.items.iter().find(|g| g.id == "aws_security_group.runner").unwrap();
+    let sg = m
+        .security_groups
+        .items
+        .iter()
+        .find(|g| g.id == "aws_security_group.runner")
+        .unwrap();
     assert_eq!(sg.egress.len(), 1);
     assert_eq!(sg.egress[0].protocol, Protocol::Tcp);
     assert_eq!((sg.egress[0].ports.from, sg.egress[0].ports.to), (443, 443));
@@ -111,12 +165,30 @@ fn references_follow_module_inputs_and_outputs() {
     // module.net builds the VPC; module.endpoints gets its id as an input.
     // Another VPC elsewhere: a guess by type would have to pick (and say so).
     let changes = vec![
-        create("", "aws_vpc", "other", None, json!({"cidr_block": "10.7.0.0/16"}), &["id"]),
-        create("module.net", "aws_vpc", "this", Some(0),
-               json!({"cidr_block": "10.8.0.0/16"}), &["id"]),
-        create("module.endpoints", "aws_vpc_endpoint", "s3", None,
-               json!({"service_name": "com.amazonaws.eu-west-1.s3", "vpc_endpoint_type": "Gateway"}),
-               &["id", "vpc_id"]),
+        create(
+            "",
+            "aws_vpc",
+            "other",
+            None,
+            json!({"cidr_block": "10.7.0.0/16"}),
+            &["id"],
+        ),
+        create(
+            "module.net",
+            "aws_vpc",
+            "this",
+            Some(0),
+            json!({"cidr_block": "10.8.0.0/16"}),
+            &["id"],
+        ),
+        create(
+            "module.endpoints",
+            "aws_vpc_endpoint",
+            "s3",
+            None,
+            json!({"service_name": "com.amazonaws.eu-west-1.s3", "vpc_endpoint_type": "Gateway"}),
+            &["id", "vpc_id"],
+        ),
     ];
     let config = json!({"root_module": {"module_calls": {
         "net": {"source": "./net", "module": {
@@ -136,8 +208,14 @@ fn references_follow_module_inputs_and_outputs() {
 
 #[test]
 fn a_cidr_known_only_after_apply_is_a_note_naming_it() {
-    let subnet = create("", "aws_subnet", "a", None,
-                        json!({"availability_zone": "eu-west-1a"}), &["id", "cidr_block", "vpc_id"]);
+    let subnet = create(
+        "",
+        "aws_subnet",
+        "a",
+        None,
+        json!({"availability_zone": "eu-west-1a"}),
+        &["id", "cidr_block", "vpc_id"],
+    );
     let config = json!({"root_module": {"resources": [
         {"address": "aws_subnet.a", "mode": "managed", "type": "aws_subnet", "name": "a",
          "expressions": {"vpc_id": refs(&["aws_vpc.main.id", "aws_vpc.main"]),
@@ -145,10 +223,20 @@ fn a_cidr_known_only_after_apply_is_a_note_naming_it() {
     ]}});
     let m = model(&[("plan.json", &plan(vec![vpc("main"), subnet], config))]);
     let n = &m.plan_notes[0];
-    assert_eq!((n.address.as_str(), n.attribute.as_str(), n.resource.as_str()), ("aws_subnet.a", "cidr_block", "aws_subnet.a"));
+    assert_eq!(
+        (
+            n.address.as_str(),
+            n.attribute.as_str(),
+            n.resource.as_str()
+        ),
+        ("aws_subnet.a", "cidr_block", "aws_subnet.a")
+    );
     assert_eq!(n.kind, PlanNoteKind::UnknownUntilApply);
     // A stand-in inside the VPC, so the rest of the evaluation runs.
-    assert_eq!(m.subnets.items[0].cidr, Some("10.9.0.0/16".parse().unwrap()));
+    assert_eq!(
+        m.subnets.items[0].cidr,
+        Some("10.9.0.0/16".parse().unwrap())
+    );
 }
 
 #[test]
@@ -160,7 +248,10 @@ fn a_planned_delete_removes_the_described_resource() {
     });
     let text = plan(vec![delete], json!({}));
     // The plan applies on top whichever order the files come in.
-    for docs in [[("nat.json", described), ("plan.json", &text)], [("plan.json", &text), ("nat.json", described)]] {
+    for docs in [
+        [("nat.json", described), ("plan.json", &text)],
+        [("plan.json", &text), ("nat.json", described)],
+    ] {
         let m = model(&docs);
         assert!(m.nat_gateways.given);
         assert!(m.nat_gateways.items.is_empty());
@@ -169,14 +260,27 @@ fn a_planned_delete_removes_the_described_resource() {
 
 #[test]
 fn format_versions_from_0_1_to_1_x() {
-    for (v, ok) in [("0.1", true), ("0.2", true), ("1.0", true), ("1.2", true), ("1.10", true),
-                    ("2.0", false), ("0.0", false), ("1", false), ("1.2.3", false), ("one", false)] {
+    for (v, ok) in [
+        ("0.1", true),
+        ("0.2", true),
+        ("1.0", true),
+        ("1.2", true),
+        ("1.10", true),
+        ("2.0", false),
+        ("0.0", false),
+        ("1", false),
+        ("1.2.3", false),
+        ("one", false),
+    ] {
         let text = json!({"format_version": v, "resource_changes": []}).to_string();
         match parse(&[("plan.json", &text)]) {
             Ok(_) => assert!(ok, "{v} accepted"),
             Err(InputError::Shape { document, path, .. }) => {
                 assert!(!ok, "{v} refused");
-                assert_eq!((document.as_str(), path.as_str()), ("plan.json", "format_version"));
+                assert_eq!(
+                    (document.as_str(), path.as_str()),
+                    ("plan.json", "format_version")
+                );
             }
             Err(e) => panic!("{v}: {e}"),
         }

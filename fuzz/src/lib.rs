@@ -859,7 +859,10 @@ pub fn plan_parse(data: &[u8]) {
         Err(e) => {
             let msg = e.to_string();
             if let InputError::Json { document, .. } | InputError::Shape { document, .. } = &e {
-                assert!(names.contains(document), "error names an unknown document: {msg}");
+                assert!(
+                    names.contains(document),
+                    "error names an unknown document: {msg}"
+                );
                 assert!(msg.starts_with(document.as_str()), "{msg}");
             }
             return;
@@ -868,7 +871,11 @@ pub fn plan_parse(data: &[u8]) {
     if let Some(plan) = docs.first() {
         let mut twice = docs.clone();
         twice.push(*plan);
-        assert_eq!(vpc::parse(&twice).as_ref(), Ok(&input), "the plan applied twice");
+        assert_eq!(
+            vpc::parse(&twice).as_ref(),
+            Ok(&input),
+            "the plan applied twice"
+        );
     }
     for (address, id) in &input.plan_addresses {
         assert!(
@@ -887,7 +894,10 @@ pub fn plan_parse(data: &[u8]) {
     if let Ok(report) = vpc::evaluate(&input, &options) {
         check_validate_report(&report, &input, &options);
     }
-    let by_address = input.plan_addresses.iter().find(|(_, id)| input.subnets.items.iter().any(|s| s.id == *id));
+    let by_address = input
+        .plan_addresses
+        .iter()
+        .find(|(_, id)| input.subnets.items.iter().any(|s| s.id == *id));
     if let Some((address, id)) = by_address {
         let options = ValidateOptions {
             subnets: vec![address.clone()],

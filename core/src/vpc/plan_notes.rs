@@ -19,8 +19,8 @@
 //! Not done here: reading the plan, or deciding any verdict (the
 //! evaluation does, on the model with placeholders).
 
-use super::model::{PlanNote, PlanNoteKind, VpcInput};
 use super::ValidateOptions;
+use super::model::{PlanNote, PlanNoteKind, VpcInput};
 use crate::report::{Finding, FindingCode, Reachability, Report, Severity, Status};
 use crate::rules::{combine_statuses, overall_status};
 use alloc::borrow::Cow;
@@ -29,7 +29,10 @@ use alloc::vec::Vec;
 
 /// `options` with every subnet and security group given as a plan's
 /// resource address replaced by its id in the model.
-pub(super) fn with_ids<'o>(input: &VpcInput, options: &'o ValidateOptions) -> Cow<'o, ValidateOptions> {
+pub(super) fn with_ids<'o>(
+    input: &VpcInput,
+    options: &'o ValidateOptions,
+) -> Cow<'o, ValidateOptions> {
     if input.plan_addresses.is_empty() {
         return Cow::Borrowed(options);
     }
@@ -88,8 +91,16 @@ pub(super) fn settle(input: &VpcInput, options: &ValidateOptions, report: &mut R
                 let subnet = input.subnets.items.iter().find(|x| x.id == s.subnet_id);
                 let own = s.subnet_id == r || subnet.is_some_and(|x| x.vpc_id == r);
                 let around = own
-                    || input.route_tables.items.iter().any(|t| t.id == r && t.subnet_ids.contains(&s.subnet_id))
-                    || input.network_acls.items.iter().any(|a| a.id == r && a.subnet_ids.contains(&s.subnet_id));
+                    || input
+                        .route_tables
+                        .items
+                        .iter()
+                        .any(|t| t.id == r && t.subnet_ids.contains(&s.subnet_id))
+                    || input
+                        .network_acls
+                        .items
+                        .iter()
+                        .any(|a| a.id == r && a.subnet_ids.contains(&s.subnet_id));
                 let mut changed = false;
                 for e in &mut s.endpoints {
                     let explained = e.findings.iter().any(|x| x.resource == r);

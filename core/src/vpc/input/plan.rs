@@ -68,13 +68,23 @@ use alloc::vec::Vec;
 /// CLI output: `format_version` beside one of the plan's or state's members.
 pub(super) fn is_plan(top: Value<'_>) -> bool {
     top.get("format_version").is_some()
-        && ["terraform_version", "resource_changes", "planned_values", "prior_state", "values"]
-            .iter()
-            .any(|k| top.get(k).is_some())
+        && [
+            "terraform_version",
+            "resource_changes",
+            "planned_values",
+            "prior_state",
+            "values",
+        ]
+        .iter()
+        .any(|k| top.get(k).is_some())
 }
 
 /// Reads the plan `top` (named `name` in errors) on top of `input`.
-pub(super) fn apply(name: &str, top: Value<'_>, input: &mut VpcInput) -> Result<(), super::InputError> {
+pub(super) fn apply(
+    name: &str,
+    top: Value<'_>,
+    input: &mut VpcInput,
+) -> Result<(), super::InputError> {
     read_plan(&Doc { name }, top, input).map_err(|e| *e.0)
 }
 
@@ -243,7 +253,10 @@ impl<'t> Obj<'t> {
             None => None,
         };
         Obj {
-            after: self.after.and_then(|a| a.get(key)).filter(|v| v.val() != Val::Null),
+            after: self
+                .after
+                .and_then(|a| a.get(key))
+                .filter(|v| v.val() != Val::Null),
             unk,
             cfg: self.cfg.and_then(|c| c.get(key)),
         }
@@ -384,7 +397,11 @@ fn key_text(doc: &Doc<'_>, v: Option<Value<'_>>, p: &P<'_>) -> R<Option<String>>
         None | Some(Val::Null) => Ok(None),
         Some(Val::Num(n)) => match json::as_i64(n) {
             Some(i) if i >= 0 => Ok(Some(format!("[{i}]"))),
-            _ => Err(doc.shape(p, "a count index (a whole number) or a for_each key (a string)", "another number")),
+            _ => Err(doc.shape(
+                p,
+                "a count index (a whole number) or a for_each key (a string)",
+                "another number",
+            )),
         },
         Some(Val::Str(s)) => Ok(Some(format!("[\"{}\"]", s.escape_default()))),
         Some(other) => Err(doc.shape(
@@ -430,7 +447,8 @@ fn instances<'t>(doc: &Doc<'_>, top: Value<'t>) -> R<Vec<Inst<'t>>> {
         let ap = P::Field(&cp, "actions");
         let mut actions = (false, false, false, false);
         for (k, a) in doc.opt_arr(change, "actions", &cp)?.enumerate() {
-            const ACTIONS: &str = "one of \"no-op\", \"create\", \"read\", \"update\", \"delete\", \"forget\"";
+            const ACTIONS: &str =
+                "one of \"no-op\", \"create\", \"read\", \"update\", \"delete\", \"forget\"";
             let s = doc.string(Some(a.val()), ACTIONS, &P::Index(&ap, k))?;
             match s {
                 "create" => actions.0 = true,
@@ -456,7 +474,11 @@ fn instances<'t>(doc: &Doc<'_>, top: Value<'t>) -> R<Vec<Inst<'t>>> {
         };
         let pick = |k: &str| change.get(k).filter(|v| v.val() != Val::Null);
         let (before, after, unknown) = (pick("before"), pick("after"), pick("after_unknown"));
-        for (v, k) in [(before, "before"), (after, "after"), (unknown, "after_unknown")] {
+        for (v, k) in [
+            (before, "before"),
+            (after, "after"),
+            (unknown, "after_unknown"),
+        ] {
             if let Some(v) = v {
                 let vp = P::Field(&cp, k);
                 doc.obj(doc.shallow(v, &vp)?, &vp)?;
@@ -486,21 +508,33 @@ fn instances<'t>(doc: &Doc<'_>, top: Value<'t>) -> R<Vec<Inst<'t>>> {
             key,
             action,
             before,
-            after: if action == Action::Delete { None } else { after },
+            after: if action == Action::Delete {
+                None
+            } else {
+                after
+            },
             unknown,
             id,
         });
     }
     // Then the values representations: what resource_changes did not list.
-    for (outer, inner) in [("prior_state", "values"), ("planned_values", ""), ("values", "")] {
-        let Some(mut v) = top.get(outer) else { continue };
+    for (outer, inner) in [
+        ("prior_state", "values"),
+        ("planned_values", ""),
+        ("values", ""),
+    ] {
+        let Some(mut v) = top.get(outer) else {
+            continue;
+        };
         let mut path = String::from(outer);
         if !inner.is_empty() {
             let Some(w) = v.get(inner) else { continue };
             v = w;
             path = format!("{outer}.{inner}");
         }
-        let Some(root) = v.get("root_module") else { continue };
+        let Some(root) = v.get("root_module") else {
+            continue;
+        };
         let mut stack: Vec<(Value<'t>, String)> = vec![(root, format!("{path}.root_module"))];
         while let Some((m, mp)) = stack.pop() {
             let here = P::Field(&P::Root, &mp);
@@ -643,10 +677,15 @@ impl<'t> Plan<'_, '_, 't> {
         let fe = self.resource_config(inst)?.get("for_each_expression")?;
         for r in fe.get("references")?.items() {
             let Val::Str(r) = r.val() else { continue };
-            let Some((base, None, None)) = split_reference(r) else { continue };
+            let Some((base, None, None)) = split_reference(r) else {
+                continue;
+            };
             if base.starts_with("aws_") {
                 let full = join(inst.module, base);
-                return self.by_address.get(&format!("{full}{key}")).and_then(|i| self.inst(i));
+                return self
+                    .by_address
+                    .get(&format!("{full}{key}"))
+                    .and_then(|i| self.inst(i));
             }
         }
         None
@@ -680,14 +719,20 @@ impl<'t> Plan<'_, '_, 't> {
         let mut tried: Vec<&str> = Vec::new();
         for r in refs.items() {
             let Val::Str(r) = r.val() else { continue };
-            let Some((base, rkey, attr)) = split_reference(r) else { continue };
+            let Some((base, rkey, attr)) = split_reference(r) else {
+                continue;
+            };
             let head = base.split('.').next().unwrap_or(base);
             match head {
                 "var" => {
                     let name = base.get(4..).unwrap_or_default();
                     let (parent, _) = parent_module(module)?;
                     let call = self.calls.get(&module_path(module))?;
-                    let e = self.call_vals.get(call as usize)?.get("expressions")?.get(name)?;
+                    let e = self
+                        .call_vals
+                        .get(call as usize)?
+                        .get("expressions")?
+                        .get(name)?;
                     if let Some(l) = self.resolve(parent, None, e, hops + 1) {
                         return Some(l);
                     }
@@ -715,16 +760,29 @@ impl<'t> Plan<'_, '_, 't> {
                     tried.push(base);
                     let full = join(module, base);
                     if let Some(k) = rkey {
-                        if let Some(t) = self.by_address.get(&format!("{full}{k}")).and_then(|i| self.inst(i)) {
-                            return Some(Link { id: self.id_attr(t, attr), guessed: None });
+                        if let Some(t) = self
+                            .by_address
+                            .get(&format!("{full}{k}"))
+                            .and_then(|i| self.inst(i))
+                        {
+                            return Some(Link {
+                                id: self.id_attr(t, attr),
+                                guessed: None,
+                            });
                         }
                         continue;
                     }
                     if let Some(t) = self.by_address.get(&full).and_then(|i| self.inst(i)) {
-                        return Some(Link { id: self.id_attr(t, attr), guessed: None });
+                        return Some(Link {
+                            id: self.id_attr(t, attr),
+                            guessed: None,
+                        });
                     }
                     let same = key.and_then(|k| self.by_address.get(&format!("{full}{k}")));
-                    if let Some(t) = same.or_else(|| self.by_base.get(&full)).and_then(|i| self.inst(i)) {
+                    if let Some(t) = same
+                        .or_else(|| self.by_base.get(&full))
+                        .and_then(|i| self.inst(i))
+                    {
                         return Some(Link {
                             id: self.id_attr(t, attr),
                             guessed: Some(t.address.to_owned()),
@@ -743,16 +801,25 @@ impl<'t> Plan<'_, '_, 't> {
     fn by_field_type(&self, inst: &Inst<'t>, field: &str) -> Option<Link> {
         let (_, t) = TYPE_OF_FIELD.iter().find(|(f, _)| *f == field)?;
         for scope in [module_path(inst.module), String::new()] {
-            let Some(g) = self.by_type.get(&format!("{scope}\0{t}")) else { continue };
+            let Some(g) = self.by_type.get(&format!("{scope}\0{t}")) else {
+                continue;
+            };
             let members = self.groups.get(g as usize)?;
             let alive: Vec<&Inst<'t>> = members
                 .iter()
                 .filter_map(|&i| self.inst(i))
-                .filter(|m| m.action != Action::Delete && (scope.is_empty() || m.module == inst.module))
+                .filter(|m| {
+                    m.action != Action::Delete && (scope.is_empty() || m.module == inst.module)
+                })
                 .collect();
             match alive.as_slice() {
                 [] => continue,
-                [only] => return Some(Link { id: only.id.clone(), guessed: None }),
+                [only] => {
+                    return Some(Link {
+                        id: only.id.clone(),
+                        guessed: None,
+                    });
+                }
                 many => {
                     let same = inst
                         .key
@@ -792,15 +859,20 @@ impl<'t> Plan<'_, '_, 't> {
     /// The id a reference-valued field known only after apply names.
     fn link(&mut self, inst: &Inst<'t>, o: Obj<'t>, field: &str, noted: &str) -> String {
         let each = o.cfg.filter(|e| {
-            e.get("references")
-                .is_some_and(|r| r.items().any(|x| matches!(x.val(), Val::Str(s) if s.starts_with("each.value"))))
+            e.get("references").is_some_and(|r| {
+                r.items()
+                    .any(|x| matches!(x.val(), Val::Str(s) if s.starts_with("each.value")))
+            })
         });
         let each_value = each.and_then(|_| self.each_value(inst)).map(|t| Link {
             id: t.id.clone(),
             guessed: None,
         });
         let found = each_value
-            .or_else(|| o.cfg.and_then(|e| self.resolve(inst.module, inst.key.as_deref(), e, 0)))
+            .or_else(|| {
+                o.cfg
+                    .and_then(|e| self.resolve(inst.module, inst.key.as_deref(), e, 0))
+            })
             .or_else(|| self.by_field_type(inst, field));
         match found {
             Some(l) => {
@@ -839,23 +911,38 @@ impl<'t> Plan<'_, '_, 't> {
         match o.field(key).known().map(Value::val) {
             None | Some(Val::Null) => Ok(None),
             Some(Val::Bool(b)) => Ok(Some(b)),
-            Some(other) => Err(self.doc.shape(&P::Field(p, key), "true or false", other.kind())),
+            Some(other) => Err(self
+                .doc
+                .shape(&P::Field(p, key), "true or false", other.kind())),
         }
     }
 
     fn int(&self, o: Obj<'t>, key: &str, p: &P<'_>) -> R<Option<i64>> {
         match o.field(key).known().map(Value::val) {
             None | Some(Val::Null) => Ok(None),
-            Some(Val::Num(n)) => json::as_i64(n)
-                .map(Some)
-                .ok_or_else(|| self.doc.shape(&P::Field(p, key), "an integer", "a fractional or huge number")),
-            Some(other) => Err(self.doc.shape(&P::Field(p, key), "an integer", other.kind())),
+            Some(Val::Num(n)) => json::as_i64(n).map(Some).ok_or_else(|| {
+                self.doc.shape(
+                    &P::Field(p, key),
+                    "an integer",
+                    "a fractional or huge number",
+                )
+            }),
+            Some(other) => Err(self
+                .doc
+                .shape(&P::Field(p, key), "an integer", other.kind())),
         }
     }
 
     /// A field holding one id: known, resolved through its references, or
     /// a placeholder with a note on `noted`.
-    fn id(&mut self, inst: &Inst<'t>, o: Obj<'t>, key: &str, p: &P<'_>, noted: &str) -> R<Option<String>> {
+    fn id(
+        &mut self,
+        inst: &Inst<'t>,
+        o: Obj<'t>,
+        key: &str,
+        p: &P<'_>,
+        noted: &str,
+    ) -> R<Option<String>> {
         if let Some(s) = self.text(o, key, p)? {
             return Ok(Some(s.to_owned()));
         }
@@ -868,7 +955,14 @@ impl<'t> Plan<'_, '_, 't> {
 
     /// A field holding a list of ids: the known ones, and those its
     /// references name when some are known only after apply.
-    fn ids(&mut self, inst: &Inst<'t>, o: Obj<'t>, key: &str, p: &P<'_>, noted: &str) -> R<Vec<String>> {
+    fn ids(
+        &mut self,
+        inst: &Inst<'t>,
+        o: Obj<'t>,
+        key: &str,
+        p: &P<'_>,
+        noted: &str,
+    ) -> R<Vec<String>> {
         let f = o.field(key);
         let fp = P::Field(p, key);
         let mut out: Vec<String> = Vec::new();
@@ -879,7 +973,13 @@ impl<'t> Plan<'_, '_, 't> {
                         match s.val() {
                             Val::Str(s) if !s.is_empty() => out.push(s.to_owned()),
                             Val::Str(_) | Val::Null => {}
-                            other => return Err(self.doc.shape(&P::Index(&fp, i), "a string", other.kind())),
+                            other => {
+                                return Err(self.doc.shape(
+                                    &P::Index(&fp, i),
+                                    "a string",
+                                    other.kind(),
+                                ));
+                            }
                         }
                     }
                 }
@@ -892,8 +992,13 @@ impl<'t> Plan<'_, '_, 't> {
             if let Some(refs) = f.cfg.and_then(|c| c.get("references")) {
                 for r in refs.items() {
                     let Val::Str(r) = r.val() else { continue };
-                    let Some((base, _, _)) = split_reference(r) else { continue };
-                    if !base.starts_with("aws_") && !base.starts_with("module.") && !base.starts_with("var.") {
+                    let Some((base, _, _)) = split_reference(r) else {
+                        continue;
+                    };
+                    if !base.starts_with("aws_")
+                        && !base.starts_with("module.")
+                        && !base.starts_with("var.")
+                    {
                         continue;
                     }
                     let every = if base.starts_with("aws_") && !r.contains('[') {
@@ -913,7 +1018,8 @@ impl<'t> Plan<'_, '_, 't> {
                     let found = if base.starts_with("aws_") {
                         self.resolve_one(inst, r)
                     } else {
-                        f.cfg.and_then(|e| self.resolve(inst.module, inst.key.as_deref(), e, 0))
+                        f.cfg
+                            .and_then(|e| self.resolve(inst.module, inst.key.as_deref(), e, 0))
                     };
                     if let Some(l) = found {
                         if let Some(target) = l.guessed {
@@ -967,12 +1073,21 @@ impl<'t> Plan<'_, '_, 't> {
             let full = join(inst.module, base);
             if let Some(k) = key {
                 let t = self.inst(self.by_address.get(&format!("{full}{k}"))?)?;
-                return Some(Link { id: self.id_attr(t, attr), guessed: None });
+                return Some(Link {
+                    id: self.id_attr(t, attr),
+                    guessed: None,
+                });
             }
             if let Some(t) = self.by_address.get(&full).and_then(|i| self.inst(i)) {
-                return Some(Link { id: self.id_attr(t, attr), guessed: None });
+                return Some(Link {
+                    id: self.id_attr(t, attr),
+                    guessed: None,
+                });
             }
-            let same = inst.key.as_deref().and_then(|k| self.by_address.get(&format!("{full}{k}")));
+            let same = inst
+                .key
+                .as_deref()
+                .and_then(|k| self.by_address.get(&format!("{full}{k}")));
             let t = self.inst(same.or_else(|| self.by_base.get(&full))?)?;
             return Some(Link {
                 id: self.id_attr(t, attr),
@@ -1016,7 +1131,9 @@ const ROUTE_TARGET_FIELDS: [&str; 12] = [
 /// Records that `address` is `id` in the model (once).
 fn address_of(input: &mut VpcInput, address: &str, id: &str) {
     if !input.plan_addresses.iter().any(|(a, _)| a == address) {
-        input.plan_addresses.push((address.to_owned(), id.to_owned()));
+        input
+            .plan_addresses
+            .push((address.to_owned(), id.to_owned()));
     }
 }
 
@@ -1080,7 +1197,11 @@ impl<'t> Plan<'_, '_, 't> {
     fn obj(&self, inst: &Inst<'t>, before: bool) -> (Obj<'t>, String) {
         if before {
             return (
-                Obj { after: inst.before, unk: None, cfg: None },
+                Obj {
+                    after: inst.before,
+                    unk: None,
+                    cfg: None,
+                },
                 format!("{}.before", inst.path),
             );
         }
@@ -1094,7 +1215,11 @@ impl<'t> Plan<'_, '_, 't> {
             .and_then(|c| c.get("expressions"));
         let _ = type_name;
         (
-            Obj { after: inst.after, unk: inst.unknown, cfg },
+            Obj {
+                after: inst.after,
+                unk: inst.unknown,
+                cfg,
+            },
             format!("{}.{}", inst.path, inst.after_key),
         )
     }
@@ -1103,12 +1228,21 @@ impl<'t> Plan<'_, '_, 't> {
     /// When the plan does not know them yet, the configuration's blocks.
     fn blocks(&self, o: Obj<'t>, key: &str, p: &P<'_>) -> R<Vec<Obj<'t>>> {
         let f = o.field(key);
-        let cfgs: Vec<Value<'t>> = f.cfg.filter(|c| c.val() == Val::Arr).map(|c| c.items().collect()).unwrap_or_default();
+        let cfgs: Vec<Value<'t>> = f
+            .cfg
+            .filter(|c| c.val() == Val::Arr)
+            .map(|c| c.items().collect())
+            .unwrap_or_default();
         let mut out = Vec::new();
         match f.after.map(Value::val) {
             Some(Val::Arr) => {
-                let after: Vec<Value<'t>> = f.after.map(|a| a.items().collect()).unwrap_or_default();
-                let unks: Vec<Value<'t>> = f.unk.filter(|u| u.val() == Val::Arr).map(|u| u.items().collect()).unwrap_or_default();
+                let after: Vec<Value<'t>> =
+                    f.after.map(|a| a.items().collect()).unwrap_or_default();
+                let unks: Vec<Value<'t>> = f
+                    .unk
+                    .filter(|u| u.val() == Val::Arr)
+                    .map(|u| u.items().collect())
+                    .unwrap_or_default();
                 let kp = P::Field(p, key);
                 for (i, a) in after.iter().enumerate() {
                     let a = self.doc.obj(*a, &P::Index(&kp, i))?;
@@ -1117,13 +1251,25 @@ impl<'t> Plan<'_, '_, 't> {
                         unk: unks.get(i).copied(),
                         // Sets have no order: the configuration's blocks line
                         // up only when there are as many.
-                        cfg: if cfgs.len() == after.len() { cfgs.get(i).copied() } else { None },
+                        cfg: if cfgs.len() == after.len() {
+                            cfgs.get(i).copied()
+                        } else {
+                            None
+                        },
                     });
                 }
             }
-            Some(other) => return Err(self.doc.shape(&P::Field(p, key), "an array of blocks", other.kind())),
+            Some(other) => {
+                return Err(self
+                    .doc
+                    .shape(&P::Field(p, key), "an array of blocks", other.kind()));
+            }
             None if f.unknown() || f.after.is_none() && o.after.is_none() => {
-                out.extend(cfgs.iter().map(|c| Obj { after: None, unk: None, cfg: Some(*c) }));
+                out.extend(cfgs.iter().map(|c| Obj {
+                    after: None,
+                    unk: None,
+                    cfg: Some(*c),
+                }));
             }
             None => {}
         }
@@ -1147,7 +1293,14 @@ impl<'t> Plan<'_, '_, 't> {
     }
 
     /// A list of CIDRs; unknown ones are left out with a note on `noted`.
-    fn cidrs(&mut self, inst: &Inst<'t>, o: Obj<'t>, key: &str, p: &P<'_>, noted: &str) -> R<Vec<Cidr>> {
+    fn cidrs(
+        &mut self,
+        inst: &Inst<'t>,
+        o: Obj<'t>,
+        key: &str,
+        p: &P<'_>,
+        noted: &str,
+    ) -> R<Vec<Cidr>> {
         let f = o.field(key);
         let fp = P::Field(p, key);
         let mut out = Vec::new();
@@ -1197,7 +1350,11 @@ impl<'t> Plan<'_, '_, 't> {
                 Some(n) if n < 0 => Ok(None),
                 None => Ok(None),
                 Some(n) => u16::try_from(n).map(Some).map_err(|_| {
-                    self.doc.shape(&P::Field(p, key), "a port from 0 to 65535", "a larger number")
+                    self.doc.shape(
+                        &P::Field(p, key),
+                        "a port from 0 to 65535",
+                        "a larger number",
+                    )
                 }),
             }
         };
@@ -1222,12 +1379,21 @@ impl<'t> Plan<'_, '_, 't> {
     /// A route of an inline `route` block or an `aws_route`; `None` without
     /// a destination, or when the destination is known only after apply
     /// (with a note on `table`).
-    fn route(&mut self, input: &VpcInput, inst: &Inst<'t>, o: Obj<'t>, p: &P<'_>, table: &str) -> R<Option<Route>> {
+    fn route(
+        &mut self,
+        input: &VpcInput,
+        inst: &Inst<'t>,
+        o: Obj<'t>,
+        p: &P<'_>,
+        table: &str,
+    ) -> R<Option<Route>> {
         let mut destination = None;
         for (v4, v6) in ROUTE_DESTINATIONS {
             for key in [v4, v6] {
                 match self.cidr(o, key, p)? {
-                    CidrVal::Known(c) => destination = destination.or(Some(RouteDestination::Cidr(c))),
+                    CidrVal::Known(c) => {
+                        destination = destination.or(Some(RouteDestination::Cidr(c)))
+                    }
                     CidrVal::Unknown => {
                         self.note(inst, table, key, PlanNoteKind::UnknownUntilApply);
                         return Ok(None);
@@ -1237,17 +1403,29 @@ impl<'t> Plan<'_, '_, 't> {
             }
         }
         if destination.is_none() {
-            destination = self.id(inst, o, "destination_prefix_list_id", p, table)?.map(RouteDestination::PrefixList);
+            destination = self
+                .id(inst, o, "destination_prefix_list_id", p, table)?
+                .map(RouteDestination::PrefixList);
         }
-        let Some(destination) = destination else { return Ok(None) };
+        let Some(destination) = destination else {
+            return Ok(None);
+        };
         let mut target = RouteTarget::Unknown;
         for field in ROUTE_TARGET_FIELDS {
-            let Some(t) = self.id(inst, o, field, p, table)? else { continue };
+            let Some(t) = self.id(inst, o, field, p, table)? else {
+                continue;
+            };
             let kind = self.type_of(input, &t);
             target = match field {
                 "gateway_id" if t == "local" => RouteTarget::Local,
-                "gateway_id" if t.starts_with("igw-") || kind == Some("aws_internet_gateway") => RouteTarget::InternetGateway(t),
-                "gateway_id" | "vpc_endpoint_id" if t.starts_with("vpce-") || kind == Some("aws_vpc_endpoint") => RouteTarget::VpcEndpoint(t),
+                "gateway_id" if t.starts_with("igw-") || kind == Some("aws_internet_gateway") => {
+                    RouteTarget::InternetGateway(t)
+                }
+                "gateway_id" | "vpc_endpoint_id"
+                    if t.starts_with("vpce-") || kind == Some("aws_vpc_endpoint") =>
+                {
+                    RouteTarget::VpcEndpoint(t)
+                }
                 "nat_gateway_id" => RouteTarget::NatGateway(t),
                 "egress_only_gateway_id" => RouteTarget::EgressOnlyInternetGateway(t),
                 _ => RouteTarget::Transit(t),
@@ -1264,7 +1442,14 @@ impl<'t> Plan<'_, '_, 't> {
 
     /// The rules of `aws_security_group` / `aws_default_security_group`
     /// blocks (`ingress`, `egress`).
-    fn sg_blocks(&mut self, inst: &Inst<'t>, o: Obj<'t>, key: &str, p: &P<'_>, group: &str) -> R<Vec<SgRule>> {
+    fn sg_blocks(
+        &mut self,
+        inst: &Inst<'t>,
+        o: Obj<'t>,
+        key: &str,
+        p: &P<'_>,
+        group: &str,
+    ) -> R<Vec<SgRule>> {
         let mut out = Vec::new();
         let kp = P::Field(p, key);
         for (i, b) in self.blocks(o, key, p)?.into_iter().enumerate() {
@@ -1275,7 +1460,14 @@ impl<'t> Plan<'_, '_, 't> {
     }
 
     /// One security group rule: a block, or an `aws_security_group_rule`.
-    fn sg_rule(&mut self, inst: &Inst<'t>, b: Obj<'t>, p: &P<'_>, group: &str, proto_key: &str) -> R<SgRule> {
+    fn sg_rule(
+        &mut self,
+        inst: &Inst<'t>,
+        b: Obj<'t>,
+        p: &P<'_>,
+        group: &str,
+        proto_key: &str,
+    ) -> R<SgRule> {
         let protocol = self.protocol(b, proto_key, p)?.unwrap_or(Protocol::All);
         let ports = self.ports(protocol, b, p)?;
         let mut cidrs = self.cidrs(inst, b, "cidr_blocks", p, group)?;
@@ -1306,13 +1498,29 @@ impl<'t> Plan<'_, '_, 't> {
     }
 
     /// The entries of `aws_network_acl` / `aws_default_network_acl` blocks.
-    fn acl_blocks(&mut self, inst: &Inst<'t>, o: Obj<'t>, p: &P<'_>, acl: &str) -> R<Vec<AclEntry>> {
+    fn acl_blocks(
+        &mut self,
+        inst: &Inst<'t>,
+        o: Obj<'t>,
+        p: &P<'_>,
+        acl: &str,
+    ) -> R<Vec<AclEntry>> {
         let mut out = Vec::new();
-        for (key, direction) in [("ingress", Direction::Ingress), ("egress", Direction::Egress)] {
+        for (key, direction) in [
+            ("ingress", Direction::Ingress),
+            ("egress", Direction::Egress),
+        ] {
             let kp = P::Field(p, key);
             for (i, b) in self.blocks(o, key, p)?.into_iter().enumerate() {
                 let bp = P::Index(&kp, i);
-                out.extend(self.acl_entry(inst, b, &bp, acl, Some(direction), ("rule_no", "action"))?);
+                out.extend(self.acl_entry(
+                    inst,
+                    b,
+                    &bp,
+                    acl,
+                    Some(direction),
+                    ("rule_no", "action"),
+                )?);
             }
         }
         Ok(out)
@@ -1332,13 +1540,23 @@ impl<'t> Plan<'_, '_, 't> {
         let rule_number = match self.int(b, number_key, p)? {
             Some(n) if (1..=32766).contains(&n) => n as u32,
             Some(_) => {
-                return Err(self.doc.shape(&P::Field(p, number_key), "a rule number from 1 to 32766", "a number outside it"));
+                return Err(self.doc.shape(
+                    &P::Field(p, number_key),
+                    "a rule number from 1 to 32766",
+                    "a number outside it",
+                ));
             }
             None if b.field(number_key).unknown() => {
                 self.note(inst, acl, number_key, PlanNoteKind::UnknownUntilApply);
                 return Ok(None);
             }
-            None => return Err(self.doc.shape(&P::Field(p, number_key), "an integer (the argument is required)", "nothing")),
+            None => {
+                return Err(self.doc.shape(
+                    &P::Field(p, number_key),
+                    "an integer (the argument is required)",
+                    "nothing",
+                ));
+            }
         };
         let direction = match direction {
             Some(d) => d,
@@ -1348,8 +1566,20 @@ impl<'t> Plan<'_, '_, 't> {
         let action = match self.text(b, action_key, p)? {
             Some(a) if a.eq_ignore_ascii_case("allow") => RuleAction::Allow,
             Some(a) if a.eq_ignore_ascii_case("deny") => RuleAction::Deny,
-            Some(_) => return Err(self.doc.shape(&P::Field(p, action_key), "\"allow\" or \"deny\"", "another string")),
-            None => return Err(self.doc.shape(&P::Field(p, action_key), "\"allow\" or \"deny\" (the argument is required)", "nothing")),
+            Some(_) => {
+                return Err(self.doc.shape(
+                    &P::Field(p, action_key),
+                    "\"allow\" or \"deny\"",
+                    "another string",
+                ));
+            }
+            None => {
+                return Err(self.doc.shape(
+                    &P::Field(p, action_key),
+                    "\"allow\" or \"deny\" (the argument is required)",
+                    "nothing",
+                ));
+            }
         };
         let protocol = self.protocol(b, "protocol", p)?.unwrap_or(Protocol::All);
         let mut cidr = None;
@@ -1364,7 +1594,11 @@ impl<'t> Plan<'_, '_, 't> {
             }
         }
         let Some(cidr) = cidr else {
-            return Err(self.doc.shape(&P::Field(p, "cidr_block"), "a CIDR in cidr_block or ipv6_cidr_block", "neither"));
+            return Err(self.doc.shape(
+                &P::Field(p, "cidr_block"),
+                "a CIDR in cidr_block or ipv6_cidr_block",
+                "neither",
+            ));
         };
         let ports = self.ports(protocol, b, p)?;
         Ok(Some(AclEntry {
@@ -1385,7 +1619,10 @@ impl<'t> Plan<'_, '_, 't> {
             }
         }
         for t in WHOLE.iter().chain(ATTACHED.iter()) {
-            for inst in insts.iter().filter(|i| i.rtype == *t && i.action != Action::Delete) {
+            for inst in insts
+                .iter()
+                .filter(|i| i.rtype == *t && i.action != Action::Delete)
+            {
                 self.add(input, inst)?;
             }
         }
@@ -1413,7 +1650,9 @@ impl<'t> Plan<'_, '_, 't> {
             "aws_vpc_dhcp_options" => input.dhcp_options.items.retain(|x| x.id != old),
             "aws_ec2_managed_prefix_list" => input.prefix_lists.items.retain(|x| x.id != old),
             "aws_route" => {
-                let table = self.id(inst, o, "route_table_id", &p, old)?.unwrap_or_default();
+                let table = self
+                    .id(inst, o, "route_table_id", &p, old)?
+                    .unwrap_or_default();
                 if let Some(r) = self.route(input, inst, o, &p, &table)?
                     && let Some(t) = input.route_tables.items.iter_mut().find(|t| t.id == table)
                 {
@@ -1421,7 +1660,9 @@ impl<'t> Plan<'_, '_, 't> {
                 }
             }
             "aws_route_table_association" => {
-                let table = self.id(inst, o, "route_table_id", &p, old)?.unwrap_or_default();
+                let table = self
+                    .id(inst, o, "route_table_id", &p, old)?
+                    .unwrap_or_default();
                 let subnet = self.id(inst, o, "subnet_id", &p, old)?.unwrap_or_default();
                 if let Some(t) = input.route_tables.items.iter_mut().find(|t| t.id == table)
                     && let Some(at) = t.subnet_ids.iter().position(|s| *s == subnet)
@@ -1432,34 +1673,59 @@ impl<'t> Plan<'_, '_, 't> {
                     }
                 }
             }
-            "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => {
                 let (group, egress, rule) = self.rule_resource(inst, o, &p)?;
-                if let Some(g) = input.security_groups.items.iter_mut().find(|g| g.id == group) {
-                    let rules = if egress { &mut g.egress } else { &mut g.ingress };
+                if let Some(g) = input
+                    .security_groups
+                    .items
+                    .iter_mut()
+                    .find(|g| g.id == group)
+                {
+                    let rules = if egress {
+                        &mut g.egress
+                    } else {
+                        &mut g.ingress
+                    };
                     if let Some(at) = rules.iter().position(|r| *r == rule) {
                         rules.remove(at);
                     }
                 }
             }
             "aws_network_acl_rule" => {
-                let acl = self.id(inst, o, "network_acl_id", &p, old)?.unwrap_or_default();
-                if let Some(e) = self.acl_entry(inst, o, &p, &acl, None, ("rule_number", "rule_action"))?
+                let acl = self
+                    .id(inst, o, "network_acl_id", &p, old)?
+                    .unwrap_or_default();
+                if let Some(e) =
+                    self.acl_entry(inst, o, &p, &acl, None, ("rule_number", "rule_action"))?
                     && let Some(a) = input.network_acls.items.iter_mut().find(|a| a.id == acl)
                 {
-                    a.entries.retain(|x| !(x.rule_number == e.rule_number && x.direction == e.direction));
+                    a.entries.retain(|x| {
+                        !(x.rule_number == e.rule_number && x.direction == e.direction)
+                    });
                 }
             }
             "aws_network_acl_association" => {
-                let acl = self.id(inst, o, "network_acl_id", &p, old)?.unwrap_or_default();
+                let acl = self
+                    .id(inst, o, "network_acl_id", &p, old)?
+                    .unwrap_or_default();
                 let subnet = self.id(inst, o, "subnet_id", &p, old)?.unwrap_or_default();
                 if let Some(a) = input.network_acls.items.iter_mut().find(|a| a.id == acl) {
                     a.subnet_ids.retain(|s| *s != subnet);
                 }
             }
-            "aws_vpc_endpoint_route_table_association" | "aws_vpc_endpoint_subnet_association" | "aws_vpc_endpoint_security_group_association" => {
-                let ep = self.id(inst, o, "vpc_endpoint_id", &p, old)?.unwrap_or_default();
-                let (key, list): (&str, fn(&mut VpcEndpoint) -> &mut Vec<String>) = match inst.rtype {
-                    "aws_vpc_endpoint_route_table_association" => ("route_table_id", |e| &mut e.route_table_ids),
+            "aws_vpc_endpoint_route_table_association"
+            | "aws_vpc_endpoint_subnet_association"
+            | "aws_vpc_endpoint_security_group_association" => {
+                let ep = self
+                    .id(inst, o, "vpc_endpoint_id", &p, old)?
+                    .unwrap_or_default();
+                let (key, list): (&str, fn(&mut VpcEndpoint) -> &mut Vec<String>) = match inst.rtype
+                {
+                    "aws_vpc_endpoint_route_table_association" => {
+                        ("route_table_id", |e| &mut e.route_table_ids)
+                    }
                     "aws_vpc_endpoint_subnet_association" => ("subnet_id", |e| &mut e.subnet_ids),
                     _ => ("security_group_id", |e| &mut e.security_group_ids),
                 };
@@ -1469,13 +1735,22 @@ impl<'t> Plan<'_, '_, 't> {
                 }
             }
             "aws_internet_gateway_attachment" => {
-                let igw = self.id(inst, o, "internet_gateway_id", &p, old)?.unwrap_or_default();
+                let igw = self
+                    .id(inst, o, "internet_gateway_id", &p, old)?
+                    .unwrap_or_default();
                 let vpc = self.id(inst, o, "vpc_id", &p, old)?.unwrap_or_default();
-                if let Some(g) = input.internet_gateways.items.iter_mut().find(|g| g.id == igw) {
+                if let Some(g) = input
+                    .internet_gateways
+                    .items
+                    .iter_mut()
+                    .find(|g| g.id == igw)
+                {
                     g.attached_vpc_ids.retain(|v| *v != vpc);
                 }
             }
-            "aws_vpc_block_public_access_exclusion" => input.bpa_exclusions.items.retain(|x| x.id != old),
+            "aws_vpc_block_public_access_exclusion" => {
+                input.bpa_exclusions.items.retain(|x| x.id != old)
+            }
             _ => {}
         }
         Ok(())
@@ -1483,15 +1758,28 @@ impl<'t> Plan<'_, '_, 't> {
 
     /// A security group rule resource: its group, whether it is egress,
     /// and the rule.
-    fn rule_resource(&mut self, inst: &Inst<'t>, o: Obj<'t>, p: &P<'_>) -> R<(String, bool, SgRule)> {
-        let group = self.id(inst, o, "security_group_id", p, inst.address)?.unwrap_or_default();
+    fn rule_resource(
+        &mut self,
+        inst: &Inst<'t>,
+        o: Obj<'t>,
+        p: &P<'_>,
+    ) -> R<(String, bool, SgRule)> {
+        let group = self
+            .id(inst, o, "security_group_id", p, inst.address)?
+            .unwrap_or_default();
         let (egress, proto) = match inst.rtype {
             "aws_vpc_security_group_ingress_rule" => (false, "ip_protocol"),
             "aws_vpc_security_group_egress_rule" => (true, "ip_protocol"),
             _ => match self.text(o, "type", p)? {
                 Some("egress") => (true, "protocol"),
                 Some("ingress") => (false, "protocol"),
-                _ => return Err(self.doc.shape(&P::Field(p, "type"), "\"ingress\" or \"egress\"", "another value")),
+                _ => {
+                    return Err(self.doc.shape(
+                        &P::Field(p, "type"),
+                        "\"ingress\" or \"egress\"",
+                        "another value",
+                    ));
+                }
             },
         };
         let rule = self.sg_rule(inst, o, p, &group, proto)?;
@@ -1525,7 +1813,9 @@ impl<'t> Plan<'_, '_, 't> {
                 for (key, asked) in [("cidr_block", true), ("ipv6_cidr_block", v6_asked)] {
                     match self.cidr(o, key, &p)? {
                         CidrVal::Known(c) => cidrs.push(c),
-                        CidrVal::Unknown => self.note(inst, id, key, PlanNoteKind::UnknownUntilApply),
+                        CidrVal::Unknown => {
+                            self.note(inst, id, key, PlanNoteKind::UnknownUntilApply)
+                        }
                         CidrVal::Absent if asked && o.field(key).unknown() => {
                             self.note(inst, id, key, PlanNoteKind::UnknownUntilApply);
                         }
@@ -1544,8 +1834,12 @@ impl<'t> Plan<'_, '_, 't> {
                 input.dns_attributes.insert(
                     id.to_owned(),
                     VpcDnsAttributes {
-                        dns_support: Some(VpcResolver::from_flag(self.flag(o, "enable_dns_support", &p)?.unwrap_or(true))),
-                        dns_hostnames: Some(DnsHostnames::from_flag(self.flag(o, "enable_dns_hostnames", &p)?.unwrap_or(false))),
+                        dns_support: Some(VpcResolver::from_flag(
+                            self.flag(o, "enable_dns_support", &p)?.unwrap_or(true),
+                        )),
+                        dns_hostnames: Some(DnsHostnames::from_flag(
+                            self.flag(o, "enable_dns_hostnames", &p)?.unwrap_or(false),
+                        )),
                     },
                 );
                 upsert(&mut input.vpcs.items, vpc, |x| &x.id);
@@ -1570,7 +1864,9 @@ impl<'t> Plan<'_, '_, 't> {
                             .items
                             .iter()
                             .find(|v| v.id == vpc_id)
-                            .and_then(|v| v.cidrs.iter().find(|c| matches!(c, Cidr::V4(_))).copied())
+                            .and_then(|v| {
+                                v.cidrs.iter().find(|c| matches!(c, Cidr::V4(_))).copied()
+                            })
                     }
                 };
                 let ipv6_cidrs = match self.cidr(o, "ipv6_cidr_block", &p)? {
@@ -1628,7 +1924,10 @@ impl<'t> Plan<'_, '_, 't> {
                 let vpc = self.id(inst, o, "vpc_id", &p, id)?;
                 upsert(
                     &mut input.internet_gateways.items,
-                    InternetGateway { id: id.to_owned(), attached_vpc_ids: vpc.into_iter().collect() },
+                    InternetGateway {
+                        id: id.to_owned(),
+                        attached_vpc_ids: vpc.into_iter().collect(),
+                    },
                     |x| &x.id,
                 );
             }
@@ -1660,10 +1959,19 @@ impl<'t> Plan<'_, '_, 't> {
                 let vpc_id = self.id(inst, o, "vpc_id", &p, id)?.unwrap_or_default();
                 let Some(service_name) = self.text(o, "service_name", &p)? else {
                     if o.field("service_name").unknown() {
-                        self.note(inst, &vpc_id, "service_name", PlanNoteKind::UnknownUntilApply);
+                        self.note(
+                            inst,
+                            &vpc_id,
+                            "service_name",
+                            PlanNoteKind::UnknownUntilApply,
+                        );
                         return Ok(());
                     }
-                    return Err(self.doc.shape(&P::Field(&p, "service_name"), "a string (the argument is required)", "nothing"));
+                    return Err(self.doc.shape(
+                        &P::Field(&p, "service_name"),
+                        "a string (the argument is required)",
+                        "nothing",
+                    ));
                 };
                 use VpcEndpointKind as K;
                 let kind = match self.text(o, "vpc_endpoint_type", &p)? {
@@ -1700,7 +2008,9 @@ impl<'t> Plan<'_, '_, 't> {
                         }
                         None => None,
                     };
-                    inbound_only = self.flag(*d, "private_dns_only_for_inbound_resolver_endpoint", &dp)?.unwrap_or(false);
+                    inbound_only = self
+                        .flag(*d, "private_dns_only_for_inbound_resolver_endpoint", &dp)?
+                        .unwrap_or(false);
                 }
                 let endpoint = VpcEndpoint {
                     id: id.to_owned(),
@@ -1708,7 +2018,9 @@ impl<'t> Plan<'_, '_, 't> {
                     service_name: service_name.to_owned(),
                     kind,
                     state,
-                    private_dns: PrivateDns::from_flag(self.flag(o, "private_dns_enabled", &p)?.unwrap_or(false)),
+                    private_dns: PrivateDns::from_flag(
+                        self.flag(o, "private_dns_enabled", &p)?.unwrap_or(false),
+                    ),
                     subnet_ids: self.ids(inst, o, "subnet_ids", &p, id)?,
                     security_group_ids: self.ids(inst, o, "security_group_ids", &p, id)?,
                     route_table_ids: self.ids(inst, o, "route_table_ids", &p, id)?,
@@ -1763,12 +2075,19 @@ impl<'t> Plan<'_, '_, 't> {
                 if let Some(v) = f.known() {
                     for (i, s) in v.items().enumerate() {
                         let sp = P::Field(&p, "domain_name_servers");
-                        servers.push(self.doc.string(Some(s.val()), "a string", &P::Index(&sp, i))?.to_owned());
+                        servers.push(
+                            self.doc
+                                .string(Some(s.val()), "a string", &P::Index(&sp, i))?
+                                .to_owned(),
+                        );
                     }
                 }
                 upsert(
                     &mut input.dhcp_options.items,
-                    DhcpOptions { id: id.to_owned(), domain_name_servers: servers },
+                    DhcpOptions {
+                        id: id.to_owned(),
+                        domain_name_servers: servers,
+                    },
                     |x| &x.id,
                 );
             }
@@ -1781,7 +2100,9 @@ impl<'t> Plan<'_, '_, 't> {
                 for (i, b) in self.blocks(o, "entry", &p)?.into_iter().enumerate() {
                     match self.cidr(b, "cidr", &P::Index(&ep, i))? {
                         CidrVal::Known(c) => entries.push(c),
-                        CidrVal::Unknown => self.note(inst, id, "entry.cidr", PlanNoteKind::UnknownUntilApply),
+                        CidrVal::Unknown => {
+                            self.note(inst, id, "entry.cidr", PlanNoteKind::UnknownUntilApply)
+                        }
                         CidrVal::Absent => {}
                     }
                 }
@@ -1884,7 +2205,12 @@ impl<'t> Plan<'_, '_, 't> {
                             && !v.cidrs.contains(&c)
                         {
                             v.cidrs.push(c);
-                            for t in input.route_tables.items.iter_mut().filter(|t| t.vpc_id == vpc) {
+                            for t in input
+                                .route_tables
+                                .items
+                                .iter_mut()
+                                .filter(|t| t.vpc_id == vpc)
+                            {
                                 t.routes.push(Route {
                                     destination: RouteDestination::Cidr(c),
                                     target: RouteTarget::Local,
@@ -1894,12 +2220,16 @@ impl<'t> Plan<'_, '_, 't> {
                             }
                         }
                     }
-                    CidrVal::Unknown => self.note(inst, &vpc, "cidr_block", PlanNoteKind::UnknownUntilApply),
+                    CidrVal::Unknown => {
+                        self.note(inst, &vpc, "cidr_block", PlanNoteKind::UnknownUntilApply)
+                    }
                     CidrVal::Absent => {}
                 }
             }
             "aws_default_route_table" => {
-                let table = self.id(inst, o, "default_route_table_id", p, id)?.unwrap_or_default();
+                let table = self
+                    .id(inst, o, "default_route_table_id", p, id)?
+                    .unwrap_or_default();
                 let vpc = match input.route_tables.items.iter().find(|t| t.id == table) {
                     Some(t) => t.vpc_id.clone(),
                     None => self.id(inst, o, "vpc_id", p, &table)?.unwrap_or_default(),
@@ -1926,7 +2256,9 @@ impl<'t> Plan<'_, '_, 't> {
                 }
             }
             "aws_route" => {
-                let table = self.id(inst, o, "route_table_id", p, id)?.unwrap_or_default();
+                let table = self
+                    .id(inst, o, "route_table_id", p, id)?
+                    .unwrap_or_default();
                 if let Some(r) = self.route(input, inst, o, p, &table)?
                     && let Some(t) = input.route_tables.items.iter_mut().find(|t| t.id == table)
                 {
@@ -1939,9 +2271,18 @@ impl<'t> Plan<'_, '_, 't> {
             }
             "aws_route_table_association" => {
                 // A gateway (edge) association routes inbound traffic only.
-                let Some(subnet) = self.id(inst, o, "subnet_id", p, id)? else { return Ok(()) };
-                let table = self.id(inst, o, "route_table_id", p, &subnet)?.unwrap_or_default();
-                for t in input.route_tables.items.iter_mut().filter(|t| t.id != table) {
+                let Some(subnet) = self.id(inst, o, "subnet_id", p, id)? else {
+                    return Ok(());
+                };
+                let table = self
+                    .id(inst, o, "route_table_id", p, &subnet)?
+                    .unwrap_or_default();
+                for t in input
+                    .route_tables
+                    .items
+                    .iter_mut()
+                    .filter(|t| t.id != table)
+                {
                     if let Some(at) = t.subnet_ids.iter().position(|s| *s == subnet) {
                         t.subnet_ids.remove(at);
                         if at < t.association_ids.len() {
@@ -1957,7 +2298,8 @@ impl<'t> Plan<'_, '_, 't> {
                 {
                     // Association ids line up with subnets only when every
                     // one is known.
-                    if t.association_ids.len() == t.subnet_ids.len() && id.starts_with("rtbassoc-") {
+                    if t.association_ids.len() == t.subnet_ids.len() && id.starts_with("rtbassoc-")
+                    {
                         t.association_ids.push(id.to_owned());
                     } else {
                         t.association_ids.clear();
@@ -1967,22 +2309,39 @@ impl<'t> Plan<'_, '_, 't> {
             }
             "aws_main_route_table_association" => {
                 let vpc = self.id(inst, o, "vpc_id", p, id)?.unwrap_or_default();
-                let table = self.id(inst, o, "route_table_id", p, &vpc)?.unwrap_or_default();
-                for t in input.route_tables.items.iter_mut().filter(|t| t.vpc_id == vpc) {
+                let table = self
+                    .id(inst, o, "route_table_id", p, &vpc)?
+                    .unwrap_or_default();
+                for t in input
+                    .route_tables
+                    .items
+                    .iter_mut()
+                    .filter(|t| t.vpc_id == vpc)
+                {
                     t.main = t.id == table;
                 }
             }
             "aws_internet_gateway_attachment" => {
-                let igw = self.id(inst, o, "internet_gateway_id", p, id)?.unwrap_or_default();
+                let igw = self
+                    .id(inst, o, "internet_gateway_id", p, id)?
+                    .unwrap_or_default();
                 let vpc = self.id(inst, o, "vpc_id", p, id)?.unwrap_or_default();
-                if let Some(g) = input.internet_gateways.items.iter_mut().find(|g| g.id == igw)
+                if let Some(g) = input
+                    .internet_gateways
+                    .items
+                    .iter_mut()
+                    .find(|g| g.id == igw)
                     && !g.attached_vpc_ids.contains(&vpc)
                 {
                     g.attached_vpc_ids.push(vpc);
                 }
             }
-            "aws_vpc_endpoint_route_table_association" | "aws_vpc_endpoint_subnet_association" | "aws_vpc_endpoint_security_group_association" => {
-                let ep = self.id(inst, o, "vpc_endpoint_id", p, id)?.unwrap_or_default();
+            "aws_vpc_endpoint_route_table_association"
+            | "aws_vpc_endpoint_subnet_association"
+            | "aws_vpc_endpoint_security_group_association" => {
+                let ep = self
+                    .id(inst, o, "vpc_endpoint_id", p, id)?
+                    .unwrap_or_default();
                 let key = match inst.rtype {
                     "aws_vpc_endpoint_route_table_association" => "route_table_id",
                     "aws_vpc_endpoint_subnet_association" => "subnet_id",
@@ -2025,7 +2384,12 @@ impl<'t> Plan<'_, '_, 't> {
                 // The provider removes every rule, then adds those given.
                 let ingress = self.sg_blocks(inst, o, "ingress", p, &group)?;
                 let egress = self.sg_blocks(inst, o, "egress", p, &group)?;
-                match input.security_groups.items.iter_mut().find(|g| g.id == group) {
+                match input
+                    .security_groups
+                    .items
+                    .iter_mut()
+                    .find(|g| g.id == group)
+                {
                     Some(g) => {
                         g.ingress = ingress;
                         g.egress = egress;
@@ -2040,17 +2404,30 @@ impl<'t> Plan<'_, '_, 't> {
                 }
                 address_of(input, inst.address, &group);
             }
-            "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => {
                 let (group, egress, rule) = self.rule_resource(inst, o, p)?;
-                if let Some(g) = input.security_groups.items.iter_mut().find(|g| g.id == group) {
-                    let rules = if egress { &mut g.egress } else { &mut g.ingress };
+                if let Some(g) = input
+                    .security_groups
+                    .items
+                    .iter_mut()
+                    .find(|g| g.id == group)
+                {
+                    let rules = if egress {
+                        &mut g.egress
+                    } else {
+                        &mut g.ingress
+                    };
                     if !rules.contains(&rule) {
                         rules.push(rule);
                     }
                 }
             }
             "aws_default_network_acl" => {
-                let acl = self.id(inst, o, "default_network_acl_id", p, id)?.unwrap_or_default();
+                let acl = self
+                    .id(inst, o, "default_network_acl_id", p, id)?
+                    .unwrap_or_default();
                 // The provider removes every entry, then adds those given.
                 let entries = self.acl_blocks(inst, o, p, &acl)?;
                 let subnets = self.ids(inst, o, "subnet_ids", p, &acl)?;
@@ -2065,18 +2442,27 @@ impl<'t> Plan<'_, '_, 't> {
                 }
             }
             "aws_network_acl_rule" => {
-                let acl = self.id(inst, o, "network_acl_id", p, id)?.unwrap_or_default();
-                if let Some(e) = self.acl_entry(inst, o, p, &acl, None, ("rule_number", "rule_action"))?
+                let acl = self
+                    .id(inst, o, "network_acl_id", p, id)?
+                    .unwrap_or_default();
+                if let Some(e) =
+                    self.acl_entry(inst, o, p, &acl, None, ("rule_number", "rule_action"))?
                     && let Some(a) = input.network_acls.items.iter_mut().find(|a| a.id == acl)
                 {
-                    match a.entries.iter_mut().find(|x| x.rule_number == e.rule_number && x.direction == e.direction) {
+                    match a
+                        .entries
+                        .iter_mut()
+                        .find(|x| x.rule_number == e.rule_number && x.direction == e.direction)
+                    {
                         Some(x) => *x = e,
                         None => a.entries.push(e),
                     }
                 }
             }
             "aws_network_acl_association" => {
-                let acl = self.id(inst, o, "network_acl_id", p, id)?.unwrap_or_default();
+                let acl = self
+                    .id(inst, o, "network_acl_id", p, id)?
+                    .unwrap_or_default();
                 let subnet = self.id(inst, o, "subnet_id", p, &acl)?.unwrap_or_default();
                 self.move_subnets_to_acl(input, core::slice::from_ref(&subnet), &acl);
                 if let Some(a) = input.network_acls.items.iter_mut().find(|a| a.id == acl)
@@ -2121,11 +2507,18 @@ impl<'t> Plan<'_, '_, 't> {
                 };
                 let scope = match self.id(inst, o, "subnet_id", p, id)? {
                     Some(s) => BpaExclusionScope::Subnet(s),
-                    None => BpaExclusionScope::Vpc(self.id(inst, o, "vpc_id", p, id)?.unwrap_or_default()),
+                    None => BpaExclusionScope::Vpc(
+                        self.id(inst, o, "vpc_id", p, id)?.unwrap_or_default(),
+                    ),
                 };
                 upsert(
                     &mut input.bpa_exclusions.items,
-                    BpaExclusion { id: id.to_owned(), mode, scope, state: ExclusionState::Active },
+                    BpaExclusion {
+                        id: id.to_owned(),
+                        mode,
+                        scope,
+                        state: ExclusionState::Active,
+                    },
                     |x| &x.id,
                 );
                 input.bpa_exclusions.given = true;
@@ -2141,30 +2534,55 @@ impl<'t> Plan<'_, '_, 't> {
     /// VPC's default one; an interface endpoint without security groups
     /// gets the VPC's default group; a NAT gateway is in its subnet's VPC.
     fn finish(&self, input: &mut VpcInput) {
-        let has_vpc = self.insts.iter().any(|i| i.rtype == "aws_vpc" && i.action != Action::Delete);
+        let has_vpc = self
+            .insts
+            .iter()
+            .any(|i| i.rtype == "aws_vpc" && i.action != Action::Delete);
         let has = |t: &str| has_vpc || self.insts.iter().any(|i| i.rtype == t);
         input.vpcs.given |= has("aws_vpc");
         input.subnets.given |= has("aws_subnet");
         input.route_tables.given |= has("aws_route_table") || has("aws_default_route_table");
         input.endpoints.given |= has("aws_vpc_endpoint");
-        input.security_groups.given |= has("aws_security_group") || has("aws_default_security_group");
+        input.security_groups.given |=
+            has("aws_security_group") || has("aws_default_security_group");
         input.network_acls.given |= has("aws_network_acl") || has("aws_default_network_acl");
         input.nat_gateways.given |= has("aws_nat_gateway");
         input.internet_gateways.given |= has("aws_internet_gateway");
         input.dhcp_options.given |= has("aws_vpc_dhcp_options");
-        input.prefix_lists.given |= self.insts.iter().any(|i| i.rtype == "aws_ec2_managed_prefix_list");
-        let subnets: Vec<(String, String)> = input.subnets.items.iter().map(|s| (s.id.clone(), s.vpc_id.clone())).collect();
+        input.prefix_lists.given |= self
+            .insts
+            .iter()
+            .any(|i| i.rtype == "aws_ec2_managed_prefix_list");
+        let subnets: Vec<(String, String)> = input
+            .subnets
+            .items
+            .iter()
+            .map(|s| (s.id.clone(), s.vpc_id.clone()))
+            .collect();
         for (subnet, vpc) in &subnets {
-            if input.network_acls.items.iter().any(|a| a.subnet_ids.contains(subnet)) {
+            if input
+                .network_acls
+                .items
+                .iter()
+                .any(|a| a.subnet_ids.contains(subnet))
+            {
                 continue;
             }
-            if let Some(a) = input.network_acls.items.iter_mut().find(|a| a.is_default && a.vpc_id == *vpc) {
+            if let Some(a) = input
+                .network_acls
+                .items
+                .iter_mut()
+                .find(|a| a.is_default && a.vpc_id == *vpc)
+            {
                 a.subnet_ids.push(subnet.clone());
             }
         }
         for n in &mut input.nat_gateways.items {
             if n.vpc_id.is_none() {
-                n.vpc_id = subnets.iter().find(|(s, _)| *s == n.subnet_id).map(|(_, v)| v.clone());
+                n.vpc_id = subnets
+                    .iter()
+                    .find(|(s, _)| *s == n.subnet_id)
+                    .map(|(_, v)| v.clone());
             }
         }
         let defaults: Vec<(String, String)> = input
@@ -2176,7 +2594,12 @@ impl<'t> Plan<'_, '_, 't> {
             .collect();
         for e in &mut input.endpoints.items {
             if e.kind == VpcEndpointKind::Interface && e.security_group_ids.is_empty() {
-                e.security_group_ids.extend(defaults.iter().find(|(v, _)| *v == e.vpc_id).map(|(_, g)| g.clone()));
+                e.security_group_ids.extend(
+                    defaults
+                        .iter()
+                        .find(|(v, _)| *v == e.vpc_id)
+                        .map(|(_, g)| g.clone()),
+                );
             }
         }
         for acl in &mut input.network_acls.items {

@@ -5,6 +5,7 @@
 //! its `expected.json` (`NETREADY_BLESS=1` rewrites them: review the
 //! diff), with what each case is about checked on its own; bad plans are
 //! usage errors (exit 2) naming the file and the JSON path.
+#![allow(clippy::panic)] // test helpers: a panic is the test failing, with its case named
 
 use netready::validate_cmd::{execute, parse_args};
 use netready_core::report::{AccessType, FindingCode, Reachability, Report, Status};
@@ -38,9 +39,7 @@ fn case_args(dir: &Path) -> Vec<String> {
 fn run(name: &str) -> Report {
     let dir = data_dir().join(name);
     let args = parse_args(case_args(&dir)).expect("case args parse");
-    execute(&args)
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
-        .0
+    execute(&args).unwrap_or_else(|e| panic!("{name}: {e}")).0
 }
 
 fn cases() -> Vec<PathBuf> {
@@ -57,7 +56,11 @@ fn cases() -> Vec<PathBuf> {
 fn cases_match_expected_reports() {
     let bless = std::env::var_os("NETREADY_BLESS").is_some();
     let all = cases();
-    assert!(all.len() >= 8, "expected the plan cases, found {}", all.len());
+    assert!(
+        all.len() >= 8,
+        "expected the plan cases, found {}",
+        all.len()
+    );
     let mut failures = Vec::new();
     for dir in &all {
         let args = parse_args(case_args(dir)).expect("case args parse");
@@ -75,7 +78,10 @@ fn cases_match_expected_reports() {
         )
         .expect("expected.json is JSON");
         if got != expected {
-            failures.push(format!("{}: report differs from expected.json", dir.display()));
+            failures.push(format!(
+                "{}: report differs from expected.json",
+                dir.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -89,7 +95,12 @@ fn subnet<'r>(r: &'r Report, id: &str) -> &'r netready_core::report::SubnetRepor
     r.subnets
         .iter()
         .find(|s| s.subnet_id == id)
-        .unwrap_or_else(|| panic!("no subnet {id} in {:?}", r.subnets.iter().map(|s| &s.subnet_id).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no subnet {id} in {:?}",
+                r.subnets.iter().map(|s| &s.subnet_id).collect::<Vec<_>>()
+            )
+        })
 }
 
 #[test]
@@ -102,8 +113,18 @@ fn module_vpc_with_nat_per_az_reaches_through_each_azs_nat() {
         for e in &s.endpoints {
             assert_eq!(e.access_type, Some(AccessType::NatGateway));
             // Each private subnet's own table and its AZ's NAT gateway.
-            assert!(e.path.contains(&format!("module.vpc.aws_route_table.private[{i}]")), "{:?}", e.path);
-            assert!(e.path.contains(&format!("module.vpc.aws_nat_gateway.this[{i}]")), "{:?}", e.path);
+            assert!(
+                e.path
+                    .contains(&format!("module.vpc.aws_route_table.private[{i}]")),
+                "{:?}",
+                e.path
+            );
+            assert!(
+                e.path
+                    .contains(&format!("module.vpc.aws_nat_gateway.this[{i}]")),
+                "{:?}",
+                e.path
+            );
         }
         let p = subnet(&r, &format!("module.vpc.aws_subnet.public[{i}]"));
         assert_eq!(p.status, Status::Degraded);
@@ -120,7 +141,10 @@ fn private_vpc_reaches_everything_through_its_endpoints() {
         for s in &r.subnets {
             for e in &s.endpoints {
                 assert!(
-                    matches!(e.access_type, Some(AccessType::VpcEndpoint | AccessType::GatewayEndpoint)),
+                    matches!(
+                        e.access_type,
+                        Some(AccessType::VpcEndpoint | AccessType::GatewayEndpoint)
+                    ),
                     "{case}: {} {:?}",
                     e.host,
                     e.access_type
@@ -150,7 +174,11 @@ fn deleting_the_nat_gateway_leaves_no_route() {
     let s = subnet(&r, "subnet-0d1e1e7e0000000c1");
     assert_eq!(s.status, Status::Degraded);
     assert!(codes(&r).contains(&FindingCode::NoDefaultRoute));
-    assert!(s.endpoints.iter().all(|e| e.reachable == Reachability::Unreachable));
+    assert!(
+        s.endpoints
+            .iter()
+            .all(|e| e.reachable == Reachability::Unreachable)
+    );
 }
 
 #[test]
@@ -166,7 +194,11 @@ fn endpoints_planned_on_a_described_vpc_take_over_from_the_nat_gateway() {
         };
         assert_eq!(e.access_type, Some(want), "{}", e.host);
     }
-    assert!(s.endpoints.iter().any(|e| e.path.iter().any(|p| p == "aws_vpc_endpoint.this[\"logs\"]")));
+    assert!(s.endpoints.iter().any(|e| {
+        e.path
+            .iter()
+            .any(|p| p == "aws_vpc_endpoint.this[\"logs\"]")
+    }));
 }
 
 #[test]
@@ -179,7 +211,10 @@ fn count_routes_name_the_guessed_instance() {
         .map(|f| f.message.as_str())
         .collect();
     assert!(
-        guessed.iter().any(|m| m.starts_with("aws_route.private_nat[0]: nat_gateway_id") && m.contains("aws_nat_gateway.this[0] was taken")),
+        guessed.iter().any(
+            |m| m.starts_with("aws_route.private_nat[0]: nat_gateway_id")
+                && m.contains("aws_nat_gateway.this[0] was taken")
+        ),
         "{guessed:#?}"
     );
     assert_eq!(subnet(&r, "aws_subnet.private[1]").status, Status::Ready);
@@ -187,7 +222,8 @@ fn count_routes_name_the_guessed_instance() {
 
 /// A minimal valid plan with `edit` applied to its JSON value.
 fn bad_plan(edit: impl FnOnce(&mut serde_json::Value)) -> String {
-    let text = std::fs::read_to_string(data_dir().join("private-endpoints").join("plan.json")).expect("plan is readable");
+    let text = std::fs::read_to_string(data_dir().join("private-endpoints").join("plan.json"))
+        .expect("plan is readable");
     let mut v: serde_json::Value = serde_json::from_str(&text).expect("plan is JSON");
     edit(&mut v);
     serde_json::to_string(&v).expect("prints")
@@ -205,7 +241,9 @@ fn bad_plans_are_usage_errors_naming_the_json_path() {
         ),
         (
             "action",
-            bad_plan(|v| v["resource_changes"][0]["change"]["actions"] = serde_json::json!(["explode"])),
+            bad_plan(|v| {
+                v["resource_changes"][0]["change"]["actions"] = serde_json::json!(["explode"])
+            }),
             "resource_changes[0].change.actions[0]: expected one of \"no-op\"",
         ),
         (
@@ -215,7 +253,9 @@ fn bad_plans_are_usage_errors_naming_the_json_path() {
         ),
         (
             "cidr-text",
-            bad_plan(|v| v["resource_changes"][1]["change"]["after"]["cidr_block"] = "10.1.1.300/24".into()),
+            bad_plan(|v| {
+                v["resource_changes"][1]["change"]["after"]["cidr_block"] = "10.1.1.300/24".into()
+            }),
             "resource_changes[1].change.after.cidr_block: expected a CIDR",
         ),
         (
@@ -246,16 +286,24 @@ fn bad_plans_are_usage_errors_naming_the_json_path() {
         let file = dir.join(format!("{name}.json"));
         std::fs::write(&file, text).expect("writable");
         let args = parse_args([file.to_string_lossy().into_owned()]).expect("args parse");
-        let err = execute(&args).err().unwrap_or_else(|| panic!("{name}: accepted"));
+        let err = execute(&args)
+            .err()
+            .unwrap_or_else(|| panic!("{name}: accepted"));
         let msg = err.to_string();
-        assert!(msg.starts_with(&format!("{}: ", file.display())), "{name}: {msg}");
+        assert!(
+            msg.starts_with(&format!("{}: ", file.display())),
+            "{name}: {msg}"
+        );
         assert!(msg.contains(want), "{name}: {msg}");
     }
     // UTF-16 that is not: an odd number of bytes after the byte order mark.
     let file = dir.join("odd.json");
     std::fs::write(&file, [0xFF, 0xFE, b'{', 0, b'}']).expect("writable");
     let args = parse_args([file.to_string_lossy().into_owned()]).expect("args parse");
-    let msg = execute(&args).err().expect("refused").to_string();
-    assert!(msg.contains("UTF-16 byte order mark but is not UTF-16 text"), "{msg}");
+    let msg = execute(&args).expect_err("refused").to_string();
+    assert!(
+        msg.contains("UTF-16 byte order mark but is not UTF-16 text"),
+        "{msg}"
+    );
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
