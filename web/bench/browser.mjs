@@ -8,9 +8,14 @@
 //   bash web/build.sh && (cd web/tests/browser && npm ci) && node web/bench/browser.mjs [RUNS]
 import { startServer, launch, openPage } from '../tests/browser/harness.mjs';
 import { generate } from './gen-vpc.mjs';
+import { readFileSync } from 'node:fs';
 
 const RUNS = Number(process.argv[2] || 30);
-const docs = generate();
+// NETREADY_BENCH_DOCS=FILE[:FILE…]: those documents instead (e.g. a
+// Terraform plan: python3 tests/data/plan/gen.py bench 1000 > plan.json).
+const docs = process.env.NETREADY_BENCH_DOCS
+  ? process.env.NETREADY_BENCH_DOCS.split(':').map((f) => ({ name: f, text: readFileSync(f, 'utf8') }))
+  : generate();
 const bytes = docs.reduce((n, d) => n + d.text.length, 0);
 
 const server = await startServer();

@@ -7,10 +7,15 @@
 import { initSync, validate } from '../dist/pkg/netready_web.js';
 import { wasmBytes } from '../dist/pkg/netready_web_wasm.js';
 import { generate } from './gen-vpc.mjs';
+import { readFileSync } from 'node:fs';
 
 const RUNS = Number(process.argv[2] || 30);
 initSync({ module: wasmBytes() });
-const docs = generate();
+// NETREADY_BENCH_DOCS=FILE[:FILE…]: those documents instead (e.g. a
+// Terraform plan: python3 tests/data/plan/gen.py bench 1000 > plan.json).
+const docs = process.env.NETREADY_BENCH_DOCS
+  ? process.env.NETREADY_BENCH_DOCS.split(':').map((f) => ({ name: f, text: readFileSync(f, 'utf8') }))
+  : generate();
 let report = validate(docs, {}); // warm-up: grows the wasm memory once
 const cpu = [];
 const wall = [];

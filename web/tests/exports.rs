@@ -1,6 +1,7 @@
 //! The wasm exports under wasm-bindgen-test, in Node (see web/test.sh):
 //! every address case of tests/data/classify.json through `classify`, the
-//! catalog, `validate` on a scenario of tests/data/validate, and that every
+//! catalog, `validate` on a scenario of tests/data/validate and on a
+//! Terraform plan of tests/data/plan, and that every
 //! kind of bad input throws a JavaScript `Error` carrying core's message and
 //! the properties the page uses to place it.
 #![cfg(target_arch = "wasm32")]
@@ -200,6 +201,21 @@ fn validate_gives_the_expected_report() {
     .expect("the nat-gateway scenario is valid input");
     let expected: Value = serde_json::from_str(NAT_EXPECTED).expect("expected.json parses");
     assert_eq!(json(&report), expected, "scenario {NAT_DIR}");
+}
+
+#[wasm_bindgen_test]
+fn validate_reads_a_terraform_plan_like_any_other_document() {
+    let plan = include_str!("../../tests/data/plan/private-endpoints/plan.json");
+    let report = netready_web::validate(
+        docs(&[("plan.json", plan)]),
+        options(serde_json::json!({ "security_groups": ["aws_security_group.runner"] })),
+    )
+    .expect("the private-endpoints plan is valid input");
+    let expected: Value = serde_json::from_str(include_str!(
+        "../../tests/data/plan/private-endpoints/expected.json"
+    ))
+    .expect("expected.json parses");
+    assert_eq!(json(&report), expected, "plan case private-endpoints");
 }
 
 #[wasm_bindgen_test]
