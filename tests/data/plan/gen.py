@@ -100,7 +100,8 @@ class Plan:
         rc.update({"mode": "managed", "type": type_, "name": name})
         if index is not None:
             rc["index"] = index
-        rc["provider_name"] = PROVIDER
+        # Terraform 0.12 (format 0.1) named providers without their source.
+        rc["provider_name"] = "aws" if self.fmt == "0.1" else PROVIDER
         change = {
             "actions": list(actions),
             "before": before,
@@ -131,7 +132,7 @@ class Plan:
             }
             if "index" in rc:
                 r["index"] = rc["index"]
-            r["provider_name"] = PROVIDER
+            r["provider_name"] = "aws" if self.fmt == "0.1" else PROVIDER
             r["schema_version"] = 1 if rc["type"] in ("aws_vpc", "aws_security_group", "aws_subnet") else 0
             r["values"] = v
             if self.fmt != "0.1":
