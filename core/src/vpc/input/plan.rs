@@ -2136,7 +2136,9 @@ impl<'t> Plan<'_, '_, 't> {
         }
         let acl = self.id_attr(vpc, Some("default_network_acl_id"));
         if !input.network_acls.items.iter().any(|a| a.id == acl) {
-            // AWS's default network ACL: everything allowed, both ways.
+            // AWS's default network ACL: everything allowed, both ways
+            // (IPv6 too when the VPC has an IPv6 block), then the `*` deny
+            // rules (VPC user guide, "Default network ACL").
             let mut entries = Vec::new();
             for d in [Direction::Ingress, Direction::Egress] {
                 entries.push(allow_all(100, d, any_v4(), RuleAction::Allow));
@@ -2158,7 +2160,9 @@ impl<'t> Plan<'_, '_, 't> {
         }
         let sg = self.id_attr(vpc, Some("default_security_group_id"));
         if !input.security_groups.items.iter().any(|g| g.id == sg) {
-            // AWS's default security group: in from itself, out to anywhere.
+            // AWS's default security group: in from itself, out to anywhere
+            // (`::/0` only with an IPv6 block; VPC user guide, "Default
+            // security groups for your VPCs").
             let mut out = vec![any_v4()];
             if has_v6 {
                 out.push(any_v6());
