@@ -304,6 +304,10 @@ struct Plan<'d, 'a, 't> {
     /// Whether the plan has a `configuration`: without it, a value known
     /// only after apply cannot be told from a computed one nobody set.
     has_config: bool,
+    /// Whether the model holds none of the resources this plan creates
+    /// (it was not applied before): a resource it creates is then new, and
+    /// adding it needs no search (2,000 resources: searching was quadratic).
+    fresh: bool,
     notes: Vec<PlanNote>,
 }
 
@@ -365,6 +369,7 @@ fn read_plan(doc: &Doc<'_>, top: Value<'_>, input: &mut VpcInput) -> R<()> {
         calls,
         call_vals: &call_vals,
         has_config: top.get("configuration").is_some(),
+        fresh: false,
         notes: Vec::new(),
     };
     plan.build(input)?;
@@ -1128,9 +1133,10 @@ const ROUTE_TARGET_FIELDS: [&str; 12] = [
     "vpn_gateway_id",
 ];
 
-/// Records that `address` is `id` in the model (once).
-fn address_of(input: &mut VpcInput, address: &str, id: &str) {
-    if !input.plan_addresses.iter().any(|(a, _)| a == address) {
+/// Records that `address` is `id` in the model (once; `new`: the plan
+/// creates it, and was not applied before, so it is not recorded yet).
+fn address_of(input: &mut VpcInput, address: &str, id: &str, new: bool) {
+    if new || !input.plan_addresses.iter().any(|(a, _)| a == address) {
         input
             .plan_addresses
             .push((address.to_owned(), id.to_owned()));
@@ -1192,6 +1198,31 @@ fn default_group_of<'m>(input: &'m mut VpcInput, vpc_id: &str) -> Option<&'m mut
 }
 
 impl<'t> Plan<'_, '_, 't> {
+    /// Whether `inst` is created by this plan under its address.
+    fn created(&self, inst: &Inst<'t>) -> bool {
+        matches!(inst.action, Action::Create | Action::Replace) && inst.id == inst.address
+    }
+
+    /// Whether `id` names a resource this plan creates, and the model
+    /// cannot hold it yet (see `fresh`).
+    fn new_here(&self, id: &str) -> bool {
+        self.fresh
+            && self
+                .by_address
+                .get(id)
+                .and_then(|i| self.inst(i))
+                .is_some_and(|t| self.created(t))
+    }
+
+    /// Adds `item` (its id `id`), replacing the item with that id if any.
+    fn put<T>(&self, items: &mut Vec<T>, item: T, id: impl Fn(&T) -> &str) {
+        if self.new_here(id(&item)) {
+            items.push(item);
+        } else {
+            upsert(items, item, id);
+        }
+    }
+
     /// The values of `inst` (`after`, or `before` when `before`) with its
     /// configuration, and the JSON path of those values.
     fn obj(&self, inst: &Inst<'t>, before: bool) -> (Obj<'t>, String) {
@@ -1618,6 +1649,29 @@ impl<'t> Plan<'_, '_, 't> {
                 self.remove(input, inst)?;
             }
         }
+        self.fresh = {
+            let mut creates = IdIndex::with_capacity(insts.len());
+            for (i, inst) in insts.iter().enumerate() {
+                if self.created(inst) {
+                    creates.insert_first(inst.address, i as u32);
+                }
+            }
+            let ids = input
+                .vpcs
+                .items
+                .iter()
+                .map(|x| &x.id)
+                .chain(input.subnets.items.iter().map(|x| &x.id))
+                .chain(input.route_tables.items.iter().map(|x| &x.id))
+                .chain(input.endpoints.items.iter().map(|x| &x.id))
+                .chain(input.security_groups.items.iter().map(|x| &x.id))
+                .chain(input.network_acls.items.iter().map(|x| &x.id))
+                .chain(input.nat_gateways.items.iter().map(|x| &x.id))
+                .chain(input.internet_gateways.items.iter().map(|x| &x.id))
+                .chain(input.dhcp_options.items.iter().map(|x| &x.id))
+                .chain(input.prefix_lists.items.iter().map(|x| &x.id));
+            !ids.into_iter().any(|id| creates.get(id).is_some())
+        };
         for t in WHOLE.iter().chain(ATTACHED.iter()) {
             for inst in insts
                 .iter()
@@ -1888,8 +1942,8 @@ impl<'t> Plan<'_, '_, 't> {
                     owner_id: self.text(o, "owner_id", &p)?.map(str::to_owned),
                     block_public_access: None,
                 };
-                upsert(&mut input.subnets.items, subnet, |x| &x.id);
-                address_of(input, inst.address, id);
+                self.put(&mut input.subnets.items, subnet, |x| &x.id);
+                address_of(input, inst.address, id, self.new_here(id));
             }
             "aws_route_table" => {
                 if keep && exists!(route_tables) {
@@ -1906,7 +1960,11 @@ impl<'t> Plan<'_, '_, 't> {
                     }
                 }
                 // Associations are resources of their own: an update keeps them.
-                let old = input.route_tables.items.iter().find(|t| t.id == id);
+                let old = if self.new_here(id) {
+                    None
+                } else {
+                    input.route_tables.items.iter().find(|t| t.id == id)
+                };
                 let table = RouteTable {
                     id: id.to_owned(),
                     vpc_id,
@@ -1915,7 +1973,7 @@ impl<'t> Plan<'_, '_, 't> {
                     association_ids: old.map(|t| t.association_ids.clone()).unwrap_or_default(),
                     routes,
                 };
-                upsert(&mut input.route_tables.items, table, |x| &x.id);
+                self.put(&mut input.route_tables.items, table, |x| &x.id);
             }
             "aws_internet_gateway" => {
                 if keep && exists!(internet_gateways) {
@@ -2047,8 +2105,8 @@ impl<'t> Plan<'_, '_, 't> {
                     ingress,
                     egress,
                 };
-                upsert(&mut input.security_groups.items, group, |x| &x.id);
-                address_of(input, inst.address, id);
+                self.put(&mut input.security_groups.items, group, |x| &x.id);
+                address_of(input, inst.address, id, self.new_here(id));
             }
             "aws_network_acl" => {
                 if keep && exists!(network_acls) {
@@ -2281,11 +2339,13 @@ impl<'t> Plan<'_, '_, 't> {
                 let table = self
                     .id(inst, o, "route_table_id", p, &subnet)?
                     .unwrap_or_default();
+                // A subnet this plan creates is in no table yet.
+                let new = self.new_here(&subnet);
                 for t in input
                     .route_tables
                     .items
                     .iter_mut()
-                    .filter(|t| t.id != table)
+                    .filter(|t| !new && t.id != table)
                 {
                     if let Some(at) = t.subnet_ids.iter().position(|s| *s == subnet) {
                         t.subnet_ids.remove(at);
@@ -2298,7 +2358,7 @@ impl<'t> Plan<'_, '_, 't> {
                     .route_tables
                     .items
                     .iter_mut()
-                    .find(|t| t.id == table && !t.subnet_ids.contains(&subnet))
+                    .find(|t| t.id == table && (new || !t.subnet_ids.contains(&subnet)))
                 {
                     // Association ids line up with subnets only when every
                     // one is known.
@@ -2406,7 +2466,7 @@ impl<'t> Plan<'_, '_, 't> {
                         egress,
                     }),
                 }
-                address_of(input, inst.address, &group);
+                address_of(input, inst.address, &group, false);
             }
             "aws_security_group_rule"
             | "aws_vpc_security_group_ingress_rule"
@@ -2563,15 +2623,19 @@ impl<'t> Plan<'_, '_, 't> {
             .iter()
             .map(|s| (s.id.clone(), s.vpc_id.clone()))
             .collect();
-        for (subnet, vpc) in &subnets {
-            if input
-                .network_acls
-                .items
-                .iter()
-                .any(|a| a.subnet_ids.contains(subnet))
-            {
-                continue;
+        let unassociated: Vec<&(String, String)> = {
+            let acls = &input.network_acls.items;
+            let mut associated =
+                IdIndex::with_capacity(acls.iter().map(|a| a.subnet_ids.len()).sum());
+            for s in acls.iter().flat_map(|a| a.subnet_ids.iter()) {
+                associated.insert_first(s, 0);
             }
+            subnets
+                .iter()
+                .filter(|(s, _)| associated.get(s).is_none())
+                .collect()
+        };
+        for (subnet, vpc) in unassociated {
             if let Some(a) = input
                 .network_acls
                 .items
