@@ -308,6 +308,9 @@ struct Plan<'d, 'a, 't> {
     /// (it was not applied before): a resource it creates is then new, and
     /// adding it needs no search (2,000 resources: searching was quadratic).
     fresh: bool,
+    /// The route table associations read (subnet, table, association id),
+    /// applied together once every resource is read.
+    associations: Vec<(String, String, String)>,
     notes: Vec<PlanNote>,
 }
 
@@ -370,6 +373,7 @@ fn read_plan(doc: &Doc<'_>, top: Value<'_>, input: &mut VpcInput) -> R<()> {
         call_vals: &call_vals,
         has_config: top.get("configuration").is_some(),
         fresh: false,
+        associations: Vec::new(),
         notes: Vec::new(),
     };
     plan.build(input)?;
@@ -1680,6 +1684,7 @@ impl<'t> Plan<'_, '_, 't> {
                 self.add(input, inst)?;
             }
         }
+        self.associate(input);
         self.finish(input);
         Ok(())
     }
@@ -2339,37 +2344,7 @@ impl<'t> Plan<'_, '_, 't> {
                 let table = self
                     .id(inst, o, "route_table_id", p, &subnet)?
                     .unwrap_or_default();
-                // A subnet this plan creates is in no table yet.
-                let new = self.new_here(&subnet);
-                for t in input
-                    .route_tables
-                    .items
-                    .iter_mut()
-                    .filter(|t| !new && t.id != table)
-                {
-                    if let Some(at) = t.subnet_ids.iter().position(|s| *s == subnet) {
-                        t.subnet_ids.remove(at);
-                        if at < t.association_ids.len() {
-                            t.association_ids.remove(at);
-                        }
-                    }
-                }
-                if let Some(t) = input
-                    .route_tables
-                    .items
-                    .iter_mut()
-                    .find(|t| t.id == table && (new || !t.subnet_ids.contains(&subnet)))
-                {
-                    // Association ids line up with subnets only when every
-                    // one is known.
-                    if t.association_ids.len() == t.subnet_ids.len() && id.starts_with("rtbassoc-")
-                    {
-                        t.association_ids.push(id.to_owned());
-                    } else {
-                        t.association_ids.clear();
-                    }
-                    t.subnet_ids.push(subnet);
-                }
+                self.associations.push((subnet, table, id.to_owned()));
             }
             "aws_main_route_table_association" => {
                 let vpc = self.id(inst, o, "vpc_id", p, id)?.unwrap_or_default();
@@ -2592,6 +2567,54 @@ impl<'t> Plan<'_, '_, 't> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// The route table associations read: a subnet is in one table (the
+    /// last association of it wins), moved there from any other; applying
+    /// them again changes nothing.
+    fn associate(&mut self, input: &mut VpcInput) {
+        let pending = core::mem::take(&mut self.associations);
+        let mut last = IdIndex::with_capacity(pending.len());
+        let mut keep = Vec::with_capacity(pending.len());
+        for (i, (subnet, _, _)) in pending.iter().enumerate().rev() {
+            if last.get(subnet).is_none() {
+                last.insert_first(subnet, i as u32);
+                keep.push(i);
+            }
+        }
+        keep.reverse();
+        for (subnet, table, id) in keep.into_iter().filter_map(|i| pending.get(i)) {
+            // A subnet this plan creates is in no table yet.
+            let new = self.new_here(subnet);
+            for t in input
+                .route_tables
+                .items
+                .iter_mut()
+                .filter(|t| !new && t.id != *table)
+            {
+                if let Some(at) = t.subnet_ids.iter().position(|s| s == subnet) {
+                    t.subnet_ids.remove(at);
+                    if at < t.association_ids.len() {
+                        t.association_ids.remove(at);
+                    }
+                }
+            }
+            if let Some(t) = input
+                .route_tables
+                .items
+                .iter_mut()
+                .find(|t| t.id == *table && (new || !t.subnet_ids.contains(subnet)))
+            {
+                // Association ids line up with subnets only when every one
+                // is known.
+                if t.association_ids.len() == t.subnet_ids.len() && id.starts_with("rtbassoc-") {
+                    t.association_ids.push(id.clone());
+                } else {
+                    t.association_ids.clear();
+                }
+                t.subnet_ids.push(subnet.clone());
+            }
+        }
     }
 
     /// What AWS does on its own: a subnet without a network ACL is in its
