@@ -7,7 +7,7 @@
 //! * `format_version` outside 0.x (x ≥ 1) and 1.x is refused, as HashiCorp's
 //!   "JSON Output Format" page asks of readers; unknown members are
 //!   ignored; a member read with the wrong shape is an
-//!   [`InputError::Shape`] naming the document and the JSON path
+//!   [`InputError::Shape`](crate::vpc::InputError::Shape) naming the document and the JSON path
 //!   (`resource_changes[3].change.after.cidr_block`);
 //! * every managed `aws_*` resource instance of `resource_changes` is read
 //!   (data sources and deposed objects are not: they change nothing in the
