@@ -85,7 +85,13 @@ pub(super) fn apply(
     top: Value<'_>,
     input: &mut VpcInput,
 ) -> Result<(), super::InputError> {
-    read_plan(&Doc { name }, top, input).map_err(|e| *e.0)
+    // The index places a describe-* document among the others (for
+    // conflicts between them): a plan applies on top of them all instead.
+    let doc = Doc {
+        name,
+        index: u32::MAX,
+    };
+    read_plan(&doc, top, input).map_err(|e| *e.0)
 }
 
 /// What a resource change does.
