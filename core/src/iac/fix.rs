@@ -32,12 +32,58 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 /// A value: a reference to the resource an earlier step creates for a
-/// placeholder (`$NEW_RTB` → `local.new_rtb`), else the id as a string.
+/// placeholder (`$NEW_RTB` → `local.new_rtb`), to the resource of a root
+/// module's address where a Terraform plan named it (`aws_subnet.private[0]`
+/// → `aws_subnet.private[0].id`), else the id as a string.
 fn value(id: &str) -> String {
-    match id.strip_prefix('$').filter(|_| is_placeholder(id)) {
-        Some(var) => format!("local.{}", var.to_ascii_lowercase()),
-        None => hcl(id),
+    if let Some(var) = id.strip_prefix('$').filter(|_| is_placeholder(id)) {
+        return format!("local.{}", var.to_ascii_lowercase());
     }
+    if is_root_address(id) {
+        return format!("{id}.id");
+    }
+    hcl(id)
+}
+
+/// Whether `s` is the address of a managed resource of the root module, in
+/// the strict form a plan prints (`aws_TYPE.NAME`, then `[N]` or
+/// `["KEY"]`), so that it can stand unquoted in HCL. A child module's
+/// resources cannot be referred to from the root: theirs stay strings.
+fn is_root_address(s: &str) -> bool {
+    let Some((kind, rest)) = s.split_once('.') else {
+        return false;
+    };
+    let kind_ok = kind.len() > 4
+        && kind.starts_with("aws_")
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let (name, index) = match rest.split_once('[') {
+        Some((name, index)) => (name, Some(index)),
+        None => (rest, None),
+    };
+    let name_ok = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let index_ok = match index {
+        None => true,
+        Some(i) => i.strip_suffix(']').is_some_and(|inner| {
+            let number = !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit());
+            let key = inner
+                .strip_prefix('"')
+                .and_then(|k| k.strip_suffix('"'))
+                .is_some_and(|k| {
+                    k.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_-./:".contains(&b))
+                });
+            number || key
+        }),
+    };
+    kind_ok && name_ok && index_ok
 }
 
 fn values(ids: &[String], placeholder: &str) -> String {
@@ -508,6 +554,28 @@ mod tests {
         assert!(tf.contains("$${file"), "{tf}");
         let c = fix_terraform(&r(), &Fix::Comment("a\nresource".into()));
         assert_eq!(c.lines().count(), 1);
+    }
+
+    #[test]
+    fn plan_addresses_of_the_root_module_are_references() {
+        for (id, want) in [
+            ("aws_subnet.private[0]", "aws_subnet.private[0].id"),
+            ("aws_subnet.private[\"a\"]", "aws_subnet.private[\"a\"].id"),
+            ("aws_security_group.runner", "aws_security_group.runner.id"),
+            // A child module's resource cannot be named from the root.
+            (
+                "module.vpc.aws_subnet.private[0]",
+                "\"module.vpc.aws_subnet.private[0]\"",
+            ),
+            ("sg-0123", "\"sg-0123\""),
+            (
+                "aws_subnet.x[\"a\"].id) + file(\"/etc/passwd\"",
+                "\"aws_subnet.x[\\\"a\\\"].id) + file(\\\"/etc/passwd\\\"\"",
+            ),
+            ("aws_subnet.x[0] ", "\"aws_subnet.x[0] \""),
+        ] {
+            assert_eq!(value(id), want, "{id}");
+        }
     }
 
     #[test]

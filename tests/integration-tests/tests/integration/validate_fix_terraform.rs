@@ -1,4 +1,5 @@
-//! `--fix-format terraform` on every validate scenario: each finding's fix,
+//! `--fix-format terraform` on every validate scenario and Terraform plan
+//! case: each finding's fix,
 //! each remedy's steps and each `--apply-fixes` round parse as HCL (hcl-rs),
 //! use only resource types and arguments of the AWS provider (the table
 //! below, from the provider's documentation), name every required argument,
@@ -6,7 +7,7 @@
 //! resource name twice. A policy is JSON. Terraform itself is not
 //! installable here, so this stands in for `terraform validate`.
 
-use crate::validate_scenarios::{run, scenarios};
+use crate::validate_scenarios::{run, scenarios, scenarios_in};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Resource type → (required arguments, optional arguments), per the AWS
@@ -214,7 +215,11 @@ fn terraform_fixes_are_valid_hcl_of_the_aws_provider() {
     let mut failures = Vec::new();
     let mut kinds = BTreeSet::new();
     let mut texts = 0;
-    for s in scenarios() {
+    // The validator's scenarios and the Terraform plan cases (whose ids are
+    // resource addresses until apply).
+    let mut all = scenarios();
+    all.extend(scenarios_in(&crate::data().join("plan")));
+    for s in all {
         let (report, _) = run(&s, &["--format", "json", "--fix-format", "terraform"]);
         // missing-input's fix is the collect command for the missing
         // document: a shell command in every fix format.

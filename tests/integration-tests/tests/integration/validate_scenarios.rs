@@ -26,9 +26,15 @@ pub(crate) struct Scenario {
 }
 
 pub(crate) fn scenarios() -> Vec<Scenario> {
+    scenarios_in(&data_dir())
+}
+
+/// The scenarios of one folder of `tests/data` laid out as
+/// `tests/data/validate/README.md` says (the plan cases are too).
+pub(crate) fn scenarios_in(root: &std::path::Path) -> Vec<Scenario> {
     let mut out = Vec::new();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(data_dir())
-        .expect("tests/data/validate exists")
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .expect("the scenario folder exists")
         .map(|e| e.expect("readable directory entry").path())
         .filter(|p| p.join("args").is_file())
         .collect();
