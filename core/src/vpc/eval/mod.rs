@@ -37,6 +37,7 @@ mod cost;
 mod dns;
 mod endpoints;
 mod findings;
+mod footprint;
 mod nat;
 mod policy;
 mod public;
@@ -123,6 +124,9 @@ struct Ctx<'a> {
     /// The subnets a new NAT gateway can go in, by id (computed on first
     /// use, for the fixes).
     public_subnets: core::cell::OnceCell<Vec<&'a Subnet>>,
+    /// Whether each subnet of the input, by position, is among
+    /// `public_subnets` (computed on first use, for the fixes).
+    public_flags: core::cell::OnceCell<Vec<bool>>,
     /// The finding of each NAT gateway without a way out, by (NAT gateway,
     /// destination): the same for every path through it.
     nat_findings: RefCell<Vec<((String, String), Finding)>>,
@@ -380,6 +384,7 @@ impl<'a> Ctx<'a> {
             rt_of_subnet: Vec::new(),
             table_users: core::cell::OnceCell::new(),
             public_subnets: core::cell::OnceCell::new(),
+            public_flags: core::cell::OnceCell::new(),
             nat_findings: RefCell::default(),
             nat_steps_of: RefCell::default(),
             registry: RefCell::default(),
@@ -482,13 +487,22 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn route_table_of(&self, subnet: &Subnet) -> Option<&'a RouteTable> {
-        // Every subnet the evaluation holds is an element of the input's
-        // list: its answer was computed once, at its position.
+    /// The position of `subnet` in the input's list, when it is one of its
+    /// elements (found from its address, without hashing).
+    fn subnet_position(&self, subnet: &Subnet) -> Option<usize> {
         let items = &self.input.subnets.items;
         let at = (subnet as *const Subnet as usize).wrapping_sub(items.as_ptr() as usize)
             / core::mem::size_of::<Subnet>().max(1);
-        if items.get(at).is_some_and(|x| core::ptr::eq(x, subnet)) {
+        items
+            .get(at)
+            .is_some_and(|x| core::ptr::eq(x, subnet))
+            .then_some(at)
+    }
+
+    fn route_table_of(&self, subnet: &Subnet) -> Option<&'a RouteTable> {
+        // Every subnet the evaluation holds is an element of the input's
+        // list: its answer was computed once, at its position.
+        if let Some(at) = self.subnet_position(subnet) {
             return self.rt_of_subnet.get(at).copied().flatten();
         }
         self.lookup_route_table(subnet)
@@ -732,12 +746,12 @@ pub fn evaluate_with_plan(
     Ok((report, plan))
 }
 
-/// One evaluation and its plan, before the plan's changes are checked
-/// against the paths that work.
-fn evaluate_once(
-    input: &VpcInput,
+/// The checks every evaluation of `input` makes before its first path, and
+/// the indexes it looks things up in.
+fn prepare<'a>(
+    input: &'a VpcInput,
     options: &ValidateOptions,
-) -> Result<(Report, Vec<remedies::Planned>), InputError> {
+) -> Result<(Ctx<'a>, Region), InputError> {
     let region = match (&options.region, infer_region(input)) {
         (Some(given), Some(theirs)) if *given != theirs => {
             // The fixes would name the wrong region.
@@ -772,7 +786,6 @@ fn evaluate_once(
     } else {
         options.subnets.clone()
     };
-    let ctx = ctx;
     // A policy that does not parse is bad input, whichever path needs it.
     for e in &ctx.endpoints {
         if let Err(error) = ctx.policy_check(e) {
@@ -782,6 +795,82 @@ fn evaluate_once(
             });
         }
     }
+    Ok((ctx, region))
+}
+
+/// The task subnets of an evaluation, in report order.
+fn task_subnets<'a>(ctx: &Ctx<'a>, options: &ValidateOptions) -> Vec<&'a Subnet> {
+    if options.subnets.is_empty() {
+        ctx.input.subnets.items.iter().collect()
+    } else {
+        options
+            .subnets
+            .iter()
+            .filter_map(|id| ctx.subnets.get(id))
+            .collect()
+    }
+}
+
+/// The VPCs of `task_subnets`, in order of first appearance.
+fn vpc_ids_of<'a>(task_subnets: &[&'a Subnet]) -> Vec<&'a str> {
+    let mut vpc_ids: Vec<&str> = Vec::new();
+    for s in task_subnets {
+        if !vpc_ids.contains(&s.vpc_id.as_str()) {
+            vpc_ids.push(&s.vpc_id);
+        }
+    }
+    vpc_ids
+}
+
+/// The paths of `input` that `wanted` picks (task subnet, position of the
+/// service in the profile, the service) and that do not work, in report
+/// order, as `subnet → host`: what the safety pass of the fixes compares.
+/// Evaluates the paths picked and nothing else (no report, no remedies);
+/// the same checks as [`evaluate_once`] come first, with the same errors.
+/// `pick` is asked once, with the indexes of `input`.
+fn failing_paths<P, F>(
+    input: &VpcInput,
+    options: &ValidateOptions,
+    pick: P,
+) -> Result<Vec<String>, InputError>
+where
+    P: FnOnce(&Ctx<'_>) -> F,
+    F: Fn(&Subnet, usize, &Service) -> bool,
+{
+    let (ctx, region) = prepare(input, options)?;
+    let wanted = pick(&ctx);
+    let services: Vec<&'static Service> = catalog::services(options.profile).collect();
+    let task_subnets = task_subnets(&ctx, options);
+    let vpc_ids = vpc_ids_of(&task_subnets);
+    let mut facts: Vec<Option<VpcFacts<'_, '_>>> = vpc_ids.iter().map(|_| None).collect();
+    let mut out = Vec::new();
+    for subnet in &task_subnets {
+        let vi = vpc_ids
+            .iter()
+            .position(|v| *v == subnet.vpc_id)
+            .expect("vpc_ids holds the VPC of every task subnet");
+        for (i, s) in services.iter().enumerate() {
+            if !wanted(subnet, i, s) {
+                continue;
+            }
+            let vf = facts[vi].get_or_insert_with(|| {
+                ctx.vpc_facts(vpc_ids[vi], options, &task_subnets, &services)
+            });
+            if ctx.path(vf, subnet, s).reachable != Reachable {
+                out.push(format!("{} → {}", subnet.id, s.host_template(&region)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One evaluation and its plan, before the plan's changes are checked
+/// against the paths that work.
+fn evaluate_once(
+    input: &VpcInput,
+    options: &ValidateOptions,
+) -> Result<(Report, Vec<remedies::Planned>), InputError> {
+    let (ctx, region) = prepare(input, options)?;
     let mut report = Report::new(ReportKind::Validate, Some(region.name().to_owned()));
     report.profile = Some(options.profile.as_str().to_owned());
     let services: Vec<&'static Service> = catalog::services(options.profile).collect();
@@ -811,15 +900,7 @@ fn evaluate_once(
     global.extend(ctx.bpa_assumption());
     global.extend(ctx.public.assumption(&ctx));
 
-    let task_subnets: Vec<&Subnet> = if options.subnets.is_empty() {
-        input.subnets.items.iter().collect()
-    } else {
-        options
-            .subnets
-            .iter()
-            .filter_map(|id| ctx.subnets.get(id))
-            .collect()
-    };
+    let task_subnets = task_subnets(&ctx, options);
 
     if !input.subnets.given {
         // Nothing is known about the subnets: every verdict is unknown.
@@ -837,12 +918,7 @@ fn evaluate_once(
         }
     }
 
-    let mut vpc_ids: Vec<&str> = Vec::new();
-    for s in &task_subnets {
-        if !vpc_ids.contains(&s.vpc_id.as_str()) {
-            vpc_ids.push(&s.vpc_id);
-        }
-    }
+    let vpc_ids = vpc_ids_of(&task_subnets);
     let facts: Vec<VpcFacts<'_, '_>> = vpc_ids
         .iter()
         .map(|v| ctx.vpc_facts(v, options, &task_subnets, &services))

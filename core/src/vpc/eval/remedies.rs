@@ -492,6 +492,36 @@ impl<'a> Ctx<'a> {
         )
     }
 
+    /// [`Self::is_public_subnet`], answered from the list of candidates for
+    /// a subnet of the input (without comparing it with every task subnet).
+    fn is_public_at(&self, s: &Subnet) -> bool {
+        match self.subnet_position(s) {
+            Some(at) => self
+                .public_flags
+                .get_or_init(|| {
+                    let items = &self.input.subnets.items;
+                    let mut flags = alloc::vec![false; items.len()];
+                    for c in self.public_subnets.get().into_iter().flatten() {
+                        if let Some(i) = self.subnet_position(c) {
+                            flags[i] = true;
+                        }
+                    }
+                    // Candidates are computed on first use of
+                    // `public_subnet`; without them, ask each subnet.
+                    if self.public_subnets.get().is_none() {
+                        for (i, x) in items.iter().enumerate() {
+                            flags[i] = self.is_public_subnet(x);
+                        }
+                    }
+                    flags
+                })
+                .get(at)
+                .copied()
+                .unwrap_or(false),
+            None => self.is_public_subnet(s),
+        }
+    }
+
     /// Whether a new NAT gateway can go in `s`: its route table sends
     /// 0.0.0.0/0 to an internet gateway attached to its VPC, and it is not a
     /// task subnet (another fix may re-route one).
@@ -525,7 +555,7 @@ impl<'a> Ctx<'a> {
         // itself matters only when a NAT gateway could go in it).
         let candidate = self
             .public_subnet(&subnet.vpc_id, subnet.availability_zone.as_deref(), "")
-            .is_some_and(|_| self.is_public_subnet(subnet));
+            .is_some_and(|_| self.is_public_at(subnet));
         let key = alloc::format!(
             "{}/{}/{}",
             subnet.vpc_id,
@@ -807,32 +837,21 @@ fn can_take_traffic(fix: &Fix) -> bool {
     )
 }
 
-/// The paths of a report that work: (subnet, service position).
-fn working(report: &Report) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    for s in &report.subnets {
-        for (i, e) in s.endpoints.iter().enumerate() {
-            if e.reachable == crate::report::Reachability::Reachable {
-                out.push((s.subnet_id.clone(), i));
-            }
-        }
-    }
-    out
-}
-
-/// The working paths of `before` that `after` breaks.
-fn broken(before: &[(String, usize)], after: &Report) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in &after.subnets {
-        for (i, e) in s.endpoints.iter().enumerate() {
-            if e.reachable != crate::report::Reachability::Reachable
-                && before.iter().any(|(id, j)| *id == s.subnet_id && *j == i)
-            {
-                out.push(alloc::format!("{} → {}", s.subnet_id, e.host));
-            }
-        }
-    }
-    out
+/// The paths of a report that work: by subnet, whether each service's
+/// path (by its position in the profile) does.
+fn working(report: &Report) -> alloc::collections::BTreeMap<String, Vec<bool>> {
+    report
+        .subnets
+        .iter()
+        .map(|s| {
+            let works = s
+                .endpoints
+                .iter()
+                .map(|e| e.reachable == crate::report::Reachability::Reachable)
+                .collect();
+            (s.subnet_id.clone(), works)
+        })
+        .collect()
 }
 
 /// A path's other way than the endpoint: its route fix.
@@ -888,11 +907,50 @@ pub(super) fn keep_what_breaks_nothing(
         None => super::infer_region(input).ok_or(super::InputError::NoRegion)?,
     };
     let before = working(report);
+    let works = |subnet: &Subnet, i: usize| {
+        before
+            .get(&subnet.id)
+            .and_then(|w| w.get(i).copied())
+            .unwrap_or(false)
+    };
+    // The model as it is, to tell which paths the changes can reach.
+    let (now, _) = super::prepare(input, options)?;
+    // The working paths the changes break: only those they can reach are
+    // evaluated again (`footprint`), which gives what a whole evaluation
+    // of the changed model would.
     let harmful = |remedies: &[&Planned]| -> Result<Vec<String>, super::InputError> {
-        match crate::vpc::apply(input, &region, &changes_of(remedies.iter().copied())) {
+        let changes = changes_of(remedies.iter().copied());
+        match crate::vpc::apply(input, &region, &changes) {
             Ok((model, _)) => {
-                let (after, _) = super::evaluate_once(&model, options)?;
-                Ok(broken(&before, &after))
+                let broken = super::failing_paths(&model, options, |after| {
+                    let reach = super::footprint::footprint(&now, after, options, &changes);
+                    move |subnet: &Subnet, i: usize, service: &crate::catalog::Service| {
+                        works(subnet, i) && reach.covers(subnet, service)
+                    }
+                })?;
+                // Debug builds (every test) check the footprint against a
+                // whole evaluation of the changed model.
+                #[cfg(debug_assertions)]
+                {
+                    let (after, _) = super::evaluate_once(&model, options)?;
+                    let mut whole = Vec::new();
+                    for s in &after.subnets {
+                        for (i, e) in s.endpoints.iter().enumerate() {
+                            let worked = before
+                                .get(&s.subnet_id)
+                                .and_then(|w| w.get(i).copied())
+                                .unwrap_or(false);
+                            if worked && e.reachable != crate::report::Reachability::Reachable {
+                                whole.push(alloc::format!("{} → {}", s.subnet_id, e.host));
+                            }
+                        }
+                    }
+                    debug_assert_eq!(
+                        broken, whole,
+                        "the footprint of {changes:?} leaves out a path they break"
+                    );
+                }
+                Ok(broken)
             }
             // A change the model cannot take is not offered either.
             Err(e) => Ok(alloc::vec![alloc::format!("{e}")]),
