@@ -22,6 +22,7 @@ use super::Ctx;
 use crate::catalog::{EndpointType, Service};
 use crate::commands::Fix;
 use crate::vpc::ValidateOptions;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -31,7 +32,7 @@ use core::cell::RefCell;
 #[derive(Debug, Default)]
 pub(super) struct Footprint {
     all: bool,
-    subnets: Vec<String>,
+    subnets: BTreeSet<String>,
     services: Vec<String>,
 }
 
@@ -40,12 +41,12 @@ impl Footprint {
     pub(super) fn covers(&self, subnet: &Subnet, service: &Service) -> bool {
         self.all
             || self.services.iter().any(|s| s == service.id)
-            || self.subnets.iter().any(|s| *s == subnet.id)
+            || self.subnets.contains(&subnet.id)
     }
 
     fn subnet(&mut self, id: &str) {
-        if !self.subnets.iter().any(|s| s == id) {
-            self.subnets.push(id.into());
+        if !self.subnets.contains(id) {
+            self.subnets.insert(id.into());
         }
     }
 
@@ -59,52 +60,80 @@ impl Footprint {
 /// What a path of one model may read, beyond its own subnet and service.
 struct Model<'c, 'a> {
     ctx: &'c Ctx<'a>,
+    /// The subnets of each route table.
+    users: BTreeMap<&'a str, Vec<&'a str>>,
+    /// The endpoints with an interface in each subnet.
+    endpoints_in: BTreeMap<&'a str, Vec<&'a str>>,
+    /// The route tables that route to a NAT gateway in each subnet.
+    via_nat_in: BTreeMap<&'a str, Vec<&'a str>>,
     /// The subnets whose paths and through-paths were added already.
-    seen: RefCell<Vec<String>>,
+    seen: RefCell<BTreeSet<&'a str>>,
 }
 
-impl Model<'_, '_> {
+impl<'c, 'a> Model<'c, 'a> {
+    fn new(ctx: &'c Ctx<'a>) -> Self {
+        let input = ctx.input;
+        let mut users: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+        for s in &input.subnets.items {
+            if let Some(rt) = ctx.route_table_of(s) {
+                users.entry(rt.id.as_str()).or_default().push(&s.id);
+            }
+        }
+        let mut endpoints_in: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+        for e in &input.endpoints.items {
+            for s in &e.subnet_ids {
+                endpoints_in.entry(s.as_str()).or_default().push(&e.id);
+            }
+        }
+        let mut via_nat_in: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+        for rt in &input.route_tables.items {
+            for r in &rt.routes {
+                let RouteTarget::NatGateway(id) = &r.target else {
+                    continue;
+                };
+                for n in input.nat_gateways.items.iter().filter(|n| n.id == *id) {
+                    via_nat_in
+                        .entry(n.subnet_id.as_str())
+                        .or_default()
+                        .push(&rt.id);
+                }
+            }
+        }
+        Model {
+            ctx,
+            users,
+            endpoints_in,
+            via_nat_in,
+            seen: RefCell::default(),
+        }
+    }
+
     /// Every path of `subnet_id`, and every path that goes through it: to
     /// the services of the endpoints with an interface in it (their way
     /// back), and through the NAT gateways in it (their way out), whose
     /// users' subnets may in turn hold a NAT gateway.
     fn subnet(&self, out: &mut Footprint, subnet_id: &str) {
-        if self.seen.borrow().iter().any(|s| s == subnet_id) {
+        let Some(id) = self.ctx.subnets.get(subnet_id).map(|s| s.id.as_str()) else {
+            // Not a subnet of this model: nothing of it is read.
+            out.subnet(subnet_id);
+            return;
+        };
+        if !self.seen.borrow_mut().insert(id) {
             return;
         }
-        self.seen.borrow_mut().push(subnet_id.into());
-        out.subnet(subnet_id);
-        let input = self.ctx.input;
-        for e in input
-            .endpoints
-            .items
-            .iter()
-            .filter(|e| e.subnet_ids.iter().any(|s| s == subnet_id))
-        {
-            self.endpoint(out, &e.id);
+        out.subnet(id);
+        for e in self.endpoints_in.get(id).into_iter().flatten() {
+            self.endpoint(out, e);
         }
-        for n in input
-            .nat_gateways
-            .items
-            .iter()
-            .filter(|n| n.subnet_id == subnet_id)
-        {
-            for rt in input.route_tables.items.iter().filter(|rt| {
-                rt.routes
-                    .iter()
-                    .any(|r| matches!(&r.target, RouteTarget::NatGateway(id) if *id == n.id))
-            }) {
-                self.table(out, &rt.id);
-            }
+        for rt in self.via_nat_in.get(id).into_iter().flatten() {
+            self.table(out, rt);
         }
     }
 
     /// Every path of the subnets whose route table is `rt_id`.
     fn table(&self, out: &mut Footprint, rt_id: &str) {
-        for s in &self.ctx.input.subnets.items {
-            if self.ctx.route_table_of(s).is_some_and(|rt| rt.id == rt_id) {
-                self.subnet(out, &s.id);
-            }
+        for s in self.users.get(rt_id).into_iter().flatten() {
+            self.subnet(out, s);
         }
     }
 
@@ -222,10 +251,7 @@ pub(super) fn footprint(
 
 /// What `changes` can reach in the model of `ctx`.
 fn reach(out: &mut Footprint, ctx: &Ctx<'_>, options: &ValidateOptions, changes: &[Fix]) {
-    let model = Model {
-        ctx,
-        seen: RefCell::default(),
-    };
+    let model = Model::new(ctx);
     for fix in changes {
         model.change(out, options, fix);
         if out.all {

@@ -526,8 +526,8 @@ impl<'a> Ctx<'a> {
     /// 0.0.0.0/0 to an internet gateway attached to its VPC, and it is not a
     /// task subnet (another fix may re-route one).
     fn is_public_subnet(&self, s: &Subnet) -> bool {
-        !self.task_subnet_ids.contains(&s.id)
-            && s.cidr.is_some()
+        // The task subnets last: comparing ids is the dear part.
+        s.cidr.is_some()
             && self.route_table_of(s).is_some_and(|rt| {
                 rt.routes.iter().any(|r| {
                     r.state == RouteState::Active
@@ -543,6 +543,7 @@ impl<'a> Ctx<'a> {
                         }
                 })
             })
+            && !self.task_subnet_ids.contains(&s.id)
     }
 
     /// A NAT gateway `subnet` can route to: a usable one, or the steps that
