@@ -201,7 +201,11 @@ impl Ctx<'_> {
             alloc::collections::BTreeMap::new();
         for (si, s) in report.subnets.iter_mut().enumerate() {
             for (ei, e) in s.endpoints.iter_mut().enumerate() {
-                let route = routes.iter().find(|r| r.at == (si, ei));
+                // `routes` is in report order (built walking it).
+                let route = routes
+                    .binary_search_by(|r| r.at.cmp(&(si, ei)))
+                    .ok()
+                    .and_then(|i| routes.get(i));
                 for f in &mut e.findings {
                     let before = f.fix.clone();
                     each(f, route);
