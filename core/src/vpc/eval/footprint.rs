@@ -19,35 +19,32 @@
 
 use super::super::model::*;
 use super::Ctx;
+use super::index::IdIndex;
 use crate::catalog::{EndpointType, Service};
 use crate::commands::Fix;
 use crate::vpc::ValidateOptions;
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-/// The paths some changes can reach: every path of the subnets listed,
-/// every path to the services listed, or every path at all.
+/// The paths some changes can reach: every path of the subnets marked
+/// (by their position in the changed model), every path to the services
+/// listed, or every path at all.
 #[derive(Debug, Default)]
 pub(super) struct Footprint {
     all: bool,
-    subnets: BTreeSet<String>,
+    subnets: Vec<bool>,
     services: Vec<String>,
 }
 
 impl Footprint {
-    /// Whether the path from `subnet` to `service` is within reach.
-    pub(super) fn covers(&self, subnet: &Subnet, service: &Service) -> bool {
+    /// Whether the path from the changed model's subnet at position
+    /// `subnet_at` (`None`: not one of its list) to `service` is within
+    /// reach.
+    pub(super) fn covers(&self, subnet_at: Option<usize>, service: &Service) -> bool {
         self.all
             || self.services.iter().any(|s| s == service.id)
-            || self.subnets.contains(&subnet.id)
-    }
-
-    fn subnet(&mut self, id: &str) {
-        if !self.subnets.contains(id) {
-            self.subnets.insert(id.into());
-        }
+            || subnet_at.is_none_or(|at| self.subnets.get(at).copied().unwrap_or(false))
     }
 
     fn service(&mut self, id: &str) {
@@ -57,54 +54,90 @@ impl Footprint {
     }
 }
 
-/// What a path of one model may read, beyond its own subnet and service.
-struct Model<'c, 'a> {
-    ctx: &'c Ctx<'a>,
-    /// The subnets of each route table.
-    users: BTreeMap<&'a str, Vec<&'a str>>,
-    /// The endpoints with an interface in each subnet.
-    endpoints_in: BTreeMap<&'a str, Vec<&'a str>>,
-    /// The route tables that route to a NAT gateway in each subnet.
-    via_nat_in: BTreeMap<&'a str, Vec<&'a str>>,
-    /// The subnets whose paths and through-paths were added already.
-    seen: RefCell<BTreeSet<&'a str>>,
+/// Ids grouped by a key id (one non-generic index, as the rest of the
+/// evaluation does: the browser page's module carries no tree for it).
+struct Groups<'a> {
+    ix: IdIndex<'a>,
+    lists: Vec<Vec<&'a str>>,
 }
 
-impl<'c, 'a> Model<'c, 'a> {
-    fn new(ctx: &'c Ctx<'a>) -> Self {
+impl<'a> Groups<'a> {
+    fn new(n: usize) -> Self {
+        Groups {
+            ix: IdIndex::with_capacity(n),
+            lists: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, key: &'a str, id: &'a str) {
+        let at = match self.ix.get(key) {
+            Some(at) => at as usize,
+            None => {
+                self.ix.insert_first(key, self.lists.len() as u32);
+                self.lists.push(Vec::new());
+                self.lists.len() - 1
+            }
+        };
+        self.lists[at].push(id);
+    }
+
+    fn of(&self, key: &str) -> &[&'a str] {
+        self.ix
+            .get(key)
+            .and_then(|at| self.lists.get(at as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// What a path of one model may read, beyond its own subnet and service.
+struct Model<'c, 'a, 'b> {
+    ctx: &'c Ctx<'a>,
+    /// The changed model's indexes (where the footprint marks subnets).
+    after: &'c Ctx<'b>,
+    /// The subnets of each route table.
+    users: Groups<'a>,
+    /// The endpoints with an interface in each subnet.
+    endpoints_in: Groups<'a>,
+    /// The route tables that route to a NAT gateway in each subnet.
+    via_nat_in: Groups<'a>,
+    /// The subnets, by position, whose paths and through-paths were added
+    /// already.
+    seen: RefCell<Vec<bool>>,
+}
+
+impl<'c, 'a, 'b> Model<'c, 'a, 'b> {
+    fn new(ctx: &'c Ctx<'a>, after: &'c Ctx<'b>) -> Self {
         let input = ctx.input;
-        let mut users: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+        let mut users = Groups::new(input.route_tables.items.len());
         for s in &input.subnets.items {
             if let Some(rt) = ctx.route_table_of(s) {
-                users.entry(rt.id.as_str()).or_default().push(&s.id);
+                users.push(&rt.id, &s.id);
             }
         }
-        let mut endpoints_in: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+        let mut endpoints_in = Groups::new(input.endpoints.items.len());
         for e in &input.endpoints.items {
             for s in &e.subnet_ids {
-                endpoints_in.entry(s.as_str()).or_default().push(&e.id);
+                endpoints_in.push(s, &e.id);
             }
         }
-        let mut via_nat_in: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+        let mut via_nat_in = Groups::new(input.nat_gateways.items.len());
         for rt in &input.route_tables.items {
             for r in &rt.routes {
                 let RouteTarget::NatGateway(id) = &r.target else {
                     continue;
                 };
                 for n in input.nat_gateways.items.iter().filter(|n| n.id == *id) {
-                    via_nat_in
-                        .entry(n.subnet_id.as_str())
-                        .or_default()
-                        .push(&rt.id);
+                    via_nat_in.push(&n.subnet_id, &rt.id);
                 }
             }
         }
         Model {
             ctx,
+            after,
             users,
             endpoints_in,
             via_nat_in,
-            seen: RefCell::default(),
+            seen: RefCell::new(alloc::vec![false; input.subnets.items.len()]),
         }
     }
 
@@ -113,26 +146,38 @@ impl<'c, 'a> Model<'c, 'a> {
     /// back), and through the NAT gateways in it (their way out), whose
     /// users' subnets may in turn hold a NAT gateway.
     fn subnet(&self, out: &mut Footprint, subnet_id: &str) {
-        let Some(id) = self.ctx.subnets.get(subnet_id).map(|s| s.id.as_str()) else {
-            // Not a subnet of this model: nothing of it is read.
-            out.subnet(subnet_id);
+        if let Some(at) = self
+            .after
+            .subnets
+            .get(subnet_id)
+            .and_then(|s| self.after.subnet_position(s))
+            && let Some(mark) = out.subnets.get_mut(at)
+        {
+            *mark = true;
+        }
+        let Some(at) = self
+            .ctx
+            .subnets
+            .get(subnet_id)
+            .and_then(|s| self.ctx.subnet_position(s))
+        else {
+            // Not a subnet of this model: nothing of it is read here.
             return;
         };
-        if !self.seen.borrow_mut().insert(id) {
+        if core::mem::replace(&mut self.seen.borrow_mut()[at], true) {
             return;
         }
-        out.subnet(id);
-        for e in self.endpoints_in.get(id).into_iter().flatten() {
+        for e in self.endpoints_in.of(subnet_id) {
             self.endpoint(out, e);
         }
-        for rt in self.via_nat_in.get(id).into_iter().flatten() {
+        for rt in self.via_nat_in.of(subnet_id) {
             self.table(out, rt);
         }
     }
 
     /// Every path of the subnets whose route table is `rt_id`.
     fn table(&self, out: &mut Footprint, rt_id: &str) {
-        for s in self.users.get(rt_id).into_iter().flatten() {
+        for s in self.users.of(rt_id) {
             self.subnet(out, s);
         }
     }
@@ -241,17 +286,26 @@ pub(super) fn footprint(
     options: &ValidateOptions,
     changes: &[Fix],
 ) -> Footprint {
-    let mut out = Footprint::default();
-    reach(&mut out, before, options, changes);
+    let mut out = Footprint {
+        subnets: alloc::vec![false; after.input.subnets.items.len()],
+        ..Footprint::default()
+    };
+    reach(&mut out, before, after, options, changes);
     if !out.all {
-        reach(&mut out, after, options, changes);
+        reach(&mut out, after, after, options, changes);
     }
     out
 }
 
 /// What `changes` can reach in the model of `ctx`.
-fn reach(out: &mut Footprint, ctx: &Ctx<'_>, options: &ValidateOptions, changes: &[Fix]) {
-    let model = Model::new(ctx);
+fn reach(
+    out: &mut Footprint,
+    ctx: &Ctx<'_>,
+    after: &Ctx<'_>,
+    options: &ValidateOptions,
+    changes: &[Fix],
+) {
+    let model = Model::new(ctx, after);
     for fix in changes {
         model.change(out, options, fix);
         if out.all {

@@ -822,8 +822,8 @@ fn vpc_ids_of<'a>(task_subnets: &[&'a Subnet]) -> Vec<&'a str> {
     vpc_ids
 }
 
-/// The paths of `input` that `wanted` picks (task subnet, position of the
-/// service in the profile, the service) and that do not work, in report
+/// The paths of `input` that `wanted` picks (task subnet, its position in
+/// the input's list, position of the service in the profile, the service) and that do not work, in report
 /// order, as `subnet → host`: what the safety pass of the fixes compares.
 /// Evaluates the paths picked and nothing else (no report, no remedies);
 /// the same checks as [`evaluate_once`] come first, with the same errors.
@@ -835,7 +835,7 @@ fn failing_paths<P, F>(
 ) -> Result<Vec<String>, InputError>
 where
     P: FnOnce(&Ctx<'_>) -> F,
-    F: Fn(&Subnet, usize, &Service) -> bool,
+    F: Fn(&Subnet, Option<usize>, usize, &Service) -> bool,
 {
     let (ctx, region) = prepare(input, options)?;
     let wanted = pick(&ctx);
@@ -845,12 +845,13 @@ where
     let mut facts: Vec<Option<VpcFacts<'_, '_>>> = vpc_ids.iter().map(|_| None).collect();
     let mut out = Vec::new();
     for subnet in &task_subnets {
+        let at = ctx.subnet_position(subnet);
         let vi = vpc_ids
             .iter()
             .position(|v| *v == subnet.vpc_id)
             .expect("vpc_ids holds the VPC of every task subnet");
         for (i, s) in services.iter().enumerate() {
-            if !wanted(subnet, i, s) {
+            if !wanted(subnet, at, i, s) {
                 continue;
             }
             let vf = facts[vi].get_or_insert_with(|| {

@@ -929,8 +929,11 @@ pub(super) fn keep_what_breaks_nothing(
             Ok((model, _)) => {
                 let broken = super::failing_paths(&model, options, |after| {
                     let reach = super::footprint::footprint(&now, after, options, &changes);
-                    move |subnet: &Subnet, i: usize, service: &crate::catalog::Service| {
-                        works(subnet, i) && reach.covers(subnet, service)
+                    move |subnet: &Subnet,
+                          at: Option<usize>,
+                          i: usize,
+                          service: &crate::catalog::Service| {
+                        works(subnet, i) && reach.covers(at, service)
                     }
                 })?;
                 // Debug builds (every test) check the footprint against a
