@@ -22,6 +22,7 @@
 
 use super::super::model::*;
 use super::Ctx;
+use super::index::IdIndex;
 use crate::commands::{Fix, RouteTo, fix_command, is_placeholder};
 use crate::report::{Finding, Remedy, RemedyChoice, Report};
 use alloc::string::String;
@@ -842,21 +843,21 @@ fn can_take_traffic(fix: &Fix) -> bool {
     )
 }
 
-/// The paths of a report that work: by subnet, whether each service's
-/// path (by its position in the profile) does.
-fn working(report: &Report) -> alloc::collections::BTreeMap<String, Vec<bool>> {
-    report
-        .subnets
-        .iter()
-        .map(|s| {
-            let works = s
-                .endpoints
+/// The paths of a report that work: by subnet (an index into the list),
+/// whether each service's path (by its position in the profile) does.
+fn working(report: &Report) -> (IdIndex<'_>, Vec<Vec<bool>>) {
+    let mut ix = IdIndex::with_capacity(report.subnets.len());
+    let mut works = Vec::with_capacity(report.subnets.len());
+    for s in &report.subnets {
+        ix.insert_first(&s.subnet_id, works.len() as u32);
+        works.push(
+            s.endpoints
                 .iter()
                 .map(|e| e.reachable == crate::report::Reachability::Reachable)
-                .collect();
-            (s.subnet_id.clone(), works)
-        })
-        .collect()
+                .collect(),
+        );
+    }
+    (ix, works)
 }
 
 /// A path's other way than the endpoint: its route fix.
@@ -911,10 +912,10 @@ pub(super) fn keep_what_breaks_nothing(
         Some(r) => r.clone(),
         None => super::infer_region(input).ok_or(super::InputError::NoRegion)?,
     };
-    let before = working(report);
-    let works = |subnet: &Subnet, i: usize| {
-        before
-            .get(&subnet.id)
+    let (ix, before) = working(report);
+    let works = |subnet_id: &str, i: usize| {
+        ix.get(subnet_id)
+            .and_then(|at| before.get(at as usize))
             .and_then(|w| w.get(i).copied())
             .unwrap_or(false)
     };
@@ -933,7 +934,7 @@ pub(super) fn keep_what_breaks_nothing(
                           at: Option<usize>,
                           i: usize,
                           service: &crate::catalog::Service| {
-                        works(subnet, i) && reach.covers(at, service)
+                        works(&subnet.id, i) && reach.covers(at, service)
                     }
                 })?;
                 // Debug builds (every test) check the footprint against a
@@ -944,10 +945,7 @@ pub(super) fn keep_what_breaks_nothing(
                     let mut whole = Vec::new();
                     for s in &after.subnets {
                         for (i, e) in s.endpoints.iter().enumerate() {
-                            let worked = before
-                                .get(&s.subnet_id)
-                                .and_then(|w| w.get(i).copied())
-                                .unwrap_or(false);
+                            let worked = works(&s.subnet_id, i);
                             if worked && e.reachable != crate::report::Reachability::Reachable {
                                 whole.push(alloc::format!("{} → {}", s.subnet_id, e.host));
                             }
