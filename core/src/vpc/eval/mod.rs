@@ -130,8 +130,9 @@ struct Ctx<'a> {
     /// The finding of each NAT gateway without a way out, by (NAT gateway,
     /// destination): the same for every path through it.
     nat_findings: RefCell<Vec<((String, String), Finding)>>,
-    /// What [`Ctx::nat_steps`] answered for each subnet.
-    nat_steps_of: RefCell<alloc::collections::BTreeMap<String, Option<NatSteps>>>,
+    /// What [`Ctx::nat_steps`] answered, by VPC and AZ (and the subnet
+    /// when a NAT gateway could go in it): a handful of keys.
+    nat_steps_of: RefCell<Vec<(String, Option<NatSteps>)>>,
     /// The service's public addresses per destination, and the routes that
     /// carry them per route table (computed on first use).
     public: public::Destinations<'a>,

@@ -47,6 +47,62 @@ fn hash(s: &str) -> u64 {
     h
 }
 
+/// Positions in a list of the caller's, found by a 64-bit hash of their
+/// key; the caller compares the keys. Open addressing with linear probing,
+/// at most half full. Not a `BTreeMap`: one small non-generic table, where
+/// each map type cost the browser page's module a tree of its own.
+#[derive(Default)]
+struct HashPositions {
+    slots: Vec<(u64, u32)>,
+    len: usize,
+}
+
+impl HashPositions {
+    const EMPTY: u32 = u32::MAX;
+
+    /// The position of the key hashed to `h` that `is_key` accepts.
+    fn find(&self, h: u64, mut is_key: impl FnMut(usize) -> bool) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let (sh, at) = self.slots[i];
+            if at == Self::EMPTY {
+                return None;
+            }
+            if sh == h && is_key(at as usize) {
+                return Some(at as usize);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Records that the key hashed to `h` is at `at` (a key not found).
+    fn insert(&mut self, h: u64, at: usize) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = core::mem::take(&mut self.slots);
+            self.slots = vec![(0, Self::EMPTY); (old.len() * 2).max(16)];
+            self.len = 0;
+            for (sh, a) in old.into_iter().filter(|s| s.1 != Self::EMPTY) {
+                self.put(sh, a);
+            }
+        }
+        self.put(h, at as u32);
+    }
+
+    fn put(&mut self, h: u64, at: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        while self.slots[i].1 != Self::EMPTY {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (h, at);
+        self.len += 1;
+    }
+}
+
 impl Ctx<'_> {
     /// Renders `fix` for the report's shell and region, and remembers the
     /// change behind the command.
@@ -137,8 +193,11 @@ impl Ctx<'_> {
         };
         // Many findings share a fix (one per path through a resource):
         // each distinct one is built once.
-        let mut memo: alloc::collections::BTreeMap<(String, String, bool), (String, Vec<Remedy>)> =
-            alloc::collections::BTreeMap::new();
+        type MemoKey = (String, String, bool);
+        let mut memo: Vec<(MemoKey, (String, Vec<Remedy>))> = Vec::new();
+        let mut memo_ix = HashPositions::default();
+        let memo_hash =
+            |k: &MemoKey| hash(&k.0) ^ hash(&k.1).rotate_left(1) ^ u64::from(k.2).rotate_left(2);
         let mut each = |f: &mut Finding, route: Option<&RouteAlternative>| {
             let Some(command) = f.fix.clone() else { return };
             // A note's change (an endpoint in one more AZ) is an
@@ -153,7 +212,11 @@ impl Ctx<'_> {
                 }),
                 planned,
             );
-            if let Some((fix, remedies)) = memo.get(&key) {
+            let key_hash = memo_hash(&key);
+            if let Some((_, (fix, remedies))) = memo_ix
+                .find(key_hash, |at| memo[at].0 == key)
+                .map(|at| &memo[at])
+            {
                 f.fix = Some(fix.clone());
                 f.remedies.clone_from(remedies);
                 return;
@@ -184,7 +247,8 @@ impl Ctx<'_> {
             };
             let command = remedies[0].steps.join("\n");
             f.fix = Some(command.clone());
-            memo.insert(key, (command.clone(), remedies.clone()));
+            memo_ix.insert(key_hash, memo.len());
+            memo.push((key, (command.clone(), remedies.clone())));
             f.remedies = remedies;
             // Only what the model can apply goes into the plan: an
             // instruction with placeholders stays for a human.
@@ -198,8 +262,11 @@ impl Ctx<'_> {
         };
         // The report's list repeats the paths' findings: a copy gets what
         // its first path's finding got.
-        let mut done: alloc::collections::BTreeMap<(&'static str, String, String), Finding> =
-            alloc::collections::BTreeMap::new();
+        type DoneKey = (&'static str, String, String);
+        let mut done: Vec<(DoneKey, Finding)> = Vec::new();
+        let mut done_ix = HashPositions::default();
+        let done_hash =
+            |k: &DoneKey| hash(k.0) ^ hash(&k.1).rotate_left(1) ^ hash(&k.2).rotate_left(2);
         for (si, s) in report.subnets.iter_mut().enumerate() {
             for (ei, e) in s.endpoints.iter_mut().enumerate() {
                 // `routes` is in report order (built walking it).
@@ -211,15 +278,22 @@ impl Ctx<'_> {
                     let before = f.fix.clone();
                     each(f, route);
                     if let Some(before) = before {
-                        done.entry((f.code.as_str(), f.resource.clone(), before))
-                            .or_insert_with(|| f.clone());
+                        let key = (f.code.as_str(), f.resource.clone(), before);
+                        let h = done_hash(&key);
+                        if done_ix.find(h, |at| done[at].0 == key).is_none() {
+                            done_ix.insert(h, done.len());
+                            done.push((key, f.clone()));
+                        }
                     }
                 }
             }
         }
         for f in &mut report.findings {
             let same = f.fix.as_ref().and_then(|before| {
-                done.get(&(f.code.as_str(), f.resource.clone(), before.clone()))
+                let key = (f.code.as_str(), f.resource.clone(), before.clone());
+                done_ix
+                    .find(done_hash(&key), |at| done[at].0 == key)
+                    .map(|at| &done[at].1)
             });
             match same {
                 Some(path_finding) => {
@@ -568,11 +642,11 @@ impl<'a> Ctx<'a> {
             subnet.availability_zone.as_deref().unwrap_or_default(),
             if candidate { subnet.id.as_str() } else { "" }
         );
-        if let Some(known) = self.nat_steps_of.borrow().get(&key) {
+        if let Some((_, known)) = self.nat_steps_of.borrow().iter().find(|(k, _)| *k == key) {
             return known.clone();
         }
         let answer = self.nat_steps_uncached(subnet);
-        self.nat_steps_of.borrow_mut().insert(key, answer.clone());
+        self.nat_steps_of.borrow_mut().push((key, answer.clone()));
         answer
     }
 
