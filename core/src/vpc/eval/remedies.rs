@@ -38,13 +38,21 @@ pub(super) struct Registered {
     changes: Vec<Fix>,
 }
 
-/// FNV-1a: the commands are the user's own ids; a collision costs a compare.
+/// A hash eight bytes a step (commands run to hundreds of bytes); the
+/// commands are the user's own ids, a collision costs a compare.
 fn hash(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = s.len() as u64;
+    let mut words = s.as_bytes().chunks_exact(8);
+    for w in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
     }
-    h
+    for &b in words.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h ^ (h >> 29) ^ (h >> 47)
 }
 
 /// Positions in a list of the caller's, found by a 64-bit hash of their
