@@ -20,6 +20,11 @@ pub(crate) const FULL: Size = Size {
     acls: 100,
 };
 
+/// The S3 gateway endpoint's id: apart from the interface endpoints'
+/// (`vpce-` and their number), which once included it (number 15), and
+/// the reader refuses one id for two different endpoints.
+const GATEWAY_ENDPOINT: &str = "vpce-0ffffffffffffffff";
+
 const INTERFACE: &[&str] = &[
     "secretsmanager",
     "logs",
@@ -106,14 +111,14 @@ pub(crate) fn generate(n: &Size) -> String {
                 "Routes": [
                     {"DestinationCidrBlock": "10.0.0.0/8", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
                     default,
-                    {"DestinationPrefixListId": "pl-6da54004", "GatewayId": "vpce-0000000000000000f", "Origin": "CreateRoute", "State": "active"},
+                    {"DestinationPrefixListId": "pl-6da54004", "GatewayId": GATEWAY_ENDPOINT, "Origin": "CreateRoute", "State": "active"},
                     {"DestinationCidrBlock": "172.16.0.0/12", "VpcPeeringConnectionId": "pcx-0123456789abcdef0", "Origin": "CreateRoute", "State": "active"}
                 ]
             })
         })
         .collect();
     let mut endpoints: Vec<Value> = vec![json!({
-        "VpcEndpointId": "vpce-0000000000000000f", "VpcEndpointType": "Gateway", "VpcId": vpc,
+        "VpcEndpointId": GATEWAY_ENDPOINT, "VpcEndpointType": "Gateway", "VpcId": vpc,
         "ServiceName": "com.amazonaws.eu-west-1.s3", "State": "available",
         "RouteTableIds": (0..n.route_tables).map(rtb_id).collect::<Vec<_>>(), "SubnetIds": [], "Groups": [],
         "PrivateDnsEnabled": false, "OwnerId": owner
