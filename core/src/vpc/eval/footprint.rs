@@ -11,8 +11,12 @@
 //! Public Access; the task's security groups; and, for its service only,
 //! that service's endpoints (their private DNS, subnets, groups, routes and
 //! policy). So a change to a route table, an ACL or an association of a
-//! subnet that holds an endpoint's or a NAT gateway's network interface,
-//! to the task's groups, or to anything VPC-wide, reaches every path.
+//! subnet reaches that subnet's paths, the paths to the services of the
+//! endpoints with an interface in it, and the paths of the subnets that
+//! route to a NAT gateway in it (and on, through NAT gateways in theirs); a
+//! change to the task's groups, or to anything VPC-wide, reaches every
+//! path. Debug builds compare the result with a whole evaluation of the
+//! changed model ([`super::remedies`]).
 //!
 //! Not done here: evaluating (the safety pass asks
 //! [`super::failing_paths`]), deciding what is risky.
