@@ -871,9 +871,15 @@ pub fn plan_parse(data: &[u8]) {
     if let Some(plan) = docs.first() {
         let mut twice = docs.clone();
         twice.push(*plan);
+        // A skipped document (empty, another command's output) is listed
+        // each time it is given; the model itself must not change.
+        let model = |mut m: VpcInput| {
+            m.skipped.clear();
+            m
+        };
         assert_eq!(
-            vpc::parse(&twice).as_ref(),
-            Ok(&input),
+            vpc::parse(&twice).map(model),
+            Ok(model(input.clone())),
             "the plan applied twice"
         );
     }
