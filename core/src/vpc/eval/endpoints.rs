@@ -827,7 +827,19 @@ impl<'a> Ctx<'a> {
                     None,
                     |pl| self.entries(pl),
                 );
-                let group: &str = groups.first().map_or("<sg-id>", |g| g.id.as_str());
+                // An endpoint described without a group (AWS gives every
+                // interface endpoint one, but the input may not) is named
+                // itself: there is no group to name.
+                let (resource, what) = match groups.first() {
+                    Some(g) => (
+                        g.id.as_str(),
+                        format!("Security group {} of endpoint {}", g.id, ep.id),
+                    ),
+                    None => (
+                        ep.id.as_str(),
+                        format!("Endpoint {} has no security group: nothing", ep.id),
+                    ),
+                };
                 let fix =
                     || self.fixes(&self.endpoint_admits_task(vf, endpoint, groups, task_range));
                 leg.check(
@@ -835,14 +847,18 @@ impl<'a> Ctx<'a> {
                     || Finding {
                         code: FindingCode::EndpointSgIngress443,
                         severity: Severity::Error,
-                        resource: group.to_owned(),
+                        resource: resource.to_owned(),
                         message: format!(
-                            "Security group {group} of endpoint {} does not admit TCP 443 from the task ({}{}).",
-                            ep.id,
+                            "{what} does not admit TCP 443 from the task ({}{}).",
                             subnet.id,
-                            task_group_ids.first().map(|g| format!(", {g}")).unwrap_or_default()
+                            task_group_ids
+                                .first()
+                                .map(|g| format!(", {g}"))
+                                .unwrap_or_default()
                         ),
-                        fix: fix(), remedies: Vec::new(), },
+                        fix: fix(),
+                        remedies: Vec::new(),
+                    },
                     || {
                         Some(self.sg_unsure_finding(
                             v.unsure.as_ref(),

@@ -365,3 +365,54 @@ fn applied_fixes_break_nothing_and_reach_the_recorded_status() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// An interface endpoint described without a security group (AWS gives
+/// every one a group; a hand-edited or partial document may not): the
+/// finding names the endpoint, not a placeholder, and the fix gives it a
+/// group of its own that admits the task.
+#[test]
+fn an_endpoint_without_a_group_is_named_itself() {
+    let base = scenarios()
+        .into_iter()
+        .find(|s| s.name == "endpoint-sg-ingress-443")
+        .expect("the scenario exists");
+    let dir = std::env::temp_dir().join(format!("netready-no-group-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let mut files = Vec::new();
+    for f in &base.files {
+        let from = std::path::Path::new(f);
+        let to = dir.join(from.file_name().expect("a file name"));
+        let mut text = std::fs::read_to_string(from).expect("scenario file");
+        if f.ends_with("describe-vpc-endpoints.json") {
+            let mut doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            for e in doc["VpcEndpoints"].as_array_mut().expect("a list") {
+                e["Groups"] = serde_json::json!([]);
+            }
+            text = doc.to_string();
+        }
+        std::fs::write(&to, text).expect("write the copy");
+        files.push(to.to_string_lossy().into_owned());
+    }
+    let copy = Scenario {
+        name: "endpoint-without-group".into(),
+        dir: dir.clone(),
+        args: base.args.clone(),
+        files,
+    };
+    let (report, _) = run(&copy, &["--format", "json"]);
+    std::fs::remove_dir_all(&dir).expect("remove the scratch folder");
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::EndpointSgIngress443)
+        .collect();
+    assert!(!found.is_empty(), "{:?}", report.findings);
+    for f in found {
+        assert!(f.resource.starts_with("vpce-"), "{f:?}");
+        assert!(f.message.contains("has no security group"), "{f:?}");
+        assert!(!f.message.contains('<'), "{f:?}");
+        let fix = f.fix.as_deref().unwrap_or_default();
+        assert!(fix.contains("create-security-group"), "{fix}");
+        assert!(fix.contains("modify-vpc-endpoint"), "{fix}");
+    }
+}
