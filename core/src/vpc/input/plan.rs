@@ -451,6 +451,15 @@ fn instances<'t>(doc: &Doc<'_>, top: Value<'t>) -> R<Vec<Inst<'t>>> {
             continue;
         }
         let address = doc.req_str(m, "address", &p)?;
+        // Terraform lists each instance once; a second change of the same
+        // address would make the result depend on which one is read last.
+        if seen.get(address).is_some() {
+            return Err(doc.shape(
+                &P::Field(&p, "address"),
+                "an address no earlier resource change has",
+                "an address given twice",
+            ));
+        }
         let module = doc.opt_str(m, "module_address", &p)?.unwrap_or("");
         let key = key_text(doc, m.get("index"), &P::Field(&p, "index"))?;
         let cp = P::Field(&p, "change");

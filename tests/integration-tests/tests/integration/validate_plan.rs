@@ -264,6 +264,15 @@ fn bad_plans_are_usage_errors_naming_the_json_path() {
             "resource_changes[1].index: expected a count index",
         ),
         (
+            "address-twice",
+            bad_plan(|v| {
+                let rc = v["resource_changes"].as_array_mut().expect("array");
+                let copy = rc[1].clone();
+                rc.push(copy);
+            }),
+            "].address: expected an address no earlier resource change has, found an address given twice",
+        ),
+        (
             "changes",
             bad_plan(|v| v["resource_changes"] = "all of them".into()),
             "resource_changes: expected an array, found a string",
