@@ -234,6 +234,32 @@ pub fn create_endpoint(
     }
 }
 
+/// Whether the endpoint for `service` can be created from `region`: its
+/// service region when that is another one (a cross-region endpoint), or
+/// why not and where instead (the text of the comment every fix format
+/// prints in place of the endpoint).
+pub(crate) fn creatable_from<'c>(
+    service: &'c Service,
+    region: &Region,
+) -> Result<Option<&'c str>, String> {
+    match service.availability(region) {
+        Availability::InRegion => Ok(None),
+        Availability::CrossRegion { service_region } => Ok(Some(service_region)),
+        Availability::ControlPlaneRegionOnly { region: home } => Err(format!(
+            "{}: {} can only be created in {home}; reach it from {} through a transit gateway or peering to a VPC in {home} that has the endpoint",
+            service.name,
+            service.service_name(region),
+            region.name()
+        )),
+        Availability::NotInPartition => Err(format!(
+            "{}: {} is not offered in the {} partition",
+            service.name,
+            service.service_name(region),
+            region.partition()
+        )),
+    }
+}
+
 fn create_endpoint_in(
     format: Shell,
     service: &Service,
@@ -241,23 +267,9 @@ fn create_endpoint_in(
     at: &EndpointPlacement,
 ) -> String {
     let service_name = service.service_name(region);
-    let service_region = match service.availability(region) {
-        Availability::InRegion => None,
-        Availability::CrossRegion { service_region } => Some(service_region),
-        Availability::ControlPlaneRegionOnly { region: home } => {
-            return format!(
-                "# {}: {service_name} can only be created in {home}; reach it from {} through a transit gateway or peering to a VPC in {home} that has the endpoint",
-                service.name,
-                region.name()
-            );
-        }
-        Availability::NotInPartition => {
-            return format!(
-                "# {}: {service_name} is not offered in the {} partition",
-                service.name,
-                region.partition()
-            );
-        }
+    let service_region = match creatable_from(service, region) {
+        Ok(service_region) => service_region,
+        Err(why) => return format!("# {why}"),
     };
     let mut args = alloc::vec![
         Arg(

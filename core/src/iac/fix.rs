@@ -22,7 +22,7 @@
 //! [`crate::vpc`]'s.
 
 use super::{hcl, tf_attr};
-use crate::catalog::{Availability, EndpointType, Region, Service};
+use crate::catalog::{EndpointType, Region, Service};
 use crate::commands::{
     AclDirection, BpaExclusionFix, DnsAttribute, EndpointPlacement, Fix, RouteTo, RulePeer,
     is_placeholder,
@@ -416,23 +416,9 @@ fn nat_gateway(var: &str, subnet_id: &str) -> String {
 /// created from `region` give a comment saying why and where.
 pub fn endpoint_terraform(service: &Service, region: &Region, at: &EndpointPlacement) -> String {
     let service_name = service.service_name(region);
-    let service_region = match service.availability(region) {
-        Availability::InRegion => None,
-        Availability::CrossRegion { service_region } => Some(service_region),
-        Availability::ControlPlaneRegionOnly { region: home } => {
-            return comment(&format!(
-                "{}: {service_name} can only be created in {home}; reach it from {} through a transit gateway or peering to a VPC in {home} that has the endpoint",
-                service.name,
-                region.name()
-            ));
-        }
-        Availability::NotInPartition => {
-            return comment(&format!(
-                "{}: {service_name} is not offered in the {} partition",
-                service.name,
-                region.partition()
-            ));
-        }
+    let service_region = match crate::commands::creatable_from(service, region) {
+        Ok(service_region) => service_region,
+        Err(why) => return comment(&why),
     };
     let mut out = format!(
         "resource \"aws_vpc_endpoint\" \"{}\" {{\n",
