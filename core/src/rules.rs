@@ -809,6 +809,33 @@ pub fn combine_statuses(statuses: impl IntoIterator<Item = Status>) -> Status {
     }))
 }
 
+/// Which subnets of a VPC can host the runner: with `SubnetChoice::Any`
+/// (no subnet named), one ready subnet is enough, else unknown before
+/// degraded; with `SubnetChoice::Named`, every named subnet counts
+/// ([`combine_statuses`]). No subnet at all is unknown.
+pub fn vpc_status(statuses: &[Status], choice: SubnetChoice) -> Status {
+    if statuses.is_empty() {
+        Status::Unknown
+    } else if choice == SubnetChoice::Named {
+        combine_statuses(statuses.iter().copied())
+    } else if statuses.contains(&Status::Ready) {
+        Status::Ready
+    } else if statuses.contains(&Status::Unknown) {
+        Status::Unknown
+    } else {
+        Status::Degraded
+    }
+}
+
+/// Whether the user named the task's subnets or asked which can host it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubnetChoice {
+    /// No subnet given: the question is which subnets could host it.
+    Any,
+    /// The task's subnets given: each must work.
+    Named,
+}
+
 impl fmt::Display for DnsFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.code().to_string())

@@ -138,22 +138,6 @@ fn https_rule(peer: &crate::commands::RulePeer) -> Result<SgRule, ApplyError> {
     })
 }
 
-/// The local routes a new route table of `vpc_id` starts with.
-fn local_routes(m: &VpcInput, vpc_id: &str) -> Vec<Route> {
-    m.vpcs
-        .items
-        .iter()
-        .filter(|v| v.id == vpc_id)
-        .flat_map(|v| v.cidrs.iter())
-        .map(|c| Route {
-            destination: RouteDestination::Cidr(*c),
-            target: RouteTarget::Local,
-            state: RouteState::Active,
-            origin: RouteOrigin::CreateRouteTable,
-        })
-        .collect()
-}
-
 fn apply_one(m: &mut VpcInput, region: &Region, fix: &Fix) -> Result<Applied, ApplyError> {
     match fix {
         Fix::Comment(text) => return Ok(Applied::Manual(text.clone())),
@@ -382,7 +366,7 @@ fn apply_one(m: &mut VpcInput, region: &Region, fix: &Fix) -> Result<Applied, Ap
             });
         }
         Fix::CreateRouteTable { var, vpc_id } => {
-            let routes = local_routes(m, vpc_id);
+            let routes = m.local_routes(vpc_id);
             m.route_tables.items.push(RouteTable {
                 id: alloc::format!("${var}"),
                 vpc_id: vpc_id.clone(),

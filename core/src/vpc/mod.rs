@@ -145,6 +145,18 @@ pub struct ValidateOptions {
     pub account: Option<AccountId>,
 }
 
+impl ValidateOptions {
+    /// Whether the task's subnets were named (each must work) or not (the
+    /// question is which subnets could host the task).
+    pub(crate) fn subnet_choice(&self) -> crate::rules::SubnetChoice {
+        if self.subnets.is_empty() {
+            crate::rules::SubnetChoice::Any
+        } else {
+            crate::rules::SubnetChoice::Named
+        }
+    }
+}
+
 /// The `region` option from its text: absent or blank means none (the
 /// region is then inferred from the documents); anything else must be a
 /// known region. The JSON form of [`ValidateOptions`] and the page's option

@@ -698,6 +698,25 @@ pub struct VpcInput {
     pub plan_addresses: Vec<(String, String)>,
 }
 
+impl VpcInput {
+    /// The local routes a new route table of `vpc_id` starts with: one per
+    /// CIDR of the VPC (a table the fixes create, or a plan's).
+    pub(crate) fn local_routes(&self, vpc_id: &str) -> Vec<Route> {
+        self.vpcs
+            .items
+            .iter()
+            .filter(|v| v.id == vpc_id)
+            .flat_map(|v| v.cidrs.iter())
+            .map(|c| Route {
+                destination: RouteDestination::Cidr(*c),
+                target: RouteTarget::Local,
+                state: RouteState::Active,
+                origin: RouteOrigin::CreateRouteTable,
+            })
+            .collect()
+    }
+}
+
 /// Something a Terraform plan does not settle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanNote {

@@ -21,8 +21,8 @@
 
 use super::ValidateOptions;
 use super::model::{PlanNote, PlanNoteKind, VpcInput};
-use crate::report::{Finding, FindingCode, Reachability, Report, Severity, Status};
-use crate::rules::{combine_statuses, overall_status};
+use crate::report::{Finding, FindingCode, Reachability, Report, Severity};
+use crate::rules::overall_status;
 use alloc::borrow::Cow;
 use alloc::format;
 use alloc::vec::Vec;
@@ -129,21 +129,8 @@ pub(super) fn settle(input: &VpcInput, options: &ValidateOptions, report: &mut R
             report.findings.push(f);
         }
     }
-    let statuses = report.subnets.iter().map(|s| s.status);
-    // As the evaluation decides it: without explicit subnets, one ready
-    // subnet is enough.
-    report.status = if report.subnets.is_empty() {
-        Status::Unknown
-    } else if options.subnets.is_empty() {
-        let all: Vec<Status> = statuses.collect();
-        if all.contains(&Status::Ready) {
-            Status::Ready
-        } else if all.contains(&Status::Unknown) {
-            Status::Unknown
-        } else {
-            Status::Degraded
-        }
-    } else {
-        combine_statuses(statuses)
-    };
+    report.status = crate::rules::vpc_status(
+        &report.subnets.iter().map(|s| s.status).collect::<Vec<_>>(),
+        options.subnet_choice(),
+    );
 }

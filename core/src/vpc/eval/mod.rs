@@ -55,7 +55,7 @@ use crate::report::{
     AccessType, FailureCode, Finding, PathReport, PolicyVerdict, Reachability, Report, ReportKind,
     Status, SubnetReport,
 };
-use crate::rules::{combine_statuses, overall_status};
+use crate::rules::overall_status;
 use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::String;
@@ -968,22 +968,10 @@ fn evaluate_once(
     report.findings = findings::dedup_by_severity(all);
     let plan = ctx.finish_remedies(&mut report, options.profile);
     report.cost = Some(ctx.cost(options.profile, &task_subnets, &vpc_ids));
-    let statuses = report.subnets.iter().map(|s| s.status);
-    report.status = if report.subnets.is_empty() {
-        Status::Unknown
-    } else if options.subnets.is_empty() {
-        // Which subnets can host the runner: one ready subnet is enough.
-        let all: Vec<Status> = statuses.collect();
-        if all.contains(&Status::Ready) {
-            Status::Ready
-        } else if all.contains(&Status::Unknown) {
-            Status::Unknown
-        } else {
-            Status::Degraded
-        }
-    } else {
-        combine_statuses(statuses)
-    };
+    report.status = crate::rules::vpc_status(
+        &report.subnets.iter().map(|s| s.status).collect::<Vec<_>>(),
+        options.subnet_choice(),
+    );
     Ok((report, plan))
 }
 

@@ -1192,22 +1192,6 @@ fn any_v6() -> Cidr {
     "::/0".parse().expect("::/0 is a CIDR")
 }
 
-fn local_routes(input: &VpcInput, vpc_id: &str) -> Vec<Route> {
-    input
-        .vpcs
-        .items
-        .iter()
-        .filter(|v| v.id == vpc_id)
-        .flat_map(|v| v.cidrs.iter())
-        .map(|c| Route {
-            destination: RouteDestination::Cidr(*c),
-            target: RouteTarget::Local,
-            state: RouteState::Active,
-            origin: RouteOrigin::CreateRouteTable,
-        })
-        .collect()
-}
-
 fn default_group_of<'m>(input: &'m mut VpcInput, vpc_id: &str) -> Option<&'m mut SecurityGroup> {
     input
         .security_groups
@@ -1970,7 +1954,7 @@ impl<'t> Plan<'_, '_, 't> {
                     return Ok(());
                 }
                 let vpc_id = self.id(inst, o, "vpc_id", &p, id)?.unwrap_or_default();
-                let mut routes = local_routes(input, &vpc_id);
+                let mut routes = input.local_routes(&vpc_id);
                 let rp = P::Field(&p, "route");
                 for (i, b) in self.blocks(o, "route", &p)?.into_iter().enumerate() {
                     if let Some(r) = self.route(input, inst, b, &P::Index(&rp, i), id)?
@@ -2202,7 +2186,7 @@ impl<'t> Plan<'_, '_, 't> {
         let vpc_id = vpc.id.clone();
         let rt = self.id_attr(vpc, Some("default_route_table_id"));
         if !input.route_tables.items.iter().any(|t| t.id == rt) {
-            let routes = local_routes(input, &vpc_id);
+            let routes = input.local_routes(&vpc_id);
             input.route_tables.items.push(RouteTable {
                 id: rt,
                 vpc_id: vpc_id.clone(),
@@ -2316,7 +2300,7 @@ impl<'t> Plan<'_, '_, 't> {
                     Some(t) => t.vpc_id.clone(),
                     None => self.id(inst, o, "vpc_id", p, &table)?.unwrap_or_default(),
                 };
-                let mut routes = local_routes(input, &vpc);
+                let mut routes = input.local_routes(&vpc);
                 let rp = P::Field(p, "route");
                 for (i, b) in self.blocks(o, "route", p)?.into_iter().enumerate() {
                     if let Some(r) = self.route(input, inst, b, &P::Index(&rp, i), &table)?
