@@ -699,26 +699,19 @@ fn by_id_order<T>(items: &[T], id: impl Fn(&T) -> &str) -> impl Iterator<Item = 
     })
 }
 
-/// The region the documents are about: subnet ARNs, then AZ names, then
-/// endpoint service names.
+/// The region the documents are about: the subnets' (ARN, else AZ name:
+/// [`crate::vpc::input::subnet_region`]), else endpoint service names.
 pub(crate) fn infer_region(input: &VpcInput) -> Option<Region> {
-    for s in &input.subnets.items {
-        if let Some(r) = s
-            .arn
-            .as_deref()
-            .and_then(|a| a.split(':').nth(3))
-            .and_then(|r| Region::parse(r).ok())
-        {
-            return Some(r);
-        }
-    }
-    for s in &input.subnets.items {
-        if let Some(az) = &s.availability_zone {
-            let trimmed = az.trim_end_matches(|c: char| c.is_ascii_lowercase());
-            if let Ok(r) = Region::parse(trimmed) {
-                return Some(r);
-            }
-        }
+    // The reader refuses subnets of two regions, so the first subnet that
+    // names one names the VPC's.
+    if let Some(r) = input
+        .subnets
+        .items
+        .iter()
+        .find_map(crate::vpc::input::subnet_region)
+        .and_then(|r| Region::parse(&r).ok())
+    {
+        return Some(r);
     }
     for e in &input.endpoints.items {
         if let Ok(ServiceName::Regional { region, .. }) = e.service_name.parse::<ServiceName>() {
